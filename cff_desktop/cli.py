@@ -1,0 +1,388 @@
+"""``cff``: the command line over the services (the same calls the windows make).
+
+Exit codes: 0 success; 2 bad input, usage or a refusal, with one line on stderr saying what is wrong
+and where; 1 an unexpected error (a bug: please report it with the command that caused it).
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import sys
+import traceback
+from pathlib import Path
+from typing import Any
+
+from cff_desktop import __version__
+from cff_desktop.common.errors import CffError
+from cff_desktop.common.text import format_points
+from cff_desktop.rules.model import CATEGORIES, SECTOR_LABELS
+from cff_desktop.rules.report import result_to_json, result_to_text
+
+
+def _print_json(obj: Any) -> None:
+    print(json.dumps(obj, ensure_ascii=False, indent=2))
+
+
+def _ws(args: argparse.Namespace, create: bool = False):
+    from cff_desktop.services.workspace import open_workspace
+
+    return open_workspace(args.db, create=create)
+
+
+# --- rule sets -------------------------------------------------------------------------------
+
+def _library(args: argparse.Namespace):
+    from cff_desktop.services.library import RuleLibrary
+    from cff_desktop.storage.paths import data_paths
+
+    return RuleLibrary(data_paths(args.db).rulesets)
+
+
+def cmd_rulesets_list(args: argparse.Namespace) -> int:
+    lib = _library(args)
+    rows = [
+        {"id": r.id, "version": r.version, "title": r.title, "sha256": r.sha256,
+         "criteria": len(r.criteria), "max_total": int(r.max_total),
+         "status": r.raw.get("status", "confirmed"),
+         "source": "bundled" if lib.is_bundled(r) else "imported"}
+        for r in lib.all()
+    ]
+    if args.json:
+        _print_json(rows)
+    else:
+        for r in rows:
+            mark = " (thang điểm tạm)" if r["status"] == "provisional" else ""
+            src = "có sẵn" if r["source"] == "bundled" else "đã nhập"
+            print(f"{r['id']:<12} {r['version']:<8} {r['criteria']:>2} tiêu chí  {src:<8} "
+                  f"{r['title']}{mark}")
+    return 0
+
+
+def cmd_rulesets_show(args: argparse.Namespace) -> int:
+    rs = _library(args).get(args.id, args.version)
+    if args.json:
+        _print_json(rs.raw)
+        return 0
+    print(f"{rs.title}\n{rs.legal_basis}\nMã: {rs.id}  phiên bản: {rs.version}  SHA-256: {rs.sha256}")
+    for cat, th in rs.thresholds.items():
+        prov = " (tạm)" if th.status == "provisional" else ""
+        print(f"  Ngưỡng {cat}: {format_points(th.min_total)}{prov}")
+    for c in rs.criteria:
+        prov = "  *thang điểm tạm" if c.provisional else ""
+        print(f"Tiêu chí {c.id}: {c.name} — tối đa {format_points(c.max)}{prov}")
+        for i in c.indicators:
+            print(f"    {i.id} [{i.kind}] {i.label} — tối đa {format_points(i.max)}")
+    return 0
+
+
+def cmd_rulesets_import(args: argparse.Namespace) -> int:
+    rs, new = _library(args).import_file(Path(args.file))
+    if new:
+        print(f"Đã nhập bộ tiêu chí {rs.id} phiên bản {rs.version} (SHA-256 {rs.sha256[:12]}…). "
+              "Các vòng đánh giá đã có vẫn giữ bộ tiêu chí cũ.")
+    else:
+        print(f"Bộ tiêu chí {rs.id} phiên bản {rs.version} đã có sẵn, không thay đổi gì.")
+    return 0
+
+
+# --- scoring -----------------------------------------------------------------------------------
+
+def cmd_score(args: argparse.Namespace) -> int:
+    from cff_desktop.services.scoring import score_file, score_round
+
+    if args.values:
+        res, rs = score_file(_library(args), Path(args.values))
+    else:
+        with _ws(args) as ws:
+            res, rnd = score_round(ws, args.round)
+            rs = rnd.ruleset
+    if args.json:
+        _print_json(result_to_json(res))
+    else:
+        print(result_to_text(res, rs))
+    return 0
+
+
+# --- round set-up ------------------------------------------------------------------------------
+
+def cmd_init(args: argparse.Namespace) -> int:
+    from cff_desktop.services.rounds import init_round
+
+    with _ws(args, create=True) as ws:
+        rnd = init_round(ws, commune=args.commune, province=args.province, category=args.category,
+                         year=args.round, ruleset_id=args.ruleset, upper_level=args.upper_level or "",
+                         district=args.district or "")
+        print(f"Đã tạo vòng đánh giá năm {rnd.year} cho {rnd.commune['name']} "
+              f"({rnd.ruleset.id} {rnd.ruleset.version}) tại {ws.paths.db}")
+    return 0
+
+
+def cmd_officer_add(args: argparse.Namespace) -> int:
+    from cff_desktop.services.officers import add_officer, assignments
+    from cff_desktop.services.rounds import get_round
+
+    with _ws(args) as ws:
+        off = add_officer(ws, name=args.name, sector=args.sector, role=args.role,
+                          position=args.position or "", pin=args.pin)
+        mine = sorted((c for c, o in assignments(ws, get_round(ws)).items() if o == off["id"]), key=int)
+        crit = f"; được giao tiêu chí {', '.join(mine)}" if mine else ""
+        print(f"Đã thêm cán bộ #{off['id']} {off['name']}{crit}")
+    return 0
+
+
+def cmd_officer_list(args: argparse.Namespace) -> int:
+    from cff_desktop.services.officers import assignments, list_officers
+    from cff_desktop.services.rounds import get_round
+
+    with _ws(args) as ws:
+        asg = assignments(ws, get_round(ws, args.round))
+        rows = [{"id": o["id"], "name": o["name"], "position": o["position"], "sector": o["sector"],
+                 "role": o["role"],
+                 "criteria": sorted((c for c, oid in asg.items() if oid == o["id"]), key=int)}
+                for o in list_officers(ws)]
+    if args.json:
+        _print_json(rows)
+    else:
+        for r in rows:
+            print(f"#{r['id']:<3} {r['name']:<24} {SECTOR_LABELS.get(r['sector'], r['sector']):<30} "
+                  f"tiêu chí: {', '.join(r['criteria']) or '-'}")
+    return 0
+
+
+def cmd_officer_pin(args: argparse.Namespace) -> int:
+    from cff_desktop.services.officers import set_pin
+
+    with _ws(args) as ws:
+        set_pin(ws, args.officer, args.pin)
+    print("Đã đặt lại mã PIN.")
+    return 0
+
+
+def cmd_assign(args: argparse.Namespace) -> int:
+    from cff_desktop.services.officers import assign, get_officer
+
+    with _ws(args) as ws:
+        assign(ws, args.criterion, args.officer)
+        print(f"Đã giao tiêu chí {args.criterion} cho {get_officer(ws, args.officer)['name']}.")
+    return 0
+
+
+# --- values ------------------------------------------------------------------------------------
+
+def cmd_values_set(args: argparse.Namespace) -> int:
+    from cff_desktop.services.values import set_value
+
+    with _ws(args) as ws:
+        r = set_value(ws, args.indicator, args.value, as_officer=args.as_officer,
+                      note=args.note or "", year=args.round)
+    print(f"Đã ghi chỉ số {r.id}: {format_points(r.points)}/{format_points(r.max)} điểm")
+    return 0
+
+
+def cmd_values_import(args: argparse.Namespace) -> int:
+    from cff_desktop.services.values import import_values
+
+    with _ws(args) as ws:
+        n = import_values(ws, Path(args.file), as_officer=args.as_officer, year=args.round)
+    print(f"Đã ghi {n} chỉ số.")
+    return 0
+
+
+def cmd_values_list(args: argparse.Namespace) -> int:
+    from cff_desktop.services.rounds import get_round
+    from cff_desktop.services.values import value_rows
+
+    with _ws(args) as ws:
+        rows = value_rows(ws, get_round(ws, args.round))
+    for r in rows:
+        r["value"] = json.loads(r["value"])
+    if args.json:
+        _print_json(rows)
+    else:
+        for r in rows:
+            print(f"{r['indicator_id']:<6} {json.dumps(r['value'], ensure_ascii=False):<40} "
+                  f"{r['officer'] or ''}  {r['entered_at']}")
+    return 0
+
+
+# --- audit, backup -----------------------------------------------------------------------------
+
+def cmd_audit(args: argparse.Namespace) -> int:
+    from cff_desktop.services.audit import audit_rows, verify_chain
+
+    with _ws(args) as ws:
+        if args.verify:
+            bad = verify_chain(ws)
+            if bad is not None:
+                print(f"cff: lỗi: nhật ký: chuỗi băm bị đứt tại dòng {bad}: lịch sử đã bị sửa",
+                      file=sys.stderr)
+                return 2
+            print("Nhật ký nguyên vẹn: chuỗi băm khớp từ đầu đến cuối.")
+            return 0
+        rows = audit_rows(ws, args.limit)
+    if args.json:
+        for r in rows:
+            r["old"] = json.loads(r["old"]) if r["old"] else None
+            r["new"] = json.loads(r["new"]) if r["new"] else None
+        _print_json(rows)
+    else:
+        for r in rows:
+            print(f"{r['seq']:>6} {r['at']} {r['actor']:<28} {r['action']:<18} {r['entity']} "
+                  f"{r['old'] or ''} → {r['new'] or ''}")
+    return 0
+
+
+def cmd_backup(args: argparse.Namespace) -> int:
+    from cff_desktop.storage.backup import backup
+
+    with _ws(args) as ws:
+        print(backup(ws.store, reason="thu-cong"))
+    return 0
+
+
+def cmd_restore(args: argparse.Namespace) -> int:
+    from cff_desktop.storage.backup import restore
+
+    with _ws(args) as ws:
+        safety = restore(ws.store, Path(args.file))
+    print(f"Đã khôi phục từ {args.file}. Bản trước khi khôi phục được giữ tại {safety}")
+    return 0
+
+
+def cmd_demo_create(args: argparse.Namespace) -> int:
+    from cff_desktop.services.demo import DEMO_PIN, create_demo
+
+    with _ws(args, create=True) as ws:
+        r = create_demo(ws, commune=args.commune, category=args.category, seed=args.seed)
+        print(f"Đã tạo dữ liệu mẫu: {r.commune}, năm {r.year}, {r.officers} cán bộ (PIN {DEMO_PIN}), "
+              f"{r.values} chỉ số, tại {ws.paths.db}")
+    return 0
+
+
+# --- parser ------------------------------------------------------------------------------------
+
+class _Parser(argparse.ArgumentParser):
+    def error(self, message: str) -> None:  # one line, exit 2, as the contract says
+        self.exit(2, f"{self.prog}: lỗi cú pháp: {message}\n")
+
+
+def build_parser() -> argparse.ArgumentParser:
+    p = _Parser(prog="cff", description="Đánh giá xã, phường, thị trấn phù hợp với trẻ em.")
+    p.add_argument("--version", action="version", version=f"cff {__version__}")
+    p.add_argument("--db", help="tệp cơ sở dữ liệu (mặc định: thư mục dữ liệu của người dùng)")
+    p.add_argument("--round", type=int, help="năm của vòng đánh giá (mặc định: vòng mới nhất)")
+    sub = p.add_subparsers(dest="command", required=True, parser_class=_Parser)
+
+    rs = sub.add_parser("rulesets", help="bộ tiêu chí").add_subparsers(dest="sub", required=True)
+    x = rs.add_parser("list")
+    x.add_argument("--json", action="store_true")
+    x.set_defaults(func=cmd_rulesets_list)
+    x = rs.add_parser("show")
+    x.add_argument("id")
+    x.add_argument("--version", dest="version")
+    x.add_argument("--json", action="store_true")
+    x.set_defaults(func=cmd_rulesets_show)
+    x = rs.add_parser("import")
+    x.add_argument("file")
+    x.set_defaults(func=cmd_rulesets_import)
+
+    x = sub.add_parser("score", help="tính điểm")
+    x.add_argument("--values", help="tệp JSON số liệu (không dùng cơ sở dữ liệu)")
+    x.add_argument("--json", action="store_true")
+    x.set_defaults(func=cmd_score)
+
+    x = sub.add_parser("init", help="tạo xã và vòng đánh giá")
+    x.add_argument("--commune", required=True)
+    x.add_argument("--province", required=True)
+    x.add_argument("--category", required=True, help=" | ".join(CATEGORIES))
+    x.add_argument("--round", dest="round", type=int, required=True)
+    x.add_argument("--ruleset")
+    x.add_argument("--upper-level", dest="upper_level")
+    x.add_argument("--district")
+    x.set_defaults(func=cmd_init)
+
+    off = sub.add_parser("officer", help="cán bộ").add_subparsers(dest="sub", required=True)
+    x = off.add_parser("add")
+    x.add_argument("--name", required=True)
+    x.add_argument("--sector", required=True, help=" | ".join(SECTOR_LABELS))
+    x.add_argument("--role", default="officer", help="clerk | officer")
+    x.add_argument("--position")
+    x.add_argument("--pin")
+    x.set_defaults(func=cmd_officer_add)
+    x = off.add_parser("list")
+    x.add_argument("--json", action="store_true")
+    x.set_defaults(func=cmd_officer_list)
+    x = off.add_parser("pin")
+    x.add_argument("officer")
+    x.add_argument("--pin", required=True)
+    x.set_defaults(func=cmd_officer_pin)
+
+    x = sub.add_parser("assign", help="giao tiêu chí cho cán bộ")
+    x.add_argument("criterion")
+    x.add_argument("officer")
+    x.set_defaults(func=cmd_assign)
+
+    val = sub.add_parser("values", help="số liệu").add_subparsers(dest="sub", required=True)
+    x = val.add_parser("set")
+    x.add_argument("indicator")
+    x.add_argument("value")
+    x.add_argument("--as", dest="as_officer", required=True)
+    x.add_argument("--note")
+    x.set_defaults(func=cmd_values_set)
+    x = val.add_parser("import")
+    x.add_argument("file")
+    x.add_argument("--as", dest="as_officer", required=True)
+    x.set_defaults(func=cmd_values_import)
+    x = val.add_parser("list")
+    x.add_argument("--json", action="store_true")
+    x.set_defaults(func=cmd_values_list)
+
+    x = sub.add_parser("audit", help="nhật ký thay đổi")
+    x.add_argument("--json", action="store_true")
+    x.add_argument("--limit", type=int)
+    x.add_argument("--verify", action="store_true")
+    x.set_defaults(func=cmd_audit)
+
+    x = sub.add_parser("backup", help="sao lưu cơ sở dữ liệu")
+    x.set_defaults(func=cmd_backup)
+    x = sub.add_parser("restore", help="khôi phục từ bản sao lưu")
+    x.add_argument("file")
+    x.set_defaults(func=cmd_restore)
+
+    demo = sub.add_parser("demo", help="dữ liệu mẫu").add_subparsers(dest="sub", required=True)
+    x = demo.add_parser("create")
+    x.add_argument("--commune", default="Xã Hoàng Đồng")
+    x.add_argument("--category", default="mountain_island_disadvantaged")
+    x.add_argument("--seed", type=int, default=0)
+    x.set_defaults(func=cmd_demo_create)
+    return p
+
+
+def main(argv: list[str] | None = None) -> int:
+    for stream in (sys.stdout, sys.stderr):
+        if hasattr(stream, "reconfigure"):
+            stream.reconfigure(encoding="utf-8")
+    args = build_parser().parse_args(argv)
+    try:
+        return args.func(args)
+    except CffError as e:
+        print(f"cff: lỗi: {e}", file=sys.stderr)
+        return e.exit_code
+    except OSError as e:
+        where = f"{e.filename}: " if e.filename else ""
+        print(f"cff: lỗi: {where}không đọc/ghi được ({e.strerror or e})", file=sys.stderr)
+        return 2
+    except KeyboardInterrupt:
+        return 130
+    except Exception as e:  # a bug: say so plainly, details only on request
+        print(f"cff: lỗi không mong đợi: {type(e).__name__}: {e}. "
+              "Đặt CFF_DEBUG=1 để xem chi tiết và báo cho nhóm phát triển.", file=sys.stderr)
+        if os.environ.get("CFF_DEBUG"):
+            traceback.print_exc()
+        return 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,94 @@
+"""The JSON shape of a score (the CLI contract of ``cff score --json``) and Vietnamese reasons."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+from typing import Any
+
+from cff_desktop.common.text import format_percent, format_points
+from cff_desktop.rules.engine import ScoreResult
+from cff_desktop.rules.model import RuleSet
+
+
+def num(d: Decimal) -> int | float:
+    """Whole points as int (1000, not 1000.0); fractional points as float."""
+    return int(d) if d == d.to_integral_value() else float(d)
+
+
+def result_to_json(res: ScoreResult) -> dict[str, Any]:
+    return {
+        "ruleset": res.ruleset_id,
+        "ruleset_version": res.ruleset_version,
+        "ruleset_sha256": res.ruleset_sha256,
+        "category": res.category,
+        "threshold": num(res.threshold),
+        "threshold_provisional": res.threshold_provisional,
+        "total": num(res.total),
+        "max_total": num(res.max_total),
+        "recognized": res.recognized,
+        "reasons": list(res.reasons),
+        "criteria": [
+            {
+                "id": c.id,
+                "name": c.name,
+                "points": num(c.points),
+                "computed_points": num(c.computed_points),
+                "max": num(c.max),
+                "assessed": c.assessed,
+                "provisional": c.provisional,
+                "override": (
+                    {"points": num(c.override.points), "reason": c.override.reason}
+                    if c.override
+                    else None
+                ),
+                "indicators": [
+                    {
+                        "id": i.id,
+                        "points": num(i.points),
+                        "max": num(i.max),
+                        "value": i.value.to_json() if i.value is not None else None,
+                        "status": i.status,
+                        "provisional": i.provisional,
+                        "percent": float(round(i.ratio * 100, 4)) if i.ratio is not None else None,
+                    }
+                    for i in c.indicators
+                ],
+            }
+            for c in res.criteria
+        ],
+    }
+
+
+def reason_text(reason: str) -> str:
+    """A machine reason in the officer's words."""
+    code, _, cid = reason.partition(":")
+    if code == "not_assessed":
+        return f"Tiêu chí {cid} chưa được đánh giá"
+    if code == "zero_criterion":
+        return f"Tiêu chí {cid} đang 0 điểm"
+    if code == "below_threshold":
+        return "Tổng điểm chưa đạt ngưỡng công nhận"
+    return reason
+
+
+def result_to_text(res: ScoreResult, rs: RuleSet) -> str:
+    """A short human summary for the terminal."""
+    lines = [f"Bộ tiêu chí: {rs.title} ({rs.id} {rs.version})"]
+    for c in res.criteria:
+        mark = "" if c.assessed else "  (chưa đánh giá)"
+        ov = f"  [hội đồng điều chỉnh: {c.override.reason}]" if c.override else ""
+        prov = "  *thang điểm tạm" if c.provisional else ""
+        lines.append(
+            f"  Tiêu chí {c.id:>2}: {format_points(c.points):>5}/{format_points(c.max)}{mark}{ov}{prov}"
+        )
+        for i in c.indicators:
+            if i.ratio is not None:
+                lines.append(f"      {i.id}: {format_percent(i.ratio)} → {format_points(i.points)}")
+    verdict = "ĐẠT" if res.recognized else "KHÔNG ĐẠT"
+    lines.append(
+        f"Tổng điểm: {format_points(res.total)}/{format_points(res.max_total)}; "
+        f"ngưỡng: {format_points(res.threshold)}; kết luận: {verdict}"
+    )
+    for r in res.reasons:
+        lines.append(f"  - {reason_text(r)}")
+    return "\n".join(lines)

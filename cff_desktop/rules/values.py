@@ -1,0 +1,148 @@
+"""Values officers enter, parsed and checked per indicator kind.
+
+The same parser serves the values file of ``cff score``, ``cff values set`` text, and the GUI, so a
+figure is judged identically wherever it is typed. Every refusal says what is wrong in Vietnamese
+and names the indicator.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from dataclasses import dataclass
+from decimal import Decimal, InvalidOperation
+from typing import Any
+
+from cff_desktop.common.errors import BadInput
+from cff_desktop.common.text import nfc
+from cff_desktop.rules.model import Indicator
+
+
+@dataclass(frozen=True)
+class YesNo:
+    yes: bool
+
+    def to_json(self) -> Any:
+        return self.yes
+
+
+@dataclass(frozen=True)
+class Ratio:
+    numerator: int
+    denominator: int
+
+    def to_json(self) -> Any:
+        return {"numerator": self.numerator, "denominator": self.denominator}
+
+
+@dataclass(frozen=True)
+class Count:
+    count: int
+
+    def to_json(self) -> Any:
+        return {"count": self.count}
+
+
+@dataclass(frozen=True)
+class Manual:
+    points: Decimal
+
+    def to_json(self) -> Any:
+        return {"points": int(self.points) if self.points == int(self.points) else float(self.points)}
+
+
+Value = YesNo | Ratio | Count | Manual
+
+_KIND_HINT = {
+    "yes_no": "có/không (true/false)",
+    "ratio": '{"numerator": tử số, "denominator": mẫu số} hoặc "tử/mẫu"',
+    "count": '{"count": số ca}',
+    "manual": '{"points": số điểm}',
+}
+
+
+def _whole(x: Any, what: str, where: str) -> int:
+    """A non-negative whole number; refuses 2.5, "abc", true and negatives with a clear message."""
+    if isinstance(x, bool) or x is None:
+        raise BadInput(f"{what} phải là số nguyên, không phải {json.dumps(x)}", where)
+    if isinstance(x, str):
+        t = nfc(x).replace(".", "").replace(" ", "") if re.fullmatch(r"\s*\d{1,3}(\.\d{3})+\s*", x) \
+            else nfc(x)
+        if not re.fullmatch(r"-?\d+", t):
+            raise BadInput(f"{what} phải là số nguyên, không phải '{x}'", where)
+        x = int(t)
+    if isinstance(x, float):
+        if not x.is_integer():
+            raise BadInput(f"{what} phải là số nguyên, không phải {x}", where)
+        x = int(x)
+    if not isinstance(x, int):
+        raise BadInput(f"{what} phải là số nguyên", where)
+    if x < 0:
+        raise BadInput(f"{what} không được âm ({x})", where)
+    return x
+
+
+def _points(x: Any, ind: Indicator, where: str) -> Decimal:
+    if isinstance(x, bool) or x is None:
+        raise BadInput("điểm phải là một số", where)
+    try:
+        d = Decimal(nfc(x).replace(",", ".")) if isinstance(x, str) else Decimal(str(x))
+    except InvalidOperation:
+        raise BadInput(f"điểm phải là một số, không phải '{x}'", where) from None
+    if not d.is_finite() or d < 0 or d > ind.max:
+        raise BadInput(f"điểm phải trong khoảng 0..{ind.max}, không phải {x}", where)
+    return d
+
+
+_YES = {"true", "yes", "y", "1", "có", "co", "đạt", "x"}
+_NO = {"false", "no", "n", "0", "không", "khong", "chưa", "chua"}
+
+
+def parse_value(ind: Indicator, raw: Any) -> Value:
+    """Turn raw input (JSON value or text) into a checked value for ``ind``."""
+    where = f"chỉ số {ind.id}"
+    if isinstance(raw, str) and raw.strip()[:1] in "{[":
+        try:
+            raw = json.loads(raw)
+        except json.JSONDecodeError:
+            raise BadInput(f"không đọc được giá trị '{raw}'", where) from None
+    kind = ind.kind
+    wrong = BadInput(
+        f"giá trị sai loại cho chỉ số {ind.kind}: cần {_KIND_HINT[kind]}, nhận {json.dumps(raw, ensure_ascii=False)}",
+        where,
+    )
+    if kind == "yes_no":
+        if isinstance(raw, bool):
+            return YesNo(raw)
+        if isinstance(raw, str) and nfc(raw).lower() in _YES | _NO:
+            return YesNo(nfc(raw).lower() in _YES)
+        raise wrong
+    if kind == "ratio":
+        if isinstance(raw, str) and "/" in raw:
+            num_s, _, den_s = raw.partition("/")
+            raw = {"numerator": num_s, "denominator": den_s}
+        if not isinstance(raw, dict) or set(raw) != {"numerator", "denominator"}:
+            raise wrong
+        num = _whole(raw["numerator"], "tử số", where)
+        den = _whole(raw["denominator"], "mẫu số", where)
+        if num > den:
+            raise BadInput(f"tử số ({num}) lớn hơn mẫu số ({den})", where)
+        return Ratio(num, den)
+    if kind == "count":
+        if isinstance(raw, dict) and set(raw) == {"count"}:
+            return Count(_whole(raw["count"], "số ca", where))
+        if isinstance(raw, (int, str)) and not isinstance(raw, bool):
+            return Count(_whole(raw, "số ca", where))
+        raise wrong
+    if kind == "manual":
+        if isinstance(raw, dict) and set(raw) == {"points"}:
+            return Manual(_points(raw["points"], ind, where))
+        if isinstance(raw, (int, float, str)) and not isinstance(raw, bool):
+            return Manual(_points(raw, ind, where))
+        raise wrong
+    raise wrong  # pragma: no cover - the schema admits no other kind
+
+
+def value_from_json(ind: Indicator, stored: Any) -> Value:
+    """Rebuild a value from its stored JSON (already checked when it was written)."""
+    return parse_value(ind, stored)

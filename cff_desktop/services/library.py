@@ -1,0 +1,78 @@
+"""The rule set library: shipped files plus files an admin imported into the data folder.
+
+An import never changes a round: rounds pin the exact bytes (id, version, SHA-256) they were
+created with, so a newer rule set cannot rescale a closed assessment.
+"""
+
+from __future__ import annotations
+
+import os
+import tempfile
+from pathlib import Path
+
+from cff_desktop.common.errors import NotFound, Refused
+from cff_desktop.rules.loader import bundled_files, load_file, parse_bytes
+from cff_desktop.rules.model import RuleSet
+from cff_desktop.storage.paths import ensure_dir
+
+
+class RuleLibrary:
+    def __init__(self, imported_dir: Path) -> None:
+        self.imported_dir = imported_dir
+        self._cache: list[RuleSet] | None = None
+
+    def all(self) -> list[RuleSet]:
+        if self._cache is None:
+            found: dict[tuple[str, str], RuleSet] = {}
+            for f in bundled_files():
+                rs = load_file(f)
+                found[(rs.id, rs.version)] = rs
+            if self.imported_dir.is_dir():
+                for f in sorted(self.imported_dir.glob("*.json")):
+                    rs = load_file(f)
+                    found[(rs.id, rs.version)] = rs
+            self._cache = sorted(found.values(), key=lambda r: (r.id, r.version_key))
+        return self._cache
+
+    def get(self, rid: str, version: str | None = None) -> RuleSet:
+        matches = [r for r in self.all() if r.id == rid and (version is None or r.version == version)]
+        if not matches:
+            known = ", ".join(sorted({r.id for r in self.all()}))
+            what = f"{rid} {version}" if version else rid
+            raise NotFound(
+                f"không có bộ tiêu chí '{what}'. Các bộ đang có: {known}. "
+                "Nhập tệp bộ tiêu chí bằng `cff rulesets import TỆP`.",
+                "ruleset",
+            )
+        return max(matches, key=lambda r: r.version_key)
+
+    def is_bundled(self, rs: RuleSet) -> bool:
+        return not rs.source.startswith(str(self.imported_dir))
+
+    def import_file(self, path: Path) -> tuple[RuleSet, bool]:
+        """Check and add a rule set file. Returns (rule set, True if it was new)."""
+        new = load_file(Path(path))
+        for old in self.all():
+            if old.id == new.id and old.version == new.version:
+                if old.sha256 == new.sha256:
+                    return old, False
+                raise Refused(
+                    f"đã có bộ tiêu chí {new.id} phiên bản {new.version} với nội dung khác. "
+                    "Tăng số phiên bản (version) trong tệp mới rồi nhập lại.",
+                    str(path),
+                )
+        data = Path(path).read_bytes()
+        ensure_dir(self.imported_dir)
+        target = self.imported_dir / f"{new.id}-{new.version}.json"
+        fd, tmp = tempfile.mkstemp(dir=self.imported_dir, suffix=".part")
+        try:
+            with os.fdopen(fd, "wb") as f:
+                f.write(data)
+                f.flush()
+                os.fsync(f.fileno())
+            os.replace(tmp, target)
+        except OSError:
+            Path(tmp).unlink(missing_ok=True)
+            raise
+        self._cache = None
+        return parse_bytes(data, str(target)), True

@@ -1,0 +1,115 @@
+"""Entering figures: validate, check the officer's rights, write value and audit row together."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any
+
+from cff_desktop.common.errors import BadInput, Refused
+from cff_desktop.common.text import nfc
+from cff_desktop.rules.engine import IndicatorResult, score_indicator
+from cff_desktop.rules.values import Value, parse_value
+from cff_desktop.services.officers import can_edit, get_officer, label
+from cff_desktop.services.rounds import RoundInfo, get_round, require_open
+from cff_desktop.services.workspace import Workspace
+from cff_desktop.storage.db import now_iso
+
+
+def _check_one(
+    ws: Workspace, rnd: RoundInfo, officer: dict[str, Any], indicator_id: str, raw: Any
+) -> tuple[str, Value]:
+    iid = nfc(str(indicator_id))
+    ind = rnd.ruleset.indicators.get(iid)
+    if ind is None:
+        raise BadInput(
+            f"không có chỉ số '{iid}' trong bộ tiêu chí {rnd.ruleset.id} {rnd.ruleset.version}",
+            "INDICATOR",
+        )
+    value = parse_value(ind, raw)
+    if not can_edit(ws, rnd, officer, ind.criterion_id):
+        raise Refused(
+            f"{officer['name']} không được giao tiêu chí {ind.criterion_id}; chỉ xem được. "
+            "Nhờ văn thư giao tiêu chí nếu cần.",
+            f"chỉ số {iid}",
+        )
+    return iid, value
+
+
+def _write(ws: Workspace, rnd: RoundInfo, officer: dict[str, Any], iid: str, value: Value,
+           note: str) -> None:
+    conn = ws.store.conn
+    old = conn.execute("SELECT value, note FROM value WHERE round_id = ? AND indicator_id = ?",
+                       (rnd.id, iid)).fetchone()
+    new_json = json.dumps(value.to_json(), ensure_ascii=False)
+    conn.execute(
+        "INSERT INTO value (round_id, indicator_id, value, note, officer_id, entered_at)"
+        " VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT (round_id, indicator_id) DO UPDATE SET"
+        " value = excluded.value, note = excluded.note, officer_id = excluded.officer_id,"
+        " entered_at = excluded.entered_at",
+        (rnd.id, iid, new_json, note, officer["id"], now_iso()),
+    )
+    ws.store.audit(
+        label(officer), "value.set", f"round:{rnd.id}/indicator:{iid}",
+        {"value": json.loads(old[0]), "note": old[1]} if old else None,
+        {"value": value.to_json(), "note": note},
+    )
+
+
+def set_value(
+    ws: Workspace, indicator_id: str, raw: Any, *, as_officer: str, note: str = "",
+    year: int | None = None,
+) -> IndicatorResult:
+    """Record one figure; returns the indicator's new score so a view can update at once."""
+    rnd = get_round(ws, year)
+    require_open(rnd)
+    officer = get_officer(ws, as_officer)
+    iid, value = _check_one(ws, rnd, officer, indicator_id, raw)
+    with ws.store.transaction():
+        _write(ws, rnd, officer, iid, value, nfc(note))
+    return score_indicator(rnd.ruleset.indicators[iid], value)
+
+
+def read_values_file(path: Path) -> tuple[dict[str, Any], dict[str, str]]:
+    """A values file: ``{"values": {...}, "notes": {...}}`` or a bare mapping of id → value."""
+    try:
+        doc = json.loads(Path(path).read_text(encoding="utf-8-sig"))
+    except OSError as e:
+        raise BadInput(f"không đọc được tệp ({e.strerror})", str(path)) from None
+    except (UnicodeDecodeError, json.JSONDecodeError) as e:
+        raise BadInput(f"tệp không phải JSON hợp lệ: {e}", str(path)) from None
+    if not isinstance(doc, dict):
+        raise BadInput("tệp phải chứa một đối tượng JSON", str(path))
+    values = doc.get("values", doc if "values" not in doc else None)
+    if not isinstance(values, dict):
+        raise BadInput('trường "values" phải là một đối tượng {mã chỉ số: giá trị}', str(path))
+    notes = doc.get("notes", {}) if isinstance(doc.get("notes", {}), dict) else {}
+    values = {k: v for k, v in values.items() if k not in ("ruleset", "category", "overrides", "notes")}
+    return values, {str(k): nfc(str(v)) for k, v in notes.items()}
+
+
+def import_values(ws: Workspace, path: Path, *, as_officer: str, year: int | None = None) -> int:
+    """Record every figure of a file in one transaction, or none if any is wrong."""
+    rnd = get_round(ws, year)
+    require_open(rnd)
+    officer = get_officer(ws, as_officer)
+    values, notes = read_values_file(path)
+    checked = [_check_one(ws, rnd, officer, iid, raw) for iid, raw in values.items() if raw is not None]
+    with ws.store.transaction():
+        for iid, value in checked:
+            _write(ws, rnd, officer, iid, value, notes.get(iid, ""))
+    return len(checked)
+
+
+def current_values(ws: Workspace, rnd: RoundInfo) -> dict[str, Value]:
+    rows = ws.store.query("SELECT indicator_id, value FROM value WHERE round_id = ?", (rnd.id,))
+    inds = rnd.ruleset.indicators
+    return {r["indicator_id"]: parse_value(inds[r["indicator_id"]], json.loads(r["value"]))
+            for r in rows if r["indicator_id"] in inds}
+
+
+def value_rows(ws: Workspace, rnd: RoundInfo) -> list[dict[str, Any]]:
+    return ws.store.query(
+        "SELECT v.indicator_id, v.value, v.note, v.entered_at, o.name AS officer"
+        " FROM value v LEFT JOIN officer o ON o.id = v.officer_id WHERE v.round_id = ?"
+        " ORDER BY v.indicator_id", (rnd.id,))

@@ -1,0 +1,1 @@
+"""SQLite store: schema and migrations, audit chain, backups. No rules, no Qt."""

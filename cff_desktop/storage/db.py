@@ -1,0 +1,227 @@
+"""Opening the database safely.
+
+The file is checked before SQLite writes anything to it: a file that is not SQLite, or that a newer
+version of the app wrote, is refused untouched (opening it read-write would create a WAL and could
+start a migration the older code does not understand). Writes happen only inside
+:meth:`Store.transaction` (``BEGIN IMMEDIATE`` … ``COMMIT``) with ``synchronous=FULL``, so a value
+shown as saved survives a power cut, and an audit row is never committed without its change.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import hashlib
+import json
+import sqlite3
+from collections.abc import Iterator
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+import sqlite_utils
+
+from cff_desktop.common.errors import StoreError
+from cff_desktop.storage.paths import DataPaths, ensure_dir
+from cff_desktop.storage.schema import MIGRATIONS, SCHEMA_VERSION
+
+SQLITE_MAGIC = b"SQLite format 3\x00"
+GENESIS = "0" * 64
+
+
+def now_iso() -> str:
+    """UTC timestamp with milliseconds; ISO 8601 so it sorts and parses everywhere."""
+    return datetime.now(UTC).isoformat(timespec="milliseconds")
+
+
+def canonical(obj: Any) -> str:
+    return json.dumps(obj, ensure_ascii=False, sort_keys=True, separators=(",", ":"))
+
+
+def sqlite_error(e: sqlite3.Error, where: str) -> StoreError:
+    """Translate SQLite's failures into what the officer should do about them."""
+    msg = str(e).lower()
+    if "readonly" in msg or "read-only" in msg:
+        text = "thư mục dữ liệu chỉ cho phép đọc, không ghi được. Chọn thư mục khác hoặc cấp quyền ghi."
+    elif "disk is full" in msg or "database or disk is full" in msg:
+        text = "ổ đĩa đã đầy, chưa ghi được gì. Giải phóng dung lượng rồi thử lại."
+    elif "locked" in msg or "busy" in msg:
+        text = "cơ sở dữ liệu đang được một chương trình khác dùng. Đóng cửa sổ cff_desktop khác rồi thử lại."
+    elif "unable to open" in msg:
+        text = "không mở được tệp cơ sở dữ liệu. Kiểm tra ổ đĩa còn cắm và đường dẫn đúng."
+    elif "not a database" in msg or "malformed" in msg:
+        text = "tệp không phải cơ sở dữ liệu của cff_desktop hoặc đã hỏng. Khôi phục từ bản sao lưu."
+    else:
+        text = f"lỗi cơ sở dữ liệu: {e}"
+    return StoreError(text, where)
+
+
+def peek_user_version(path: Path) -> int:
+    """Read ``PRAGMA user_version`` without opening the file for writing."""
+    head = b""
+    with contextlib.suppress(OSError), open(path, "rb") as f:
+        head = f.read(100)
+    if not head:
+        return 0
+    if not head.startswith(SQLITE_MAGIC):
+        raise StoreError(
+            "tệp này không phải cơ sở dữ liệu SQLite của cff_desktop; không mở để tránh làm hỏng.",
+            str(path),
+        )
+    # user_version is the big-endian integer at offset 60 of the header.
+    return int.from_bytes(head[60:64], "big", signed=True) if len(head) >= 64 else 0
+
+
+class Store:
+    """One open database. Reads anywhere; writes only inside :meth:`transaction`."""
+
+    def __init__(self, paths: DataPaths, conn: sqlite3.Connection, readonly: bool) -> None:
+        self.paths = paths
+        self.conn = conn
+        self.db = sqlite_utils.Database(conn)
+        self.readonly = readonly
+
+    def close(self) -> None:
+        self.conn.close()
+
+    def __enter__(self) -> Store:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    def query(self, sql: str, params: Any = ()) -> list[dict[str, Any]]:
+        try:
+            cur = self.conn.execute(sql, params)
+        except sqlite3.Error as e:
+            raise sqlite_error(e, str(self.paths.db)) from None
+        cols = [d[0] for d in cur.description]
+        return [dict(zip(cols, row, strict=True)) for row in cur.fetchall()]
+
+    def one(self, sql: str, params: Any = ()) -> dict[str, Any] | None:
+        rows = self.query(sql, params)
+        return rows[0] if rows else None
+
+    @contextlib.contextmanager
+    def transaction(self) -> Iterator[sqlite3.Connection]:
+        """All-or-nothing write. SQLite errors become :class:`StoreError` after rollback."""
+        if self.readonly:
+            raise StoreError(
+                "cơ sở dữ liệu đang mở chỉ để đọc (ổ đĩa hoặc thư mục không cho ghi); chưa ghi gì.",
+                str(self.paths.db),
+            )
+        try:
+            self.conn.execute("BEGIN IMMEDIATE")
+        except sqlite3.Error as e:
+            raise sqlite_error(e, str(self.paths.db)) from None
+        try:
+            yield self.conn
+            self.conn.execute("COMMIT")
+        except sqlite3.Error as e:
+            if self.conn.in_transaction:
+                self.conn.execute("ROLLBACK")
+            raise sqlite_error(e, str(self.paths.db)) from None
+        except BaseException:
+            if self.conn.in_transaction:
+                self.conn.execute("ROLLBACK")
+            raise
+
+    def audit(self, actor: str, action: str, entity: str, old: Any = None, new: Any = None) -> str:
+        """Append a hash-chained audit row; call inside :meth:`transaction`."""
+        last = self.conn.execute("SELECT hash FROM audit ORDER BY seq DESC LIMIT 1").fetchone()
+        prev = last[0] if last else GENESIS
+        at = now_iso()
+        old_s = canonical(old) if old is not None else None
+        new_s = canonical(new) if new is not None else None
+        digest = audit_hash(prev, at, actor, action, entity, old_s, new_s)
+        self.conn.execute(
+            "INSERT INTO audit (at, actor, action, entity, old, new, prev_hash, hash)"
+            " VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+            (at, actor, action, entity, old_s, new_s, prev, digest),
+        )
+        return digest
+
+
+def audit_hash(
+    prev: str, at: str, actor: str, action: str, entity: str, old: str | None, new: str | None
+) -> str:
+    body = canonical([prev, at, actor, action, entity, old, new])
+    return hashlib.sha256(body.encode("utf-8")).hexdigest()
+
+
+def _connect(path: Path, readonly: bool) -> sqlite3.Connection:
+    if readonly:
+        uri = f"{path.as_uri()}?mode=ro"
+        conn = sqlite3.connect(uri, uri=True, isolation_level=None, check_same_thread=False)
+    else:
+        conn = sqlite3.connect(str(path), isolation_level=None, check_same_thread=False)
+    conn.execute("PRAGMA busy_timeout = 5000")
+    conn.execute("PRAGMA foreign_keys = ON")
+    if not readonly:
+        conn.execute("PRAGMA journal_mode = WAL")
+        conn.execute("PRAGMA synchronous = FULL")
+    return conn
+
+
+def open_store(paths: DataPaths, *, create: bool = True, readonly: bool = False) -> Store:
+    """Open (and if needed create or migrate) the database named by ``paths``."""
+    path = paths.db
+    exists = path.exists()
+    if exists and path.is_dir():
+        raise StoreError("đường dẫn cơ sở dữ liệu là một thư mục, không phải tệp.", str(path))
+    if not exists and not create:
+        raise StoreError(
+            "chưa có cơ sở dữ liệu. Chạy `cff init` (hoặc `cff demo create`) trước.", str(path)
+        )
+    version = peek_user_version(path) if exists else 0
+    if version > SCHEMA_VERSION:
+        raise StoreError(
+            f"cơ sở dữ liệu do phiên bản mới hơn tạo ra (lược đồ {version}, phiên bản này chỉ hiểu "
+            f"đến {SCHEMA_VERSION}). Hãy cài phiên bản cff_desktop mới hơn; tệp không bị thay đổi.",
+            str(path),
+        )
+    if not readonly:
+        ensure_dir(path.parent)
+    try:
+        conn = _connect(path, readonly)
+        if not readonly:
+            conn.execute("SELECT count(*) FROM sqlite_master").fetchone()
+    except sqlite3.Error as e:
+        raise sqlite_error(e, str(path)) from None
+    store = Store(paths, conn, readonly)
+    if not readonly and version < SCHEMA_VERSION:
+        migrate(store, version)
+    return store
+
+
+def migrate(store: Store, current: int) -> None:
+    """Apply pending migrations, backing up first when the file already holds data."""
+    if current > 0:
+        from cff_desktop.storage.backup import backup  # local: backup imports this module
+
+        backup(store, reason=f"truoc-nang-cap-v{current}")
+    for n in range(current, SCHEMA_VERSION):
+        try:
+            store.conn.execute("BEGIN IMMEDIATE")
+            for stmt in _split_sql(MIGRATIONS[n]):
+                store.conn.execute(stmt)
+            store.conn.execute(f"PRAGMA user_version = {n + 1}")
+            store.conn.execute("COMMIT")
+        except sqlite3.Error as e:
+            if store.conn.in_transaction:
+                store.conn.execute("ROLLBACK")
+            raise sqlite_error(e, str(store.paths.db)) from None
+
+
+def _split_sql(script: str) -> list[str]:
+    """Split a migration into statements (executescript would COMMIT on its own)."""
+    out: list[str] = []
+    buf = ""
+    for line in script.splitlines(keepends=True):
+        buf += line
+        if sqlite3.complete_statement(buf):
+            if buf.strip():
+                out.append(buf.strip())
+            buf = ""
+    if buf.strip():
+        out.append(buf.strip())
+    return out

@@ -1,0 +1,136 @@
+"""The schema as a list of migrations; ``PRAGMA user_version`` is the index of the last applied.
+
+Never edit a released migration: add a new one. A database whose user_version is above
+``SCHEMA_VERSION`` was written by a newer app and is refused untouched.
+"""
+
+from __future__ import annotations
+
+MIGRATIONS: list[str] = [
+    # 1: the foundation
+    """
+    CREATE TABLE commune (
+        id INTEGER PRIMARY KEY,
+        code TEXT NOT NULL DEFAULT '',
+        name TEXT NOT NULL,
+        province TEXT NOT NULL,
+        district TEXT NOT NULL DEFAULT '',
+        unit_type TEXT NOT NULL DEFAULT 'xa',
+        category TEXT NOT NULL CHECK (category IN
+            ('urban_ward', 'mountain_island_disadvantaged', 'other')),
+        upper_level TEXT NOT NULL DEFAULT '',
+        chair_name TEXT NOT NULL DEFAULT '',
+        chair_title TEXT NOT NULL DEFAULT 'Chủ tịch',
+        villages TEXT NOT NULL DEFAULT '[]',
+        created_at TEXT NOT NULL
+    );
+    CREATE TABLE ruleset_pin (
+        sha256 TEXT PRIMARY KEY,
+        id TEXT NOT NULL,
+        version TEXT NOT NULL,
+        body BLOB NOT NULL
+    );
+    CREATE TABLE round (
+        id INTEGER PRIMARY KEY,
+        commune_id INTEGER NOT NULL REFERENCES commune(id),
+        year INTEGER NOT NULL,
+        ruleset_sha256 TEXT NOT NULL REFERENCES ruleset_pin(sha256),
+        status TEXT NOT NULL DEFAULT 'open' CHECK (status IN ('open', 'closed')),
+        window_start TEXT NOT NULL DEFAULT '',
+        window_end TEXT NOT NULL DEFAULT '',
+        sector_deadline TEXT NOT NULL DEFAULT '',
+        created_at TEXT NOT NULL,
+        closed_at TEXT,
+        UNIQUE (commune_id, year)
+    );
+    CREATE TABLE officer (
+        id INTEGER PRIMARY KEY,
+        commune_id INTEGER NOT NULL REFERENCES commune(id),
+        name TEXT NOT NULL,
+        position TEXT NOT NULL DEFAULT '',
+        sector TEXT NOT NULL,
+        role TEXT NOT NULL CHECK (role IN ('clerk', 'officer')),
+        pin_hash TEXT NOT NULL DEFAULT '',
+        active INTEGER NOT NULL DEFAULT 1,
+        created_at TEXT NOT NULL,
+        UNIQUE (commune_id, name)
+    );
+    CREATE TABLE assignment (
+        round_id INTEGER NOT NULL REFERENCES round(id),
+        criterion_id TEXT NOT NULL,
+        officer_id INTEGER NOT NULL REFERENCES officer(id),
+        PRIMARY KEY (round_id, criterion_id)
+    );
+    CREATE TABLE value (
+        round_id INTEGER NOT NULL REFERENCES round(id),
+        indicator_id TEXT NOT NULL,
+        value TEXT NOT NULL,
+        note TEXT NOT NULL DEFAULT '',
+        officer_id INTEGER REFERENCES officer(id),
+        entered_at TEXT NOT NULL,
+        PRIMARY KEY (round_id, indicator_id)
+    );
+    CREATE TABLE evidence (
+        id INTEGER PRIMARY KEY,
+        round_id INTEGER NOT NULL REFERENCES round(id),
+        criterion_id TEXT NOT NULL,
+        sha256 TEXT NOT NULL,
+        filename TEXT NOT NULL,
+        size INTEGER NOT NULL,
+        mime TEXT NOT NULL DEFAULT '',
+        officer_id INTEGER REFERENCES officer(id),
+        added_at TEXT NOT NULL,
+        removed_at TEXT
+    );
+    CREATE TABLE override (
+        round_id INTEGER NOT NULL REFERENCES round(id),
+        criterion_id TEXT NOT NULL,
+        points TEXT NOT NULL,
+        reason TEXT NOT NULL CHECK (length(trim(reason)) > 0),
+        decided_at TEXT NOT NULL,
+        PRIMARY KEY (round_id, criterion_id)
+    );
+    CREATE TABLE council (
+        round_id INTEGER PRIMARY KEY REFERENCES round(id),
+        place TEXT NOT NULL DEFAULT '',
+        started_at TEXT NOT NULL DEFAULT '',
+        ended_at TEXT NOT NULL DEFAULT '',
+        votes_for INTEGER,
+        votes_against INTEGER,
+        conclusion TEXT NOT NULL DEFAULT ''
+    );
+    CREATE TABLE council_member (
+        id INTEGER PRIMARY KEY,
+        round_id INTEGER NOT NULL REFERENCES round(id),
+        name TEXT NOT NULL,
+        position TEXT NOT NULL DEFAULT '',
+        council_role TEXT NOT NULL DEFAULT 'member'
+            CHECK (council_role IN ('chair', 'vice_chair', 'standing', 'secretary', 'member')),
+        present INTEGER NOT NULL DEFAULT 1,
+        sort INTEGER NOT NULL DEFAULT 0
+    );
+    CREATE TABLE snapshot (
+        round_id INTEGER PRIMARY KEY REFERENCES round(id),
+        created_at TEXT NOT NULL,
+        body TEXT NOT NULL,
+        sha256 TEXT NOT NULL
+    );
+    CREATE TABLE audit (
+        seq INTEGER PRIMARY KEY,
+        at TEXT NOT NULL,
+        actor TEXT NOT NULL,
+        action TEXT NOT NULL,
+        entity TEXT NOT NULL,
+        old TEXT,
+        new TEXT,
+        prev_hash TEXT NOT NULL,
+        hash TEXT NOT NULL UNIQUE
+    );
+    CREATE TRIGGER audit_no_update BEFORE UPDATE ON audit
+        BEGIN SELECT RAISE(ABORT, 'audit is append-only'); END;
+    CREATE TRIGGER audit_no_delete BEFORE DELETE ON audit
+        BEGIN SELECT RAISE(ABORT, 'audit is append-only'); END;
+    """,
+]
+
+SCHEMA_VERSION = len(MIGRATIONS)
