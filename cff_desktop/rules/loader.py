@@ -44,7 +44,16 @@ def _dec(x: Any) -> Decimal:
 
 
 def parse_bytes(data: bytes, source: str) -> RuleSet:
-    """Parse and check a rule set from its file bytes; ``source`` names it in errors."""
+    """Parse and check a rule set from its file bytes; ``source`` names it in errors.
+
+    Checked results are cached by content hash (a rule set is immutable once written), so a
+    round's pinned rule set is validated once per process, not on every value entered.
+    """
+    return _parse_cached(hashlib.sha256(data).hexdigest(), data, source)
+
+
+@lru_cache(maxsize=32)
+def _parse_cached(sha: str, data: bytes, source: str) -> RuleSet:
     try:
         raw = json.loads(data.decode("utf-8-sig"))
     except UnicodeDecodeError as e:
@@ -58,7 +67,6 @@ def parse_bytes(data: bytes, source: str) -> RuleSet:
     err = jsonschema.exceptions.best_match(validator.iter_errors(raw))
     if err is not None:
         raise RuleSetError(f"trường {_path_of(err)}: {err.message}", source)
-    sha = hashlib.sha256(data).hexdigest()
     return _build(raw, sha, source)
 
 

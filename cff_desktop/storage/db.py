@@ -56,7 +56,13 @@ def sqlite_error(e: sqlite3.Error, where: str) -> StoreError:
 
 
 def peek_user_version(path: Path) -> int:
-    """Read ``PRAGMA user_version`` without opening the file for writing."""
+    """Read ``PRAGMA user_version`` without opening the file for writing.
+
+    The magic bytes come from the file itself; the version comes from a read-only connection,
+    because in WAL mode a newer page 1 may still sit in the ``-wal`` file while another copy of
+    the app has the database open. The header bytes are the fallback when SQLite cannot open the
+    file read-only (no ``-wal`` then, so the header is current).
+    """
     head = b""
     with contextlib.suppress(OSError), open(path, "rb") as f:
         head = f.read(100)
@@ -67,8 +73,15 @@ def peek_user_version(path: Path) -> int:
             "tệp này không phải cơ sở dữ liệu SQLite của cff_desktop; không mở để tránh làm hỏng.",
             str(path),
         )
-    # user_version is the big-endian integer at offset 60 of the header.
-    return int.from_bytes(head[60:64], "big", signed=True) if len(head) >= 64 else 0
+    try:
+        ro = sqlite3.connect(f"{Path(path).absolute().as_uri()}?mode=ro", uri=True)
+        try:
+            return int(ro.execute("PRAGMA user_version").fetchone()[0])
+        finally:
+            ro.close()
+    except sqlite3.Error:
+        # user_version is the big-endian integer at offset 60 of the header.
+        return int.from_bytes(head[60:64], "big", signed=True) if len(head) >= 64 else 0
 
 
 class Store:
@@ -199,9 +212,14 @@ def migrate(store: Store, current: int) -> None:
         from cff_desktop.storage.backup import backup  # local: backup imports this module
 
         backup(store, reason=f"truoc-nang-cap-v{current}")
-    for n in range(current, SCHEMA_VERSION):
+    while True:
         try:
             store.conn.execute("BEGIN IMMEDIATE")
+            # Re-read under the write lock: another copy of the app may have migrated meanwhile.
+            n = store.conn.execute("PRAGMA user_version").fetchone()[0]
+            if n >= SCHEMA_VERSION:
+                store.conn.execute("COMMIT")
+                return
             for stmt in _split_sql(MIGRATIONS[n]):
                 store.conn.execute(stmt)
             store.conn.execute(f"PRAGMA user_version = {n + 1}")

@@ -1,0 +1,61 @@
+"""Shared fixtures: a private data folder per test, the CLI as a real process, a demo database."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+
+os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+
+ROOT = Path(__file__).resolve().parents[1]
+
+
+@pytest.fixture
+def cff_home(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    home = tmp_path / "home"
+    monkeypatch.setenv("CFF_HOME", str(home))
+    return home
+
+
+CffRunner = Callable[..., subprocess.CompletedProcess[str]]
+
+
+@pytest.fixture
+def cff(cff_home: Path) -> CffRunner:
+    """Run ``cff`` as its own process, as a user or a script would."""
+
+    def run(*args: str, check: bool = False) -> subprocess.CompletedProcess[str]:
+        env = dict(os.environ, CFF_HOME=str(cff_home), PYTHONIOENCODING="utf-8")
+        p = subprocess.run([sys.executable, "-m", "cff_desktop.cli", *args], capture_output=True,
+                           text=True, encoding="utf-8", env=env, cwd=ROOT)
+        if check and p.returncode != 0:
+            raise AssertionError(f"cff {' '.join(args)} exited {p.returncode}: {p.stderr}")
+        return p
+
+    return run
+
+
+@pytest.fixture
+def cff_json(cff: CffRunner) -> Callable[..., object]:
+    def run(*args: str) -> object:
+        return json.loads(cff(*args, check=True).stdout)
+
+    return run
+
+
+@pytest.fixture
+def demo_ws(cff_home: Path):
+    """An open workspace holding the demo commune (seed 0)."""
+    from cff_desktop.services.demo import create_demo
+    from cff_desktop.services.workspace import open_workspace
+
+    ws = open_workspace(create=True)
+    create_demo(ws, seed=0)
+    yield ws
+    ws.close()
