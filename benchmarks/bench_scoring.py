@@ -7,11 +7,11 @@ import sys
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).parent))
-from _common import describe, timed  # noqa: E402
+from _common import describe, timed
 
-from cff_desktop.rules.engine import parse_values, score  # noqa: E402
-from cff_desktop.rules.loader import bundled_files, load_file  # noqa: E402
-from cff_desktop.services.demo import demo_figures  # noqa: E402
+from cff_desktop.rules.engine import parse_values, score
+from cff_desktop.rules.loader import bundled_files, load_file
+from cff_desktop.services.demo import demo_figures
 
 
 def main() -> None:

@@ -131,6 +131,48 @@ MIGRATIONS: list[str] = [
     CREATE TRIGGER audit_no_delete BEFORE DELETE ON audit
         BEGIN SELECT RAISE(ABORT, 'audit is append-only'); END;
     """,
+    # 2: council details, criterion progress, printed documents, packages
+    """
+    ALTER TABLE council ADD COLUMN discussion TEXT NOT NULL DEFAULT '';
+    ALTER TABLE council ADD COLUMN votes_abstain INTEGER;
+    CREATE TABLE criterion_status (
+        round_id INTEGER NOT NULL REFERENCES round(id),
+        criterion_id TEXT NOT NULL,
+        done INTEGER NOT NULL DEFAULT 0,
+        officer_id INTEGER REFERENCES officer(id),
+        changed_at TEXT NOT NULL,
+        PRIMARY KEY (round_id, criterion_id)
+    );
+    CREATE TABLE doc_counter (
+        year INTEGER NOT NULL,
+        type_code TEXT NOT NULL,
+        last INTEGER NOT NULL,
+        PRIMARY KEY (year, type_code)
+    );
+    CREATE TABLE document (
+        id INTEGER PRIMARY KEY,
+        round_id INTEGER NOT NULL REFERENCES round(id),
+        kind TEXT NOT NULL,
+        number TEXT NOT NULL DEFAULT '',
+        doc_date TEXT NOT NULL,
+        sha256 TEXT NOT NULL,
+        path TEXT NOT NULL DEFAULT '',
+        draft INTEGER NOT NULL DEFAULT 0,
+        created_at TEXT NOT NULL
+    );
+    CREATE TABLE package (
+        uuid TEXT PRIMARY KEY,
+        kind TEXT NOT NULL,
+        direction TEXT NOT NULL CHECK (direction IN ('out', 'in')),
+        round_id INTEGER REFERENCES round(id),
+        sha256 TEXT NOT NULL,
+        size INTEGER NOT NULL,
+        path TEXT NOT NULL DEFAULT '',
+        supersedes TEXT,
+        manifest TEXT NOT NULL,
+        created_at TEXT NOT NULL
+    );
+    """,
 ]
 
 SCHEMA_VERSION = len(MIGRATIONS)

@@ -1,21 +1,14 @@
-"""``cff``: the command line over the services (the same calls the windows make).
-
-Exit codes: 0 success; 2 bad input, usage or a refusal, with one line on stderr saying what is wrong
-and where; 1 an unexpected error (a bug: please report it with the command that caused it).
-"""
+"""The foundation's commands: rule sets, scoring, round set-up, values, audit, backup, demo."""
 
 from __future__ import annotations
 
 import argparse
 import json
-import os
 import sys
-import traceback
 from pathlib import Path
 from typing import Any
 
 from cff_desktop import __version__
-from cff_desktop.common.errors import CffError
 from cff_desktop.common.text import format_points
 from cff_desktop.rules.model import CATEGORIES, SECTOR_LABELS
 from cff_desktop.rules.report import result_to_json, result_to_text
@@ -357,32 +350,13 @@ def build_parser() -> argparse.ArgumentParser:
     x.add_argument("--category", default="mountain_island_disadvantaged")
     x.add_argument("--seed", type=int, default=0)
     x.set_defaults(func=cmd_demo_create)
+
+    # Feature modules add their own sub-commands (one module per feature keeps them apart).
+    import importlib
+
+    for name in FEATURES:
+        importlib.import_module(f"cff_desktop.cli.{name}").register(sub)
     return p
 
 
-def main(argv: list[str] | None = None) -> int:
-    for stream in (sys.stdout, sys.stderr):
-        if hasattr(stream, "reconfigure"):
-            stream.reconfigure(encoding="utf-8")
-    args = build_parser().parse_args(argv)
-    try:
-        return args.func(args)
-    except CffError as e:
-        print(f"cff: lỗi: {e}", file=sys.stderr)
-        return e.exit_code
-    except OSError as e:
-        where = f"{e.filename}: " if e.filename else ""
-        print(f"cff: lỗi: {where}không đọc/ghi được ({e.strerror or e})", file=sys.stderr)
-        return 2
-    except KeyboardInterrupt:
-        return 130
-    except Exception as e:  # a bug: say so plainly, details only on request
-        print(f"cff: lỗi không mong đợi: {type(e).__name__}: {e}. "
-              "Đặt CFF_DEBUG=1 để xem chi tiết và báo cho nhóm phát triển.", file=sys.stderr)
-        if os.environ.get("CFF_DEBUG"):
-            traceback.print_exc()
-        return 1
-
-
-if __name__ == "__main__":
-    sys.exit(main())
+FEATURES = ["council"]

@@ -1,0 +1,5 @@
+import sys
+
+from cff_desktop.cli import main
+
+sys.exit(main())

@@ -1,0 +1,224 @@
+"""The commune council meeting (Hội đồng đánh giá cấp xã) and the frozen snapshot it produces.
+
+Closing the meeting freezes everything printed afterwards: values with their authors, scores,
+overrides with reasons, the rule set's id/version/hash, members and vote. Documents and packages
+render from this snapshot, never from live tables, so a paper printed twice says the same thing.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from typing import Any
+
+from cff_desktop.common.errors import BadInput, NotFound, Refused
+from cff_desktop.common.text import nfc
+from cff_desktop.rules.report import result_to_json
+from cff_desktop.services.officers import assignments
+from cff_desktop.services.rounds import ADMIN, RoundInfo, get_round, require_open
+from cff_desktop.services.scoring import score_round
+from cff_desktop.services.values import value_rows
+from cff_desktop.services.workspace import Workspace
+from cff_desktop.storage.db import canonical, now_iso
+
+COUNCIL_ROLES = {
+    "chair": "Chủ tịch Hội đồng",
+    "vice_chair": "Phó Chủ tịch Hội đồng",
+    "standing": "Thường trực Hội đồng",
+    "secretary": "Thư ký",
+    "member": "Thành viên",
+}
+SNAPSHOT_FORMAT = 1
+
+
+def _ensure_council(ws: Workspace, rnd: RoundInfo) -> None:
+    ws.store.conn.execute("INSERT OR IGNORE INTO council (round_id) VALUES (?)", (rnd.id,))
+
+
+def council_record(ws: Workspace, rnd: RoundInfo) -> dict[str, Any]:
+    row = ws.store.one("SELECT * FROM council WHERE round_id = ?", (rnd.id,)) or {
+        "place": "", "started_at": "", "ended_at": "", "votes_for": None, "votes_against": None,
+        "votes_abstain": None, "conclusion": "", "discussion": ""}
+    members = ws.store.query(
+        "SELECT id, name, position, council_role, present FROM council_member WHERE round_id = ?"
+        " ORDER BY sort, id", (rnd.id,))
+    for m in members:
+        m["present"] = bool(m["present"])
+    rec = {k: row.get(k) for k in ("place", "started_at", "ended_at", "votes_for", "votes_against",
+                                   "votes_abstain", "conclusion", "discussion")}
+    rec["members"] = members
+    return rec
+
+
+def set_meeting(ws: Workspace, *, place: str | None = None, started_at: str | None = None,
+                ended_at: str | None = None, discussion: str | None = None,
+                actor: str = ADMIN, year: int | None = None) -> dict[str, Any]:
+    """Record where and when the council met (ISO dates ``2024-11-05T08:00``)."""
+    from datetime import datetime
+
+    rnd = get_round(ws, year)
+    require_open(rnd)
+    fields: dict[str, str] = {}
+    for key, val in (("place", place), ("started_at", started_at), ("ended_at", ended_at),
+                     ("discussion", discussion)):
+        if val is None:
+            continue
+        val = nfc(val)
+        if key.endswith("_at") and val:
+            try:
+                datetime.fromisoformat(val)
+            except ValueError:
+                raise BadInput(f"thời gian '{val}' không đúng dạng YYYY-MM-DDTHH:MM", f"--{key}") from None
+        fields[key] = val
+    with ws.store.transaction() as conn:
+        _ensure_council(ws, rnd)
+        old = council_record(ws, rnd)
+        for key, val in fields.items():
+            conn.execute(f"UPDATE council SET {key} = ? WHERE round_id = ?", (val, rnd.id))
+        ws.store.audit(actor, "council.meeting", f"round:{rnd.id}",
+                       {k: old[k] for k in fields}, fields)
+    return council_record(ws, rnd)
+
+
+def add_member(ws: Workspace, *, name: str, position: str = "", role: str = "member",
+               present: bool = True, actor: str = ADMIN, year: int | None = None) -> dict[str, Any]:
+    rnd = get_round(ws, year)
+    require_open(rnd)
+    name, role = nfc(name), nfc(role)
+    if not name:
+        raise BadInput("họ tên thành viên không được để trống", "--name")
+    if role not in COUNCIL_ROLES:
+        raise BadInput(f"vai trò '{role}' không hợp lệ. Chọn: {', '.join(COUNCIL_ROLES)}", "--role")
+    with ws.store.transaction() as conn:
+        if role in ("chair", "secretary") and conn.execute(
+                "SELECT 1 FROM council_member WHERE round_id = ? AND council_role = ?",
+                (rnd.id, role)).fetchone():
+            raise Refused(f"hội đồng đã có {COUNCIL_ROLES[role].lower()}", "--role")
+        sort = conn.execute("SELECT coalesce(max(sort), -1) + 1 FROM council_member WHERE round_id = ?",
+                            (rnd.id,)).fetchone()[0]
+        cur = conn.execute(
+            "INSERT INTO council_member (round_id, name, position, council_role, present, sort)"
+            " VALUES (?, ?, ?, ?, ?, ?)", (rnd.id, name, nfc(position), role, int(present), sort))
+        ws.store.audit(actor, "council.member_add", f"round:{rnd.id}/member:{cur.lastrowid}", None,
+                       {"name": name, "position": nfc(position), "role": role, "present": present})
+    return {"id": cur.lastrowid, "name": name, "position": nfc(position), "council_role": role,
+            "present": present}
+
+
+def set_presence(ws: Workspace, member_id: int, present: bool, *, actor: str = ADMIN,
+                 year: int | None = None) -> None:
+    rnd = get_round(ws, year)
+    require_open(rnd)
+    with ws.store.transaction() as conn:
+        row = conn.execute("SELECT present FROM council_member WHERE id = ? AND round_id = ?",
+                           (member_id, rnd.id)).fetchone()
+        if row is None:
+            raise NotFound(f"không có thành viên hội đồng #{member_id}", "MEMBER")
+        conn.execute("UPDATE council_member SET present = ? WHERE id = ?", (int(present), member_id))
+        ws.store.audit(actor, "council.presence", f"round:{rnd.id}/member:{member_id}",
+                       {"present": bool(row[0])}, {"present": present})
+
+
+def record_vote(ws: Workspace, *, votes_for: int, votes_against: int, votes_abstain: int = 0,
+                actor: str = ADMIN, year: int | None = None) -> None:
+    rnd = get_round(ws, year)
+    require_open(rnd)
+    present = sum(1 for m in council_record(ws, rnd)["members"] if m["present"])
+    for key, n in (("--for", votes_for), ("--against", votes_against), ("--abstain", votes_abstain)):
+        if n < 0:
+            raise BadInput("số phiếu không được âm", key)
+    if present and votes_for + votes_against + votes_abstain > present:
+        raise BadInput(f"tổng số phiếu ({votes_for + votes_against + votes_abstain}) vượt số thành viên "
+                       f"có mặt ({present})", "--for")
+    with ws.store.transaction() as conn:
+        _ensure_council(ws, rnd)
+        conn.execute("UPDATE council SET votes_for = ?, votes_against = ?, votes_abstain = ?"
+                     " WHERE round_id = ?", (votes_for, votes_against, votes_abstain, rnd.id))
+        ws.store.audit(actor, "council.vote", f"round:{rnd.id}", None,
+                       {"for": votes_for, "against": votes_against, "abstain": votes_abstain})
+
+
+def build_snapshot(ws: Workspace, rnd: RoundInfo, closed_at: str) -> dict[str, Any]:
+    res, _ = score_round(ws, rnd.year)
+    rs = rnd.ruleset
+    officers = {o["id"]: o for o in ws.store.query("SELECT id, name, position, sector FROM officer")}
+    return {
+        "format": SNAPSHOT_FORMAT,
+        "closed_at": closed_at,
+        "commune": {k: rnd.commune.get(k) for k in ("code", "name", "province", "district", "unit_type",
+                                                    "category", "upper_level", "chair_name", "chair_title")}
+        | {"villages": json.loads(rnd.commune.get("villages") or "[]")},
+        "round": {k: rnd.row[k] for k in ("year", "window_start", "window_end", "sector_deadline")},
+        "ruleset": {"id": rs.id, "version": rs.version, "sha256": rs.sha256, "title": rs.title,
+                    "legal_basis": rs.legal_basis},
+        "values": {r["indicator_id"]: {"value": json.loads(r["value"]), "note": r["note"],
+                                       "officer": r["officer"], "entered_at": r["entered_at"]}
+                   for r in value_rows(ws, rnd)},
+        "assignments": {cid: officers[oid]["name"] for cid, oid in assignments(ws, rnd).items()
+                        if oid in officers},
+        "score": result_to_json(res),
+        "council": council_record(ws, rnd),
+    }
+
+
+def close_meeting(ws: Workspace, *, conclusion: str = "", ended_at: str | None = None,
+                  actor: str = ADMIN, year: int | None = None) -> dict[str, Any]:
+    """"Kết thúc họp": freeze the snapshot and close the round, in one transaction."""
+    rnd = get_round(ws, year)
+    require_open(rnd)
+    rec = council_record(ws, rnd)
+    present = [m for m in rec["members"] if m["present"]]
+    if not present:
+        raise Refused("chưa ghi thành viên hội đồng có mặt; thêm thành viên trước khi kết thúc họp",
+                      "council")
+    from datetime import datetime
+
+    # The meeting's end as the clerk's wall clock shows it (printed in the minutes).
+    closed_at = nfc(ended_at) if ended_at else datetime.now().isoformat(timespec="minutes")
+    with ws.store.transaction() as conn:
+        _ensure_council(ws, rnd)
+        conn.execute("UPDATE council SET ended_at = ?, conclusion = ? WHERE round_id = ?",
+                     (closed_at, nfc(conclusion), rnd.id))
+        snap = build_snapshot(ws, rnd, closed_at)
+        body = canonical(snap)
+        digest = hashlib.sha256(body.encode("utf-8")).hexdigest()
+        conn.execute("INSERT OR REPLACE INTO snapshot (round_id, created_at, body, sha256) VALUES (?, ?, ?, ?)",
+                     (rnd.id, now_iso(), body, digest))
+        conn.execute("UPDATE round SET status = 'closed', closed_at = ? WHERE id = ?", (now_iso(), rnd.id))
+        ws.store.audit(actor, "council.close", f"round:{rnd.id}", {"status": "open"},
+                       {"status": "closed", "snapshot": digest, "total": snap["score"]["total"],
+                        "recognized": snap["score"]["recognized"]})
+    return snap
+
+
+def reopen_round(ws: Workspace, reason: str, *, actor: str = ADMIN, year: int | None = None) -> None:
+    """A correction after the council closed: reopen with a written reason (audited)."""
+    rnd = get_round(ws, year)
+    reason = nfc(reason)
+    if not reason:
+        raise BadInput("mở lại vòng đánh giá phải ghi rõ lý do", "--reason")
+    if not rnd.closed:
+        raise Refused(f"vòng đánh giá năm {rnd.year} đang mở, không cần mở lại", "round")
+    with ws.store.transaction() as conn:
+        old = conn.execute("SELECT sha256 FROM snapshot WHERE round_id = ?", (rnd.id,)).fetchone()
+        conn.execute("UPDATE round SET status = 'open', closed_at = NULL WHERE id = ?", (rnd.id,))
+        ws.store.audit(actor, "round.reopen", f"round:{rnd.id}",
+                       {"status": "closed", "snapshot": old[0] if old else None},
+                       {"status": "open", "reason": reason})
+
+
+def get_snapshot(ws: Workspace, year: int | None = None) -> tuple[dict[str, Any], str] | None:
+    """The frozen snapshot of a closed round and its SHA-256, or None while the round is open."""
+    rnd = get_round(ws, year)
+    if not rnd.closed:
+        return None
+    row = ws.store.one("SELECT body, sha256 FROM snapshot WHERE round_id = ?", (rnd.id,))
+    if row is None:
+        return None
+    return json.loads(row["body"]), row["sha256"]
+
+
+def draft_snapshot(ws: Workspace, year: int | None = None) -> dict[str, Any]:
+    """What the snapshot would hold now; for drafts (DỰ THẢO) printed before the council closes."""
+    rnd = get_round(ws, year)
+    return build_snapshot(ws, rnd, "")
