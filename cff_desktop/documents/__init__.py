@@ -1,1 +1,41 @@
-"""Filled by a later issue; kept so the layering contract already covers it."""
+"""Printed papers (reportlab), laid out per Nghị định 30/2020/NĐ-CP from the frozen council snapshot.
+
+Builders take a :class:`~cff_desktop.documents.content.DocContext` (the snapshot plus the pinned
+rule set) and return PDF bytes; they never touch the database or the services, so a paper printed
+twice from the same snapshot says the same thing (the PDF is written in reportlab's invariant
+mode: same input, same bytes, same SHA-256).
+"""
+
+from __future__ import annotations
+
+import importlib
+from collections.abc import Callable
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from cff_desktop.documents.content import DocContext
+    from cff_desktop.documents.layout import PdfInfo
+
+KINDS: dict[str, str] = {
+    "minutes": "Biên bản họp Hội đồng đánh giá",
+    "report": "Báo cáo kết quả tự đánh giá",
+    "proposal": "Tờ trình đề nghị công nhận",
+    "scores": "Bảng tổng hợp điểm",
+    "notice": "Thông báo niêm yết công khai kết quả",
+    "forms": "Phiếu thu thập số liệu theo ngành (để trống)",
+    "survey": "Phiếu khảo sát mức độ hài lòng và bảng tổng hợp",
+    "dossier": "Hồ sơ đề nghị công nhận (gộp một tệp PDF)",
+}
+
+
+def render(kind: str, ctx: DocContext, info: PdfInfo,
+           progress: Callable[[int, int], None] | None = None) -> bytes:
+    """Lay out document ``kind`` for ``ctx`` with PDF metadata ``info``."""
+    from cff_desktop.documents.layout import render_parts
+
+    if kind not in KINDS:
+        raise KeyError(kind)
+    mod = importlib.import_module(f"cff_desktop.documents.{kind}")
+    if kind == "dossier":
+        return mod.render(ctx, info, progress)
+    return render_parts(mod.build(ctx), info)

@@ -1,0 +1,359 @@
+"""What every document says about the round, taken from the frozen council snapshot.
+
+:class:`DocContext` wraps the snapshot (plus the pinned rule set for labels) and answers the
+questions the eight documents share: the commune's names, who signs, each indicator's figures in
+words, the verdict and its reasons, the score table. Keeping these here means the minutes, the
+report and the score table cannot print different figures for the same round.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date, datetime, timedelta
+from decimal import Decimal
+from fractions import Fraction
+from typing import Any
+
+from reportlab.lib.units import mm
+from reportlab.platypus import Flowable, Table
+
+from cff_desktop.common.text import format_number, format_percent, format_points
+from cff_desktop.documents.layout import (
+    Signer,
+    data_table,
+    header_block,
+    para,
+    place_date,
+    short_date,
+    styles,
+    text_width,
+    ubnd_signer,
+)
+from cff_desktop.rules.model import CATEGORY_LABELS, SECTOR_LABELS, Indicator, RuleSet
+from cff_desktop.rules.report import reason_text
+
+UNIT_PREFIXES = ("thị trấn", "đặc khu", "phường", "xã")
+UNIT_WORDS = {"xa": "xã", "phuong": "phường", "thi_tran": "thị trấn", "dac_khu": "đặc khu"}
+NBSP = "\u00a0"
+PROVISIONAL_NOTE = "(*) Thang điểm tạm, cần đối chiếu văn bản quy định chính thức."
+
+# Type abbreviations of document numbers (Nghị định 30/2020, Phụ lục III).
+TYPE_CODES = {"minutes": "BB", "report": "BC", "proposal": "TTr", "notice": "TB"}
+
+
+@dataclass(frozen=True)
+class Evidence:
+    """One evidence file as of the council's close (the service reads the blob store)."""
+
+    criterion_id: str
+    filename: str
+    size: int
+    sha256: str
+    mime: str = ""
+    path: str = ""  # the blob's file, set only when the user asked to include evidence
+
+
+@dataclass
+class DocContext:
+    """Everything a builder needs; no database, no services."""
+
+    snapshot: dict[str, Any]
+    ruleset: RuleSet
+    draft: bool = False
+    numbers: dict[str, str] = field(default_factory=dict)  # kind → "05/BB-UBND"
+    dates: dict[str, date] = field(default_factory=dict)  # kind → document date
+    evidence: list[Evidence] = field(default_factory=list)
+    include_evidence: bool = False
+    posting_start: date | None = None
+    posting_days: int = 5
+    snapshot_sha256: str = ""  # of the frozen snapshot; empty for a draft
+
+    # --- the commune ---------------------------------------------------------------------------
+    @property
+    def commune(self) -> dict[str, Any]:
+        return self.snapshot.get("commune") or {}
+
+    @property
+    def year(self) -> int:
+        return int(self.snapshot["round"]["year"])
+
+    @property
+    def unit_name(self) -> str:
+        """The commune's full name as written in sentences: "xã Hoàng Đồng"."""
+        name = str(self.commune.get("name") or "").strip()
+        low = name.lower()
+        for p in UNIT_PREFIXES:
+            if low.startswith(p + " "):
+                return p + name[len(p):]
+        return f"{UNIT_WORDS.get(self.commune.get('unit_type') or 'xa', 'xã')} {name}"
+
+    @property
+    def place(self) -> str:
+        """The place name of the date line: "Hoàng Đồng" (the unit word dropped)."""
+        name = str(self.commune.get("name") or "").strip()
+        low = name.lower()
+        for p in UNIT_PREFIXES:
+            if low.startswith(p + " "):
+                return name[len(p) + 1:].strip()
+        return name
+
+    @property
+    def unit_word(self) -> str:
+        """"xã", "phường", "thị trấn" or "đặc khu"."""
+        return self.unit_name[: len(self.unit_name) - len(self.place)].strip() or "xã"
+
+    @property
+    def issuer(self) -> str:
+        """"ỦY BAN NHÂN DÂN / XÃ HOÀNG ĐỒNG" (before upper-casing; ``\n`` is the line break)."""
+        return f"Ủy ban nhân dân\n{self.unit_name}"
+
+    @property
+    def parent_agency(self) -> str:
+        """A People's Committee has no managing agency line above its name (Nghị định 30, Phụ lục I)."""
+        return ""
+
+    @property
+    def short_issuer(self) -> str:
+        """"UBND xã Hoàng Đồng": the parent line over bodies the committee set up (the council)."""
+        return f"UBND {self.unit_name}"
+
+    @property
+    def upper_level(self) -> str:
+        return str(self.commune.get("upper_level") or "").strip()
+
+    @property
+    def signer(self) -> Signer:
+        return ubnd_signer(str(self.commune.get("chair_name") or ""), str(self.commune.get("chair_title") or ""))
+
+    @property
+    def category_label(self) -> str:
+        cat = self.score["category"]
+        th = self.ruleset.raw.get("thresholds", {}).get(cat, {})
+        return str(th.get("label") or CATEGORY_LABELS.get(cat, cat))
+
+    # --- the council and the score --------------------------------------------------------------
+    @property
+    def score(self) -> dict[str, Any]:
+        return self.snapshot["score"]
+
+    @property
+    def council(self) -> dict[str, Any]:
+        return self.snapshot.get("council") or {}
+
+    def members(self, role: str | None = None, present: bool | None = None) -> list[dict[str, Any]]:
+        out = self.council.get("members") or []
+        return [m for m in out if (role is None or m.get("council_role") == role)
+                and (present is None or bool(m.get("present")) == present)]
+
+    @property
+    def meeting_date(self) -> date | None:
+        for key in ("started_at", "ended_at"):
+            v = self.council.get(key)
+            if v:
+                return datetime.fromisoformat(str(v)).date()
+        v = self.snapshot.get("closed_at")
+        return datetime.fromisoformat(str(v)).date() if v else None
+
+    @property
+    def recognized(self) -> bool:
+        return bool(self.score["recognized"])
+
+    @property
+    def verdict(self) -> str:
+        return "ĐẠT" if self.recognized else "KHÔNG ĐẠT"
+
+    def reasons(self) -> list[str]:
+        return [reason_text(r) for r in self.score.get("reasons") or []]
+
+    def total_text(self) -> str:
+        s = self.score
+        return f"{format_points(s['total'])}/{format_points(s['max_total'])} điểm"
+
+    def threshold_text(self) -> str:
+        prov = " (*)" if self.score.get("threshold_provisional") else ""
+        return f"{format_points(self.score['threshold'])} điểm{prov}"
+
+    def any_provisional(self) -> bool:
+        return any(c.get("provisional") for c in self.score["criteria"]) or bool(
+            self.score.get("threshold_provisional"))
+
+    # --- indicators in words --------------------------------------------------------------------
+    def indicator_model(self, iid: str) -> Indicator | None:
+        return self.ruleset.indicators.get(iid)
+
+    def value_text(self, ind: dict[str, Any]) -> str:
+        """An indicator's figures as the council read them: "98/100 (98,00 %)", "0 trường hợp", "Có"."""
+        model = self.indicator_model(ind["id"])
+        v = ind.get("value")
+        status = ind.get("status")
+        if v is None or status == "not_entered":
+            return "Chưa nhập số liệu"
+        kind = model.kind if model else ""
+        if kind == "yes_no" or isinstance(v, bool):
+            return "Có" if v else "Không"
+        if isinstance(v, dict) and "numerator" in v:
+            n, d = int(v["numerator"]), int(v["denominator"])
+            base = f"{format_number(n)}/{format_number(d)}"
+            if d == 0:
+                note = "không có trường hợp" if status == "no_cases" else "mẫu số bằng 0"
+                return f"{base} ({note})"
+            return f"{base} ({format_percent(Fraction(n, d)).replace(' ', NBSP)})"
+        if isinstance(v, dict) and "count" in v:
+            return f"{format_number(int(v['count']))} trường hợp"
+        if isinstance(v, dict) and "points" in v:
+            return f"{format_points(Decimal(str(v['points'])))} điểm (chấm trực tiếp)"
+        return str(v)
+
+    def indicator_label(self, iid: str) -> str:
+        model = self.indicator_model(iid)
+        return model.label if model else iid
+
+    def source_text(self, iid: str, *, dated: bool = True) -> str:
+        """Who entered the figure, for which sector, and their note (the data source to name)."""
+        v = (self.snapshot.get("values") or {}).get(iid)
+        if not v:
+            return ""
+        who = str(v.get("officer") or "")
+        sector = self.criterion_sector(iid.split(".")[0])
+        if who and sector:
+            who = f"{who} ({sector})"
+        text = ": ".join(p for p in (who, str(v.get("note") or "")) if p)
+        when = short_date(v.get("entered_at")) if dated and v.get("entered_at") else ""
+        return f"{text}, nhập ngày {when}" if when else text
+
+    def criterion_sector(self, cid: str) -> str:
+        c = self.ruleset.criterion(cid)
+        return SECTOR_LABELS.get(c.sector, c.sector) if c else ""
+
+    # --- shared blocks --------------------------------------------------------------------------
+    def header(self, kind: str, *, issuer: str | None = None, parent: str | None = None,
+               numbered: bool = True, width: float | None = None) -> Table:
+        """The Nghị định 30 header of this commune for document ``kind``."""
+        number: str | None = None
+        if numbered:
+            code = TYPE_CODES.get(kind)
+            number = self.numbers.get(kind) or (f"      /{code}-UBND" if code else "")
+        d = None if self.draft else self.dates.get(kind)
+        return header_block(parent=self.parent_agency if parent is None else parent,
+                            issuer=issuer or self.issuer, number=number,
+                            place_line=place_date(self.place, d, self.year), width=width)
+
+    def doc_ref(self, kind: str, label: str) -> str:
+        """"Biên bản số 05/BB-UBND ngày 05/11/2024" when the number is known, else the label alone."""
+        num = self.numbers.get(kind)
+        d = self.dates.get(kind)
+        if num and not self.draft:
+            return f"{label} số {num}" + (f" ngày {short_date(d)}" if d else "")
+        return label
+
+    def score_table(self, *, detailed: bool, width: float | None = None) -> Table:
+        """The score table: per criterion (and per indicator when ``detailed``), with the total.
+
+        Provisional maxima or bands are marked (*), council overrides show both scores.
+        """
+        width = width or text_width()
+        s = self.score
+        if detailed:
+            head = ["TT", "Tiêu chí, chỉ số", "Số liệu", "Điểm tối đa", "Điểm theo số liệu",
+                    "Điểm hội đồng", "Nguồn số liệu", "Ghi chú"]
+            fixed = [11 * mm, 0, 40 * mm, 17 * mm, 19 * mm, 19 * mm, 58 * mm, 22 * mm]
+        else:
+            head = ["TT", "Tiêu chí", "Điểm tối đa", "Điểm đạt", "Ghi chú"]
+            fixed = [11 * mm, 0, 20 * mm, 18 * mm, 30 * mm]
+        fixed[1] = width - sum(fixed)
+        rows: list[list[Any]] = [head]
+        bold_rows: list[int] = []
+        for c in s["criteria"]:
+            mark = " (*)" if c.get("provisional") else ""
+            notes = []
+            if not c.get("assessed"):
+                notes.append("Chưa đánh giá")
+            elif Decimal(str(c["points"])) == 0:
+                notes.append("0 điểm")
+            if c.get("override"):
+                notes.append("Hội đồng điều chỉnh")
+            note = "; ".join(notes)
+            if detailed:
+                # One source line per criterion when its indicators share it (the usual case).
+                sources = [self.source_text(i["id"], dated=False) for i in c["indicators"]]
+                shared = sources[0] if len(set(sources)) == 1 else ""
+                rows.append([c["id"], f"{c['name']}{mark}", "", format_points(c["max"]),
+                             format_points(c["computed_points"]),
+                             format_points(c["points"]), para(shared, styles().cell), note])
+                bold_rows.append(len(rows) - 1)
+                for i, src in zip(c["indicators"], sources, strict=True):
+                    imark = " (*)" if i.get("provisional") else ""
+                    rows.append([i["id"], f"{self.indicator_label(i['id'])}{imark}", self.value_text(i),
+                                 format_points(i["max"]), format_points(i["points"]), "",
+                                 "" if shared else src, ""])
+            else:
+                rows.append([c["id"], f"{c['name']}{mark}", format_points(c["max"]), format_points(c["points"]),
+                             note])
+        total = ["", "Tổng cộng"] + ([""] if detailed else []) + [format_points(s["max_total"])]
+        if detailed:
+            total += [format_points(sum(Decimal(str(c["computed_points"])) for c in s["criteria"])),
+                      format_points(s["total"]), "", ""]
+        else:
+            total += [format_points(s["total"]), ""]
+        rows.append(total)
+        bold_rows.append(len(rows) - 1)
+        centers = [0, 3, 4, 5] if detailed else [0, 2, 3]
+        return data_table(rows, fixed, bold_rows=bold_rows, center_cols=centers)
+
+    def verdict_lines(self) -> list[str]:
+        """Total, threshold of the category, verdict and the blocking reasons, as sentences."""
+        s = self.score
+        lines = [
+            f"Tổng điểm tự đánh giá: {self.total_text()}.",
+            f"Ngưỡng công nhận đối với nhóm “{self.category_label}”: {self.threshold_text()}.",
+            f"Số tiêu chí đã đánh giá: {sum(1 for c in s['criteria'] if c.get('assessed'))}/"
+            f"{len(s['criteria'])}.",
+        ]
+        return lines
+
+    def flow_score_notes(self) -> list[Flowable]:
+        out: list[Flowable] = []
+        if self.any_provisional():
+            out.append(para(PROVISIONAL_NOTE, styles().small_italic))
+        return out
+
+
+def working_days_after(start: date, days: int) -> date:
+    """The last day of a posting of ``days`` working days (Monday–Friday) starting on ``start``."""
+    d = start
+    while d.weekday() >= 5:
+        d += timedelta(days=1)
+    left = days - 1
+    while left > 0:
+        d += timedelta(days=1)
+        if d.weekday() < 5:
+            left -= 1
+    return d
+
+
+def next_working_day(d: date) -> date:
+    d += timedelta(days=1)
+    while d.weekday() >= 5:
+        d += timedelta(days=1)
+    return d
+
+
+def required_profile_fields(kind: str, ctx: DocContext) -> list[tuple[str, str]]:
+    """Profile fields the document of ``kind`` cannot be signed or addressed without.
+
+    Returns ``[(field, what it is in Vietnamese)]``; the service turns it into one clear refusal.
+    """
+    c = ctx.commune
+    missing: list[tuple[str, str]] = []
+    if not str(c.get("name") or "").strip():
+        missing.append(("name", "tên xã"))
+    if kind in ("report", "proposal", "notice", "scores", "dossier") and not str(c.get("chair_name") or "").strip():
+        missing.append(("chair_name", "họ tên Chủ tịch (hoặc Phó Chủ tịch) UBND ký văn bản"))
+    if kind in ("proposal", "dossier", "report") and not ctx.upper_level:
+        missing.append(("upper_level", "cấp trên nhận hồ sơ"))
+    if kind in ("minutes", "dossier"):
+        if not ctx.members("chair"):
+            missing.append(("council.chair", "chủ tọa cuộc họp (thành viên hội đồng có vai trò Chủ tịch Hội đồng)"))
+        if not ctx.members("secretary"):
+            missing.append(("council.secretary", "thư ký cuộc họp (thành viên hội đồng có vai trò Thư ký)"))
+    return missing
