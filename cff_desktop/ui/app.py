@@ -1,63 +1,164 @@
-"""``cff-desktop``: the window. For now it opens on the current round with its score summary."""
+"""``cff-desktop``: start the window (or render every main screen to PNG with ``--screenshot``).
+
+Only one copy may hold a database: a second copy says so and exits instead of racing the first
+one's writes. A data folder that cannot be opened (removed USB drive, newer database) gets a
+screen that says what to do, never a traceback.
+"""
 
 from __future__ import annotations
 
 import argparse
 import sys
+from pathlib import Path
 
 from cff_desktop import APP_TITLE, __version__
 
 
-def build_window(db: str | None = None):
+def _error_window(message: str):
     from PySide6.QtWidgets import QLabel, QMainWindow, QVBoxLayout, QWidget
-
-    from cff_desktop.common.errors import CffError
-    from cff_desktop.common.text import format_points
-    from cff_desktop.rules.report import reason_text
 
     win = QMainWindow()
     win.setWindowTitle(f"cff_desktop — {APP_TITLE}")
     body = QWidget()
+    body.setObjectName("page")
     lay = QVBoxLayout(body)
-    title = QLabel(f"<h2>{APP_TITLE}</h2>")
+    title = QLabel("Chưa mở được dữ liệu")
+    title.setObjectName("h1")
+    text = QLabel(message)
+    text.setWordWrap(True)
     lay.addWidget(title)
-    try:
-        from cff_desktop.services.scoring import score_round
-        from cff_desktop.services.workspace import open_workspace
-
-        with open_workspace(db) as ws:
-            res, rnd = score_round(ws)
-        verdict = "ĐẠT" if res.recognized else "CHƯA ĐẠT"
-        lines = [
-            f"<b>{rnd.commune['name']}</b>, tỉnh {rnd.commune['province']} — vòng đánh giá năm {rnd.year}",
-            f"Tổng điểm: <b>{format_points(res.total)}</b>/{format_points(res.max_total)} "
-            f"(ngưỡng {format_points(res.threshold)}) — <b>{verdict}</b>",
-        ] + [reason_text(r) for r in res.reasons]
-        lay.addWidget(QLabel("<br>".join(lines)))
-    except CffError as e:
-        lay.addWidget(QLabel(f"Chưa mở được dữ liệu: {e.message}"))
+    lay.addWidget(text)
     lay.addStretch(1)
     win.setCentralWidget(body)
-    win.resize(900, 600)
+    win.resize(760, 360)
     return win
 
 
-def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(prog="cff-desktop")
-    parser.add_argument("--db")
-    parser.add_argument("--screenshot", help="lưu ảnh cửa sổ vào tệp PNG rồi thoát")
-    parser.add_argument("--version", action="version", version=f"cff-desktop {__version__}")
-    args = parser.parse_args(argv)
+def _sentence(msg: str) -> str:
+    return msg[:1].upper() + msg[1:]
+
+
+def build_window(db: str | None = None):
+    """The main window over the database, or an explanation of why it cannot open."""
+    from cff_desktop.common.errors import CffError
+    from cff_desktop.services.rounds import get_round
+    from cff_desktop.services.workspace import open_workspace
+    from cff_desktop.ui.context import AppContext
+    from cff_desktop.ui.main_window import MainWindow
+
+    try:
+        ws = open_workspace(db)
+        get_round(ws)
+    except CffError as e:
+        where = f"\n\n({e.where})" if e.where else ""
+        return _error_window(_sentence(e.message) + where)
+    win = MainWindow(AppContext(ws))
+    return win
+
+
+def acquire_instance_lock(db_path: Path):
+    """A lock file beside the database; returns the lock, or None when another copy holds it."""
+    from PySide6.QtCore import QLockFile
+
+    db_path.parent.mkdir(parents=True, exist_ok=True)
+    lock = QLockFile(str(db_path) + ".lock")
+    lock.setStaleLockTime(0)
+    if not lock.tryLock(100):
+        return None
+    return lock
+
+
+def screenshots(out_dir: Path, db: str | None = None) -> list[Path]:
+    """Render every main screen of the current database to PNG files in ``out_dir``."""
     from PySide6.QtWidgets import QApplication
 
-    app = QApplication.instance() or QApplication(sys.argv[:1])
-    win = build_window(args.db)
+    from cff_desktop.services.officers import assignments, list_officers
+    from cff_desktop.services.signin import Session
+    from cff_desktop.ui.main_window import MainWindow
+
+    out_dir.mkdir(parents=True, exist_ok=True)
+    app = QApplication.instance()
+    win = build_window(db)
+    win.resize(1366, 768)
     win.show()
+    written: list[Path] = []
+
+    def shot(name: str) -> None:
+        for _ in range(3):
+            app.processEvents()
+        path = out_dir / f"{len(written) + 1:02d}-{name}.png"
+        win.grab().save(str(path))
+        written.append(path)
+
+    shot("dang-nhap")
+    if not isinstance(win, MainWindow):
+        return written
+    ws = win.ctx.ws
+    officers = list_officers(ws)
+    clerk = next((o for o in officers if o["role"] == "clerk"), None)
+    if clerk:
+        win.on_signed_in(Session(clerk))
+        shot("tong-quan")
+        shell = win.shell
+        shell.show_page("setup")
+        for i, name in enumerate(["ho-so-xa", "vong-danh-gia", "can-bo", "phan-cong"]):
+            shell.pages["setup"].setCurrentIndex(i)
+            shot(f"thiet-lap-{name}")
+        shell.show_page("council")
+        shot("hoi-dong")
+    from cff_desktop.services.rounds import get_round
+
+    asg = assignments(ws, get_round(ws))
+    for o in officers:
+        if o["role"] == "clerk":
+            continue
+        mine = sorted((c for c, oid in asg.items() if oid == o["id"]), key=int)
+        if not mine:
+            continue
+        win.on_signed_in(Session(o))
+        for cid in mine:
+            win.shell.entry.show_criterion(cid)
+            shot(f"{o['sector']}-tieu-chi-{cid}")
+    win.close()
+    return written
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="cff-desktop", description=APP_TITLE)
+    parser.add_argument("--db", help="tệp cơ sở dữ liệu")
+    parser.add_argument("--screenshot", metavar="DIR", help="lưu ảnh mọi màn hình chính vào DIR rồi thoát")
+    parser.add_argument("--lang", default=None, help="ngôn ngữ giao diện (vi, en)")
+    parser.add_argument("--version", action="version", version=f"cff-desktop {__version__}")
+    args = parser.parse_args(argv)
+
+    from PySide6.QtWidgets import QApplication
+
+    from cff_desktop.ui.i18n import install_language
+    from cff_desktop.ui.theme import apply_theme
+
+    app = QApplication.instance() or QApplication(sys.argv[:1])
+    app.setApplicationName("cff_desktop")
+    app.setApplicationDisplayName("cff_desktop")
+    apply_theme(app)
+    install_language(app, args.lang or "vi")
     if args.screenshot:
-        app.processEvents()
-        win.grab().save(args.screenshot)
+        for p in screenshots(Path(args.screenshot), args.db):
+            print(p)
         return 0
-    return app.exec()
+    from cff_desktop.storage.paths import data_paths
+
+    lock = acquire_instance_lock(data_paths(args.db).db)
+    if lock is None:
+        win = _error_window("Cơ sở dữ liệu này đang được mở trong một cửa sổ cff_desktop khác. "
+                            "Hãy chuyển sang cửa sổ đó, hoặc đóng nó rồi mở lại. "
+                            "Không mở hai cửa sổ cùng lúc để tránh ghi đè số liệu.")
+    else:
+        win = build_window(args.db)
+    win.show()
+    code = app.exec()
+    if lock is not None:
+        lock.unlock()
+    return code
 
 
 if __name__ == "__main__":

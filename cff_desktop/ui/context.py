@@ -1,0 +1,35 @@
+"""The state a window shares: the open workspace, who is signed in, and one "changed" signal.
+
+Like Anki's operations, a view never polls the database: whoever changes something emits
+``changed`` with what changed ("values", "council", "setup", ...), and each view decides whether
+to redraw.
+"""
+
+from __future__ import annotations
+
+from PySide6.QtCore import QObject, Signal
+
+from cff_desktop.services.signin import Session
+from cff_desktop.services.workspace import Workspace
+
+
+class AppContext(QObject):
+    changed = Signal(str)
+    session_changed = Signal()
+
+    def __init__(self, ws: Workspace) -> None:
+        super().__init__()
+        self.ws = ws
+        self.session: Session | None = None
+
+    def sign_in(self, session: Session) -> None:
+        self.session = session
+        self.session_changed.emit()
+
+    def sign_out(self) -> None:
+        self.session = None
+        self.session_changed.emit()
+
+    @property
+    def actor(self) -> str:
+        return self.session.actor if self.session else "không rõ"

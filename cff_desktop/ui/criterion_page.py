@@ -1,0 +1,387 @@
+"""One criterion, walked through indicator by indicator, saved as the officer types.
+
+Points update on every keystroke (the engine is pure and fast); the write to the database
+follows a short pause in typing, so a figure typed as "1", "10", "100" leaves one audit row,
+not three. "Đã lưu lúc …" appears only after the write committed; closing the window flushes any
+pending write first.
+"""
+
+from __future__ import annotations
+
+import json
+from datetime import datetime
+from typing import Any
+
+from PySide6.QtCore import Qt, QTimer, Signal
+from PySide6.QtWidgets import (
+    QButtonGroup,
+    QGridLayout,
+    QGroupBox,
+    QHBoxLayout,
+    QLabel,
+    QLineEdit,
+    QPushButton,
+    QRadioButton,
+    QScrollArea,
+    QVBoxLayout,
+    QWidget,
+)
+
+from cff_desktop.common.errors import BadInput, CffError
+from cff_desktop.common.text import format_percent, format_points, nfc
+from cff_desktop.rules.engine import IndicatorResult, score, score_indicator
+from cff_desktop.rules.model import SECTOR_LABELS, Indicator
+from cff_desktop.rules.values import Value, parse_value
+from cff_desktop.services.officers import can_edit
+from cff_desktop.services.progress import STATE_LABELS, criterion_states, mark_done
+from cff_desktop.services.rounds import get_round
+from cff_desktop.services.scoring import stored_overrides
+from cff_desktop.services.values import current_values, set_value, value_rows
+from cff_desktop.ui.context import AppContext
+from cff_desktop.ui.i18n import tr
+
+EMPTY = object()  # the officer has not entered this indicator
+
+
+def _sentence(msg: str) -> str:
+    return msg[:1].upper() + msg[1:] + ("" if msg.endswith(".") else ".")
+
+
+class IndicatorEditor(QGroupBox):
+    """The fields of one indicator; emits ``edited`` on every keystroke or click."""
+
+    edited = Signal(str)
+
+    def __init__(self, ind: Indicator) -> None:
+        super().__init__(f"{ind.id}. {ind.label}")
+        self.ind = ind
+        self.fields: list[QLineEdit] = []
+        grid = QGridLayout(self)
+        grid.setColumnStretch(1, 1)
+        row = 0
+        if ind.kind == "yes_no":
+            self.yes = QRadioButton(tr("Có"))
+            self.no = QRadioButton(tr("Không"))
+            self.group = QButtonGroup(self)
+            self.group.addButton(self.yes)
+            self.group.addButton(self.no)
+            box = QHBoxLayout()
+            box.addWidget(self.yes)
+            box.addWidget(self.no)
+            box.addStretch(1)
+            grid.addLayout(box, row, 0, 1, 2)
+            self.yes.toggled.connect(lambda _c: self.edited.emit(ind.id))
+            self.no.toggled.connect(lambda _c: self.edited.emit(ind.id))
+            row += 1
+        else:
+            labels = {
+                "ratio": [ind.numerator_label, ind.denominator_label],
+                "count": [ind.count_label],
+                "manual": [tr("Số điểm hội đồng chấm (0 đến {max})").format(max=format_points(ind.max))],
+            }[ind.kind]
+            for text in labels:
+                lbl = QLabel(text)
+                lbl.setWordWrap(True)
+                field = QLineEdit()
+                field.setMaximumWidth(140)
+                field.setAlignment(Qt.AlignmentFlag.AlignRight)
+                field.textEdited.connect(lambda _t: self.edited.emit(ind.id))
+                lbl.setBuddy(field)
+                grid.addWidget(lbl, row, 0)
+                grid.addWidget(field, row, 1, Qt.AlignmentFlag.AlignLeft)
+                self.fields.append(field)
+                row += 1
+        self.note = QLineEdit()
+        self.note.setPlaceholderText(tr("Ghi chú, nguồn số liệu (ví dụ: sổ tiêm chủng của Trạm Y tế)"))
+        self.note.textEdited.connect(lambda _t: self.edited.emit(ind.id))
+        grid.addWidget(QLabel(tr("Ghi chú")), row, 0)
+        grid.addWidget(self.note, row, 1)
+        row += 1
+        self.result = QLabel()
+        self.result.setObjectName("h2")
+        self.message = QLabel()
+        self.message.setWordWrap(True)
+        grid.addWidget(self.result, row, 0)
+        grid.addWidget(self.message, row, 1)
+        if ind.provisional:
+            self.setToolTip(tr("Thang điểm tạm, cần đối chiếu văn bản"))
+
+    # -- values in and out ---------------------------------------------------------------------
+    def raw(self) -> Any:
+        """The typed value in the form the parser takes, ``EMPTY`` when nothing is entered."""
+        if self.ind.kind == "yes_no":
+            if self.yes.isChecked():
+                return True
+            if self.no.isChecked():
+                return False
+            return EMPTY
+        texts = [nfc(f.text()) for f in self.fields]
+        if not any(texts):
+            return EMPTY
+        if self.ind.kind == "ratio":
+            if not all(texts):
+                raise BadInput(tr("Nhập cả hai số: {a} và {b}.").format(
+                    a=self.ind.numerator_label.lower(), b=self.ind.denominator_label.lower()))
+            return {"numerator": texts[0], "denominator": texts[1]}
+        if self.ind.kind == "count":
+            return {"count": texts[0]}
+        return {"points": texts[0]}
+
+    def value(self) -> Value | None:
+        raw = self.raw()
+        return None if raw is EMPTY else parse_value(self.ind, raw)
+
+    def load(self, stored: Any, note: str) -> None:
+        for w in (*self.fields, self.note):
+            w.blockSignals(True)
+        if self.ind.kind == "yes_no":
+            for b in (self.yes, self.no):
+                b.blockSignals(True)
+            self.group.setExclusive(False)
+            self.yes.setChecked(stored is True)
+            self.no.setChecked(stored is False)
+            self.group.setExclusive(True)
+            for b in (self.yes, self.no):
+                b.blockSignals(False)
+        elif stored is not None:
+            parts = {"ratio": ["numerator", "denominator"], "count": ["count"], "manual": ["points"]}
+            for field, key in zip(self.fields, parts[self.ind.kind], strict=True):
+                v = stored[key]
+                field.setText(format_points(v) if self.ind.kind == "manual" else str(v))
+        self.note.setText(note)
+        for w in (*self.fields, self.note):
+            w.blockSignals(False)
+
+    def set_editable(self, editable: bool) -> None:
+        for f in (*self.fields, self.note):
+            f.setReadOnly(not editable)
+        if self.ind.kind == "yes_no":
+            self.yes.setEnabled(editable)
+            self.no.setEnabled(editable)
+
+    def show_result(self, res: IndicatorResult | None, error: str = "") -> None:
+        for f in self.fields:
+            f.setProperty("invalid", bool(error))
+            f.style().unpolish(f)
+            f.style().polish(f)
+        if error:
+            self.result.setText("—")
+            self.message.setObjectName("error")
+            self.message.setText(error)
+        elif res is None:
+            self.result.setText(f"— / {format_points(self.ind.max)}")
+            self.message.setObjectName("muted")
+            self.message.setText(tr("Chưa nhập."))
+        else:
+            self.result.setText(tr("{p} / {m} điểm").format(p=format_points(res.points), m=format_points(res.max)))
+            self.message.setObjectName("muted")
+            parts = []
+            if res.ratio is not None:
+                parts.append(tr("Tỷ lệ: {pct}").format(pct=format_percent(res.ratio)))
+            if res.status in ("no_cases", "not_applicable", "zero_denominator"):
+                parts.append(self.ind.zero_denominator_note or {
+                    "no_cases": tr("Không có trường hợp nào: tính đủ điểm."),
+                    "not_applicable": tr("Không áp dụng: tính đủ điểm."),
+                    "zero_denominator": tr("Mẫu số bằng 0: không có căn cứ chấm, tính 0 điểm."),
+                }[res.status])
+            self.message.setText(" ".join(parts))
+        self.message.style().unpolish(self.message)
+        self.message.style().polish(self.message)
+
+
+class CriterionPage(QWidget):
+    """All indicators of one criterion with autosave, the running points, and "Hoàn thành"."""
+
+    saved = Signal(str)  # criterion id
+
+    SAVE_DELAY_MS = 600
+
+    def __init__(self, ctx: AppContext, criterion_id: str) -> None:
+        super().__init__()
+        self.ctx = ctx
+        self.cid = criterion_id
+        rnd = get_round(ctx.ws)
+        self.crit = rnd.ruleset.criterion(criterion_id)
+        assert self.crit is not None
+        self.pending: set[str] = set()
+        self.saved_values: dict[str, tuple[Any, str]] = {}
+        self.timer = QTimer(self)
+        self.timer.setSingleShot(True)
+        self.timer.timeout.connect(self.flush)
+
+        outer = QVBoxLayout(self)
+        outer.setContentsMargins(0, 0, 0, 0)
+        scroll = QScrollArea()
+        scroll.setWidgetResizable(True)
+        scroll.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        outer.addWidget(scroll)
+        body = QWidget()
+        body.setObjectName("page")
+        scroll.setWidget(body)
+        lay = QVBoxLayout(body)
+        lay.setContentsMargins(20, 16, 20, 16)
+        lay.setSpacing(10)
+        head = QLabel(tr("Tiêu chí {id}. {name}").format(id=self.crit.id, name=self.crit.name))
+        head.setObjectName("h1")
+        head.setWordWrap(True)
+        lay.addWidget(head)
+        self.sub = QLabel()
+        self.sub.setObjectName("muted")
+        self.sub.setWordWrap(True)
+        lay.addWidget(self.sub)
+        if self.crit.provisional:
+            warn = QLabel(tr("Thang điểm tạm, cần đối chiếu văn bản. Khi có bộ tiêu chí chính thức, "
+                             "văn thư nhập tệp trong Thiết lập → Bộ tiêu chí."))
+            warn.setObjectName("warn")
+            warn.setWordWrap(True)
+            lay.addWidget(warn)
+        self.readonly_note = QLabel()
+        self.readonly_note.setObjectName("warn")
+        self.readonly_note.setWordWrap(True)
+        lay.addWidget(self.readonly_note)
+        self.editors: dict[str, IndicatorEditor] = {}
+        for ind in self.crit.indicators:
+            ed = IndicatorEditor(ind)
+            ed.edited.connect(self.on_edited)
+            self.editors[ind.id] = ed
+            lay.addWidget(ed)
+        from cff_desktop.ui.evidence import EvidencePanel
+
+        self.evidence = EvidencePanel(ctx, criterion_id)
+        lay.addWidget(self.evidence)
+        foot = QHBoxLayout()
+        self.points = QLabel()
+        self.points.setObjectName("h2")
+        self.total = QLabel()
+        self.total.setObjectName("muted")
+        self.status = QLabel()
+        self.status.setObjectName("muted")
+        self.done_button = QPushButton(tr("Hoàn thành"))
+        self.done_button.setObjectName("primary")
+        self.done_button.clicked.connect(self.mark_done)
+        foot.addWidget(self.points)
+        foot.addSpacing(16)
+        foot.addWidget(self.total)
+        foot.addStretch(1)
+        foot.addWidget(self.status)
+        foot.addWidget(self.done_button)
+        lay.addLayout(foot)
+        self.done_error = QLabel()
+        self.done_error.setObjectName("error")
+        self.done_error.setWordWrap(True)
+        lay.addWidget(self.done_error)
+        lay.addStretch(1)
+        self.reload()
+
+    # -- loading ----------------------------------------------------------------------------------
+    def reload(self) -> None:
+        ws = self.ctx.ws
+        rnd = get_round(ws)
+        self.rnd = rnd
+        rows = {r["indicator_id"]: r for r in value_rows(ws, rnd)}
+        for iid, ed in self.editors.items():
+            row = rows.get(iid)
+            stored = json.loads(row["value"]) if row else None
+            ed.load(stored, row["note"] if row else "")
+            self.saved_values[iid] = (stored, row["note"] if row else "")
+        session = self.ctx.session
+        self.editable = bool(session) and not rnd.closed and can_edit(ws, rnd, session.officer, self.cid)
+        for ed in self.editors.values():
+            ed.set_editable(self.editable)
+        if hasattr(self, "evidence"):
+            self.evidence.set_editable(self.editable)
+            self.evidence.reload()
+        if rnd.closed:
+            self.readonly_note.setText(tr("Hội đồng đã kết thúc họp: số liệu đã khóa, chỉ xem."))
+        elif not self.editable:
+            self.readonly_note.setText(tr("Tiêu chí này không giao cho bạn: chỉ xem."))
+        self.readonly_note.setVisible(not self.editable)
+        self.done_button.setVisible(self.editable)
+        owner = SECTOR_LABELS.get(self.crit.sector, self.crit.sector)
+        self.sub.setText(tr("Tối đa {max} điểm · Ngành theo dõi: {owner}").format(
+            max=format_points(self.crit.max), owner=owner))
+        self.refresh_points()
+        self.show_state()
+
+    def show_state(self, saved_at: str = "") -> None:
+        state = criterion_states(self.ctx.ws, get_round(self.ctx.ws))[self.cid]
+        text = tr("Trạng thái: {s}").format(s=STATE_LABELS[state])
+        if saved_at:
+            text += " · " + tr("Đã lưu lúc {t}").format(t=saved_at)
+        self.status.setText(text)
+
+    # -- typing -----------------------------------------------------------------------------------
+    def on_edited(self, iid: str) -> None:
+        self.pending.add(iid)
+        self.refresh_points()
+        self.timer.start(self.SAVE_DELAY_MS)
+
+    def _current(self) -> tuple[dict[str, Value], dict[str, str]]:
+        values: dict[str, Value] = {}
+        errors: dict[str, str] = {}
+        for iid, ed in self.editors.items():
+            try:
+                v = ed.value()
+            except CffError as e:
+                errors[iid] = _sentence(e.message)
+                continue
+            if v is not None:
+                values[iid] = v
+        return values, errors
+
+    def refresh_points(self) -> None:
+        """Recompute this criterion and the commune total from what is on screen now."""
+        values, errors = self._current()
+        for iid, ed in self.editors.items():
+            ed.show_result(score_indicator(ed.ind, values[iid]) if iid in values else None, errors.get(iid, ""))
+        others = {k: v for k, v in current_values(self.ctx.ws, self.rnd).items() if k not in self.editors}
+        res = score(self.rnd.ruleset, self.rnd.commune["category"], {**others, **values},
+                    stored_overrides(self.ctx.ws, self.rnd))
+        c = res.criterion(self.cid)
+        self.points.setText(tr("Tiêu chí {id}: {p} / {m} điểm").format(
+            id=self.cid, p=format_points(c.points), m=format_points(c.max)))
+        verdict = tr("đạt") if res.recognized else tr("chưa đạt")
+        self.total.setText(tr("Tổng điểm của xã: {t} / {m} (ngưỡng {th}, {v})").format(
+            t=format_points(res.total), m=format_points(res.max_total), th=format_points(res.threshold),
+            v=verdict))
+        self.last_result = res
+
+    def flush(self) -> None:
+        """Write every pending, valid indicator now (also called when the window closes)."""
+        self.timer.stop()
+        if not self.pending or not self.editable:
+            self.pending.clear()
+            return
+        wrote = False
+        for iid in sorted(self.pending):
+            ed = self.editors[iid]
+            try:
+                v = ed.value()
+            except CffError:
+                continue  # stays pending-invalid; the message is already beside the field
+            note = nfc(ed.note.text())
+            if v is None or (v.to_json(), note) == self.saved_values.get(iid):
+                continue
+            try:
+                set_value(self.ctx.ws, iid, v.to_json(), as_officer=self.ctx.session.ref, note=note)
+            except CffError as e:
+                ed.show_result(None, _sentence(e.message))
+                continue
+            self.saved_values[iid] = (v.to_json(), note)
+            wrote = True
+        self.pending.clear()
+        if wrote:
+            self.show_state(datetime.now().strftime("%H:%M:%S"))
+            self.ctx.changed.emit("values")
+            self.saved.emit(self.cid)
+
+    def mark_done(self) -> None:
+        self.flush()
+        try:
+            mark_done(self.ctx.ws, self.cid, as_officer=self.ctx.session.ref)
+        except CffError as e:
+            self.done_error.setText(_sentence(e.message))
+            return
+        self.done_error.clear()
+        self.show_state()
+        self.ctx.changed.emit("progress")

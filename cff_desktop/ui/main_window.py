@@ -1,0 +1,156 @@
+"""The main window: sign-in, then a navigation bar over the clerk's or the officer's screens."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import QEvent, QObject, QTimer
+from PySide6.QtGui import QCloseEvent
+from PySide6.QtWidgets import (
+    QFrame,
+    QHBoxLayout,
+    QLabel,
+    QListWidget,
+    QMainWindow,
+    QPushButton,
+    QStackedWidget,
+    QVBoxLayout,
+    QWidget,
+)
+
+from cff_desktop import APP_TITLE
+from cff_desktop.services.profile import get_setting
+from cff_desktop.services.signin import Session
+from cff_desktop.ui.context import AppContext
+from cff_desktop.ui.dashboard import DashboardPage
+from cff_desktop.ui.entry import EntryPage
+from cff_desktop.ui.i18n import tr
+from cff_desktop.ui.signin import SignInPage
+
+
+class _IdleWatcher(QObject):
+    """Restarts the idle timer on any keyboard or mouse input anywhere in the application."""
+
+    def __init__(self, timer: QTimer) -> None:
+        super().__init__()
+        self.timer = timer
+
+    def eventFilter(self, obj: QObject, event: QEvent) -> bool:
+        if event.type() in (QEvent.Type.KeyPress, QEvent.Type.MouseButtonPress, QEvent.Type.Wheel):
+            if self.timer.isActive():
+                self.timer.start()
+        return False
+
+
+class Shell(QWidget):
+    """Navigation on the left, the chosen screen on the right, who is signed in on top."""
+
+    def __init__(self, ctx: AppContext, session: Session) -> None:
+        super().__init__()
+        self.ctx = ctx
+        lay = QVBoxLayout(self)
+        lay.setContentsMargins(0, 0, 0, 0)
+        lay.setSpacing(0)
+        top = QFrame()
+        top.setObjectName("topbar")
+        tl = QHBoxLayout(top)
+        tl.setContentsMargins(14, 8, 14, 8)
+        self.who = QLabel(tr("{name} · {position}").format(name=session.officer["name"],
+                                                            position=session.officer["position"]))
+        self.who.setObjectName("h2")
+        tl.addWidget(self.who)
+        tl.addStretch(1)
+        self.switch_button = QPushButton(tr("Đổi cán bộ"))
+        tl.addWidget(self.switch_button)
+        lay.addWidget(top)
+        body = QHBoxLayout()
+        body.setSpacing(0)
+        self.nav = QListWidget()
+        self.nav.setObjectName("nav")
+        self.nav.setFixedWidth(190)
+        self.stack = QStackedWidget()
+        body.addWidget(self.nav)
+        body.addWidget(self.stack, 1)
+        lay.addLayout(body, 1)
+        self.pages: dict[str, QWidget] = {}
+        self.entry = EntryPage(ctx)
+        if session.is_clerk:
+            from cff_desktop.ui.council import CouncilPage
+            from cff_desktop.ui.setup import SetupPage
+
+            self.dashboard = DashboardPage(ctx)
+            self.dashboard.open_criterion.connect(self.open_criterion)
+            self._add("dashboard", tr("Tổng quan"), self.dashboard)
+            self._add("entry", tr("Nhập số liệu"), self.entry)
+            self._add("council", tr("Hội đồng"), CouncilPage(ctx))
+            self._add("setup", tr("Thiết lập"), SetupPage(ctx))
+        else:
+            self._add("entry", tr("Tiêu chí của tôi"), self.entry)
+        self.nav.currentRowChanged.connect(self.stack.setCurrentIndex)
+        self.nav.setCurrentRow(0)
+
+    def _add(self, key: str, title: str, page: QWidget) -> None:
+        self.pages[key] = page
+        self.nav.addItem(title)
+        self.stack.addWidget(page)
+
+    def show_page(self, key: str) -> QWidget:
+        page = self.pages[key]
+        self.nav.setCurrentRow(self.stack.indexOf(page))
+        return page
+
+    def open_criterion(self, cid: str) -> None:
+        self.show_page("entry")
+        self.entry.show_criterion(cid)
+
+
+class MainWindow(QMainWindow):
+    def __init__(self, ctx: AppContext) -> None:
+        super().__init__()
+        self.ctx = ctx
+        self.setWindowTitle(f"cff_desktop — {APP_TITLE}")
+        self.resize(1280, 720)
+        self.setMinimumSize(1024, 600)
+        self.stack = QStackedWidget()
+        self.setCentralWidget(self.stack)
+        self.signin = SignInPage(ctx)
+        self.signin.signed_in.connect(self.on_signed_in)
+        self.stack.addWidget(self.signin)
+        self.shell: Shell | None = None
+        self.idle = QTimer(self)
+        self.idle.setSingleShot(True)
+        self.idle.timeout.connect(self.lock)
+        self._watcher = _IdleWatcher(self.idle)
+        from PySide6.QtWidgets import QApplication
+
+        QApplication.instance().installEventFilter(self._watcher)
+
+    def on_signed_in(self, session: Session) -> None:
+        self.ctx.sign_in(session)
+        if self.shell is not None:
+            self.stack.removeWidget(self.shell)
+            self.shell.deleteLater()
+        self.shell = Shell(self.ctx, session)
+        self.shell.switch_button.clicked.connect(self.lock)
+        self.stack.addWidget(self.shell)
+        self.stack.setCurrentWidget(self.shell)
+        minutes = int(get_setting(self.ctx.ws, "idle_lock_minutes") or 0)
+        if minutes > 0:
+            self.idle.start(minutes * 60_000)
+
+    def lock(self) -> None:
+        """Back to sign-in (switch officer or idle lock); pending edits are saved first."""
+        self.idle.stop()
+        if self.shell is not None:
+            self.shell.entry.flush()
+            self.stack.removeWidget(self.shell)
+            self.shell.deleteLater()
+            self.shell = None
+        self.ctx.sign_out()
+        self.signin.reload()
+        self.stack.setCurrentWidget(self.signin)
+
+    def closeEvent(self, event: QCloseEvent) -> None:
+        if self.shell is not None:
+            self.shell.entry.flush()
+        event.accept()
+
+

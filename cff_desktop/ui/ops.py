@@ -1,0 +1,69 @@
+"""Background operations: run a service call off the UI thread, then report on the UI thread.
+
+Long work (PDFs, packages, backups, imports) must never freeze the window. The callable runs in
+Qt's thread pool; it should open its own workspace (SQLite connections are not shared between
+threads here). ``on_done``/``on_error`` run back on the UI thread through queued signals.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+from PySide6.QtCore import QObject, QRunnable, QThreadPool, Signal
+
+from cff_desktop.common.errors import CffError
+
+
+class _Signals(QObject):
+    done = Signal(object)
+    failed = Signal(str)
+    progress = Signal(int, int)
+
+
+class _Job(QRunnable):
+    def __init__(self, fn: Callable[..., Any], signals: _Signals) -> None:
+        super().__init__()
+        self.fn = fn
+        self.signals = signals
+
+    def run(self) -> None:
+        try:
+            result = self.fn(lambda done, total: self.signals.progress.emit(done, total))
+        except CffError as e:
+            self.signals.failed.emit(e.message)
+        except OSError as e:
+            self.signals.failed.emit(f"Không đọc/ghi được tệp: {e.strerror or e}")
+        except Exception as e:  # a bug: show it plainly rather than crash the window
+            self.signals.failed.emit(f"Lỗi không mong đợi: {type(e).__name__}: {e}")
+        else:
+            self.signals.done.emit(result)
+
+
+_alive: set[_Signals] = set()
+
+
+def run_in_background(
+    fn: Callable[[Callable[[int, int], None]], Any],
+    on_done: Callable[[Any], None],
+    on_error: Callable[[str], None],
+    on_progress: Callable[[int, int], None] | None = None,
+) -> _Signals:
+    """Start ``fn(progress)`` in the pool; callbacks arrive on the thread that called this."""
+    sig = _Signals()
+    _alive.add(sig)
+
+    def finish_ok(result: Any) -> None:
+        _alive.discard(sig)
+        on_done(result)
+
+    def finish_err(msg: str) -> None:
+        _alive.discard(sig)
+        on_error(msg)
+
+    sig.done.connect(finish_ok)
+    sig.failed.connect(finish_err)
+    if on_progress:
+        sig.progress.connect(on_progress)
+    QThreadPool.globalInstance().start(_Job(fn, sig))
+    return sig

@@ -1,0 +1,61 @@
+"""Look and feel: readable Vietnamese on a 1366×768 screen, calm colours, clear states."""
+
+from __future__ import annotations
+
+from PySide6.QtGui import QFont, QFontDatabase
+from PySide6.QtWidgets import QApplication
+
+from cff_desktop.common.resources import resource_dir
+
+STATE_COLOURS = {
+    "empty": "#9aa5b1",
+    "in_progress": "#d9822b",
+    "done": "#2d8a4e",
+    "approved": "#1f5fa8",
+}
+
+STYLE = """
+QWidget { font-size: 10pt; color: #1d2733; }
+QMainWindow, #page { background: #f4f6f8; }
+QListWidget#criteria::item, QListWidget#officers::item { padding: 6px 4px; border-bottom: 1px solid #eef1f4; }
+QListWidget#criteria::item:selected, QListWidget#officers::item:selected { background: #dbe7f5; color: #1d2733; }
+#nav { background: #1f3b57; border: none; color: white; font-size: 10.5pt; }
+#nav::item { padding: 10px 14px; }
+#nav::item:selected { background: #2f5a83; }
+#topbar { background: white; border-bottom: 1px solid #d5dbe1; }
+#h1 { font-size: 15pt; font-weight: 600; }
+#h2 { font-size: 12pt; font-weight: 600; }
+#muted { color: #5c6b7a; }
+#error { color: #b42318; }
+#ok { color: #2d8a4e; }
+#warn { background: #fff4e5; border: 1px solid #f0b35b; border-radius: 4px; padding: 6px; color: #7a4a00; }
+#card, #tile { background: white; border: 1px solid #d5dbe1; border-radius: 6px; }
+#tile:hover { border-color: #2f5a83; }
+#total { background: white; border: 1px solid #d5dbe1; border-radius: 6px; }
+QPushButton { padding: 6px 14px; border: 1px solid #9aa5b1; border-radius: 4px; background: white; }
+QPushButton:hover { background: #eef2f6; }
+QPushButton#primary { background: #1f5fa8; color: white; border-color: #1f5fa8; font-weight: 600; }
+QPushButton#primary:disabled { background: #9aa5b1; border-color: #9aa5b1; }
+QLineEdit, QSpinBox, QDateEdit, QComboBox, QPlainTextEdit {
+    padding: 4px 6px; border: 1px solid #b8c2cc; border-radius: 4px; background: white; }
+QLineEdit:focus, QPlainTextEdit:focus { border-color: #1f5fa8; }
+QLineEdit[invalid="true"] { border-color: #b42318; background: #fff5f4; }
+QLineEdit:read-only { background: #eef1f4; color: #3b4754; }
+QGroupBox { background: white; border: 1px solid #d5dbe1; border-radius: 6px; margin-top: 14px;
+            padding: 10px; }
+QGroupBox::title { subcontrol-origin: margin; left: 10px; padding: 0 4px; font-weight: 600; }
+QTableWidget { background: white; gridline-color: #e3e8ed; }
+QHeaderView::section { background: #eef1f4; padding: 4px; border: none; font-weight: 600; }
+"""
+
+
+def apply_theme(app: QApplication) -> None:
+    """Bundled fonts first (full Vietnamese coverage), then the platform's UI font."""
+    fonts = resource_dir("fonts")
+    if fonts.is_dir():
+        for f in fonts.glob("*.ttf"):
+            QFontDatabase.addApplicationFont(str(f))
+    font = QFont(app.font())
+    font.setPointSizeF(10)
+    app.setFont(font)
+    app.setStyleSheet(STYLE)
