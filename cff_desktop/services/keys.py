@@ -154,18 +154,19 @@ def trusted_devices(where: Workspace | DataPaths) -> dict[str, dict[str, Any]]:
 # --- the upper level's key -----------------------------------------------------------------------
 
 def import_upper(where: Workspace | DataPaths, source: str) -> dict[str, str]:
-    """Set the upper level's public key from a key file or from the text read out by phone."""
-    p = Path(source)
+    """Set the upper level's public key from a key file, its pasted text, or the key read out by phone."""
+    where_ = "khóa cấp trên"
     text = source
-    if not source.strip().lower().startswith("age1"):
+    is_file = "\n" not in source and len(source) < 1024 and Path(source).is_file()
+    if is_file:
         try:
-            text = p.read_text("utf-8-sig")
-        except FileNotFoundError:
-            raise NotFound("không có tệp khóa này; đưa đường dẫn tệp hoặc chuỗi khóa bắt đầu bằng age1.",
-                           source) from None
+            text = Path(source).read_text("utf-8-sig")
+            where_ = source
         except (OSError, UnicodeDecodeError) as e:
             raise BadInput(f"không đọc được tệp khóa ({e}).", source) from None
-    recipient = crypto.parse_recipient(text, source if text is not source else "khóa cấp trên")
+    elif "age1" not in source.lower():
+        raise NotFound("không có tệp khóa này; đưa đường dẫn tệp hoặc chuỗi khóa bắt đầu bằng age1.", source)
+    recipient = crypto.parse_recipient(text, where_)
     fp = crypto.recipient_fingerprint(recipient)
     doc = load_settings(where)
     doc["upper"] = {"recipient": recipient, "fingerprint": fp, "imported_at": now_iso()}
