@@ -81,6 +81,9 @@ class Shell(QWidget):
             self._add("dashboard", tr("Tổng quan"), self.dashboard)
             self._add("entry", tr("Nhập số liệu"), self.entry)
             self._add("council", tr("Hội đồng"), CouncilPage(ctx))
+            from cff_desktop.ui.documents_page import DocumentsPage
+
+            self._add("documents", tr("In ấn và hồ sơ"), DocumentsPage(ctx))
             self._add("setup", tr("Thiết lập"), SetupPage(ctx))
         else:
             self._add("entry", tr("Tiêu chí của tôi"), self.entry)

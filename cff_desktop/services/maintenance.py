@@ -1,0 +1,31 @@
+"""Housekeeping the clerk starts from the window: backups, removable drives, print preview."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from cff_desktop.common.errors import BadInput
+from cff_desktop.documents.preview import PageImage, page_images
+from cff_desktop.services.workspace import Workspace
+from cff_desktop.storage.backup import backup, list_backups
+
+
+def backup_now(ws: Workspace) -> Path:
+    return backup(ws.store, reason="thu-cong")
+
+
+def backups(ws: Workspace) -> list[Path]:
+    return list_backups(ws.store)
+
+
+def removable_drives() -> list[tuple[str, Path]]:
+    """(label, mount point) of each USB stick or card the system reports."""
+    from cff_desktop.dossier.drives import removable_drives as found
+
+    return [(d.describe(), Path(d.path)) for d in found()]
+
+
+def preview(pdf: Path, scale: float = 1.25) -> list[PageImage]:
+    if not Path(pdf).is_file():
+        raise BadInput("không thấy tệp PDF để xem trước; hãy in lại.", str(pdf))
+    return page_images(Path(pdf), scale)
