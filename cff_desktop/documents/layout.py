@@ -232,6 +232,12 @@ class PartStart(Flowable):
         pass
 
 
+def _table_font() -> tuple[Any, ...]:
+    """Tables select their cell font even for cells holding paragraphs; left at reportlab's
+    default that is Helvetica, a font that is never embedded, so name the document serif."""
+    return ("FONTNAME", (0, 0), (-1, -1), styles().fonts.regular)
+
+
 # --- blocks --------------------------------------------------------------------------------------
 
 MOTTO_NATION = "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM"
@@ -264,11 +270,12 @@ def header_block(*, parent: str, issuer: str, number: str | None, place_line: st
     right: list[Flowable] = [Paragraph(MOTTO_NATION, nation), Paragraph(MOTTO, motto),
                              Rule(stringWidth(MOTTO, st.fonts.bold, 13), space_before=4)]
     rows: list[list[Any]] = [[left, right]]
-    num = Paragraph(f"Số: {esc(number)}", st.center) if number is not None else ""
+    num = Paragraph(f"Số: {esc(number)}", st.center) if number is not None else Spacer(0, 0)
     rows.append([num, Paragraph(esc(place_line), ParagraphStyle("hd", parent=st.center_italic,
                                                                  fontSize=13, leading=16))])
     t = Table(rows, colWidths=[LEFT_COL, right_w], hAlign="LEFT")
     t.setStyle(TableStyle([
+        _table_font(),
         ("VALIGN", (0, 0), (-1, -1), "TOP"),
         ("LEFTPADDING", (0, 0), (-1, -1), 0), ("RIGHTPADDING", (0, 0), (-1, -1), 0),
         ("TOPPADDING", (0, 0), (-1, -1), 0), ("BOTTOMPADDING", (0, 0), (-1, -1), 1),
@@ -340,9 +347,11 @@ def closing_block(signer: Signer, recipients: Sequence[str] | None = None, archi
     instead of printing the signature over the text.
     """
     width = width or text_width()
-    left: list[Flowable] | str = recipients_flowables(recipients, archive) if recipients is not None else ""
+    # an empty cell is a Spacer, not "": a string cell would be drawn in Helvetica, never embedded
+    left: list[Flowable] = recipients_flowables(recipients, archive) if recipients is not None else [Spacer(0, 0)]
     t = Table([[left, _signature_flowables(signer)]], colWidths=[width * 0.48, width * 0.52])
     t.setStyle(TableStyle([
+        _table_font(),
         ("VALIGN", (0, 0), (-1, -1), "TOP"),
         ("LEFTPADDING", (0, 0), (-1, -1), 0), ("RIGHTPADDING", (0, 0), (-1, -1), 0),
         ("TOPPADDING", (0, 0), (0, 0), 10), ("TOPPADDING", (1, 0), (1, 0), 6),
@@ -355,6 +364,7 @@ def two_signatures(left: Signer, right: Signer, width: float | None = None) -> T
     width = width or text_width()
     t = Table([[_signature_flowables(left), _signature_flowables(right)]], colWidths=[width / 2, width / 2])
     t.setStyle(TableStyle([
+        _table_font(),
         ("VALIGN", (0, 0), (-1, -1), "TOP"),
         ("LEFTPADDING", (0, 0), (-1, -1), 0), ("RIGHTPADDING", (0, 0), (-1, -1), 0),
         ("TOPPADDING", (0, 0), (-1, -1), 8),
@@ -398,7 +408,7 @@ def data_table(rows: Sequence[Sequence[Any]], col_widths: Sequence[float], *, he
     ]
     for a, b in span:
         cmds.append(("SPAN", a, b))
-    t.setStyle(TableStyle(cmds))
+    t.setStyle(TableStyle([_table_font(), *cmds]))
     return t
 
 
@@ -453,7 +463,10 @@ class _PaperTemplate(BaseDocTemplate):
                          author=info.author, subject=info.subject, creator="cff_desktop",
                          producer="cff_desktop (reportlab)", keywords=info.keywords, invariant=1,
                          leftMargin=MARGIN_LEFT, rightMargin=MARGIN_RIGHT, topMargin=MARGIN_TOP,
-                         bottomMargin=MARGIN_BOTTOM, lang="vi-VN")
+                         bottomMargin=MARGIN_BOTTOM, lang="vi-VN",
+                         # else every page names Helvetica, a font that is never embedded
+                         initialFontName=styles().fonts.regular, initialFontSize=BODY_SIZE,
+                         initialLeading=BODY_LEADING)
 
     def _template(self, tid: str, page: tuple[float, float]) -> PageTemplate:
         frame = Frame(MARGIN_LEFT, MARGIN_BOTTOM, page[0] - MARGIN_LEFT - MARGIN_RIGHT,

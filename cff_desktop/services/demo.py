@@ -124,6 +124,9 @@ def create_demo(
         set_value(ws, iid, raw, as_officer=str(ids[sector]),
                   note=f"Tổng hợp từ số liệu {len(VILLAGES)} thôn")
     with ws.store.transaction() as conn:
+        # The People's Committee chair signs the printed papers (report, proposal, notice).
+        conn.execute("UPDATE commune SET chair_name = ?, chair_title = ? WHERE id = ?",
+                     (COUNCIL[0][0], "Chủ tịch", rnd.commune["id"]))
         conn.execute("INSERT INTO council (round_id, place, started_at) VALUES (?, ?, ?)",
                      (rnd.id, f"Hội trường UBND {commune}", f"{year}-11-05T08:00"))
         for sort, (name, position, role) in enumerate(COUNCIL):
