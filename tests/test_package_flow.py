@@ -401,3 +401,25 @@ def test_keyring_unavailable_is_a_clear_refusal(demo_ws, tmp_path: Path) -> None
     keyring.set_keyring(FailKeyring())
     with pytest.raises(StoreError, match="kho khóa"):
         export_package(demo_ws, _usb(tmp_path), kind="sector-data")
+
+
+@pytest.mark.parametrize("recognized", [True, False])
+def test_dossier_carries_the_printed_papers(demo_ws, tmp_path: Path, recognized: bool) -> None:
+    pypdf = pytest.importorskip("pypdf")
+    pytest.importorskip("cff_desktop.services.printing")
+    from cff_desktop.services.council import close_meeting, record_vote
+    from cff_desktop.services.packages import export_package
+    from cff_desktop.services.scoring import set_override
+
+    if not recognized:
+        set_override(demo_ws, "12", 0, "Điểm vui chơi các thôn đều xuống cấp")
+    record_vote(demo_ws, votes_for=10, votes_against=0)
+    close_meeting(demo_ws)
+    res = export_package(demo_ws, _usb(tmp_path))
+    docs = res.manifest["summary"]["documents"]
+    assert len(docs) == (1 if recognized else 3)
+    with zipfile.ZipFile(res.path) as z:
+        for name in docs:
+            reader = pypdf.PdfReader(io.BytesIO(z.read(f"payload/documents/{name}")))
+            assert len(reader.pages) >= 1
+            assert "Hoàng Đồng" in "".join(page.extract_text() or "" for page in reader.pages)

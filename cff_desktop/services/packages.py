@@ -317,23 +317,21 @@ def _printing_available() -> bool:
         return False
 
 
-def _render_pdfs(ws: Workspace, rnd: RoundInfo, out_dir: Path) -> list[Path]:
-    """The dossier's PDFs from the printing service, when it is installed (else none)."""
+def _render_pdfs(ws: Workspace, rnd: RoundInfo, out_dir: Path, recognized: bool) -> list[Path]:
+    """The papers the upper level reads, from the printing service when it is installed.
+
+    A recognised round sends the one-PDF dossier (cover, proposal, report, score table, minutes,
+    evidence list); a round that failed has no proposal to make, so it sends the report, the score
+    table and the minutes. Printing numbers and records the papers exactly as ``cff print`` does
+    (the same snapshot printed again keeps its number), and a profile field the papers need but
+    lack refuses the export with the printing service's message naming it.
+    """
     if not _printing_available():
         return []
-    from cff_desktop.services import printing  # type: ignore[attr-defined]
+    from cff_desktop.services import printing
 
-    render = getattr(printing, "render", None)
-    if render is None:
-        return []
-    res = render(ws, "dossier", out_dir, year=rnd.year)
-    items = res if isinstance(res, list | tuple) else [res]
-    found: list[Path] = []
-    for it in items:
-        p = Path(getattr(it, "path", it))
-        if p.is_file() and p.suffix.lower() == ".pdf":
-            found.append(p)
-    return found or sorted(out_dir.glob("*.pdf"))
+    kinds = ["dossier"] if recognized else ["report", "scores", "minutes"]
+    return [Path(printing.render(ws, kind, out_dir, year=rnd.year)) for kind in kinds]
 
 
 def _dossier_payload(ws: Workspace, rnd: RoundInfo, work: Path) -> tuple[list[PayloadFile], dict[str, Any]]:
@@ -370,7 +368,7 @@ def _dossier_payload(ws: Workspace, rnd: RoundInfo, work: Path) -> tuple[list[Pa
     pdf_dir = work / "pdf"
     pdf_dir.mkdir()
     docs = []
-    for pdf in _render_pdfs(ws, rnd, pdf_dir):
+    for pdf in _render_pdfs(ws, rnd, pdf_dir, bool(snap.get("score", {}).get("recognized"))):
         name = _ascii_slug(pdf.stem) + ".pdf"
         docs.append(name)
         files.append(PayloadFile(f"documents/{name}", source=pdf, compress=False))
