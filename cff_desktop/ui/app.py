@@ -106,6 +106,8 @@ def screenshots(out_dir: Path, db: str | None = None) -> list[Path]:
             shot(f"thiet-lap-{name}")
         shell.show_page("council")
         shot("hoi-dong")
+        shell.show_page("documents")
+        shot("in-an-ho-so")
     from cff_desktop.services.rounds import get_round
 
     asg = assignments(ws, get_round(ws))

@@ -53,12 +53,17 @@ class IndicatorEditor(QGroupBox):
     edited = Signal(str)
 
     def __init__(self, ind: Indicator) -> None:
-        super().__init__(f"{ind.id}. {ind.label}")
+        # The label goes in a wrapping QLabel, not the group box title: titles never wrap, and a
+        # long official wording would push the page wider than a 1366-pixel screen.
+        super().__init__()
         self.ind = ind
         self.fields: list[QLineEdit] = []
         grid = QGridLayout(self)
         grid.setColumnStretch(1, 1)
-        row = 0
+        title = QLabel(f"<b>{ind.id}.</b> {ind.label}")
+        title.setWordWrap(True)
+        grid.addWidget(title, 0, 0, 1, 2)
+        row = 1
         if ind.kind == "yes_no":
             self.yes = QRadioButton(tr("Có"))
             self.no = QRadioButton(tr("Không"))
@@ -249,23 +254,26 @@ class CriterionPage(QWidget):
 
         self.evidence = EvidencePanel(ctx, criterion_id)
         lay.addWidget(self.evidence)
+        # Two short rows rather than one long one, so the page fits a 1366-pixel screen.
         foot = QHBoxLayout()
         self.points = QLabel()
         self.points.setObjectName("h2")
         self.total = QLabel()
         self.total.setObjectName("muted")
+        self.total.setWordWrap(True)
+        foot.addWidget(self.points)
+        foot.addSpacing(16)
+        foot.addWidget(self.total, 1)
+        lay.addLayout(foot)
+        foot2 = QHBoxLayout()
         self.status = QLabel()
         self.status.setObjectName("muted")
         self.done_button = QPushButton(tr("Hoàn thành"))
         self.done_button.setObjectName("primary")
         self.done_button.clicked.connect(self.mark_done)
-        foot.addWidget(self.points)
-        foot.addSpacing(16)
-        foot.addWidget(self.total)
-        foot.addStretch(1)
-        foot.addWidget(self.status)
-        foot.addWidget(self.done_button)
-        lay.addLayout(foot)
+        foot2.addWidget(self.status, 1)
+        foot2.addWidget(self.done_button)
+        lay.addLayout(foot2)
         self.done_error = QLabel()
         self.done_error.setObjectName("error")
         self.done_error.setWordWrap(True)

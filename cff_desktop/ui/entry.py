@@ -24,6 +24,8 @@ class EntryPage(QWidget):
         self.list.setObjectName("criteria")
         self.list.setFixedWidth(320)
         self.list.setWordWrap(True)
+        self.list.setTextElideMode(Qt.TextElideMode.ElideNone)
+        self.list.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
         self.stack = QStackedWidget()
         lay.addWidget(self.list)
         lay.addWidget(self.stack, 1)
