@@ -25,7 +25,7 @@ from cff_desktop.documents.layout import (
 
 def posting_period(ctx: DocContext) -> tuple[date | None, date | None]:
     start = ctx.posting_start
-    if start is None:
+    if start is None:  # posting starts the working day after the notice is signed
         d = ctx.dates.get("notice")
         start = next_working_day(d) if d and not ctx.draft else None
     if start is None:

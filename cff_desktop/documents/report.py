@@ -37,7 +37,7 @@ def sources_table(ctx: DocContext) -> Flowable:
                 continue
             who = str(v.get("officer") or "")
             sector = ctx.criterion_sector(c["id"])
-            rows.append([i["id"], f"{who}\n{sector}".strip() if who else sector,
+            rows.append([i["id"], f"{who}, {sector}" if who and sector else (who or sector),
                          short_date(v.get("entered_at")), str(v.get("note") or "")])
     w = text_width()
     widths = [15 * mm, 55 * mm, 24 * mm, 0]

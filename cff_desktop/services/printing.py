@@ -168,7 +168,7 @@ def _plan_numbers(ws: Workspace, rnd: RoundInfo, wanted: list[str], ctx: DocCont
         if kind in numbers:
             plan.append(_Number(kind, numbers[kind], dates[kind], 0, dates[kind].year))
             continue
-        d = doc_date or (ctx.meeting_date if kind == "minutes" else None) or date.today()
+        d = doc_date or _default_date(rnd, kind, ctx) or date.today()
         code = TYPE_CODES[kind]
         key = (d.year, code)
         if key not in next_seq:
@@ -180,6 +180,20 @@ def _plan_numbers(ws: Workspace, rnd: RoundInfo, wanted: list[str], ctx: DocCont
         plan.append(_Number(kind, number, d, seq, d.year))
         numbers[kind], dates[kind] = number, d
     return plan, numbers, dates
+
+
+def _default_date(rnd: RoundInfo, kind: str, ctx: DocContext) -> date | None:
+    """The date a paper is signed on when the clerk gives none: the minutes on the meeting day, the
+    notice on the first posting day, the report and proposal on the round's submission date (when
+    the round's timeline has them); otherwise the day of printing."""
+    if kind == "minutes":
+        return ctx.meeting_date
+    if kind == "notice":
+        return ctx.posting_start
+    if kind in ("report", "proposal") and rnd.row.get("submission_date"):
+        with contextlib.suppress(ValueError):
+            return date.fromisoformat(str(rnd.row["submission_date"]))
+    return None
 
 
 # --- writing -------------------------------------------------------------------------------------
