@@ -125,12 +125,39 @@ def screenshots(out_dir: Path, db: str | None = None) -> list[Path]:
     return written
 
 
+def _probe_first_paint(win) -> None:
+    """Print wall-clock time and resident memory at the window's first paint, then quit."""
+    import time
+
+    from PySide6.QtCore import QEvent, QObject, QTimer
+    from PySide6.QtWidgets import QApplication
+
+    class Probe(QObject):
+        def eventFilter(self, obj, event) -> bool:
+            if event.type() == QEvent.Type.Paint and not hasattr(self, "done"):
+                self.done = True
+                rss = ""
+                try:
+                    with open("/proc/self/status", encoding="ascii") as f:
+                        rss = next((ln.split()[1] for ln in f if ln.startswith("VmRSS:")), "")
+                except OSError:
+                    pass
+                print(f"first-paint {time.time():.6f} rss-kib {rss}", flush=True)
+                QTimer.singleShot(0, QApplication.quit)
+            return False
+
+    win._probe = Probe()
+    win.installEventFilter(win._probe)
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="cff-desktop", description=APP_TITLE)
     parser.add_argument("--db", help="tệp cơ sở dữ liệu")
     parser.add_argument("--screenshot", metavar="DIR", help="lưu ảnh mọi màn hình chính vào DIR rồi thoát")
     parser.add_argument("--lang", default=None, help="ngôn ngữ giao diện (vi, en)")
     parser.add_argument("--version", action="version", version=f"cff-desktop {__version__}")
+    parser.add_argument("--probe-startup", action="store_true",
+                        help="in ra thời điểm cửa sổ vẽ lần đầu và bộ nhớ đang dùng, rồi thoát (đo khởi động)")
     args = parser.parse_args(argv)
 
     from PySide6.QtWidgets import QApplication
@@ -156,6 +183,8 @@ def main(argv: list[str] | None = None) -> int:
                             "Không mở hai cửa sổ cùng lúc để tránh ghi đè số liệu.")
     else:
         win = build_window(args.db)
+    if args.probe_startup:
+        _probe_first_paint(win)
     win.show()
     code = app.exec()
     if lock is not None:

@@ -85,6 +85,7 @@ class CouncilPage(QWidget):
         self.members.horizontalHeader().setSectionResizeMode(1, QHeaderView.ResizeMode.Stretch)
         self.members.verticalHeader().setVisible(False)
         self.members.setMinimumHeight(220)
+        self.members.itemChanged.connect(self._member_item_changed)
         ml.addWidget(self.members)
         add = QHBoxLayout()
         self.m_name = QLineEdit()
@@ -171,8 +172,23 @@ class CouncilPage(QWidget):
         self.status.setWordWrap(True)
         lay.addWidget(self.status)
         lay.addStretch(1)
-        ctx.changed.connect(lambda what: self.reload() if what in ("values", "setup", "progress") else None)
+        self.dirty = False
+        ctx.changed.connect(self._on_changed)
         self.reload()
+
+    def _on_changed(self, what: str) -> None:
+        """Redraw now if on screen, else when next shown (typing elsewhere stays cheap)."""
+        if what in ("values", "setup", "progress", "evidence"):
+            if self.isVisible():
+                self.reload()
+            else:
+                self.dirty = True
+
+    def showEvent(self, event) -> None:
+        if self.dirty:
+            self.dirty = False
+            self.reload()
+        super().showEvent(event)
 
     # -- drawing ----------------------------------------------------------------------------------
     def reload(self) -> None:
@@ -183,17 +199,22 @@ class CouncilPage(QWidget):
         self.place.setText(rec["place"] or "")
         dt = QDateTime.fromString(rec["started_at"] or "", "yyyy-MM-ddTHH:mm")
         self.start.setDateTime(dt if dt.isValid() else QDateTime.currentDateTime())
+        # Presence is a checkable item, not a cell widget: rebuilding the table then creates no
+        # widgets with their own connections (cheaper, and nothing dangles after a rebuild).
         self.members.blockSignals(True)
         self.members.setRowCount(len(rec["members"]))
         for r, m in enumerate(rec["members"]):
             self.members.setItem(r, 0, QTableWidgetItem(m["name"]))
             self.members.setItem(r, 1, QTableWidgetItem(m["position"]))
             self.members.setItem(r, 2, QTableWidgetItem(svc.COUNCIL_ROLES[m["council_role"]]))
-            box = QCheckBox()
-            box.setChecked(m["present"])
-            box.setEnabled(not closed)
-            box.toggled.connect(lambda on, mid=m["id"]: self.presence(mid, on))
-            self.members.setCellWidget(r, 3, box)
+            box = QTableWidgetItem(tr("có mặt") if m["present"] else tr("vắng"))
+            flags = Qt.ItemFlag.ItemIsUserCheckable | Qt.ItemFlag.ItemIsSelectable
+            box.setFlags(flags | Qt.ItemFlag.ItemIsEnabled if not closed else flags)
+            box.setCheckState(Qt.CheckState.Checked if m["present"] else Qt.CheckState.Unchecked)
+            box.setData(Qt.ItemDataRole.UserRole, m["id"])
+            self.members.setItem(r, 3, box)
+            for c in range(3):
+                self.members.item(r, c).setFlags(Qt.ItemFlag.ItemIsEnabled | Qt.ItemFlag.ItemIsSelectable)
         self.members.resizeColumnToContents(0)
         self.members.resizeColumnToContents(2)
         self.members.blockSignals(False)
@@ -255,6 +276,13 @@ class CouncilPage(QWidget):
             self._err(e)
             return
         self._ok(tr("Đã lưu."))
+
+    def _member_item_changed(self, item: QTableWidgetItem) -> None:
+        if item.column() == 3:
+            self.presence(item.data(Qt.ItemDataRole.UserRole), item.checkState() == Qt.CheckState.Checked)
+            self.members.blockSignals(True)
+            item.setText(tr("có mặt") if item.checkState() == Qt.CheckState.Checked else tr("vắng"))
+            self.members.blockSignals(False)
 
     def presence(self, member_id: int, present: bool) -> None:
         try:

@@ -1,0 +1,107 @@
+"""The desktop app: cold start to first paint, typing-to-points latency, dashboard refresh.
+
+Run with the project's venv; offscreen Qt unless a display is set.
+"""
+
+from __future__ import annotations
+
+import os
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+ROOT = Path(__file__).resolve().parents[1]
+
+
+def cold_start(runs: int = 7) -> None:
+    home = tempfile.mkdtemp(prefix="cff-bench-")
+    env = dict(os.environ, CFF_HOME=home)
+    subprocess.run([sys.executable, "-m", "cff_desktop.cli", "demo", "create"], check=True, env=env,
+                   capture_output=True)
+    times, rss = [], []
+    for _ in range(runs):
+        t0 = time.time()
+        p = subprocess.run([sys.executable, "-m", "cff_desktop.ui.app", "--probe-startup"], env=env,
+                           capture_output=True, text=True, timeout=120, cwd=ROOT)
+        line = next(ln for ln in p.stdout.splitlines() if ln.startswith("first-paint"))
+        parts = line.split()
+        times.append(float(parts[1]) - t0)
+        rss.append(int(parts[3]) if parts[3].isdigit() else 0)
+    print(f"cold start to first paint (sign-in window): median {statistics.median(times) * 1000:.0f} ms, "
+          f"min {min(times) * 1000:.0f} ms, max {max(times) * 1000:.0f} ms over {runs} runs")
+    print(f"resident memory at first paint: median {statistics.median(rss) / 1024:.0f} MiB")
+
+
+def in_process() -> None:
+    home = Path(tempfile.mkdtemp(prefix="cff-bench-"))
+    os.environ["CFF_HOME"] = str(home)
+    from PySide6.QtWidgets import QApplication
+
+    from cff_desktop.services.demo import create_demo
+    from cff_desktop.services.officers import get_officer
+    from cff_desktop.services.rounds import init_round
+    from cff_desktop.services.signin import Session
+    from cff_desktop.services.values import set_value
+    from cff_desktop.services.workspace import open_workspace
+    from cff_desktop.ui.app import build_window
+    from cff_desktop.ui.theme import apply_theme
+
+    app = QApplication.instance() or QApplication([])
+    apply_theme(app)
+    with open_workspace(create=True) as ws:
+        create_demo(ws, year=2010)
+        from cff_desktop.services.demo import demo_figures
+
+        for year in range(2011, 2025):  # 15 rounds of history
+            init_round(ws, commune="Xã Hoàng Đồng", province="Lạng Sơn",
+                       category="mountain_island_disadvantaged", year=year)
+            for iid, raw in demo_figures(year).items():
+                set_value(ws, iid, raw, as_officer="1")
+        rounds = ws.store.one("SELECT count(*) AS n FROM round")["n"]
+        values = ws.store.one("SELECT count(*) AS n FROM value")["n"]
+    win = build_window()
+    win.show()
+    clerk = get_officer(win.ctx.ws, "1")
+    win.on_signed_in(Session(clerk))
+    app.processEvents()
+    dash = win.shell.dashboard
+    samples = []
+    for _ in range(50):
+        t0 = time.perf_counter()
+        dash.refresh()
+        app.processEvents()
+        samples.append(time.perf_counter() - t0)
+    print(f"dashboard refresh with {rounds} rounds ({values} values) in the database: "
+          f"median {statistics.median(samples) * 1000:.1f} ms, max {max(samples) * 1000:.1f} ms over 50")
+
+    page = win.shell.entry.show_criterion("7")
+    field = page.editors["7.1"].fields[0]
+    typing, saving = [], []
+    for n in range(60):
+        field.setText(str(90 + n % 10))
+        t0 = time.perf_counter()
+        field.textEdited.emit(field.text())  # what a keystroke triggers
+        app.processEvents()
+        typing.append(time.perf_counter() - t0)
+        t1 = time.perf_counter()
+        page.flush()  # the save that follows the pause; the dashboard redraws on "changed"
+        app.processEvents()
+        saving.append(time.perf_counter() - t1)
+    assert dash.last.tiles[6].points in {"50", "35", "20", "0"}
+    print(f"keystroke to criterion points and commune total on the page: median "
+          f"{statistics.median(typing) * 1000:.1f} ms, p95 {sorted(typing)[int(len(typing) * .95)] * 1000:.1f} ms")
+    print(f"save to dashboard tile and total redrawn: median {statistics.median(saving) * 1000:.1f} ms, "
+          f"p95 {sorted(saving)[int(len(saving) * .95)] * 1000:.1f} ms (after the {page.SAVE_DELAY_MS} ms typing pause)")
+    win.close()
+    win.ctx.ws.close()
+    win.deleteLater()
+    app.processEvents()
+
+
+if __name__ == "__main__":
+    cold_start()
+    in_process()
