@@ -1,1 +1,4 @@
-"""Filled by a later issue; kept so the layering contract already covers it."""
+"""The ``.cffpkg`` package format (docs/package-format.md): build, sign, encrypt, verify, write.
+
+No database and no services here, so the upper level's inbox can verify a package on its own.
+"""
