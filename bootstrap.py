@@ -53,7 +53,7 @@ def run() -> int:
 def test() -> int:
     ensure_venv("test")
     env = dict(os.environ, QT_QPA_PLATFORM=os.environ.get("QT_QPA_PLATFORM", "offscreen"))
-    sh(PY, "-m", "ruff", "check", "cff_desktop", "tests", "benchmarks", "bootstrap.py", env=env)
+    sh(PY, "-m", "ruff", "check", "cff_desktop", "tests", "benchmarks", "scripts", "bootstrap.py", env=env)
     sh(BIN / ("lint-imports.exe" if os.name == "nt" else "lint-imports"), env=env)
     return subprocess.call([str(PY), "-m", "pytest", *sys.argv[2:]], cwd=ROOT, env=env)
 

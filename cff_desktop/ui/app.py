@@ -125,6 +125,19 @@ def screenshots(out_dir: Path, db: str | None = None) -> list[Path]:
     return written
 
 
+def _saved_language(db: str | None) -> str:
+    """The language chosen in Set-up (stored per installation), Vietnamese if none or unreadable."""
+    from cff_desktop.common.errors import CffError
+    from cff_desktop.services.profile import get_setting
+    from cff_desktop.services.workspace import open_workspace
+
+    try:
+        with open_workspace(db) as ws:
+            return get_setting(ws, "language") or "vi"
+    except CffError:
+        return "vi"
+
+
 def _probe_first_paint(win) -> None:
     """Print wall-clock time and resident memory at the window's first paint, then quit."""
     import time
@@ -169,7 +182,7 @@ def main(argv: list[str] | None = None) -> int:
     app.setApplicationName("cff_desktop")
     app.setApplicationDisplayName("cff_desktop")
     apply_theme(app)
-    install_language(app, args.lang or "vi")
+    install_language(app, args.lang or _saved_language(args.db))
     if args.screenshot:
         for p in screenshots(Path(args.screenshot), args.db):
             print(p)

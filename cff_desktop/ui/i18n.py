@@ -1,32 +1,71 @@
-"""Translation hook: every UI string goes through :func:`tr` so Qt's translation files apply.
+"""Translation: every UI string goes through :func:`tr`, i.e. Qt's ``QCoreApplication.translate``.
 
-Vietnamese is the source language; a ``.qm`` file in resources/translations (built with
-``pyside6-lrelease``) adds another language without touching the code.
+Vietnamese is the source language. Another language is a file in resources/translations: either
+a compiled Qt ``cff_<lang>.qm`` (from Qt Linguist) or a plain ``cff_<lang>.json`` mapping each
+Vietnamese string to its translation, which a province can edit in any text editor. Both are
+installed as QTranslators, so untranslated strings fall back to Vietnamese.
+``scripts/translations.py`` lists what a language still lacks and writes a Linguist ``.ts`` file.
 """
 
 from __future__ import annotations
+
+import json
 
 from PySide6.QtCore import QCoreApplication, QLocale, QTranslator
 
 from cff_desktop.common.resources import resource_dir
 
-_translator: QTranslator | None = None
+CONTEXT = "cff"
+_installed: list[QTranslator] = []
 
 
-def tr(text: str, context: str = "cff") -> str:
+def tr(text: str, context: str = CONTEXT) -> str:
     return QCoreApplication.translate(context, text)
 
 
+class JsonTranslator(QTranslator):
+    """A QTranslator fed from a JSON mapping {Vietnamese source: translation}."""
+
+    def __init__(self, mapping: dict[str, str], parent=None) -> None:
+        super().__init__(parent)
+        self.mapping = mapping
+
+    def translate(self, context: str, source: str, disambiguation: str | None = None, n: int = -1) -> str:
+        return self.mapping.get(source, "")
+
+    def isEmpty(self) -> bool:
+        return not self.mapping
+
+
+def available_languages() -> list[str]:
+    folder = resource_dir("translations")
+    langs = {"vi"}
+    if folder.is_dir():
+        for f in folder.glob("cff_*.*"):
+            if f.suffix in (".qm", ".json"):
+                langs.add(f.stem.removeprefix("cff_"))
+    return sorted(langs)
+
+
 def install_language(app: QCoreApplication, lang: str) -> bool:
-    """Load ``resources/translations/cff_<lang>.qm`` when it exists; Vietnamese needs none."""
-    global _translator
+    """Install the translation for ``lang``; Vietnamese needs none. False when none is found."""
+    for t in _installed:
+        app.removeTranslator(t)
+    _installed.clear()
     QLocale.setDefault(QLocale(QLocale.Language.Vietnamese, QLocale.Country.Vietnam))
     if lang in ("", "vi"):
         return True
     qm = resource_dir("translations", f"cff_{lang}.qm")
-    t = QTranslator(app)
-    if qm.is_file() and t.load(str(qm)):
-        app.installTranslator(t)
-        _translator = t
-        return True
-    return False
+    js = resource_dir("translations", f"cff_{lang}.json")
+    t: QTranslator | None = None
+    if qm.is_file():
+        t = QTranslator(app)
+        if not t.load(str(qm)):
+            t = None
+    if t is None and js.is_file():
+        t = JsonTranslator(json.loads(js.read_text("utf-8")), app)
+    if t is None:
+        return False
+    app.installTranslator(t)
+    _installed.append(t)
+    return True

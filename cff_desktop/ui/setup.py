@@ -139,6 +139,14 @@ class RoundTab(QWidget):
         self.idle.editingFinished.connect(
             lambda: profile.set_setting(self.ctx.ws, "idle_lock_minutes", str(self.idle.value()), actor=ctx.actor))
         f2.addRow(tr("Tự khóa khi không dùng"), self.idle)
+        from cff_desktop.ui.i18n import available_languages
+
+        self.language = QComboBox()
+        names = {"vi": "Tiếng Việt", "en": "English"}
+        for lang in available_languages():
+            self.language.addItem(names.get(lang, lang), lang)
+        self.language.activated.connect(lambda _i: self.save_language())
+        f2.addRow(tr("Ngôn ngữ giao diện (áp dụng khi mở lại)"), self.language)
         lay.addWidget(box2)
         self.status = _status_label()
         lay.addWidget(self.status)
@@ -156,6 +164,11 @@ class RoundTab(QWidget):
         prov = tr(" — có thang điểm tạm") if any(c.provisional for c in rs.criteria) else ""
         self.ruleset.setText(f"{rs.title}<br>{rs.id} {rs.version} · SHA-256 {rs.sha256[:16]}…{prov}")
         self.idle.setValue(int(profile.get_setting(self.ctx.ws, "idle_lock_minutes") or 0))
+        self.language.setCurrentIndex(max(0, self.language.findData(profile.get_setting(self.ctx.ws, "language"))))
+
+    def save_language(self) -> None:
+        profile.set_setting(self.ctx.ws, "language", self.language.currentData(), actor=self.ctx.actor)
+        _say(self.status, tr("Đã lưu. Ngôn ngữ mới áp dụng khi mở lại chương trình."))
 
     def save_date(self, key: str) -> None:
         d = self.dates[key]

@@ -1,0 +1,59 @@
+"""English through Qt's translation mechanism; Vietnamese stays the default."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from gui_helpers import sign_in
+from PySide6.QtWidgets import QApplication
+
+from cff_desktop.ui.app import build_window
+from cff_desktop.ui.i18n import available_languages, install_language
+
+ROOT = Path(__file__).resolve().parents[1]
+
+
+@pytest.fixture
+def english(qtbot):
+    app = QApplication.instance()
+    assert install_language(app, "en")
+    yield
+    install_language(app, "vi")
+
+
+def test_every_ui_string_has_an_english_translation() -> None:
+    p = subprocess.run([sys.executable, str(ROOT / "scripts" / "translations.py"), "check", "en"],
+                       capture_output=True, text=True)
+    assert p.returncode == 0, p.stdout
+
+
+def test_linguist_file_can_be_written(tmp_path: Path) -> None:
+    out = tmp_path / "cff_en.ts"
+    subprocess.run([sys.executable, str(ROOT / "scripts" / "translations.py"), "ts", "en", str(out)], check=True)
+    text = out.read_text("utf-8")
+    assert "<source>Đăng nhập</source><translation>Sign in</translation>" in text
+
+
+def test_english_screens(qtbot, demo_ws, english) -> None:
+    assert "en" in available_languages()
+    w = build_window()
+    qtbot.addWidget(w)
+    assert w.signin.button.text() == "Sign in"
+    sign_in(qtbot, w, "Hoàng Thị Mai")
+    nav = [w.shell.nav.item(i).text() for i in range(w.shell.nav.count())]
+    assert nav == ["Overview", "Enter figures", "Council", "Printing and dossier", "Set-up"]
+    assert "Total" in w.shell.dashboard.total.text()
+
+
+def test_vietnamese_is_the_default(qtbot, demo_ws) -> None:
+    w = build_window()
+    qtbot.addWidget(w)
+    assert w.signin.button.text() == "Đăng nhập"
+
+
+def test_unknown_language_falls_back() -> None:
+    assert install_language(QApplication.instance(), "xx") is False
+    install_language(QApplication.instance(), "vi")
