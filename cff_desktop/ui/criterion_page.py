@@ -91,6 +91,7 @@ class IndicatorEditor(QGroupBox):
                 field.setMaximumWidth(140)
                 field.setAlignment(Qt.AlignmentFlag.AlignRight)
                 field.textEdited.connect(lambda _t: self.edited.emit(ind.id))
+                field.returnPressed.connect(self._next_field)
                 lbl.setBuddy(field)
                 grid.addWidget(lbl, row, 0)
                 grid.addWidget(field, row, 1, Qt.AlignmentFlag.AlignLeft)
@@ -99,6 +100,7 @@ class IndicatorEditor(QGroupBox):
         self.note = QLineEdit()
         self.note.setPlaceholderText(tr("Ghi chú, nguồn số liệu (ví dụ: sổ tiêm chủng của Trạm Y tế)"))
         self.note.textEdited.connect(lambda _t: self.edited.emit(ind.id))
+        self.note.returnPressed.connect(self._next_field)
         grid.addWidget(QLabel(tr("Ghi chú")), row, 0)
         grid.addWidget(self.note, row, 1)
         row += 1
@@ -110,6 +112,10 @@ class IndicatorEditor(QGroupBox):
         grid.addWidget(self.message, row, 1)
         if ind.provisional:
             self.setToolTip(tr("Thang điểm tạm, cần đối chiếu văn bản"))
+
+    def _next_field(self) -> None:
+        """Enter moves on to the next field, as on a paper form (Tab works too)."""
+        self.focusNextChild()
 
     # -- values in and out ---------------------------------------------------------------------
     def raw(self) -> Any:
