@@ -30,7 +30,9 @@ DEMO_CATEGORY = "mountain_island_disadvantaged"
 # --- local helpers -----------------------------------------------------------------------------
 
 
-def run_cff(home: Path, *args: str, db: Path | None = None, cwd: Path | None = None) -> subprocess.CompletedProcess[str]:
+def run_cff(
+    home: Path, *args: str, db: Path | None = None, cwd: Path | None = None
+) -> subprocess.CompletedProcess[str]:
     """``cff ARGS`` as its own process with ``CFF_HOME=home`` (and ``--db`` when given)."""
     env = dict(os.environ, CFF_HOME=str(home), PYTHONIOENCODING="utf-8")
     env.pop("CFF_DEBUG", None)

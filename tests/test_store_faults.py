@@ -28,7 +28,9 @@ from cff_desktop.storage.schema import SCHEMA_VERSION
 # --- local helpers -----------------------------------------------------------------------------
 
 
-def run_cff(home: Path, *args: str, db: Path | None = None, cwd: Path | None = None) -> subprocess.CompletedProcess[str]:
+def run_cff(
+    home: Path, *args: str, db: Path | None = None, cwd: Path | None = None
+) -> subprocess.CompletedProcess[str]:
     """``cff ARGS`` as its own process with ``CFF_HOME=home`` (and ``--db`` when given)."""
     env = dict(os.environ, CFF_HOME=str(home), PYTHONIOENCODING="utf-8")
     env.pop("CFF_DEBUG", None)
@@ -269,7 +271,7 @@ def test_disk_full_on_set_value_keeps_every_committed_value(demo_ws: Any, demo_d
     # once space is free again the same write goes through
     demo_ws.store.conn.execute("PRAGMA max_page_count = 1073741823")
     set_value(demo_ws, "7.1", "50/100", as_officer="4", note=BIG_NOTE)
-    assert values_of(demo_db)["7.1"] == ({"numerator": 50, "denominator": 100}, BIG_NOTE)
+    assert values_of(demo_db)["7.1"] == ({"numerator": 50, "denominator": 100}, BIG_NOTE.strip())
     assert verify_chain(demo_ws) is None
 
 
@@ -289,7 +291,7 @@ def test_disk_full_in_the_middle_of_an_import_writes_none_of_it(
     assert db_dump(demo_db) == before
 
 
-def test_disk_full_on_the_command_line_path_of_the_error(demo_ws: Any, demo_db: Path) -> None:
+def test_disk_full_on_add_officer_writes_nothing(demo_ws: Any, demo_db: Path) -> None:
     """Other writers (officer, assignment, round) fail the same clean way."""
     from cff_desktop.services.officers import add_officer
 
@@ -541,7 +543,11 @@ def test_backup_then_restore_brings_back_the_old_value(home: Path, demo_db: Path
 
     out = ok(run_cff(home, "restore", str(saved)))
     assert values_of(demo_db)["7.1"] == old
-    assert db_dump(demo_db) == db_dump(saved)
+    now, then = db_dump(demo_db), db_dump(saved)
+    restore_rows = [r for r in now["audit"] if r[3] == "backup.restore"]
+    assert len(restore_rows) == 1  # the restore itself is on record…
+    now["audit"].remove(restore_rows[0])
+    assert now == then  # …and otherwise the content is exactly the backup's
     safety = [p for p in (home / "backups").glob("cff-*.sqlite") if p != saved]
     assert len(safety) == 1 and "truoc-khoi-phuc" in safety[0].name
     assert str(safety[0]) in out
@@ -608,6 +614,25 @@ def test_restore_refuses_a_bad_source_and_changes_nothing(home: Path, demo_db: P
     assert folder_state(home / "backups") == before_backups  # not even a pre-restore backup
     assert (sha(f) if f.exists() else None) == src_before
     assert not sidecars(f)
+
+
+def test_backup_folder_that_cannot_be_created_blocks_backup_and_restore(home: Path, demo_db: Path) -> None:
+    """No pre-restore copy can be kept, so the restore does not happen either."""
+    good = home.parent / "ban-sao.sqlite"
+    conn = sqlite3.connect(demo_db)
+    try:
+        dest = sqlite3.connect(good)
+        conn.backup(dest)
+        dest.close()
+    finally:
+        conn.close()
+    ok(run_cff(home, "values", "set", "7.1", "50/100", "--as", "4"))
+    (home / "backups").write_bytes(b"not a folder")
+    before = db_dump(demo_db)
+    assert_refused(run_cff(home, "backup"), str(home / "backups"), "không tạo được thư mục")
+    assert_refused(run_cff(home, "restore", str(good)), str(home / "backups"), "không tạo được thư mục")
+    assert db_dump(demo_db) == before
+    assert (home / "backups").read_bytes() == b"not a folder"
 
 
 def test_rotation_keeps_at_most_keep_backups(demo_ws: Any) -> None:

@@ -123,6 +123,13 @@ def create_demo(
         sector = owners[iid.split(".")[0]]
         set_value(ws, iid, raw, as_officer=str(ids[sector]),
                   note=f"Tổng hợp từ số liệu {len(VILLAGES)} thôn")
+    from cff_desktop.services.profile import update_round_dates
+    from cff_desktop.services.progress import mark_done
+
+    for c in rnd.ruleset.criteria:
+        mark_done(ws, c.id, as_officer=str(ids[c.sector]))
+    update_round_dates(ws, {"council_date": f"{year}-11-05", "posting_start": f"{year}-11-06",
+                            "submission_date": f"{year}-11-15"})
     with ws.store.transaction() as conn:
         # The People's Committee chair signs the printed papers (report, proposal, notice).
         conn.execute("UPDATE commune SET chair_name = ?, chair_title = ? WHERE id = ?",

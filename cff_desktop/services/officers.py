@@ -14,7 +14,7 @@ from typing import Any
 from cff_desktop.common.errors import BadInput, NotFound, Refused
 from cff_desktop.common.text import nfc
 from cff_desktop.rules.model import SECTOR_LABELS
-from cff_desktop.services.rounds import ADMIN, RoundInfo, get_round
+from cff_desktop.services.rounds import ADMIN, RoundInfo, get_round, require_open
 from cff_desktop.services.workspace import Workspace
 from cff_desktop.storage.db import now_iso
 
@@ -72,6 +72,7 @@ def add_officer(
         raise BadInput(f"vai trò '{role}' không hợp lệ. Chọn: {', '.join(ROLES)}", "--role")
     pin_hash = hash_pin(_check_pin_text(pin)) if pin else ""
     rnd = get_round(ws)
+    require_open(rnd)
     with ws.store.transaction() as conn:
         if conn.execute("SELECT 1 FROM officer WHERE commune_id = ? AND name = ?",
                         (rnd.commune["id"], name)).fetchone():
@@ -118,6 +119,7 @@ def assignments(ws: Workspace, rnd: RoundInfo) -> dict[str, int]:
 
 def assign(ws: Workspace, criterion: str, officer_ref: str, actor: str = ADMIN) -> None:
     rnd = get_round(ws)
+    require_open(rnd)
     cid = nfc(str(criterion))
     if rnd.ruleset.criterion(cid) is None:
         raise BadInput(f"không có tiêu chí '{cid}' trong bộ tiêu chí {rnd.ruleset.id}", "CRITERION")

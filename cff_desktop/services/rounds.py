@@ -75,22 +75,26 @@ def init_round(
     if not 2000 <= int(year) <= 2100:
         raise BadInput(f"năm đánh giá {year} không hợp lệ", "--round")
     rs = ws.library.get(nfc(ruleset_id) if ruleset_id else DEFAULT_RULESET)
-    upper = nfc(upper_level) or (f"Ủy ban nhân dân {nfc(district)}" if district else f"Ủy ban nhân dân tỉnh {prov}")
+    default_upper = f"Ủy ban nhân dân {nfc(district)}" if district else f"Ủy ban nhân dân tỉnh {prov}"
+    upper = nfc(upper_level)
     with ws.store.transaction() as conn:
         row = conn.execute(
             "SELECT id FROM commune WHERE name = ? AND province = ?", (name, prov)
         ).fetchone()
         if row:
             commune_id = row[0]
-            conn.execute(
-                "UPDATE commune SET category = ?, upper_level = ? WHERE id = ?",
-                (category, upper, commune_id),
-            )
+            old = conn.execute("SELECT category, upper_level FROM commune WHERE id = ?", (commune_id,)).fetchone()
+            new = (category, upper or old[1])
+            if tuple(old) != new:
+                conn.execute("UPDATE commune SET category = ?, upper_level = ? WHERE id = ?", (*new, commune_id))
+                ws.store.audit(actor, "commune.update", f"commune:{commune_id}",
+                               {"category": old[0], "upper_level": old[1]},
+                               {"category": new[0], "upper_level": new[1]})
         else:
             cur = conn.execute(
                 "INSERT INTO commune (name, province, district, category, upper_level, villages,"
                 " created_at) VALUES (?, ?, ?, ?, ?, ?, ?)",
-                (name, prov, nfc(district), category, upper,
+                (name, prov, nfc(district), category, upper or default_upper,
                  json.dumps([nfc(v) for v in villages or []], ensure_ascii=False), now_iso()),
             )
             commune_id = cur.lastrowid
@@ -110,6 +114,15 @@ def init_round(
         round_id = cur.lastrowid
         ws.store.audit(actor, "round.create", f"round:{round_id}", None,
                        {"year": year, "ruleset": rs.id, "version": rs.version, "sha256": rs.sha256})
+        # Default assignments: each criterion to the commune's active officer of its sector.
+        officers = conn.execute("SELECT id, sector FROM officer WHERE commune_id = ? AND active = 1 ORDER BY id",
+                                (commune_id,)).fetchall()
+        by_sector: dict[str, int] = {}
+        for oid, sector in officers:
+            by_sector.setdefault(sector, oid)
+        for c in rs.criteria:
+            if c.sector in by_sector:
+                conn.execute("INSERT INTO assignment VALUES (?, ?, ?)", (round_id, c.id, by_sector[c.sector]))
     return get_round(ws, year)
 
 

@@ -49,6 +49,8 @@ def _write(ws: Workspace, rnd: RoundInfo, officer: dict[str, Any], iid: str, val
         " entered_at = excluded.entered_at",
         (rnd.id, iid, new_json, note, officer["id"], now_iso()),
     )
+    conn.execute("UPDATE criterion_status SET done = 0 WHERE round_id = ? AND criterion_id = ?",
+                 (rnd.id, iid.split(".")[0]))
     ws.store.audit(
         label(officer), "value.set", f"round:{rnd.id}/indicator:{iid}",
         {"value": json.loads(old[0]), "note": old[1]} if old else None,

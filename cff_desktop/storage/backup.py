@@ -103,4 +103,8 @@ def restore(store: Store, source: Path) -> Path:
     restored = store.conn.execute("PRAGMA user_version").fetchone()[0]
     if restored < SCHEMA_VERSION:
         migrate(store, restored)
+    # The restored history continues with a row saying it was restored, and from what.
+    with store.transaction():
+        store.audit("quản trị", "backup.restore", f"file:{source.name}", None,
+                    {"source": source.name, "pre_restore_backup": safety.name})
     return safety

@@ -60,8 +60,9 @@ def peek_user_version(path: Path) -> int:
 
     The magic bytes come from the file itself; the version comes from a read-only connection,
     because in WAL mode a newer page 1 may still sit in the ``-wal`` file while another copy of
-    the app has the database open. The header bytes are the fallback when SQLite cannot open the
-    file read-only (no ``-wal`` then, so the header is current).
+    the app has the database open. Without a ``-wal`` file the header is current and is read
+    directly: a read-only connection to a WAL database would leave new ``-wal``/``-shm`` files
+    beside a file this version refuses. The header is also the fallback when SQLite cannot open it.
     """
     head = b""
     with contextlib.suppress(OSError), open(path, "rb") as f:
@@ -73,6 +74,9 @@ def peek_user_version(path: Path) -> int:
             "tệp này không phải cơ sở dữ liệu SQLite của cff_desktop; không mở để tránh làm hỏng.",
             str(path),
         )
+    header_version = int.from_bytes(head[60:64], "big", signed=True) if len(head) >= 64 else 0
+    if not Path(f"{path}-wal").exists():
+        return header_version
     try:
         ro = sqlite3.connect(f"{Path(path).absolute().as_uri()}?mode=ro", uri=True)
         try:
@@ -80,8 +84,7 @@ def peek_user_version(path: Path) -> int:
         finally:
             ro.close()
     except sqlite3.Error:
-        # user_version is the big-endian integer at offset 60 of the header.
-        return int.from_bytes(head[60:64], "big", signed=True) if len(head) >= 64 else 0
+        return header_version
 
 
 class Store:
@@ -167,11 +170,15 @@ def _connect(path: Path, readonly: bool) -> sqlite3.Connection:
         conn = sqlite3.connect(uri, uri=True, isolation_level=None, check_same_thread=False)
     else:
         conn = sqlite3.connect(str(path), isolation_level=None, check_same_thread=False)
-    conn.execute("PRAGMA busy_timeout = 5000")
-    conn.execute("PRAGMA foreign_keys = ON")
-    if not readonly:
-        conn.execute("PRAGMA journal_mode = WAL")
-        conn.execute("PRAGMA synchronous = FULL")
+    try:
+        conn.execute("PRAGMA busy_timeout = 5000")
+        conn.execute("PRAGMA foreign_keys = ON")
+        if not readonly:
+            conn.execute("PRAGMA journal_mode = WAL")
+            conn.execute("PRAGMA synchronous = FULL")
+    except sqlite3.Error:
+        conn.close()
+        raise
     return conn
 
 
@@ -184,6 +191,10 @@ def open_store(paths: DataPaths, *, create: bool = True, readonly: bool = False)
     if not exists and not create:
         raise StoreError(
             "chưa có cơ sở dữ liệu. Chạy `cff init` (hoặc `cff demo create`) trước.", str(path)
+        )
+    if exists and not create and path.stat().st_size == 0:
+        raise StoreError(
+            "tệp cơ sở dữ liệu trống. Chạy `cff init` (hoặc `cff demo create`) để tạo dữ liệu.", str(path)
         )
     version = peek_user_version(path) if exists else 0
     if version > SCHEMA_VERSION:

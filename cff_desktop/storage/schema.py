@@ -173,6 +173,19 @@ MIGRATIONS: list[str] = [
         created_at TEXT NOT NULL
     );
     """,
+    # 3: sign-in lockout, round timeline, installation settings
+    """
+    ALTER TABLE officer ADD COLUMN failed_pins INTEGER NOT NULL DEFAULT 0;
+    ALTER TABLE officer ADD COLUMN locked_until TEXT NOT NULL DEFAULT '';
+    ALTER TABLE round ADD COLUMN council_date TEXT NOT NULL DEFAULT '';
+    ALTER TABLE round ADD COLUMN posting_start TEXT NOT NULL DEFAULT '';
+    ALTER TABLE round ADD COLUMN posting_days INTEGER NOT NULL DEFAULT 5;
+    ALTER TABLE round ADD COLUMN submission_date TEXT NOT NULL DEFAULT '';
+    CREATE TABLE setting (
+        key TEXT PRIMARY KEY,
+        value TEXT NOT NULL
+    );
+    """,
 ]
 
 SCHEMA_VERSION = len(MIGRATIONS)

@@ -1,0 +1,130 @@
+"""Editing the commune profile, the round's timeline and installation settings (set-up screens)."""
+
+from __future__ import annotations
+
+import json
+from datetime import date
+from typing import Any
+
+from cff_desktop.common.errors import BadInput
+from cff_desktop.common.text import nfc
+from cff_desktop.services.rounds import ADMIN, check_category, get_round, require_open
+from cff_desktop.services.workspace import Workspace
+
+COMMUNE_FIELDS = {
+    "name": "Tên xã",
+    "code": "Mã đơn vị hành chính",
+    "province": "Tỉnh, thành phố",
+    "district": "Huyện (nếu còn)",
+    "unit_type": "Loại đơn vị",
+    "category": "Nhóm đánh giá",
+    "upper_level": "Cấp trên nhận hồ sơ",
+    "chair_name": "Họ tên người ký (Chủ tịch/Phó Chủ tịch)",
+    "chair_title": "Chức danh người ký",
+}
+UNIT_TYPES = {"xa": "Xã", "phuong": "Phường", "thi_tran": "Thị trấn", "dac_khu": "Đặc khu"}
+ROUND_DATES = {
+    "window_start": "Kỳ số liệu từ ngày",
+    "window_end": "Kỳ số liệu đến ngày",
+    "sector_deadline": "Hạn các ngành báo cáo",
+    "council_date": "Ngày họp hội đồng",
+    "posting_start": "Ngày niêm yết công khai",
+    "submission_date": "Ngày gửi hồ sơ lên cấp trên",
+}
+SETTINGS_DEFAULTS = {"idle_lock_minutes": "10", "language": "vi"}
+
+
+def update_commune(ws: Workspace, changes: dict[str, Any], *, actor: str = ADMIN) -> dict[str, Any]:
+    rnd = get_round(ws)
+    clean: dict[str, Any] = {}
+    for key, val in changes.items():
+        if key not in COMMUNE_FIELDS and key != "villages":
+            raise BadInput(f"không có trường '{key}' trong hồ sơ xã", key)
+        if key == "villages":
+            clean[key] = json.dumps([nfc(v) for v in val if nfc(v)], ensure_ascii=False)
+            continue
+        val = nfc(str(val))
+        if key == "category":
+            val = check_category(val)
+        if key == "unit_type" and val not in UNIT_TYPES:
+            raise BadInput(f"loại đơn vị '{val}' không hợp lệ. Chọn: {', '.join(UNIT_TYPES)}", key)
+        if key in ("name", "province") and not val:
+            raise BadInput(f"{COMMUNE_FIELDS[key]} không được để trống", key)
+        clean[key] = val
+    old = {k: rnd.commune.get(k) for k in clean}
+    if old == clean:
+        return rnd.commune
+    with ws.store.transaction() as conn:
+        for key, val in clean.items():
+            conn.execute(f"UPDATE commune SET {key} = ? WHERE id = ?", (val, rnd.commune["id"]))
+        ws.store.audit(actor, "commune.update", f"commune:{rnd.commune['id']}", old, clean)
+    return get_round(ws).commune
+
+
+def update_round_dates(ws: Workspace, changes: dict[str, str], *, actor: str = ADMIN,
+                       posting_days: int | None = None) -> dict[str, Any]:
+    rnd = get_round(ws)
+    require_open(rnd)
+    clean: dict[str, Any] = {}
+    for key, val in changes.items():
+        if key not in ROUND_DATES:
+            raise BadInput(f"không có mốc thời gian '{key}'", key)
+        val = nfc(val)
+        if val:
+            try:
+                date.fromisoformat(val)
+            except ValueError:
+                raise BadInput(f"{ROUND_DATES[key]}: ngày '{val}' không hợp lệ", key) from None
+        clean[key] = val
+    if posting_days is not None:
+        if not 1 <= posting_days <= 60:
+            raise BadInput("số ngày niêm yết phải từ 1 đến 60", "posting_days")
+        clean["posting_days"] = posting_days
+    merged = {**{k: rnd.row.get(k) for k in ROUND_DATES}, **clean}
+    if merged["window_start"] and merged["window_end"] and merged["window_start"] > merged["window_end"]:
+        raise BadInput("ngày bắt đầu kỳ số liệu phải trước ngày kết thúc", "window_start")
+    old = {k: rnd.row.get(k) for k in clean}
+    if old == clean:
+        return rnd.row
+    with ws.store.transaction() as conn:
+        for key, val in clean.items():
+            conn.execute(f"UPDATE round SET {key} = ? WHERE id = ?", (val, rnd.id))
+        ws.store.audit(actor, "round.update", f"round:{rnd.id}", old, clean)
+    return get_round(ws).row
+
+
+def get_setting(ws: Workspace, key: str) -> str:
+    row = ws.store.one("SELECT value FROM setting WHERE key = ?", (key,))
+    return row["value"] if row else SETTINGS_DEFAULTS.get(key, "")
+
+
+def set_setting(ws: Workspace, key: str, value: str, *, actor: str = ADMIN) -> None:
+    with ws.store.transaction() as conn:
+        conn.execute("INSERT OR REPLACE INTO setting (key, value) VALUES (?, ?)", (key, nfc(value)))
+        ws.store.audit(actor, "setting", f"setting:{key}", None, {"value": nfc(value)})
+
+
+def update_officer(ws: Workspace, officer_id: int, changes: dict[str, str], *, actor: str = ADMIN) -> None:
+    from cff_desktop.rules.model import SECTOR_LABELS
+    from cff_desktop.services.officers import ROLES, get_officer
+
+    off = get_officer(ws, str(officer_id))
+    clean = {}
+    for key, val in changes.items():
+        val = nfc(val)
+        if key not in ("name", "position", "sector", "role"):
+            raise BadInput(f"không sửa được trường '{key}'", key)
+        if key == "name" and not val:
+            raise BadInput("họ tên cán bộ không được để trống", key)
+        if key == "sector" and val not in SECTOR_LABELS:
+            raise BadInput(f"ngành '{val}' không hợp lệ", key)
+        if key == "role" and val not in ROLES:
+            raise BadInput(f"vai trò '{val}' không hợp lệ", key)
+        clean[key] = val
+    old = {k: off[k] for k in clean}
+    if old == clean:
+        return
+    with ws.store.transaction() as conn:
+        for key, val in clean.items():
+            conn.execute(f"UPDATE officer SET {key} = ? WHERE id = ?", (val, off["id"]))
+        ws.store.audit(actor, "officer.update", f"officer:{off['id']}", old, clean)

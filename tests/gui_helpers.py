@@ -1,0 +1,43 @@
+"""Helpers for GUI tests: type like a Vietnamese IME does, sign in, find widgets."""
+
+from __future__ import annotations
+
+from PySide6.QtGui import QInputMethodEvent
+from PySide6.QtWidgets import QApplication, QLineEdit, QWidget
+
+
+def ime_type(widget: QLineEdit, text: str) -> None:
+    """Commit text the way an input method does (keyClicks aborts on non-ASCII in Qt 6)."""
+    widget.setFocus()
+    ev = QInputMethodEvent()
+    ev.setCommitString(text)
+    QApplication.sendEvent(widget, ev)
+
+
+def set_text(widget: QLineEdit, text: str) -> None:
+    """Replace a field's text as a user would: select all, then type (textEdited fires)."""
+    widget.setFocus()
+    widget.selectAll()
+    widget.del_()
+    ime_type(widget, text)
+
+
+def labels_text(root: QWidget) -> str:
+    from PySide6.QtWidgets import QLabel
+
+    return " ".join(lbl.text() for lbl in root.findChildren(QLabel) if lbl.isVisibleTo(root))
+
+
+def sign_in(qtbot, win, name: str, pin: str = "1234") -> None:
+    from PySide6.QtCore import Qt
+
+    page = win.signin
+    for row in range(page.officers.count()):
+        if page.officers.item(row).text().startswith(name):
+            page.officers.setCurrentRow(row)
+            break
+    else:
+        raise AssertionError(f"{name} not in the sign-in list")
+    page.pin.clear()
+    qtbot.keyClicks(page.pin, pin)
+    qtbot.keyClick(page.pin, Qt.Key.Key_Return)
