@@ -95,7 +95,8 @@ def in_process() -> None:
     print(f"keystroke to criterion points and commune total on the page: median "
           f"{statistics.median(typing) * 1000:.1f} ms, p95 {sorted(typing)[int(len(typing) * .95)] * 1000:.1f} ms")
     print(f"save to dashboard tile and total redrawn: median {statistics.median(saving) * 1000:.1f} ms, "
-          f"p95 {sorted(saving)[int(len(saving) * .95)] * 1000:.1f} ms (after the {page.SAVE_DELAY_MS} ms typing pause)")
+          f"p95 {sorted(saving)[int(len(saving) * .95)] * 1000:.1f} ms "
+          f"(after the {page.SAVE_DELAY_MS} ms typing pause)")
     win.close()
     win.ctx.ws.close()
     win.deleteLater()

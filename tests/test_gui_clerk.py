@@ -175,3 +175,44 @@ def test_cff_desktop_starts_as_its_own_process(cff, cff_home: Path, tmp_path: Pa
                        capture_output=True, text=True, env=env, timeout=300)
     assert p.returncode == 0, p.stderr
     assert len(list(out.glob("*.png"))) >= 10
+
+
+def test_clerk_reopens_a_finished_criterion(qtbot, clerk, cff_home) -> None:
+    page = clerk.shell.entry.show_criterion("7")
+    assert page.reopen_button.isVisibleTo(page)  # the demo's criteria are all marked done
+    page.reopen_button.click()
+    assert "đang nhập" in page.status.text() and not page.reopen_button.isVisibleTo(page)
+    assert db_rows(cff_home, "SELECT done FROM criterion_status WHERE criterion_id = '7'") == [(0,)]
+
+
+def test_provisional_banner_leads_to_the_rule_set_import(qtbot, clerk, tmp_path: Path) -> None:
+    page = clerk.shell.entry.show_criterion("3")
+    assert page.import_button.isVisibleTo(page)
+    bad = tmp_path / "x.json"
+    bad.write_text("[]", "utf-8")
+    clerk.shell.import_ruleset(str(bad))
+    setup = clerk.shell.pages["setup"]
+    assert clerk.shell.stack.currentWidget() is setup and setup.currentWidget() is setup.round
+    assert "Không nhập được" in setup.round.status.text()
+
+
+def test_officer_sector_and_role_can_be_changed(qtbot, clerk, cff_home) -> None:
+    tab = clerk.shell.pages["setup"].officers
+    role = tab.table.cellWidget(1, 3)  # Lương Văn Tiến
+    role.setCurrentIndex(role.findData("clerk"))
+    role.activated.emit(role.currentIndex())
+    assert db_rows(cff_home, "SELECT role FROM officer WHERE name = 'Lương Văn Tiến'") == [("clerk",)]
+    assert "Đã lưu" in tab.status.text()
+
+
+def test_daily_backup_once_a_day(qtbot, demo_ws, cff_home) -> None:
+    w = build_window()
+    qtbot.addWidget(w)
+    qtbot.waitUntil(lambda: w.backup_result is not None, timeout=20000)
+    first = sorted((cff_home / "backups").glob("cff-*hang-ngay.sqlite"))
+    assert len(first) == 1
+    w2 = build_window()
+    qtbot.addWidget(w2)
+    qtbot.waitUntil(lambda: w2.backup_result is not None, timeout=20000)
+    assert w2.backup_result == "skipped"
+    assert sorted((cff_home / "backups").glob("cff-*.sqlite")) == first

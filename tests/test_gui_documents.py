@@ -71,4 +71,4 @@ def test_backup_button(qtbot, docs, cff_home: Path) -> None:
     docs.backup()
     idle(qtbot, docs)
     assert "Đã sao lưu" in docs.status.text()
-    assert len(list((cff_home / "backups").glob("cff-*.sqlite"))) == 1
+    assert len(list((cff_home / "backups").glob("cff-*thu-cong.sqlite"))) == 1

@@ -14,6 +14,18 @@ def backup_now(ws: Workspace) -> Path:
     return backup(ws.store, reason="thu-cong")
 
 
+def daily_backup(ws: Workspace, max_age_hours: float = 24) -> Path | None:
+    """Back up when the newest backup is older than a day (the app calls this on start)."""
+    import time
+
+    found = list_backups(ws.store)
+    if found and time.time() - found[0].stat().st_mtime < max_age_hours * 3600:
+        return None
+    if ws.store.one("SELECT 1 FROM commune LIMIT 1") is None:
+        return None  # nothing worth keeping yet
+    return backup(ws.store, reason="hang-ngay")
+
+
 def backups(ws: Workspace) -> list[Path]:
     return list_backups(ws.store)
 

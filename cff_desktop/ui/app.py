@@ -173,14 +173,19 @@ def main(argv: list[str] | None = None) -> int:
                         help="in ra thời điểm cửa sổ vẽ lần đầu và bộ nhớ đang dùng, rồi thoát (đo khởi động)")
     args = parser.parse_args(argv)
 
+    from PySide6.QtGui import QIcon
     from PySide6.QtWidgets import QApplication
 
+    from cff_desktop.common.instance import hold_running_mutex
+    from cff_desktop.common.resources import resource_dir
     from cff_desktop.ui.i18n import install_language
     from cff_desktop.ui.theme import apply_theme
 
+    hold_running_mutex()  # Windows: lets the installer ask to close this copy before an upgrade
     app = QApplication.instance() or QApplication(sys.argv[:1])
     app.setApplicationName("cff_desktop")
     app.setApplicationDisplayName("cff_desktop")
+    app.setWindowIcon(QIcon(str(resource_dir("icons", "cff-desktop.png"))))
     apply_theme(app)
     install_language(app, args.lang or _saved_language(args.db))
     if args.screenshot:

@@ -204,6 +204,7 @@ class CriterionPage(QWidget):
     """All indicators of one criterion with autosave, the running points, and "Hoàn thành"."""
 
     saved = Signal(str)  # criterion id
+    import_ruleset_requested = Signal()
 
     SAVE_DELAY_MS = 600
 
@@ -246,6 +247,13 @@ class CriterionPage(QWidget):
             warn.setObjectName("warn")
             warn.setWordWrap(True)
             lay.addWidget(warn)
+            if ctx.session and ctx.session.is_clerk:
+                self.import_button = QPushButton(tr("Nhập bộ tiêu chí chính thức…"))
+                self.import_button.clicked.connect(self.import_ruleset_requested)
+                row = QHBoxLayout()
+                row.addWidget(self.import_button)
+                row.addStretch(1)
+                lay.addLayout(row)
         self.readonly_note = QLabel()
         self.readonly_note.setObjectName("warn")
         self.readonly_note.setWordWrap(True)
@@ -277,7 +285,10 @@ class CriterionPage(QWidget):
         self.done_button = QPushButton(tr("Hoàn thành"))
         self.done_button.setObjectName("primary")
         self.done_button.clicked.connect(self.mark_done)
+        self.reopen_button = QPushButton(tr("Mở lại để sửa"))
+        self.reopen_button.clicked.connect(self.reopen_criterion)
         foot2.addWidget(self.status, 1)
+        foot2.addWidget(self.reopen_button)
         foot2.addWidget(self.done_button)
         lay.addLayout(foot2)
         self.done_error = QLabel()
@@ -319,6 +330,9 @@ class CriterionPage(QWidget):
 
     def show_state(self, saved_at: str = "") -> None:
         state = criterion_states(self.ctx.ws, get_round(self.ctx.ws))[self.cid]
+        clerk = bool(self.ctx.session and self.ctx.session.is_clerk)
+        # The clerk can send a finished criterion back to "đang nhập" for its officer to correct.
+        self.reopen_button.setVisible(self.editable and clerk and state == "done")
         text = tr("Trạng thái: {s}").format(s=STATE_LABELS[state])
         if saved_at:
             text += " · " + tr("Đã lưu lúc {t}").format(t=saved_at)
@@ -388,6 +402,16 @@ class CriterionPage(QWidget):
             self.show_state(datetime.now().strftime("%H:%M:%S"))
             self.ctx.changed.emit("values")
             self.saved.emit(self.cid)
+
+    def reopen_criterion(self) -> None:
+        try:
+            mark_done(self.ctx.ws, self.cid, as_officer=self.ctx.session.ref, done=False)
+        except CffError as e:
+            self.done_error.setText(_sentence(e.message))
+            return
+        self.done_error.clear()
+        self.show_state()
+        self.ctx.changed.emit("progress")
 
     def mark_done(self) -> None:
         self.flush()

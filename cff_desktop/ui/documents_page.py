@@ -253,7 +253,7 @@ class DocumentsPage(QWidget):
             return done, errors
 
         self._start(tr("Đang in {n} văn bản…").format(n=len(wanted)))
-        run_in_background(job, self._printed, self._failed, self._progress)
+        run_in_background(job, self._printed, self._failed, self._progress, owner=self)
 
     def _printed(self, result: tuple[list[tuple[str, Path]], list[str]]) -> None:
         self._finish()
@@ -303,7 +303,7 @@ class DocumentsPage(QWidget):
                 return export_package(ws, target, kind="dossier", actor=actor, progress=progress)
 
         self._start(tr("Đang ghi hồ sơ ra {t}…").format(t=target))
-        run_in_background(job, self._exported, self._failed, self._progress)
+        run_in_background(job, self._exported, self._failed, self._progress, owner=self)
 
     def _exported(self, result) -> None:
         self._finish()
@@ -319,4 +319,4 @@ class DocumentsPage(QWidget):
 
         self._start(tr("Đang sao lưu…"))
         run_in_background(job, lambda p: (self._finish(), self._say(tr("Đã sao lưu vào {p}").format(p=p))),
-                          self._failed)
+                          self._failed, owner=self)

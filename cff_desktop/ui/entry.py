@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from PySide6.QtCore import Qt
+from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import QHBoxLayout, QListWidget, QListWidgetItem, QStackedWidget, QWidget
 
 from cff_desktop.services.officers import assignments
@@ -14,6 +14,8 @@ from cff_desktop.ui.i18n import tr
 
 
 class EntryPage(QWidget):
+    import_ruleset_requested = Signal()
+
     def __init__(self, ctx: AppContext) -> None:
         super().__init__()
         self.ctx = ctx
@@ -98,6 +100,7 @@ class EntryPage(QWidget):
     def page(self, cid: str) -> CriterionPage:
         if cid not in self.pages:
             p = CriterionPage(self.ctx, cid)
+            p.import_ruleset_requested.connect(self.import_ruleset_requested)
             self.pages[cid] = p
             self.stack.addWidget(p)
         return self.pages[cid]

@@ -122,7 +122,7 @@ class EvidencePanel(QGroupBox):
 
         self.busy += 1
         self._say(tr("Đang đính kèm {n} tệp…").format(n=len(paths)))
-        run_in_background(job, self._attached, self._failed)
+        run_in_background(job, self._attached, self._failed, owner=self)
 
     def _attached(self, result: tuple[list[str], str]) -> None:
         self.busy -= 1

@@ -29,8 +29,10 @@ from cff_desktop.ui.signin import SignInPage
 class _IdleWatcher(QObject):
     """Restarts the idle timer on any keyboard or mouse input anywhere in the application."""
 
-    def __init__(self, timer: QTimer) -> None:
-        super().__init__()
+    def __init__(self, timer: QTimer, parent: QObject) -> None:
+        # A child of the window: when the window goes, Qt removes this filter from the
+        # application with it (a filter left behind would touch a deleted timer).
+        super().__init__(parent)
         self.timer = timer
 
     def eventFilter(self, obj: QObject, event: QEvent) -> bool:
@@ -85,6 +87,7 @@ class Shell(QWidget):
 
             self._add("documents", tr("In ấn và hồ sơ"), DocumentsPage(ctx))
             self._add("setup", tr("Thiết lập"), SetupPage(ctx))
+            self.entry.import_ruleset_requested.connect(self.import_ruleset)
         else:
             self._add("entry", tr("Tiêu chí của tôi"), self.entry)
         self.nav.currentRowChanged.connect(self.stack.setCurrentIndex)
@@ -99,6 +102,12 @@ class Shell(QWidget):
         page = self.pages[key]
         self.nav.setCurrentRow(self.stack.indexOf(page))
         return page
+
+    def import_ruleset(self, path: str | None = None) -> None:
+        """From a provisional criterion's banner to Set-up → Round, where the import lives."""
+        setup = self.show_page("setup")
+        setup.setCurrentWidget(setup.round)
+        setup.round.import_ruleset(path)
 
     def open_criterion(self, cid: str) -> None:
         self.show_page("entry")
@@ -121,10 +130,27 @@ class MainWindow(QMainWindow):
         self.idle = QTimer(self)
         self.idle.setSingleShot(True)
         self.idle.timeout.connect(self.lock)
-        self._watcher = _IdleWatcher(self.idle)
+        self._watcher = _IdleWatcher(self.idle, self)
         from PySide6.QtWidgets import QApplication
 
         QApplication.instance().installEventFilter(self._watcher)
+        self._start_daily_backup()
+
+    def _start_daily_backup(self) -> None:
+        """A daily safety copy, made off the UI thread so the window opens at once."""
+        from cff_desktop.services.maintenance import daily_backup
+        from cff_desktop.services.workspace import open_workspace
+        from cff_desktop.ui.ops import run_in_background
+
+        db = self.ctx.ws.paths.db
+
+        def job(_progress):
+            with open_workspace(db) as ws:
+                return daily_backup(ws)
+
+        self.backup_result: object = None
+        run_in_background(job, lambda p: setattr(self, "backup_result", p or "skipped"),
+                          lambda msg: setattr(self, "backup_result", f"error: {msg}"), owner=self)
 
     def on_signed_in(self, session: Session) -> None:
         self.ctx.sign_in(session)

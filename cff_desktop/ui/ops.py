@@ -10,7 +10,8 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
-from PySide6.QtCore import QObject, QRunnable, QThreadPool, Signal
+import shiboken6
+from PySide6.QtCore import QObject, QRunnable, QThreadPool, QTimer, Signal
 
 from cff_desktop.common.errors import CffError
 
@@ -48,22 +49,41 @@ def run_in_background(
     on_done: Callable[[Any], None],
     on_error: Callable[[str], None],
     on_progress: Callable[[int, int], None] | None = None,
+    owner: QObject | None = None,
 ) -> _Signals:
-    """Start ``fn(progress)`` in the pool; callbacks arrive on the thread that called this."""
+    """Start ``fn(progress)`` in the pool; callbacks arrive on the thread that called this.
+
+    ``owner`` is the widget the callbacks update: if it was closed and deleted before the job
+    finished (the officer switched screens, the window closed), the result is dropped instead of
+    touching a deleted widget. The signal object itself stays alive until the job reports.
+    """
     sig = _Signals()
     _alive.add(sig)
 
+    def owner_alive() -> bool:
+        return owner is None or shiboken6.isValid(owner)
+
+    def release() -> None:
+        # Dropping the last reference deletes the QObject; never do that inside its own signal
+        # emission (the dispatch still uses it), so release it on the next turn of the loop.
+        QTimer.singleShot(0, lambda: _alive.discard(sig))
+
     def finish_ok(result: Any) -> None:
-        _alive.discard(sig)
-        on_done(result)
+        release()
+        if owner_alive():
+            on_done(result)
 
     def finish_err(msg: str) -> None:
-        _alive.discard(sig)
-        on_error(msg)
+        release()
+        if owner_alive():
+            on_error(msg)
+
+    def step(done: int, total: int) -> None:
+        if on_progress and owner_alive():
+            on_progress(done, total)
 
     sig.done.connect(finish_ok)
     sig.failed.connect(finish_err)
-    if on_progress:
-        sig.progress.connect(on_progress)
+    sig.progress.connect(step)
     QThreadPool.globalInstance().start(_Job(fn, sig))
     return sig

@@ -267,6 +267,14 @@ class OfficersTab(QWidget):
                 if c >= 2:
                     item.setFlags(item.flags() & ~Qt.ItemFlag.ItemIsEditable)
                 self.table.setItem(r, c, item)
+            for c, key, choices in ((2, "sector", SECTOR_LABELS), (3, "role", off_svc.ROLES)):
+                combo = QComboBox()
+                for k, v in choices.items():
+                    combo.addItem(v, k)
+                combo.setCurrentIndex(max(0, combo.findData(o[key])))
+                combo.activated.connect(
+                    lambda _i, oid=o["id"], key=key, cb=combo: self.change(oid, key, cb.currentData()))
+                self.table.setCellWidget(r, c, combo)
         self.table.resizeColumnsToContents()
         self.table.blockSignals(False)
 
@@ -283,6 +291,16 @@ class OfficersTab(QWidget):
             _say(self.status, tr("Đã lưu."))
             self.ctx.changed.emit("setup")
         self.reload()
+
+    def change(self, officer_id: int, key: str, value: str) -> None:
+        try:
+            profile.update_officer(self.ctx.ws, officer_id, {key: value}, actor=self.ctx.actor)
+        except CffError as e:
+            _say(self.status, e.message[:1].upper() + e.message[1:], error=True)
+            self.reload()
+            return
+        _say(self.status, tr("Đã lưu."))
+        self.ctx.changed.emit("setup")
 
     def add(self) -> None:
         try:
