@@ -9,17 +9,15 @@ from __future__ import annotations
 
 import hashlib
 import json
-import os
 import shutil
 import sqlite3
-import subprocess
-import sys
 import unicodedata
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
 import pytest
+from cli_helpers import assert_refused, db_dump, folder_state, ok, run_cff
 
 from cff_desktop.common.errors import BadInput, Refused
 from cff_desktop.common.resources import resource_dir
@@ -28,57 +26,6 @@ QD06 = resource_dir("rulesets", "qd06-2019.json")
 DEMO_CATEGORY = "mountain_island_disadvantaged"
 
 # --- local helpers -----------------------------------------------------------------------------
-
-
-def run_cff(
-    home: Path, *args: str, db: Path | None = None, cwd: Path | None = None
-) -> subprocess.CompletedProcess[str]:
-    """``cff ARGS`` as its own process with ``CFF_HOME=home`` (and ``--db`` when given)."""
-    env = dict(os.environ, CFF_HOME=str(home), PYTHONIOENCODING="utf-8")
-    env.pop("CFF_DEBUG", None)
-    cmd = [sys.executable, "-m", "cff_desktop.cli"]
-    if db is not None:
-        cmd += ["--db", str(db)]
-    return subprocess.run([*cmd, *args], capture_output=True, text=True, encoding="utf-8", env=env,
-                          cwd=cwd or home.parent)
-
-
-def ok(p: subprocess.CompletedProcess[str]) -> str:
-    assert p.returncode == 0, f"exit {p.returncode}: {p.stderr}"
-    return p.stdout
-
-
-def assert_refused(p: subprocess.CompletedProcess[str], *needles: str) -> str:
-    """Exit 2, nothing on stdout, exactly one stderr line ``cff: lỗi…`` containing every needle."""
-    assert p.returncode == 2, f"exit {p.returncode}\nstdout: {p.stdout}\nstderr: {p.stderr}"
-    assert p.stdout == ""
-    lines = p.stderr.splitlines()
-    assert len(lines) == 1, p.stderr
-    line = lines[0]
-    assert line.startswith("cff: lỗi"), line
-    for n in needles:
-        assert n in line, f"{n!r} not in {line!r}"
-    return line
-
-
-def db_dump(db: Path) -> dict[str, list[tuple[Any, ...]]]:
-    """Every row of every table (value, audit, officer, ...), in a stable order."""
-    assert db.is_file()
-    conn = sqlite3.connect(db)
-    try:
-        tables = [r[0] for r in conn.execute(
-            "SELECT name FROM sqlite_master WHERE type = 'table' ORDER BY name")]
-        return {t: sorted(conn.execute(f'SELECT * FROM "{t}"').fetchall(), key=repr) for t in tables}
-    finally:
-        conn.close()
-
-
-def folder_state(folder: Path) -> dict[str, str]:
-    """Every file under ``folder`` (relative path → SHA-256); empty when the folder is missing."""
-    if not folder.exists():
-        return {}
-    return {str(p.relative_to(folder)): hashlib.sha256(p.read_bytes()).hexdigest()
-            for p in sorted(folder.rglob("*")) if p.is_file()}
 
 
 def nfd(text: str) -> str:

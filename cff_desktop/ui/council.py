@@ -21,7 +21,6 @@ from PySide6.QtWidgets import (
     QLineEdit,
     QPlainTextEdit,
     QPushButton,
-    QScrollArea,
     QSpinBox,
     QTableWidget,
     QTableWidgetItem,
@@ -36,6 +35,7 @@ from cff_desktop.services.rounds import get_round
 from cff_desktop.services.scoring import score_round, set_override
 from cff_desktop.ui.context import AppContext
 from cff_desktop.ui.i18n import tr
+from cff_desktop.ui.widgets import scroll_page
 
 
 def _msg(e: CffError) -> str:
@@ -46,17 +46,7 @@ class CouncilPage(QWidget):
     def __init__(self, ctx: AppContext) -> None:
         super().__init__()
         self.ctx = ctx
-        outer = QVBoxLayout(self)
-        outer.setContentsMargins(0, 0, 0, 0)
-        scroll = QScrollArea()
-        scroll.setWidgetResizable(True)
-        scroll.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
-        outer.addWidget(scroll)
-        body = QWidget()
-        body.setObjectName("page")
-        scroll.setWidget(body)
-        lay = QVBoxLayout(body)
-        lay.setContentsMargins(20, 16, 20, 16)
+        lay = scroll_page(self)
         head = QLabel(tr("Họp Hội đồng đánh giá xã phù hợp với trẻ em"))
         head.setObjectName("h1")
         lay.addWidget(head)

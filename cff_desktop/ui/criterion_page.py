@@ -22,8 +22,6 @@ from PySide6.QtWidgets import (
     QLineEdit,
     QPushButton,
     QRadioButton,
-    QScrollArea,
-    QVBoxLayout,
     QWidget,
 )
 
@@ -39,6 +37,7 @@ from cff_desktop.services.scoring import stored_overrides
 from cff_desktop.services.values import current_values, set_value, value_rows
 from cff_desktop.ui.context import AppContext
 from cff_desktop.ui.i18n import tr
+from cff_desktop.ui.widgets import scroll_page
 
 EMPTY = object()  # the officer has not entered this indicator
 
@@ -221,18 +220,7 @@ class CriterionPage(QWidget):
         self.timer.setSingleShot(True)
         self.timer.timeout.connect(self.flush)
 
-        outer = QVBoxLayout(self)
-        outer.setContentsMargins(0, 0, 0, 0)
-        scroll = QScrollArea()
-        scroll.setWidgetResizable(True)
-        scroll.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
-        outer.addWidget(scroll)
-        body = QWidget()
-        body.setObjectName("page")
-        scroll.setWidget(body)
-        lay = QVBoxLayout(body)
-        lay.setContentsMargins(20, 16, 20, 16)
-        lay.setSpacing(10)
+        lay = scroll_page(self, spacing=10)
         head = QLabel(tr("Tiêu chí {id}. {name}").format(id=self.crit.id, name=self.crit.name))
         head.setObjectName("h1")
         head.setWordWrap(True)

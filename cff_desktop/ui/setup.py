@@ -36,6 +36,7 @@ from cff_desktop.services import profile
 from cff_desktop.services.rounds import get_round
 from cff_desktop.ui.context import AppContext
 from cff_desktop.ui.i18n import tr
+from cff_desktop.ui.widgets import say
 
 
 def _status_label() -> QLabel:
@@ -45,10 +46,7 @@ def _status_label() -> QLabel:
 
 
 def _say(label: QLabel, text: str, error: bool = False) -> None:
-    label.setObjectName("error" if error else "ok")
-    label.setText(text)
-    label.style().unpolish(label)
-    label.style().polish(label)
+    say(label, text, error)
 
 
 class CommuneTab(QWidget):
@@ -95,7 +93,7 @@ class CommuneTab(QWidget):
         try:
             profile.update_commune(self.ctx.ws, changes, actor=self.ctx.actor)
         except CffError as e:
-            _say(self.status, e.message[:1].upper() + e.message[1:], error=True)
+            _say(self.status, e.message, error=True)
             self.reload()
             return
         _say(self.status, tr("Đã lưu."))
@@ -176,7 +174,7 @@ class RoundTab(QWidget):
         try:
             profile.update_round_dates(self.ctx.ws, {key: iso}, actor=self.ctx.actor)
         except CffError as e:
-            _say(self.status, e.message[:1].upper() + e.message[1:], error=True)
+            _say(self.status, e.message, error=True)
             self.reload()
             return
         _say(self.status, tr("Đã lưu."))
@@ -286,7 +284,7 @@ class OfficersTab(QWidget):
             profile.update_officer(self.ctx.ws, item.data(Qt.ItemDataRole.UserRole), {key: item.text()},
                                    actor=self.ctx.actor)
         except CffError as e:
-            _say(self.status, e.message[:1].upper() + e.message[1:], error=True)
+            _say(self.status, e.message, error=True)
         else:
             _say(self.status, tr("Đã lưu."))
             self.ctx.changed.emit("setup")
@@ -296,7 +294,7 @@ class OfficersTab(QWidget):
         try:
             profile.update_officer(self.ctx.ws, officer_id, {key: value}, actor=self.ctx.actor)
         except CffError as e:
-            _say(self.status, e.message[:1].upper() + e.message[1:], error=True)
+            _say(self.status, e.message, error=True)
             self.reload()
             return
         _say(self.status, tr("Đã lưu."))
@@ -308,7 +306,7 @@ class OfficersTab(QWidget):
                                     sector=self.sector.currentData(), role=self.role.currentData(),
                                     pin=self.pin.text() or None, actor=self.ctx.actor)
         except CffError as e:
-            _say(self.status, e.message[:1].upper() + e.message[1:], error=True)
+            _say(self.status, e.message, error=True)
             return
         for w in (self.name, self.position, self.pin):
             w.clear()
@@ -328,7 +326,7 @@ class OfficersTab(QWidget):
 
             unlock(self.ctx.ws, str(oid), self.ctx.actor)
         except CffError as e:
-            _say(self.status, e.message[:1].upper() + e.message[1:], error=True)
+            _say(self.status, e.message, error=True)
             return
         self.new_pin.clear()
         _say(self.status, tr("Đã đặt lại PIN và mở khóa."))
