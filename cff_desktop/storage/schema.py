@@ -186,6 +186,62 @@ MIGRATIONS: list[str] = [
         value TEXT NOT NULL
     );
     """,
+    # 4: sync with the upper level: the outbox, each package's history, decisions and rule sets
+    # pulled from the server (the server's URL and key sit in `setting`; the token only in the
+    # keyring)
+    """
+    CREATE TABLE sync_outbox (
+        uuid TEXT PRIMARY KEY,
+        kind TEXT NOT NULL,
+        round_id INTEGER REFERENCES round(id),
+        path TEXT NOT NULL,
+        sha256 TEXT NOT NULL,
+        size INTEGER NOT NULL,
+        state TEXT NOT NULL DEFAULT 'queued'
+            CHECK (state IN ('queued', 'sending', 'delivered', 'refused', 'conflict')),
+        upload_url TEXT NOT NULL DEFAULT '',
+        sent INTEGER NOT NULL DEFAULT 0,
+        wire_bytes INTEGER NOT NULL DEFAULT 0,
+        speed REAL NOT NULL DEFAULT 0,
+        attempts INTEGER NOT NULL DEFAULT 0,
+        next_attempt_at TEXT NOT NULL DEFAULT '',
+        last_error TEXT NOT NULL DEFAULT '',
+        queued_at TEXT NOT NULL,
+        updated_at TEXT NOT NULL,
+        delivered_at TEXT,
+        receipt_id TEXT NOT NULL DEFAULT '',
+        received_at TEXT NOT NULL DEFAULT '',
+        receipt TEXT
+    );
+    CREATE TABLE sync_event (
+        id INTEGER PRIMARY KEY,
+        uuid TEXT NOT NULL,
+        at TEXT NOT NULL,
+        event TEXT NOT NULL,
+        detail TEXT NOT NULL DEFAULT ''
+    );
+    CREATE TABLE sync_decision (
+        id TEXT PRIMARY KEY,
+        seq INTEGER NOT NULL,
+        package_uuid TEXT NOT NULL,
+        decision TEXT NOT NULL CHECK (decision IN ('accepted', 'returned')),
+        comments TEXT NOT NULL DEFAULT '[]',
+        decided_at TEXT NOT NULL,
+        doc TEXT NOT NULL,
+        received_at TEXT NOT NULL
+    );
+    CREATE TABLE sync_ruleset (
+        sha256 TEXT PRIMARY KEY,
+        id TEXT NOT NULL,
+        version TEXT NOT NULL,
+        title TEXT NOT NULL DEFAULT '',
+        published_at TEXT NOT NULL,
+        path TEXT NOT NULL,
+        doc TEXT NOT NULL,
+        received_at TEXT NOT NULL,
+        installed_at TEXT
+    );
+    """,
 ]
 
 SCHEMA_VERSION = len(MIGRATIONS)

@@ -1,0 +1,162 @@
+"""``cff-district``: the upper level's inbox server and its few administrative commands.
+
+    cff-district serve --data DIR --host 0.0.0.0 --port 8765 [--cert C --key K]
+    cff-district enrol COMMUNE_CODE --data DIR [--name "Xã Tả Van"]   # prints a one-time code
+    cff-district revoke COMMUNE_CODE --data DIR [--device ID]
+    cff-district list --data DIR [--json]
+    cff-district decide PACKAGE_UUID --accept | --return --comment "7: ..." --data DIR
+    cff-district publish-ruleset FILE --data DIR
+
+Exit codes as for ``cff``: 0 success, 2 refusal with one line on stderr, 1 a bug.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+import traceback
+
+from cff_desktop import __version__
+from cff_desktop.cli.core import _print_json
+from cff_desktop.common.errors import CffError
+
+
+class _Parser(argparse.ArgumentParser):
+    def error(self, message: str) -> None:
+        self.exit(2, f"{self.prog}: lỗi cú pháp: {message}\n")
+
+
+def cmd_serve(args: argparse.Namespace) -> int:
+    from cff_desktop.services.sync_district import serve
+
+    print(f"cff-district {__version__}: nhận hồ sơ tại {'https' if args.cert else 'http'}://{args.host}:{args.port}"
+          f" (dữ liệu: {args.data}). Dừng bằng Ctrl+C.", file=sys.stderr)
+    serve(args.data, args.host, args.port, cert=args.cert, key=args.key, max_package_mb=args.max_package_mb)
+    return 0
+
+
+def cmd_enrol(args: argparse.Namespace) -> int:
+    from cff_desktop.services.sync_district import enrol_commune
+
+    r = enrol_commune(args.data, args.commune, args.name or "", args.days)
+    if args.json:
+        _print_json(r)
+        return 0
+    print(r["code"])
+    print(f"Mã đăng ký một lần cho xã {r['commune']}, dùng trong {args.days} ngày: đọc cho văn thư xã để chạy "
+          f"`cff sync enrol --server URL --code {r['code']}`. Dấu vân tay khóa máy chủ: {r['fingerprint']}.",
+          file=sys.stderr)
+    return 0
+
+
+def cmd_revoke(args: argparse.Namespace) -> int:
+    from cff_desktop.services.sync_district import revoke
+
+    n = revoke(args.data, args.commune, args.device)
+    print(f"Đã thu hồi {n} mã truy cập của xã {args.commune}; máy đó phải đăng ký lại bằng mã mới.")
+    return 0
+
+
+def cmd_list(args: argparse.Namespace) -> int:
+    from cff_desktop.services.sync_district import list_inbox
+
+    info = list_inbox(args.data)
+    if args.json:
+        _print_json(info)
+        return 0
+    print(f"Khóa máy chủ: {info['fingerprint']}")
+    for c in info["communes"]:
+        print(f"Xã {c['code']} {c['name']}: {c['devices']} máy, {c['packages']} gói")
+    for p in info["packages"]:
+        print(f"{p['received_at']} {p['receipt_id']} xã {p['commune']} {p['kind']} {p['uuid']} {p['path']}")
+    return 0
+
+
+def cmd_decide(args: argparse.Namespace) -> int:
+    from cff_desktop.services.sync_district import decide
+
+    body = decide(args.data, args.uuid, "accepted" if args.accept else "returned", args.comment or [])
+    print(f"Đã ghi quyết định {body['id']} ({'chấp nhận' if args.accept else 'trả lại'}) cho gói {args.uuid}; "
+          "xã nhận được ở lần đồng bộ sau.")
+    return 0
+
+
+def cmd_publish(args: argparse.Namespace) -> int:
+    from cff_desktop.services.sync_district import publish_ruleset
+
+    body = publish_ruleset(args.data, args.file)
+    rs = body["ruleset"]
+    print(f"Đã ký và phát hành bộ tiêu chí {rs['id']} phiên bản {rs['version']} (SHA-256 {rs['sha256'][:12]}…).")
+    return 0
+
+
+def build_parser() -> argparse.ArgumentParser:
+    p = _Parser(prog="cff-district", description="Máy chủ nhận hồ sơ của cấp trên (cff_desktop).")
+    p.add_argument("--version", action="version", version=f"cff-district {__version__}")
+    sub = p.add_subparsers(dest="command", required=True, parser_class=_Parser)
+    x = sub.add_parser("serve", help="chạy máy chủ nhận hồ sơ")
+    x.add_argument("--data", required=True, help="thư mục dữ liệu của máy chủ")
+    x.add_argument("--host", default="127.0.0.1", help="địa chỉ lắng nghe (0.0.0.0 cho mọi mạng)")
+    x.add_argument("--port", type=int, default=8765)
+    x.add_argument("--cert", help="tệp chứng chỉ TLS (PEM) khi không có reverse proxy")
+    x.add_argument("--key", help="tệp khóa riêng của chứng chỉ TLS (PEM)")
+    x.add_argument("--max-package-mb", dest="max_package_mb", type=int, help="giới hạn kích thước một gói (MB)")
+    x.set_defaults(func=cmd_serve)
+    x = sub.add_parser("enrol", help="tạo tài khoản xã / cấp mã đăng ký một lần")
+    x.add_argument("commune", metavar="COMMUNE_CODE")
+    x.add_argument("--data", required=True)
+    x.add_argument("--name", help="tên xã (hiện cho văn thư xã khi đăng ký)")
+    x.add_argument("--days", type=int, default=7, help="số ngày mã còn hiệu lực")
+    x.add_argument("--json", action="store_true")
+    x.set_defaults(func=cmd_enrol)
+    x = sub.add_parser("revoke", help="thu hồi mã truy cập của xã (hoặc của một máy)")
+    x.add_argument("commune", metavar="COMMUNE_CODE")
+    x.add_argument("--data", required=True)
+    x.add_argument("--device", help="chỉ thu hồi máy có mã này")
+    x.set_defaults(func=cmd_revoke)
+    x = sub.add_parser("list", help="các xã và các gói đã nhận")
+    x.add_argument("--data", required=True)
+    x.add_argument("--json", action="store_true")
+    x.set_defaults(func=cmd_list)
+    x = sub.add_parser("decide", help="ghi quyết định cho một gói: chấp nhận hoặc trả lại kèm nhận xét")
+    x.add_argument("uuid", metavar="PACKAGE_UUID")
+    x.add_argument("--data", required=True)
+    g = x.add_mutually_exclusive_group(required=True)
+    g.add_argument("--accept", action="store_true")
+    g.add_argument("--return", dest="ret", action="store_true")
+    x.add_argument("--comment", action="append", help="nhận xét, \"7: lý do\" gắn với tiêu chí 7 (lặp lại được)")
+    x.set_defaults(func=cmd_decide)
+    x = sub.add_parser("publish-ruleset", help="ký và phát hành bộ tiêu chí cho các xã tải về")
+    x.add_argument("file")
+    x.add_argument("--data", required=True)
+    x.set_defaults(func=cmd_publish)
+    return p
+
+
+def main(argv: list[str] | None = None) -> int:
+    for stream in (sys.stdout, sys.stderr):
+        if hasattr(stream, "reconfigure"):
+            stream.reconfigure(encoding="utf-8")
+    args = build_parser().parse_args(argv)
+    try:
+        return args.func(args)
+    except CffError as e:
+        print(f"cff-district: lỗi: {e}", file=sys.stderr)
+        return e.exit_code
+    except OSError as e:
+        where = f"{e.filename}: " if e.filename else ""
+        print(f"cff-district: lỗi: {where}không đọc/ghi được ({e.strerror or e})", file=sys.stderr)
+        return 2
+    except KeyboardInterrupt:
+        return 130
+    except Exception as e:  # a bug: say so plainly, details only on request
+        print(f"cff-district: lỗi không mong đợi: {type(e).__name__}: {e}. Đặt CFF_DEBUG=1 để xem chi tiết.",
+              file=sys.stderr)
+        if os.environ.get("CFF_DEBUG"):
+            traceback.print_exc()
+        return 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,127 @@
+"""``cff submit`` and ``cff sync ...``: send the dossier to the upper level when a link exists.
+
+The same service calls the sync panel's "Gửi hồ sơ" and "Đồng bộ ngay" buttons make.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+
+from cff_desktop.cli.core import _print_json, _ws
+
+
+def _size(n: int) -> str:
+    from cff_desktop.cli.package import _size as size
+
+    return size(n)
+
+
+def cmd_enrol(args: argparse.Namespace) -> int:
+    from cff_desktop.services.sync import enrol
+
+    with _ws(args) as ws:
+        cfg = enrol(ws, args.server, args.code)
+    print(f"Đã đăng ký với máy chủ {cfg.server} cho xã {cfg.commune_name or cfg.commune} (mã {cfg.commune}).")
+    print(f"Dấu vân tay khóa của máy chủ: {cfg.fingerprint} — đối chiếu với cấp trên qua điện thoại. "
+          "Mã truy cập được giữ trong kho khóa của máy.")
+    return 0
+
+
+def cmd_submit(args: argparse.Namespace) -> int:
+    from cff_desktop.services.sync import submit
+
+    with _ws(args) as ws:
+        q = submit(ws, year=args.round)
+    if q.new:
+        print(f"Đã đưa hồ sơ vào hộp thư đi: gói {q.uuid} ({_size(q.size)}). Chạy `cff sync` để gửi.")
+    else:
+        print(f"Hồ sơ này đã có trong hộp thư đi (gói {q.uuid}); không tạo gói mới.")
+    return 0
+
+
+def _print_pass(report) -> None:
+    from cff_desktop.services.sync import local_time
+
+    if not report.online:
+        for f in report.failed:
+            print(f"  {f['uuid'][:8]}: chưa có kết nối; sẽ thử lại lúc {local_time(f['retry_at'])}", file=sys.stderr)
+    for d in report.delivered:
+        print(f"Đã nhận lúc {local_time(d['received_at'])}, mã tiếp nhận {d['receipt_id']} (gói {d['uuid'][:8]}).")
+    for f in report.failed if report.online else []:
+        tail = "" if f.get("final") or "retry_at" not in f else f"; sẽ thử lại lúc {local_time(f['retry_at'])}"
+        print(f"  {f['uuid'][:8]}: {f['error']}{tail}", file=sys.stderr)
+    for d in report.decisions:
+        from cff_desktop.services.sync import decision_text
+
+        print(decision_text(d))
+    for r in report.rulesets:
+        print(f"Cấp trên đã phát hành bộ tiêu chí {r['id']} phiên bản {r['version']} (chữ ký đã kiểm tra). "
+              f"Cài bằng: cff sync install-ruleset {r['sha256'][:12]}")
+    if report.pull_error:
+        print(f"  Chưa lấy được quyết định / bộ tiêu chí: {report.pull_error}", file=sys.stderr)
+
+
+def cmd_sync(args: argparse.Namespace) -> int:
+    from cff_desktop.common.errors import Refused
+    from cff_desktop.services.sync import run
+
+    with _ws(args) as ws:
+        report = run(ws, once=args.once, on_pass=_print_pass)
+    if report.auth_error:
+        raise Refused(report.auth_error, "sync")
+    if not report.online:
+        print("Chưa có kết nối tới máy chủ; hồ sơ vẫn trong hộp thư đi.", file=sys.stderr)
+    return 0
+
+
+def cmd_status(args: argparse.Namespace) -> int:
+    from cff_desktop.services.sync import decision_text, status
+
+    with _ws(args) as ws:
+        st = status(ws)
+    if args.json:
+        _print_json(st)
+        return 0
+    if not st["enrolled"]:
+        print("Chưa đăng ký với máy chủ cấp trên (cff sync enrol --server URL --code MÃ).")
+    else:
+        print(f"Máy chủ: {st['server']} (khóa {st['server_fingerprint']}), xã {st['commune']}")
+    for o in st["outbox"]:
+        print(f"{o['uuid'][:8]} {o['kind']:<12} {_size(o['sent'])}/{_size(o['size'])} {o['state']:<10} {o['text']}")
+    for d in st["decisions"]:
+        print(decision_text(d))
+    for r in st["rulesets"]:
+        mark = "đã cài" if r["installed"] else f"chưa cài (cff sync install-ruleset {r['sha256'][:12]})"
+        print(f"Bộ tiêu chí {r['id']} {r['version']} từ cấp trên: {mark}")
+    return 0
+
+
+def cmd_install_ruleset(args: argparse.Namespace) -> int:
+    from cff_desktop.services.sync import install_ruleset
+
+    with _ws(args) as ws:
+        r = install_ruleset(ws, args.sha256)
+    state = "Đã cài" if r["new"] else "Đã có sẵn"
+    print(f"{state} bộ tiêu chí {r['id']} phiên bản {r['version']}. Các vòng đánh giá đã có vẫn giữ bộ tiêu chí cũ.")
+    return 0
+
+
+def register(sub: argparse._SubParsersAction) -> None:
+    """Add ``cff submit`` and ``cff sync`` to ``cff``."""
+    x = sub.add_parser("submit", help="đưa hồ sơ của hội đồng vào hộp thư đi để gửi lên cấp trên")
+    x.set_defaults(func=cmd_submit)
+    sy = sub.add_parser("sync", help="gửi hộp thư đi lên cấp trên, lấy quyết định và bộ tiêu chí mới")
+    sy.add_argument("--once", action="store_true", help="chỉ một lượt rồi dừng (mặc định: gửi đến khi hết)")
+    sy.set_defaults(func=cmd_sync)
+    ss = sy.add_subparsers(dest="sync_cmd")
+    x = ss.add_parser("enrol", help="đăng ký máy này với máy chủ cấp trên bằng mã một lần")
+    x.add_argument("--server", required=True, help="địa chỉ máy chủ, ví dụ https://huyen.example.vn:8765")
+    x.add_argument("--code", required=True, help="mã đăng ký cấp trên đọc cho (dạng ABCD-EFGH-JKLM)")
+    x.set_defaults(func=cmd_enrol)
+    x = ss.add_parser("status", help="hộp thư đi, giấy báo nhận, quyết định của cấp trên")
+    x.add_argument("--json", action="store_true")
+    x.set_defaults(func=cmd_status)
+    x = ss.add_parser("install-ruleset", help="cài bộ tiêu chí cấp trên đã phát hành (đã kiểm tra chữ ký)")
+    x.add_argument("sha256", help="mã băm (hoặc 12 ký tự đầu) in ra bởi `cff sync`")
+    x.set_defaults(func=cmd_install_ruleset)

@@ -1,0 +1,376 @@
+"""Sending the dossier up when a connection exists (the commune's side): the use cases.
+
+``enrol`` exchanges the upper level's one-time code for a token (kept only in the OS keyring)
+and pins the server's signing key; ``submit`` builds the council's dossier package into the
+outbox; ``sync_once`` probes the link, pushes every due package (resuming uploads), then pulls
+decisions and published rule sets; ``status`` is what the sync panel and ``cff sync status``
+show. The UI calls these off the UI thread; ``cff sync`` calls them in the foreground.
+"""
+
+from __future__ import annotations
+
+import json
+import random
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+import keyring
+import keyring.errors
+
+from cff_desktop.common.errors import CffError, NotFound, Refused
+from cff_desktop.dossier.format import KIND_DOSSIER
+from cff_desktop.rules.loader import parse_bytes
+from cff_desktop.services import keys
+from cff_desktop.services.packages import export_package, verify_package
+from cff_desktop.services.rounds import ADMIN, get_round
+from cff_desktop.services.workspace import Workspace
+from cff_desktop.storage.db import now_iso
+from cff_desktop.storage.paths import ensure_dir
+from cff_desktop.sync import client as sync_client
+from cff_desktop.sync import outbox
+from cff_desktop.sync.errors import AuthFailed, Offline, PackageConflict, PackageRefusedByServer, SyncError
+from cff_desktop.sync.outbox import Backoff
+from cff_desktop.sync.protocol import BadDocument
+from cff_desktop.sync.tus import ChunkPolicy
+
+S_SERVER, S_KEY, S_FP, S_COMMUNE, S_COMMUNE_NAME = (
+    "sync.server", "sync.server_key", "sync.server_fingerprint", "sync.commune", "sync.commune_name")
+DEFAULT_BACKOFF = Backoff()
+PassProgress = Callable[[str, int, int, float], None]  # (package uuid, bytes on server, size, bytes/s)
+
+
+# --- configuration -----------------------------------------------------------------------------
+
+def _setting(ws: Workspace, key: str) -> str:
+    row = ws.store.one("SELECT value FROM setting WHERE key = ?", (key,))
+    return str(row["value"]) if row else ""
+
+
+def _token_name(fingerprint: str) -> str:
+    return f"sync-token:{fingerprint}"
+
+
+def _token(fingerprint: str) -> str | None:
+    try:
+        return keyring.get_password(keys.KEYRING_SERVICE, _token_name(fingerprint))
+    except keyring.errors.KeyringError as e:
+        raise keys._keyring_error(e) from None
+
+
+@dataclass(frozen=True)
+class Config:
+    server: str
+    server_key: str
+    fingerprint: str
+    commune: str
+    commune_name: str
+
+
+def config(ws: Workspace) -> Config | None:
+    server = _setting(ws, S_SERVER)
+    if not server:
+        return None
+    return Config(server, _setting(ws, S_KEY), _setting(ws, S_FP), _setting(ws, S_COMMUNE),
+                  _setting(ws, S_COMMUNE_NAME))
+
+
+def enrol(ws: Workspace, server: str, code: str, *, actor: str = ADMIN) -> Config:
+    """Exchange the one-time code; keep the token in the keyring and pin the server's key."""
+    url = sync_client.normalise_url(server)
+    dev = keys.device_key(ws)
+    answer = sync_client.enrol(url, code, {"id": dev.device_id, "public_key": dev.public_key,
+                                           "fingerprint": dev.fingerprint})
+    srv = answer["server"]
+    cfg = Config(url, srv["public_key"], str(srv.get("fingerprint", "")), str(answer["commune"].get("code", "")),
+                 str(answer["commune"].get("name", "")))
+    try:
+        keyring.set_password(keys.KEYRING_SERVICE, _token_name(cfg.fingerprint), answer["token"])
+    except keyring.errors.KeyringError as e:
+        raise keys._keyring_error(e) from None
+    with ws.store.transaction() as conn:
+        for k, v in ((S_SERVER, cfg.server), (S_KEY, cfg.server_key), (S_FP, cfg.fingerprint),
+                     (S_COMMUNE, cfg.commune), (S_COMMUNE_NAME, cfg.commune_name)):
+            conn.execute("INSERT OR REPLACE INTO setting (key, value) VALUES (?, ?)", (k, v))
+        ws.store.audit(actor, "sync.enrol", "sync", None, {"server": cfg.server, "fingerprint": cfg.fingerprint,
+                                                           "commune": cfg.commune, "device": dev.fingerprint})
+    outbox.retry_now(ws.store)
+    return cfg
+
+
+def _client(ws: Workspace, **kw: Any) -> sync_client.SyncClient:
+    cfg = config(ws)
+    if cfg is None:
+        raise Refused("máy này chưa đăng ký với máy chủ của cấp trên. Xin mã đăng ký rồi chạy "
+                      "`cff sync enrol --server URL --code MÃ`.", "sync")
+    token = _token(cfg.fingerprint)
+    if not token:
+        raise Refused("không thấy mã truy cập trong kho khóa của máy (kho khóa đã bị xóa hoặc đổi người dùng "
+                      "Windows). Đăng ký lại: `cff sync enrol --server URL --code MÃ`.", "keyring")
+    return sync_client.SyncClient(cfg.server, token, cfg.server_key, cfg.commune, **kw)
+
+
+# --- queueing ----------------------------------------------------------------------------------
+
+@dataclass
+class Queued:
+    uuid: str
+    path: Path
+    size: int
+    new: bool
+
+
+def _outbox_dir(ws: Workspace) -> Path:
+    return ensure_dir(ws.paths.home / "outbox")
+
+
+def submit(ws: Workspace, *, year: int | None = None, actor: str = ADMIN,
+           progress: Callable[[int, int], None] | None = None) -> Queued:
+    """Queue the council's dossier for sending ("Gửi hồ sơ"); the same snapshot is queued once."""
+    rnd = get_round(ws, year)
+    snap = ws.store.one("SELECT sha256 FROM snapshot WHERE round_id = ?", (rnd.id,))
+    if rnd.closed and snap:
+        for r in ws.store.query("SELECT o.uuid, o.path, o.size, p.manifest FROM sync_outbox o JOIN package p ON"
+                                " p.uuid = o.uuid WHERE o.round_id = ? AND o.kind = ? AND o.state NOT IN"
+                                " ('refused', 'conflict')", (rnd.id, KIND_DOSSIER)):
+            if json.loads(r["manifest"]).get("snapshot_sha256") == snap["sha256"]:
+                return Queued(r["uuid"], Path(r["path"]), r["size"], False)
+    res = export_package(ws, _outbox_dir(ws), kind=KIND_DOSSIER, year=rnd.year, actor=actor, progress=progress)
+    outbox.add(ws.store, uuid=res.uuid, kind=res.kind, round_id=rnd.id, path=str(res.path), sha256=res.sha256,
+               size=res.size, actor=actor)
+    return Queued(res.uuid, res.path, res.size, True)
+
+
+def queue_file(ws: Workspace, path: Path, *, actor: str = ADMIN) -> Queued:
+    """Queue a package file already written (verified first: a damaged file never goes out)."""
+    v = verify_package(ws, path)
+    new = outbox.add(ws.store, uuid=v.uuid, kind=v.kind, round_id=None, path=str(Path(path).absolute()),
+                     sha256=v.sha256, size=v.size, actor=actor)
+    return Queued(v.uuid, Path(path), v.size, new)
+
+
+# --- one pass ----------------------------------------------------------------------------------
+
+@dataclass
+class PassReport:
+    online: bool = True
+    delivered: list[dict[str, Any]] = field(default_factory=list)
+    failed: list[dict[str, Any]] = field(default_factory=list)
+    decisions: list[dict[str, Any]] = field(default_factory=list)
+    rulesets: list[dict[str, Any]] = field(default_factory=list)
+    pull_error: str = ""
+    auth_error: str = ""
+
+    def to_json(self) -> dict[str, Any]:
+        return self.__dict__.copy()
+
+
+def local_hhmm(iso_time: str) -> str:
+    """"14:32" (local time) for a stored UTC time; with the date when it is not today."""
+    if not iso_time:
+        return ""
+    t = datetime.fromisoformat(iso_time).astimezone()
+    today = datetime.now().astimezone().date()
+    return t.strftime("%H:%M") if t.date() == today else t.strftime("%H:%M ngày %d/%m/%Y")
+
+
+def local_time(iso_time: str) -> str:
+    if not iso_time:
+        return ""
+    return datetime.fromisoformat(iso_time).astimezone().strftime("%H:%M ngày %d/%m/%Y")
+
+
+def _retry_message(e: SyncError, retry_at: datetime) -> str:
+    when = local_hhmm(retry_at.isoformat())
+    if isinstance(e, Offline):
+        return f"Mất kết nối — sẽ thử lại lúc {when}."
+    text = e.message[:1].upper() + e.message[1:]
+    return f"{text.rstrip('.')}. Sẽ thử lại lúc {when}."
+
+
+def sync_once(ws: Workspace, *, progress: PassProgress | None = None, backoff: Backoff = DEFAULT_BACKOFF,
+              rng: random.Random | None = None, chunk: ChunkPolicy | None = None,
+              client: sync_client.SyncClient | None = None, pull: bool = True,
+              **client_kw: Any) -> PassReport:
+    """Probe, push every due package (one failure never blocks the others), then pull."""
+    cl = client or _client(ws, chunk=chunk, **client_kw)
+    report = PassReport()
+    now = datetime.now(UTC)
+    try:
+        cl.ping()
+    except SyncError as e:
+        report.online = False
+        for row in outbox.due(ws.store, now):
+            retry = outbox.when(backoff.delay(row["attempts"] + 1, rng))
+            outbox.failed(ws.store, row["uuid"], _retry_message(e, retry), code=e.code, retry_at=retry)
+            with ws.store.transaction() as conn:
+                conn.execute("UPDATE sync_outbox SET attempts = attempts + 1 WHERE uuid = ?", (row["uuid"],))
+            report.failed.append({"uuid": row["uuid"], "error": e.message, "retry_at": retry.isoformat()})
+        return report
+    for row in outbox.due(ws.store, now):
+        uuid = row["uuid"]
+        outbox.started(ws.store, uuid)
+        def on_progress(sent: int, total: int, speed: float, _uuid: str = uuid,
+                        last_saved: list[float] = [0.0]) -> None:  # noqa: B006 (one list per package)
+            if progress:
+                progress(_uuid, sent, total, speed)
+            t = time.monotonic()
+            if t - last_saved[0] > 2.0 or sent >= total:
+                last_saved[0] = t
+                outbox.progress(ws.store, _uuid, sent, speed)
+
+        try:
+            d = cl.deliver(Path(row["path"]), uuid, row["sha256"], upload_url=row["upload_url"],
+                           on_upload_url=lambda url, _u=uuid: outbox.set_upload_url(ws.store, _u, url),
+                           progress=on_progress)
+        except AuthFailed as e:
+            outbox.failed(ws.store, uuid, e.message, code=e.code, retry_at=None)
+            report.auth_error = e.message
+            report.failed.append({"uuid": uuid, "error": e.message})
+            return report  # every other package would be refused the same way
+        except (PackageConflict, PackageRefusedByServer) as e:
+            outbox.failed(ws.store, uuid, e.message, code=e.code, retry_at=None,
+                          final_state="conflict" if isinstance(e, PackageConflict) else "refused")
+            report.failed.append({"uuid": uuid, "error": e.message, "final": True})
+        except SyncError as e:
+            attempts = (outbox.get(ws.store, uuid) or {}).get("attempts", 1)
+            retry = outbox.when(backoff.delay(attempts, rng))
+            outbox.failed(ws.store, uuid, _retry_message(e, retry), code=e.code, retry_at=retry)
+            report.failed.append({"uuid": uuid, "error": e.message, "retry_at": retry.isoformat()})
+        else:
+            outbox.delivered(ws.store, uuid, d.receipt.body, d.receipt.doc, d.wire_bytes)
+            report.delivered.append({"uuid": uuid, "receipt_id": d.receipt.receipt_id,
+                                     "received_at": d.receipt.received_at, "duplicate": d.receipt.duplicate})
+    if pull:
+        try:
+            report.decisions = pull_decisions(ws, cl)
+            report.rulesets = pull_rulesets(ws, cl)
+        except AuthFailed as e:
+            report.auth_error = e.message
+        except (SyncError, BadDocument) as e:
+            report.pull_error = e.message
+    return report
+
+
+def run(ws: Workspace, *, once: bool = False, max_passes: int | None = None,
+        sleep: Callable[[float], None] = time.sleep, on_pass: Callable[[PassReport], None] | None = None,
+        **kw: Any) -> PassReport:
+    """``cff sync``: passes until the outbox has nothing pending (or one pass with ``once``)."""
+    passes = 0
+    while True:
+        report = sync_once(ws, **kw)
+        passes += 1
+        if on_pass:
+            on_pass(report)
+        if once or report.auth_error or not outbox.pending(ws.store) or (max_passes and passes >= max_passes):
+            return report
+        nxt = outbox.next_due(ws.store)
+        wait = max(1.0, (nxt - datetime.now(UTC)).total_seconds()) if nxt else 1.0
+        sleep(min(wait, 600.0))
+
+
+# --- down the wire -----------------------------------------------------------------------------
+
+def pull_decisions(ws: Workspace, cl: sync_client.SyncClient) -> list[dict[str, Any]]:
+    """Store the upper level's new decisions (signature verified) and return them."""
+    row = ws.store.one("SELECT max(seq) AS s FROM sync_decision")
+    after = int(row["s"] or 0) if row else 0
+    new = []
+    for seq, body, doc in cl.decisions(after):
+        with ws.store.transaction() as conn:
+            if conn.execute("SELECT 1 FROM sync_decision WHERE id = ?", (body["id"],)).fetchone():
+                continue
+            conn.execute("INSERT INTO sync_decision (id, seq, package_uuid, decision, comments, decided_at, doc,"
+                         " received_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+                         (body["id"], seq, body["package_uuid"], body["decision"],
+                          json.dumps(body.get("comments", []), ensure_ascii=False), body["decided_at"],
+                          json.dumps(doc, ensure_ascii=False), now_iso()))
+            ws.store.audit("đồng bộ", "sync.decision", f"package:{body['package_uuid']}", None,
+                           {"id": body["id"], "decision": body["decision"], "comments": body.get("comments", [])})
+        new.append(body)
+    return new
+
+
+def pull_rulesets(ws: Workspace, cl: sync_client.SyncClient) -> list[dict[str, Any]]:
+    """Fetch newly published rule sets; each is offered only after signature, hash and schema pass."""
+    folder = ensure_dir(ws.paths.home / "sync-rulesets")
+    new = []
+    for body, doc in cl.rulesets():
+        meta = body.get("ruleset") or {}
+        sha = str(meta.get("sha256", ""))
+        if ws.store.one("SELECT 1 FROM sync_ruleset WHERE sha256 = ?", (sha,)):
+            continue
+        data = cl.ruleset_bytes(sha)
+        rs = parse_bytes(data, f"{meta.get('id')} {meta.get('version')} (máy chủ)")
+        path = folder / f"{rs.id}-{rs.version}-{sha[:12]}.json"
+        path.write_bytes(data)
+        with ws.store.transaction() as conn:
+            conn.execute("INSERT INTO sync_ruleset (sha256, id, version, title, published_at, path, doc, received_at)"
+                         " VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+                         (sha, rs.id, rs.version, rs.title, body.get("published_at", ""), str(path),
+                          json.dumps(doc, ensure_ascii=False), now_iso()))
+        new.append({"id": rs.id, "version": rs.version, "title": rs.title, "sha256": sha, "path": str(path)})
+    return new
+
+
+def install_ruleset(ws: Workspace, sha256: str, *, actor: str = ADMIN) -> dict[str, Any]:
+    """Install a pulled rule set (already verified) into the library; rounds keep their own."""
+    row = ws.store.one("SELECT * FROM sync_ruleset WHERE sha256 = ? OR sha256 LIKE ?", (sha256, f"{sha256}%"))
+    if row is None:
+        raise NotFound("không có bộ tiêu chí này trong danh sách cấp trên đã gửi.", sha256)
+    rs, new = ws.library.import_file(Path(row["path"]))
+    with ws.store.transaction() as conn:
+        conn.execute("UPDATE sync_ruleset SET installed_at = ? WHERE sha256 = ?", (now_iso(), row["sha256"]))
+        ws.store.audit(actor, "ruleset.install", f"ruleset:{rs.id}:{rs.version}", None,
+                       {"sha256": row["sha256"], "from": "sync", "new": new})
+    return {"id": rs.id, "version": rs.version, "new": new}
+
+
+# --- what the panel shows ----------------------------------------------------------------------
+
+def describe(row: dict[str, Any]) -> str:
+    """One line for a package in the outbox, as the clerk reads it."""
+    if row["state"] == "delivered":
+        return f"Đã nhận lúc {local_time(row['received_at'])}, mã tiếp nhận {row['receipt_id']}."
+    if row["state"] in ("refused", "conflict"):
+        return f"Không gửi được: {row['last_error']}"
+    if row["last_error"]:
+        return row["last_error"]
+    if row["sent"]:
+        return f"Đang gửi: {row['sent'] * 100 // max(row['size'], 1)}%."
+    return "Đang chờ gửi."
+
+
+def status(ws: Workspace) -> dict[str, Any]:
+    """Everything the sync panel and ``cff sync status --json`` show."""
+    cfg = config(ws)
+    items = []
+    for r in outbox.rows(ws.store):
+        items.append({k: r[k] for k in ("uuid", "kind", "size", "sent", "wire_bytes", "speed", "state", "attempts",
+                                         "next_attempt_at", "last_error", "queued_at", "delivered_at", "receipt_id",
+                                         "received_at")} | {"text": describe(r), "path": r["path"]})
+    decisions = [{"id": d["id"], "package_uuid": d["package_uuid"], "decision": d["decision"],
+                  "comments": json.loads(d["comments"]), "decided_at": d["decided_at"]}
+                 for d in ws.store.query("SELECT * FROM sync_decision ORDER BY seq DESC")]
+    rulesets = [{"id": r["id"], "version": r["version"], "title": r["title"], "sha256": r["sha256"],
+                 "path": r["path"], "installed": bool(r["installed_at"])}
+                for r in ws.store.query("SELECT * FROM sync_ruleset ORDER BY published_at DESC")]
+    return {"enrolled": cfg is not None, "server": cfg.server if cfg else "",
+            "server_fingerprint": cfg.fingerprint if cfg else "", "commune": cfg.commune if cfg else "",
+            "outbox": items, "decisions": decisions, "rulesets": rulesets}
+
+
+def decision_text(d: dict[str, Any]) -> str:
+    head = "Cấp trên đã chấp nhận hồ sơ" if d["decision"] == "accepted" else "Cấp trên trả lại hồ sơ"
+    parts = [f"{head} ({d['id']}, {local_time(d['decided_at'])})"]
+    for c in d.get("comments", []):
+        crit = f"tiêu chí {c.get('criterion')}: " if c.get("criterion") else ""
+        parts.append(f"{crit}{c.get('text', '')}")
+    return " — ".join(parts)
+
+
+__all__ = ["CffError", "Config", "PassReport", "Queued", "config", "enrol", "install_ruleset", "queue_file", "run",
+           "status", "submit", "sync_once"]

@@ -1,0 +1,246 @@
+"""Real parts for the sync tests: an inbox served by uvicorn on 127.0.0.1, a TCP proxy that
+throttles and cuts the link, and signed packages of any size.
+
+Everything binds to 127.0.0.1 on an ephemeral port; every wait is a bounded loop.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import random
+import socket
+import threading
+import time
+import uuid as uuidlib
+from pathlib import Path
+from typing import Any
+
+import uvicorn
+
+from cff_desktop.sync.protocol import ServerLimits
+
+
+def wait_for(cond, what: str, tries: int = 2000, step: float = 0.01) -> None:
+    for _ in range(tries):
+        if cond():
+            return
+        time.sleep(step)
+    raise AssertionError(f"timed out waiting for {what}")
+
+
+class ServerThread:
+    """``uvicorn.Server`` running an app in a thread; ``stop()`` shuts it down gracefully."""
+
+    def __init__(self, app: Any, *, ssl: tuple[str, str] | None = None) -> None:
+        cfg = uvicorn.Config(app, host="127.0.0.1", port=0, log_level="critical", lifespan="on",
+                             timeout_graceful_shutdown=1, ssl_certfile=ssl[0] if ssl else None,
+                             ssl_keyfile=ssl[1] if ssl else None)
+        self.server = uvicorn.Server(cfg)
+        self.thread = threading.Thread(target=self.server.run, daemon=True)
+        self.thread.start()
+        wait_for(lambda: self.server.started or not self.thread.is_alive(), "uvicorn to start")
+        assert self.server.started, "server did not start"
+        self.port = self.server.servers[0].sockets[0].getsockname()[1]
+        self.url = f"{'https' if ssl else 'http'}://127.0.0.1:{self.port}"
+
+    def stop(self) -> None:
+        self.server.should_exit = True
+        self.thread.join(timeout=30)
+        assert not self.thread.is_alive(), "server did not stop"
+
+
+class District:
+    """An inbox on 127.0.0.1 over a data folder; can be restarted on the same data."""
+
+    def __init__(self, data: Path, *, limits: ServerLimits | None = None, clock=None, wrap=None) -> None:
+        self.data = data
+        self.limits = limits or ServerLimits(min_free=0)
+        self.clock = clock
+        self.wrap = wrap
+        self.thread: ServerThread | None = None
+        self.start()
+
+    def start(self) -> None:
+        from cff_desktop.services.sync_district import open_inbox
+
+        kw = {"clock": self.clock} if self.clock else {}
+        self.inbox = open_inbox(self.data, self.limits, **kw)
+        app = self.inbox.app()
+        self.thread = ServerThread(self.wrap(app) if self.wrap else app)
+        self.url = self.thread.url
+        self.port = self.thread.port
+
+    def stop(self) -> None:
+        if self.thread:
+            self.thread.stop()
+            self.thread = None
+            self.inbox.store.close()
+
+    def code(self, commune: str = "03199", name: str = "Xã Hoàng Đồng") -> str:
+        return self.inbox.store.new_enrol_code(commune, name)
+
+    def packages(self) -> list[dict[str, Any]]:
+        return self.inbox.store.query("SELECT * FROM package ORDER BY received_at")
+
+    def upload_files(self) -> list[Path]:
+        return sorted((self.data / "uploads").iterdir())
+
+
+class CutProxy:
+    """A TCP proxy on 127.0.0.1 in front of a backend port.
+
+    ``cut_every``: after about that many client→server bytes (± ``jitter``, drawn at random) every
+    open connection is dropped, as a 2G link drops; ``rate``: client→server bytes per second
+    (a token bucket), ``None`` for full speed. ``up_bytes`` counts the bytes the client put on
+    the wire towards the server (what a metered link bills).
+    """
+
+    def __init__(self, backend_port: int, *, cut_every: int | None = None, jitter: float = 0.0,
+                 rate: float | None = None, seed: int = 1) -> None:
+        self.backend_port = backend_port
+        self.cut_every = cut_every
+        self.jitter = jitter
+        self.rate = rate
+        self.rng = random.Random(seed)
+        self.up_bytes = 0
+        self.cuts = 0
+        self.lock = threading.Lock()
+        self._since_cut = 0
+        self._threshold = self._next_threshold()
+        self._conns: list[tuple[socket.socket, socket.socket]] = []
+        self._bucket_t = time.monotonic()
+        self._bucket = 0.0
+        self.sock = socket.create_server(("127.0.0.1", 0))
+        self.sock.settimeout(0.2)
+        self.port = self.sock.getsockname()[1]
+        self.url = f"http://127.0.0.1:{self.port}"
+        self._stop = False
+        self.thread = threading.Thread(target=self._accept, daemon=True)
+        self.thread.start()
+
+    def _next_threshold(self) -> int | None:
+        if not self.cut_every:
+            return None
+        j = int(self.cut_every * self.jitter)
+        return self.cut_every + (self.rng.randint(-j, j) if j else 0)
+
+    def _accept(self) -> None:
+        while not self._stop:
+            try:
+                c, _ = self.sock.accept()
+            except TimeoutError:
+                continue
+            except OSError:
+                return
+            try:
+                b = socket.create_connection(("127.0.0.1", self.backend_port), timeout=5)
+            except OSError:
+                c.close()
+                continue
+            c.settimeout(None)
+            b.settimeout(None)
+            with self.lock:
+                self._conns.append((c, b))
+            threading.Thread(target=self._pump, args=(c, b, True), daemon=True).start()
+            threading.Thread(target=self._pump, args=(b, c, False), daemon=True).start()
+
+    def _throttle(self, n: int) -> None:
+        if not self.rate:
+            return
+        while True:
+            with self.lock:
+                now = time.monotonic()
+                self._bucket = min(self.rate, self._bucket + (now - self._bucket_t) * self.rate)
+                self._bucket_t = now
+                if self._bucket >= n:
+                    self._bucket -= n
+                    return
+                wait = (n - self._bucket) / self.rate
+            time.sleep(wait)
+
+    def cut_all(self) -> None:
+        with self.lock:
+            conns, self._conns = self._conns, []
+            self.cuts += 1
+        for c, b in conns:
+            for s in (c, b):
+                try:
+                    s.shutdown(socket.SHUT_RDWR)
+                except OSError:
+                    pass
+                s.close()
+
+    def _pump(self, src: socket.socket, dst: socket.socket, upstream: bool) -> None:
+        piece = 1024 if self.rate else 65536
+        try:
+            while True:
+                data = src.recv(piece)
+                if not data:
+                    break
+                if upstream:
+                    self._throttle(len(data))
+                    cut = False
+                    with self.lock:
+                        if self._threshold is not None and self._since_cut + len(data) >= self._threshold:
+                            data = data[:max(self._threshold - self._since_cut, 0)]
+                            self._since_cut = 0
+                            self._threshold = self._next_threshold()
+                            cut = True
+                        else:
+                            self._since_cut += len(data)
+                        self.up_bytes += len(data)
+                    if data:
+                        dst.sendall(data)
+                    if cut:
+                        self.cut_all()
+                        return
+                else:
+                    dst.sendall(data)
+        except OSError:
+            pass
+        finally:
+            for s in (src, dst):
+                try:
+                    s.shutdown(socket.SHUT_RDWR)
+                except OSError:
+                    pass
+
+    def close(self) -> None:
+        self._stop = True
+        self.sock.close()
+        self.thread.join(timeout=5)
+        self.cut_all()
+
+
+def make_package(ws, folder: Path, size: int = 200_000, *, uid: str | None = None, code: str = "",
+                 seed: int = 0, key=None) -> tuple[Path, str, str]:
+    """A real signed dossier package of about ``size`` bytes from ``ws``'s device: (path, uuid, sha)."""
+    from cff_desktop.dossier.package import PayloadFile, build
+    from cff_desktop.services import keys
+    from cff_desktop.services.rounds import get_round
+    from cff_desktop.storage.db import now_iso
+
+    rnd = get_round(ws)
+    dev = keys.device_key(ws)
+    uid = uid or str(uuidlib.uuid4())
+    snap = json.dumps({"test": seed}).encode()
+    header = {"uuid": uid, "kind": "dossier",
+              "commune": {"code": code, "name": rnd.commune["name"], "province": rnd.commune["province"]},
+              "round": {"year": rnd.year},
+              "ruleset": {"id": rnd.ruleset.id, "version": rnd.ruleset.version, "sha256": rnd.ruleset.sha256},
+              "created_at": now_iso(), "app_version": "test", "device": {"id": dev.device_id},
+              "supersedes": None, "chain": [], "snapshot_sha256": hashlib.sha256(snap).hexdigest(), "summary": {}}
+    files = [PayloadFile("snapshot.json", data=snap),
+             PayloadFile("evidence/photo", data=random.Random(seed).randbytes(size), compress=False)]
+    folder.mkdir(parents=True, exist_ok=True)
+    work = folder / f".work-{uid}"
+    work.mkdir()
+    out = folder / f"{uid}-{seed}.cffpkg"
+    built = build(out, header, files, key or dev.key, None, work)
+    work.rmdir()
+    return out, uid, built.sha256
+
+
+def sha_of(path: Path) -> str:
+    return hashlib.sha256(path.read_bytes()).hexdigest()
