@@ -64,3 +64,9 @@ def write_version_file(path: Path, version: str, original_name: str, description
     path.parent.mkdir(parents=True, exist_ok=True)
     path.write_text(version_file_text(version, original_name, description), encoding="utf-8")
     return path
+
+
+if __name__ == "__main__":
+    # For build.ps1: "0.1.0 0.1.0.0", the version and the four numbers NSIS's VIProductVersion wants.
+    v = package_version()
+    print(v, ".".join(str(n) for n in version_tuple(v)))
