@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import json
 import random
+import re
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -187,8 +188,8 @@ def _retry_message(e: SyncError, retry_at: datetime) -> str:
     when = local_hhmm(retry_at.isoformat())
     if isinstance(e, Offline):
         return f"Mất kết nối — sẽ thử lại lúc {when}."
-    text = e.message[:1].upper() + e.message[1:]
-    return f"{text.rstrip('.')}. Sẽ thử lại lúc {when}."
+    text = re.sub(r"[;,]?\s*sẽ thử lại sau\.?$", "", e.message.strip()).rstrip(" .;")
+    return f"{text[:1].upper()}{text[1:]}. Sẽ thử lại lúc {when}."
 
 
 def sync_once(ws: Workspace, *, progress: PassProgress | None = None, backoff: Backoff = DEFAULT_BACKOFF,

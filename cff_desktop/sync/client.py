@@ -142,7 +142,10 @@ class SyncClient:
         except requests.RequestException as e:
             raise Offline(f"không kết nối được máy chủ ({type(e).__name__}).") from None
         raise_for(resp, "kiểm tra kết nối")
-        doc = _json(resp, "kiểm tra kết nối")
+        try:
+            doc = resp.json()
+        except ValueError:
+            doc = None
         if not isinstance(doc, dict) or doc.get("server") != "cff-district":
             raise ServerTrouble("địa chỉ này trả lời nhưng không phải máy chủ nhận hồ sơ cff-district "
                                 "(có thể là trang đăng nhập wifi).")
