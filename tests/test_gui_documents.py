@@ -72,3 +72,11 @@ def test_backup_button(qtbot, docs, cff_home: Path) -> None:
     idle(qtbot, docs)
     assert "Đã sao lưu" in docs.status.text()
     assert len(list((cff_home / "backups").glob("cff-*thu-cong.sqlite"))) == 1
+
+
+def test_word_copies_of_minutes_and_report(qtbot, docs, tmp_path: Path) -> None:
+    docs.out_dir.setText(str(tmp_path / "word"))
+    docs.word_button.click()
+    idle(qtbot, docs)
+    assert sorted(p.suffix for p in (tmp_path / "word").iterdir()) == [".docx", ".docx"]
+    assert "Đã in 2 văn bản" in docs.status.text()

@@ -24,13 +24,18 @@ def cmd_print(args: argparse.Namespace) -> int:
 
     with _ws(args) as ws:
         if args.kind == "all":
+            if args.format != "pdf":
+                from cff_desktop.common.errors import BadInput
+
+                raise BadInput("bản Word chỉ có cho biên bản (minutes) và báo cáo (report); in từng loại một",
+                               "--format")
             done, skipped = render_all(ws, args.out, year=args.round, include_evidence=args.include_evidence)
         else:
             done = [render_printed(ws, args.kind, args.out, year=args.round,
                                    include_evidence=args.include_evidence,
                                    doc_date=_date(args.date, "--date"),
                                    posting_start=_date(args.posting_start, "--posting-start"),
-                                   posting_days=args.posting_days)]
+                                   posting_days=args.posting_days, fmt=args.format)]
             skipped = []
     if args.json:
         _print_json({"printed": [{"kind": p.kind, "path": str(p.path), "number": p.number,
@@ -60,5 +65,7 @@ def register(sub: argparse._SubParsersAction) -> None:
     x.add_argument("--date", help="ngày ký văn bản YYYY-MM-DD (mặc định: hôm nay; biên bản: ngày họp)")
     x.add_argument("--posting-start", dest="posting_start", help="ngày bắt đầu niêm yết YYYY-MM-DD (notice)")
     x.add_argument("--posting-days", dest="posting_days", type=int, help="số ngày làm việc niêm yết (mặc định 5)")
+    x.add_argument("--format", default="pdf", choices=["pdf", "docx"],
+                   help="docx: bản Word để chỉnh sửa câu chữ (chỉ biên bản và báo cáo); PDF là bản chuẩn")
     x.add_argument("--json", action="store_true")
     x.set_defaults(func=cmd_print)

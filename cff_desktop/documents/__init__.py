@@ -39,3 +39,16 @@ def render(kind: str, ctx: DocContext, info: PdfInfo,
     if kind == "dossier":
         return mod.render(ctx, info, progress)
     return render_parts(mod.build(ctx), info)
+
+
+DOCX_KINDS = ("minutes", "report")
+
+
+def render_docx(kind: str, ctx: DocContext, info: PdfInfo) -> bytes:
+    """The same content as :func:`render` as an editable Word file (minutes and report only)."""
+    from cff_desktop.documents.docx_export import parts_to_docx
+
+    if kind not in DOCX_KINDS:
+        raise KeyError(kind)
+    mod = importlib.import_module(f"cff_desktop.documents.{kind}")
+    return parts_to_docx(mod.build(ctx), info)

@@ -26,7 +26,7 @@ from pathlib import Path
 from typing import Any
 
 from cff_desktop.common.errors import BadInput, Refused, StoreError
-from cff_desktop.documents import KINDS
+from cff_desktop.documents import DOCX_KINDS, KINDS, render_docx
 from cff_desktop.documents import render as render_document
 from cff_desktop.documents.content import TYPE_CODES, DocContext, Evidence, required_profile_fields
 from cff_desktop.documents.layout import PdfInfo
@@ -297,20 +297,30 @@ def _commit(ws: Workspace, rnd: RoundInfo, kind: str, plan: list[_Number], final
 
 def render(ws: Workspace, kind: str, out_dir: str | os.PathLike[str], *, year: int | None = None,
            include_evidence: bool = False, progress: Progress | None = None, doc_date: date | None = None,
-           posting_start: date | None = None, posting_days: int | None = None, actor: str = ADMIN) -> Path:
-    """Print one kind of paper of the round into ``out_dir``; returns the PDF's path."""
+           posting_start: date | None = None, posting_days: int | None = None, actor: str = ADMIN,
+           fmt: str = "pdf") -> Path:
+    """Print one kind of paper of the round into ``out_dir``; returns the file's path.
+
+    ``fmt="docx"`` gives the minutes or the report as an editable Word file with the same number,
+    date and content as the PDF (recorded in the document register like the PDF).
+    """
     return render_printed(ws, kind, out_dir, year=year, include_evidence=include_evidence, progress=progress,
                           doc_date=doc_date, posting_start=posting_start, posting_days=posting_days,
-                          actor=actor).path
+                          actor=actor, fmt=fmt).path
 
 
 def render_printed(ws: Workspace, kind: str, out_dir: str | os.PathLike[str], *, year: int | None = None,
                    include_evidence: bool = False, progress: Progress | None = None,
                    doc_date: date | None = None, posting_start: date | None = None,
-                   posting_days: int | None = None, actor: str = ADMIN) -> Printed:
+                   posting_days: int | None = None, actor: str = ADMIN, fmt: str = "pdf") -> Printed:
     """Like :func:`render`, returning what was printed (number, date, SHA-256, draft or not)."""
     if kind not in KINDS:
         raise BadInput(f"không có loại văn bản '{kind}'. Chọn: {', '.join(KINDS)}, all", "KIND")
+    if fmt not in ("pdf", "docx"):
+        raise BadInput(f"định dạng '{fmt}' không hợp lệ. Chọn: pdf | docx", "--format")
+    if fmt == "docx" and kind not in DOCX_KINDS:
+        raise BadInput("chỉ biên bản (minutes) và báo cáo (report) có bản Word để chỉnh sửa; "
+                       "các văn bản khác in ra PDF.", "--format")
     total = 4
     step = _stepper(progress, total)
     rnd = get_round(ws, year)
@@ -333,7 +343,7 @@ def render_printed(ws: Workspace, kind: str, out_dir: str | os.PathLike[str], *,
     out = _prepare_dir(Path(out_dir))
     step()
     printed_date = doc_date or date.today()
-    name = f"{'du-thao-' if draft else ''}{FILE_NAMES[kind]}-{rnd.year}.pdf"
+    name = f"{'du-thao-' if draft else ''}{FILE_NAMES[kind]}-{rnd.year}.{fmt}"
     final = out / name
     for _attempt in range(5):
         plan: list[_Number] = []
@@ -349,7 +359,7 @@ def render_printed(ws: Workspace, kind: str, out_dir: str | os.PathLike[str], *,
         info = PdfInfo(title=f"{KINDS[kind]} năm {rnd.year} — {snap['commune'].get('name', '')}",
                        author=f"Ủy ban nhân dân {ctx.unit_name}", subject=rs.title, draft=draft,
                        keywords=f"cff_desktop; {kind}; {rnd.year}")
-        data = render_document(kind, ctx, info, None)
+        data = render_docx(kind, ctx, info) if fmt == "docx" else render_document(kind, ctx, info, None)
         step()
         sha = hashlib.sha256(data).hexdigest()
         try:

@@ -107,10 +107,14 @@ class DocumentsPage(QWidget):
         self.evidence_box = QCheckBox(tr("Kèm minh chứng vào bộ hồ sơ"))
         self.print_button = QPushButton(tr("In các văn bản đã chọn"))
         self.print_button.setObjectName("primary")
-        self.print_button.clicked.connect(self.print_selected)
+        self.print_button.clicked.connect(lambda: self.print_selected())
         brow = QHBoxLayout()
         brow.addWidget(self.evidence_box)
         brow.addStretch(1)
+        self.word_button = QPushButton(tr("Biên bản, báo cáo ra Word (.docx)"))
+        self.word_button.setToolTip(tr("Bản Word để chỉnh câu chữ trước khi ký; bản PDF là bản chuẩn."))
+        self.word_button.clicked.connect(lambda: self.print_selected(["minutes", "report"], "docx"))
+        brow.addWidget(self.word_button)
         brow.addWidget(self.print_button)
         pl.addLayout(brow, row + 1, 0, 1, 2)
         self.printed = QListWidget()
@@ -232,8 +236,8 @@ class DocumentsPage(QWidget):
         self._say(message, error=True)
 
     # -- actions ----------------------------------------------------------------------------------
-    def print_selected(self) -> None:
-        wanted = [k for k, b in self.kind_boxes.items() if b.isChecked()]
+    def print_selected(self, wanted: list[str] | None = None, fmt: str = "pdf") -> None:
+        wanted = wanted or [k for k, b in self.kind_boxes.items() if b.isChecked()]
         if not wanted:
             self._say(tr("Chọn ít nhất một loại văn bản."), error=True)
             return
@@ -246,7 +250,8 @@ class DocumentsPage(QWidget):
             with open_workspace(db) as ws:
                 for n, kind in enumerate(wanted):
                     try:
-                        done.append((kind, printing.render(ws, kind, out, include_evidence=include, actor=actor)))
+                        done.append((kind, printing.render(ws, kind, out, include_evidence=include, actor=actor,
+                                                           fmt=fmt)))
                     except CffError as e:
                         errors.append(f"{dict(printing.kinds())[kind]}: {e.message}")
                     progress(n + 1, len(wanted))
@@ -273,6 +278,9 @@ class DocumentsPage(QWidget):
     def preview(self, pdf: Path | None) -> PreviewDialog | None:
         if pdf is None:
             self._say(tr("Chọn một văn bản đã in trong danh sách."), error=True)
+            return None
+        if pdf.suffix.lower() != ".pdf":  # a Word copy opens in the word processor
+            QDesktopServices.openUrl(QUrl.fromLocalFile(str(pdf)))
             return None
         try:
             dlg = PreviewDialog(pdf, self)
