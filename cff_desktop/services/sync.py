@@ -330,6 +330,16 @@ def install_ruleset(ws: Workspace, sha256: str, *, actor: str = ADMIN) -> dict[s
     return {"id": rs.id, "version": rs.version, "new": new}
 
 
+def retry_now(ws: Workspace) -> int:
+    """Make every pending package due now (the clerk asked to send, or a link appeared)."""
+    return outbox.retry_now(ws.store)
+
+
+def next_due(ws: Workspace) -> datetime | None:
+    """When the next pending package is due (None when nothing is pending)."""
+    return outbox.next_due(ws.store)
+
+
 # --- what the panel shows ----------------------------------------------------------------------
 
 def describe(row: dict[str, Any]) -> str:

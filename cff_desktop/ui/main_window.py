@@ -86,6 +86,9 @@ class Shell(QWidget):
             from cff_desktop.ui.documents_page import DocumentsPage
 
             self._add("documents", tr("In ấn và hồ sơ"), DocumentsPage(ctx))
+            from cff_desktop.ui.sync_page import SyncPage
+
+            self._add("sync", tr("Gửi lên cấp trên"), SyncPage(ctx))
             self._add("setup", tr("Thiết lập"), SetupPage(ctx))
             self.entry.import_ruleset_requested.connect(self.import_ruleset)
         else:
