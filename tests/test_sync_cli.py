@@ -1,0 +1,99 @@
+"""``cff-district`` and ``cff submit`` / ``cff sync`` as a user runs them: real processes, a real
+server process on 127.0.0.1, a file keyring (CI has no keyring service)."""
+
+from __future__ import annotations
+
+import json
+import os
+import socket
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+import requests
+from sync_helpers import wait_for
+from test_package_cli import file_keyring, ok, refused, run  # noqa: F401  (fixture)
+
+ROOT = Path(__file__).resolve().parents[1]
+
+
+def district(*args: str) -> subprocess.CompletedProcess[str]:
+    env = dict(os.environ, PYTHONIOENCODING="utf-8")
+    return subprocess.run([sys.executable, "-m", "cff_desktop.cli.district", *args], capture_output=True, text=True,
+                          encoding="utf-8", env=env, cwd=ROOT, stdin=subprocess.DEVNULL)
+
+
+@pytest.fixture
+def server(tmp_path: Path):
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        port = s.getsockname()[1]
+    data = tmp_path / "district"
+    p = subprocess.Popen([sys.executable, "-m", "cff_desktop.cli.district", "serve", "--data", str(data),
+                          "--host", "127.0.0.1", "--port", str(port)], cwd=ROOT,
+                         stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
+    url = f"http://127.0.0.1:{port}"
+
+    def up() -> bool:
+        try:
+            return requests.get(f"{url}/api/v1/ping", timeout=1).ok
+        except requests.RequestException:
+            return p.poll() is not None
+
+    wait_for(up, "cff-district serve", tries=300, step=0.1)
+    assert p.poll() is None, p.stderr.read() if p.stderr else ""
+    yield url, data
+    p.terminate()
+    p.wait(timeout=30)
+
+
+def test_enrol_submit_sync_status(tmp_path: Path, server) -> None:
+    url, data = server
+    home = tmp_path / "commune"
+    ok(run(home, "demo", "create"))
+    before = ok(run(home, "sync", "status", "--json"))
+    assert json.loads(before)["enrolled"] is False
+    refused(run(home, "sync", "--once"), "chưa đăng ký", "cff sync enrol")
+    refused(run(home, "submit"), "chưa kết thúc họp")
+    p = district("enrol", "03199", "--data", str(data), "--name", "Xã Hoàng Đồng")
+    assert p.returncode == 0, p.stderr
+    code = p.stdout.strip()
+    assert len(code) == 14 and "cff sync enrol" in p.stderr
+    refused(run(home, "sync", "enrol", "--server", url, "--code", "ABCD-EFGH-JKLM"), "mã đăng ký không đúng")
+    out = ok(run(home, "sync", "enrol", "--server", url, "--code", code))
+    assert "Xã Hoàng Đồng" in out and "Dấu vân tay khóa của máy chủ" in out
+    refused(run(home, "sync", "enrol", "--server", url, "--code", code), "đã dùng")
+    ok(run(home, "council", "vote", "--for", "9"))
+    ok(run(home, "council", "close", "--conclusion", "Đề nghị công nhận"))
+    assert "Đã đưa hồ sơ vào hộp thư đi" in ok(run(home, "submit"))
+    assert "đã có trong hộp thư đi" in ok(run(home, "submit"))
+    out = ok(run(home, "sync"))
+    assert "Đã nhận lúc" in out and "mã tiếp nhận TN-" in out
+    st = json.loads(ok(run(home, "sync", "status", "--json")))
+    assert st["enrolled"] and st["commune"] == "03199"
+    assert [o["state"] for o in st["outbox"]] == ["delivered"] and st["outbox"][0]["receipt_id"].startswith("TN-")
+    listing = json.loads(district("list", "--data", str(data), "--json").stdout)
+    assert [p["uuid"] for p in listing["packages"]] == [st["outbox"][0]["uuid"]]
+    assert Path(listing["packages"][0]["path"]).is_file()
+    uuid = st["outbox"][0]["uuid"]
+    p = district("decide", uuid, "--return", "--data", str(data))
+    assert p.returncode == 2 and "ít nhất một nhận xét" in p.stderr
+    assert district("decide", uuid, "--accept", "--data", str(data)).returncode == 0
+    assert "Cấp trên đã chấp nhận hồ sơ" in ok(run(home, "sync", "--once"))
+    assert "Cấp trên đã chấp nhận hồ sơ" in ok(run(home, "sync", "status"))
+    p = district("revoke", "03199", "--data", str(data))
+    assert p.returncode == 0 and "thu hồi 1" in p.stdout
+    p = district("revoke", "03199", "--data", str(data))
+    assert p.returncode == 2 and p.stderr.startswith("cff-district: lỗi")
+
+
+def test_district_refuses_bad_arguments(tmp_path: Path) -> None:
+    p = district("enrol", "../../x", "--data", str(tmp_path / "d"))
+    assert p.returncode == 2 and "mã xã" in p.stderr
+    p = district("serve", "--data", str(tmp_path / "d"), "--cert", "x.pem")
+    assert p.returncode == 2 and "--cert và --key" in p.stderr
+    p = district("decide", "not-a-uuid", "--accept", "--data", str(tmp_path / "d"))
+    assert p.returncode == 2 and "UUID" in p.stderr
+    p = district("publish-ruleset", str(tmp_path / "missing.json"), "--data", str(tmp_path / "d"))
+    assert p.returncode == 2
