@@ -103,8 +103,13 @@ class Wine:
 
     def __init__(self, prefix: Path) -> None:
         self.prefix = prefix
-        self.env = dict(os.environ, WINEPREFIX=str(prefix), WINEDEBUG="-all", WINEARCH="win64",
-                        WINEDLLOVERRIDES="mscoree,mshtml=", LANG="C.UTF-8", LC_ALL="C.UTF-8")
+        # Wine links the user's Desktop and Documents to $HOME: a private HOME keeps the shortcuts
+        # the installer makes out of the real home folder.
+        home = prefix.parent / "home"
+        home.mkdir(parents=True, exist_ok=True)
+        self.env = dict(os.environ, WINEPREFIX=str(prefix), WINEDEBUG="-all", WINEARCH="win64", HOME=str(home),
+                        XDG_CONFIG_HOME=str(home / ".config"), XDG_DATA_HOME=str(home / ".local" / "share"),
+                        WINEDLLOVERRIDES="mscoree,mshtml,winemenubuilder.exe=d", LANG="C.UTF-8", LC_ALL="C.UTF-8")
         self.env.pop("DISPLAY", None)
         self.env.pop("WAYLAND_DISPLAY", None)
 
