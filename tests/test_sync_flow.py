@@ -454,3 +454,17 @@ def test_schema_tables_exist(demo_ws) -> None:
     names = {r[0] for r in conn.execute("SELECT name FROM sqlite_master WHERE type = 'table'")}
     conn.close()
     assert {"sync_outbox", "sync_event", "sync_decision", "sync_ruleset"} <= names
+
+
+def test_paused_by_the_user_sends_nothing_until_resumed(demo_ws, district: District, tmp_path: Path) -> None:
+    from cff_desktop.services.sync import queue_file, set_paused, status, sync_once
+
+    enrol(demo_ws, district.url, district)
+    path, uid, _ = make_package(demo_ws, tmp_path / "o", 10_000)
+    queue_file(demo_ws, path)
+    set_paused(demo_ws, True)
+    assert sync_once(demo_ws).paused and status(demo_ws)["paused"]
+    assert row(demo_ws, uid)["state"] == "queued" and row(demo_ws, uid)["attempts"] == 0
+    assert district.upload_files() == [] and district.packages() == []
+    set_paused(demo_ws, False)
+    assert passes(demo_ws).delivered

@@ -70,6 +70,8 @@ def cmd_sync(args: argparse.Namespace) -> int:
         report = run(ws, once=args.once, on_pass=_print_pass)
     if report.auth_error:
         raise Refused(report.auth_error, "sync")
+    if report.paused:
+        print("Đang tạm dừng gửi (cff sync resume để gửi tiếp); hồ sơ vẫn trong hộp thư đi.", file=sys.stderr)
     if not report.online:
         print("Chưa có kết nối tới máy chủ; hồ sơ vẫn trong hộp thư đi.", file=sys.stderr)
     return 0
@@ -94,6 +96,16 @@ def cmd_status(args: argparse.Namespace) -> int:
     for r in st["rulesets"]:
         mark = "đã cài" if r["installed"] else f"chưa cài (cff sync install-ruleset {r['sha256'][:12]})"
         print(f"Bộ tiêu chí {r['id']} {r['version']} từ cấp trên: {mark}")
+    return 0
+
+
+def cmd_pause(args: argparse.Namespace) -> int:
+    from cff_desktop.services.sync import set_paused
+
+    with _ws(args) as ws:
+        set_paused(ws, args.sync_cmd == "pause")
+    print("Đã tạm dừng gửi; hồ sơ vẫn chờ trong hộp thư đi (cff sync resume để gửi tiếp)."
+          if args.sync_cmd == "pause" else "Đã cho gửi tiếp.")
     return 0
 
 
@@ -122,6 +134,10 @@ def register(sub: argparse._SubParsersAction) -> None:
     x = ss.add_parser("status", help="hộp thư đi, giấy báo nhận, quyết định của cấp trên")
     x.add_argument("--json", action="store_true")
     x.set_defaults(func=cmd_status)
+    for name, hlp in (("pause", "tạm dừng gửi (mạng trả tiền theo dung lượng hoặc quá chậm)"),
+                      ("resume", "cho gửi tiếp")):
+        x = ss.add_parser(name, help=hlp)
+        x.set_defaults(func=cmd_pause)
     x = ss.add_parser("install-ruleset", help="cài bộ tiêu chí cấp trên đã phát hành (đã kiểm tra chữ ký)")
     x.add_argument("sha256", help="mã băm (hoặc 12 ký tự đầu) in ra bởi `cff sync`")
     x.set_defaults(func=cmd_install_ruleset)

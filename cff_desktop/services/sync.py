@@ -164,6 +164,7 @@ class PassReport:
     rulesets: list[dict[str, Any]] = field(default_factory=list)
     pull_error: str = ""
     auth_error: str = ""
+    paused: bool = False
 
     def to_json(self) -> dict[str, Any]:
         return self.__dict__.copy()
@@ -196,9 +197,15 @@ def sync_once(ws: Workspace, *, progress: PassProgress | None = None, backoff: B
               rng: random.Random | None = None, chunk: ChunkPolicy | None = None,
               client: sync_client.SyncClient | None = None, pull: bool = True,
               **client_kw: Any) -> PassReport:
-    """Probe, push every due package (one failure never blocks the others), then pull."""
+    """Probe, push every due package (one failure never blocks the others), then pull.
+
+    Nothing is sent while the user has paused sending (a metered or slow link, ``cff sync pause``).
+    """
     cl = client or _client(ws, chunk=chunk, **client_kw)
     report = PassReport()
+    if is_paused(ws):
+        report.paused = True
+        return report
     now = datetime.now(UTC)
     try:
         cl.ping()
@@ -266,7 +273,8 @@ def run(ws: Workspace, *, once: bool = False, max_passes: int | None = None,
         passes += 1
         if on_pass:
             on_pass(report)
-        if once or report.auth_error or not outbox.pending(ws.store) or (max_passes and passes >= max_passes):
+        stop = once or report.auth_error or report.paused or (max_passes and passes >= max_passes)
+        if stop or not outbox.pending(ws.store):
             return report
         nxt = outbox.next_due(ws.store)
         wait = max(1.0, (nxt - datetime.now(UTC)).total_seconds()) if nxt else 1.0
@@ -330,6 +338,17 @@ def install_ruleset(ws: Workspace, sha256: str, *, actor: str = ADMIN) -> dict[s
     return {"id": rs.id, "version": rs.version, "new": new}
 
 
+def set_paused(ws: Workspace, paused: bool, *, actor: str = ADMIN) -> None:
+    """Pause sending (a metered or very slow link) or resume it; queued packages wait meanwhile."""
+    with ws.store.transaction() as conn:
+        conn.execute("INSERT OR REPLACE INTO setting (key, value) VALUES ('sync.paused', ?)", ("1" if paused else "",))
+        ws.store.audit(actor, "sync.pause" if paused else "sync.resume", "sync", None, None)
+
+
+def is_paused(ws: Workspace) -> bool:
+    return _setting(ws, "sync.paused") == "1"
+
+
 def retry_now(ws: Workspace) -> int:
     """Make every pending package due now (the clerk asked to send, or a link appeared)."""
     return outbox.retry_now(ws.store)
@@ -369,7 +388,7 @@ def status(ws: Workspace) -> dict[str, Any]:
     rulesets = [{"id": r["id"], "version": r["version"], "title": r["title"], "sha256": r["sha256"],
                  "path": r["path"], "installed": bool(r["installed_at"])}
                 for r in ws.store.query("SELECT * FROM sync_ruleset ORDER BY published_at DESC")]
-    return {"enrolled": cfg is not None, "server": cfg.server if cfg else "",
+    return {"enrolled": cfg is not None, "paused": is_paused(ws), "server": cfg.server if cfg else "",
             "server_fingerprint": cfg.fingerprint if cfg else "", "commune": cfg.commune if cfg else "",
             "outbox": items, "decisions": decisions, "rulesets": rulesets}
 
