@@ -216,3 +216,13 @@ def test_daily_backup_once_a_day(qtbot, demo_ws, cff_home) -> None:
     qtbot.waitUntil(lambda: w2.backup_result is not None, timeout=20000)
     assert w2.backup_result == "skipped"
     assert sorted((cff_home / "backups").glob("cff-*.sqlite")) == first
+
+
+def test_about_shows_version_and_rule_sets(qtbot, clerk, cff_home) -> None:
+    from cff_desktop import __version__
+
+    clerk.shell.about_button.click()
+    text = clerk.shell.about.text.text()
+    assert f"cff_desktop {__version__}" in text
+    assert "qd06-2019" in text and "qd34-2014" in text and "2019.1" in text
+    assert str(cff_home) in text

@@ -60,6 +60,9 @@ class Shell(QWidget):
         self.who.setObjectName("h2")
         tl.addWidget(self.who)
         tl.addStretch(1)
+        self.about_button = QPushButton(tr("Giới thiệu"))
+        self.about_button.clicked.connect(self.show_about)
+        tl.addWidget(self.about_button)
         self.switch_button = QPushButton(tr("Đổi cán bộ"))
         tl.addWidget(self.switch_button)
         lay.addWidget(top)
@@ -95,6 +98,12 @@ class Shell(QWidget):
             self._add("entry", tr("Tiêu chí của tôi"), self.entry)
         self.nav.currentRowChanged.connect(self.stack.setCurrentIndex)
         self.nav.setCurrentRow(0)
+
+    def show_about(self) -> None:
+        from cff_desktop.ui.about import AboutDialog
+
+        self.about = AboutDialog(self.ctx.ws, self)
+        self.about.show()
 
     def _add(self, key: str, title: str, page: QWidget) -> None:
         self.pages[key] = page
