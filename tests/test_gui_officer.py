@@ -225,3 +225,17 @@ def test_idle_lock_returns_to_sign_in(qtbot, demo_ws, cff_home) -> None:
     w.idle.timeout.emit()  # three idle minutes later
     assert w.stack.currentWidget() is w.signin
     assert stored(cff_home, "9.1")[0]["numerator"] == 77
+
+
+def test_dashboard_shows_the_upper_levels_decision(qtbot, demo_ws) -> None:
+    # A decision as the last sync stored it (the pull itself is tested in the sync tests).
+    with demo_ws.store.transaction() as conn:
+        conn.execute("INSERT INTO sync_decision (id, seq, package_uuid, decision, comments, decided_at, doc,"
+                     " received_at) VALUES ('QD-1', 1, 'u-1', 'returned', ?, '2024-11-20T08:00:00+00:00', '{}',"
+                     " '2024-11-20T09:00:00+00:00')",
+                     (json.dumps([{"criterion": "7", "text": "Bổ sung sổ tiêm chủng thôn Nà Cạn"}]),))
+    w = build_window()
+    qtbot.addWidget(w)
+    sign_in(qtbot, w, "Hoàng Thị Mai")
+    text = w.shell.dashboard.blockers.text()
+    assert "Cấp trên trả lại hồ sơ" in text and "tiêu chí 7: Bổ sung sổ tiêm chủng thôn Nà Cạn" in text

@@ -48,6 +48,7 @@ class Dashboard:
     tiles: list[Tile]
     blockers: list[str]
     timeline: list[Milestone]
+    decisions: list[str]  # the upper level's latest decisions on this commune's packages, newest first
 
     @property
     def verdict(self) -> str:
@@ -88,4 +89,15 @@ def build_dashboard(ws: Workspace, year: int | None = None) -> Dashboard:
             points=format_points(c.points), max=format_points(c.max), provisional=c.provisional,
             assessed=c.assessed, zero=c.assessed and c.points == 0, overridden=c.override is not None))
     blockers = [reason_text(r) for r in res.reasons]
-    return Dashboard(rnd, res, tiles, blockers, timeline(rnd))
+    return Dashboard(rnd, res, tiles, blockers, timeline(rnd), upper_level_decisions(ws))
+
+
+def upper_level_decisions(ws: Workspace, limit: int = 3) -> list[str]:
+    """What the upper level decided on the packages sent (pulled by the last sync), in words."""
+    import json
+
+    from cff_desktop.services.sync import decision_text
+
+    rows = ws.store.query("SELECT * FROM sync_decision ORDER BY seq DESC LIMIT ?", (limit,))
+    return [decision_text({"id": r["id"], "decision": r["decision"], "comments": json.loads(r["comments"]),
+                           "decided_at": r["decided_at"]}) for r in rows]

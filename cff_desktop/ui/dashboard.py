@@ -146,9 +146,12 @@ class DashboardPage(QWidget):
             f"{format_points(res.threshold)} · </span>"
             f"<span style='font-size:14pt; font-weight:700; color:{colour}'>{d.verdict}</span>")
         if d.blockers:
-            self.blockers.setText(tr("Còn vướng:") + "<br>" + "<br>".join(f"• {b}" for b in d.blockers))
+            text = tr("Còn vướng:") + "<br>" + "<br>".join(f"• {b}" for b in d.blockers)
         else:
-            self.blockers.setText(tr("Đủ điều kiện đề nghị công nhận."))
+            text = tr("Đủ điều kiện đề nghị công nhận.")
+        if d.decisions:
+            text += "<br><br><b>" + tr("Cấp trên:") + "</b><br>" + "<br>".join(f"• {x}" for x in d.decisions)
+        self.blockers.setText(text)
         lines = []
         for m in d.timeline:
             when = vn_date(m.date) if m.date else tr("chưa đặt")
