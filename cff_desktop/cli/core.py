@@ -359,4 +359,4 @@ def build_parser() -> argparse.ArgumentParser:
     return p
 
 
-FEATURES = ["council", "printing", "package", "sync"]
+FEATURES = ["council", "printing", "package", "sync", "upper"]

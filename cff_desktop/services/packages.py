@@ -64,7 +64,7 @@ Resolution = Literal["mine", "theirs"]
 
 __all__ = [
     "Conflict", "Drive", "ExportResult", "ImportResult", "Verdict", "export_package", "import_package",
-    "inspect_package", "plan_import", "removable_drives", "verify_package",
+    "inspect_package", "open_verified", "plan_import", "removable_drives", "verify_package",
 ]
 
 
@@ -212,6 +212,18 @@ def verify_package(where: Workspace | DataPaths, path: str | Path, *, trust: boo
             v.summary |= {"total": score.get("total"), "threshold": score.get("threshold"),
                           "recognized": score.get("recognized")}
         return v
+
+
+def open_verified(where: Workspace | DataPaths, path: str | Path, *, trust: bool = False,
+                  identity_file: Path | None = None, passphrase: str | None = None,
+                  progress: Progress | None = None) -> Opened:
+    """Check a package exactly as :func:`verify_package` does and keep it open for reading.
+
+    The upper level reads the snapshot, the evidence index and the printed papers from the same
+    checked bytes instead of opening (and decrypting) the package a second time. Close it after use.
+    """
+    return _open_checked(where, Path(path), trust=trust, identity_file=identity_file, passphrase=passphrase,
+                         progress=progress)
 
 
 def inspect_package(where: Workspace | DataPaths, path: str | Path, **kw: Any) -> Verdict:

@@ -242,6 +242,98 @@ MIGRATIONS: list[str] = [
         installed_at TEXT
     );
     """,
+    # 5: the upper level (district, or province since 2025): its area and units, the packages
+    # received from them, the appraisal kept apart from the packages (linked by hash), decisions,
+    # yearly targets and reporting deadlines. A commune installation leaves these tables empty.
+    """
+    CREATE TABLE area (
+        id INTEGER PRIMARY KEY CHECK (id = 1),
+        name TEXT NOT NULL,
+        level TEXT NOT NULL CHECK (level IN ('province', 'district')),
+        province TEXT NOT NULL DEFAULT '',
+        ruleset_sha256 TEXT NOT NULL,
+        inbox_data TEXT NOT NULL DEFAULT '',
+        signer_name TEXT NOT NULL DEFAULT '',
+        signer_title TEXT NOT NULL DEFAULT 'Chủ tịch',
+        created_at TEXT NOT NULL
+    );
+    CREATE TABLE area_unit (
+        code TEXT PRIMARY KEY,
+        name TEXT NOT NULL,
+        category TEXT NOT NULL CHECK (category IN
+            ('urban_ward', 'mountain_island_disadvantaged', 'other')),
+        predecessors TEXT NOT NULL DEFAULT '[]',
+        created_at TEXT NOT NULL
+    );
+    CREATE TABLE received_package (
+        id INTEGER PRIMARY KEY,
+        sha256 TEXT NOT NULL UNIQUE,
+        uuid TEXT NOT NULL UNIQUE,
+        unit_code TEXT NOT NULL REFERENCES area_unit(code),
+        year INTEGER NOT NULL,
+        source TEXT NOT NULL CHECK (source IN ('usb', 'inbox')),
+        state TEXT NOT NULL CHECK (state IN ('received', 'verified', 'under_appraisal', 'returned',
+            'council', 'recognised', 'not_recognised')),
+        superseded_by TEXT,
+        created_at TEXT NOT NULL,
+        received_at TEXT NOT NULL,
+        total REAL,
+        threshold REAL,
+        passing INTEGER NOT NULL DEFAULT 0,
+        ruleset_sha256 TEXT NOT NULL,
+        signer TEXT NOT NULL,
+        manifest TEXT NOT NULL,
+        snapshot TEXT NOT NULL,
+        evidence TEXT NOT NULL DEFAULT '[]',
+        file TEXT NOT NULL
+    );
+    CREATE INDEX received_package_unit ON received_package (unit_code, year);
+    CREATE TABLE appraisal (
+        id INTEGER PRIMARY KEY,
+        package_sha256 TEXT NOT NULL REFERENCES received_package(sha256),
+        indicator_id TEXT NOT NULL,
+        verdict TEXT NOT NULL CHECK (verdict IN ('agree', 'disagree')),
+        comment TEXT NOT NULL DEFAULT '',
+        corrected TEXT,
+        actor TEXT NOT NULL,
+        at TEXT NOT NULL
+    );
+    CREATE TABLE package_action (
+        id INTEGER PRIMARY KEY,
+        package_sha256 TEXT NOT NULL REFERENCES received_package(sha256),
+        action TEXT NOT NULL CHECK (action IN ('returned', 'council', 'recognised', 'not_recognised')),
+        comments TEXT NOT NULL DEFAULT '[]',
+        delivery TEXT NOT NULL DEFAULT '',
+        actor TEXT NOT NULL,
+        at TEXT NOT NULL
+    );
+    CREATE TABLE recognition (
+        unit_code TEXT NOT NULL REFERENCES area_unit(code),
+        year INTEGER NOT NULL,
+        package_sha256 TEXT NOT NULL REFERENCES received_package(sha256),
+        recognized INTEGER NOT NULL,
+        reason TEXT NOT NULL DEFAULT '',
+        decided_at TEXT NOT NULL,
+        PRIMARY KEY (unit_code, year)
+    );
+    CREATE TABLE recognition_decision (
+        year INTEGER PRIMARY KEY,
+        number TEXT NOT NULL,
+        signed_on TEXT NOT NULL,
+        council TEXT NOT NULL DEFAULT '{}',
+        created_at TEXT NOT NULL
+    );
+    CREATE TABLE area_target (
+        year INTEGER PRIMARY KEY,
+        rate REAL NOT NULL CHECK (rate >= 0 AND rate <= 100)
+    );
+    CREATE TABLE report_deadline (
+        kind TEXT PRIMARY KEY,
+        label TEXT NOT NULL,
+        month INTEGER NOT NULL CHECK (month BETWEEN 1 AND 12),
+        day INTEGER NOT NULL CHECK (day BETWEEN 1 AND 31)
+    );
+    """,
 ]
 
 SCHEMA_VERSION = len(MIGRATIONS)
