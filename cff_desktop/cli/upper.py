@@ -216,7 +216,7 @@ def cmd_target(args: argparse.Namespace) -> int:
 
     with _ws(args) as ws:
         set_target(ws, _year(args, ws), args.rate)
-    print(f"Chỉ tiêu năm {args.round}: {format_number(args.rate, 1)} % đơn vị được công nhận.")
+    print(f"Chỉ tiêu năm {args.round or ''}: {format_number(args.rate, 1)} % đơn vị được công nhận.")
     return 0
 
 
@@ -227,6 +227,11 @@ def cmd_deadline(args: argparse.Namespace) -> int:
         set_deadline(ws, args.kind, args.day_month, label=args.label or "")
     print(f"Hạn báo cáo {args.kind}: {args.day_month}.")
     return 0
+
+
+def _round(x: argparse.ArgumentParser) -> None:
+    """``--round`` after the sub-command too (``cff district report --round 2024``), as well as before it."""
+    x.add_argument("--round", type=int, default=argparse.SUPPRESS, help="năm của vòng đánh giá")
 
 
 def register(sub: argparse._SubParsersAction) -> None:
@@ -257,7 +262,7 @@ def register(sub: argparse._SubParsersAction) -> None:
     x.add_argument("--json", action="store_true")
     x.set_defaults(func=cmd_import)
     x = d.add_parser("list", help="hộp thư: mỗi đơn vị với hồ sơ của vòng")
-    x.add_argument("--round", type=int)
+    _round(x)
     x.add_argument("--json", action="store_true")
     x.set_defaults(func=cmd_list)
     x = d.add_parser("show", help="một đơn vị: các vòng, minh chứng, thẩm định")
@@ -286,6 +291,7 @@ def register(sub: argparse._SubParsersAction) -> None:
     x.add_argument("--reason")
     x.set_defaults(func=cmd_decide)
     x = d.add_parser("decision", help="số, ngày Quyết định công nhận và thành phần Hội đồng xét duyệt")
+    _round(x)
     x.add_argument("--number", required=True)
     x.add_argument("--date", required=True)
     x.add_argument("--chair")
@@ -293,16 +299,20 @@ def register(sub: argparse._SubParsersAction) -> None:
     x.add_argument("--members", help="họ tên, chức vụ; cách nhau bằng dấu chấm phẩy")
     x.set_defaults(func=cmd_decision)
     x = d.add_parser("report", help="số liệu tổng hợp của một vòng")
+    _round(x)
     x.add_argument("--json", action="store_true")
     x.set_defaults(func=cmd_report)
     x = d.add_parser("export-xlsx", help="xuất bảng ra Excel (.xlsx)")
+    _round(x)
     x.add_argument("file")
     x.set_defaults(func=cmd_export_xlsx)
     x = d.add_parser("print", help="in: council-minutes | decision | report")
+    _round(x)
     x.add_argument("kind", choices=["council-minutes", "decision", "report"])
     x.add_argument("--out", required=True)
     x.set_defaults(func=cmd_print)
     x = d.add_parser("target", help="chỉ tiêu của năm (% đơn vị được công nhận)")
+    _round(x)
     x.add_argument("--rate", type=float, required=True)
     x.set_defaults(func=cmd_target)
     x = d.add_parser("deadline", help="hạn báo cáo: district | province | half_year")
