@@ -454,3 +454,35 @@ def test_cli_report_list_and_bad_csv(upper, built: Built, cff, cff_home: Path, t
     conn.close()
     p = cff("--db", db, "district", "units", "import", str(bad), "--good-rows", check=True)
     assert "Đã nhập 1 đơn vị." in p.stdout and "Bỏ qua dòng 3" in p.stdout
+
+
+# --- the screens ------------------------------------------------------------------------------------
+
+
+def test_upper_level_screens(qtbot, upper, built: Built, tmp_path: Path) -> None:
+    from cff_desktop.services.district import import_path
+    from cff_desktop.ui.app import build_window
+
+    for y in YEARS:
+        import_path(upper, built.folders[y], trust=True)
+    win = build_window(str(upper.paths.db))
+    qtbot.addWidget(win)
+    win.resize(1366, 768)
+    win.show()
+    shell = win.shell
+    qtbot.waitUntil(lambda: shell.inbox.loaded)
+    assert shell.inbox.table.rowCount() == N and shell.inbox.table.item(0, 2).text() == "2024"
+    shell.open_unit(code_of(0))
+    assert shell.unit.criteria.rowCount() == 13 and shell.unit.criteria.columnCount() == 2 + len(YEARS)
+    shell.unit.indicator.setCurrentIndex(shell.unit.indicator.findData("7.1"))
+    shell.unit.verdict.setCurrentIndex(1)
+    shell.unit.comment.setText("Sổ tiêm chủng thiếu tháng 10")
+    shell.unit.appraise()
+    assert "7.1: không đồng ý" in shell.unit.appraisal.text()
+    for key in ("inbox", "unit", "decision", "report"):
+        shell.show_page(key)
+        img = win.grab()
+        assert (img.width(), img.height()) == (1366, 768)
+        img.save(str(tmp_path / f"{key}.png"))
+    shell.pages["report"].export(str(tmp_path / "r.xlsx"))
+    qtbot.waitUntil(lambda: (tmp_path / "r.xlsx").is_file())

@@ -48,6 +48,12 @@ def build_window(db: str | None = None):
 
     try:
         ws = open_workspace(db)
+        from cff_desktop.services.district import is_upper
+
+        if is_upper(ws):  # the upper level's mode of the same app (cff district init)
+            from cff_desktop.ui.upper import upper_window
+
+            return upper_window(AppContext(ws))
         get_round(ws)
     except CffError as e:
         where = f"\n\n({e.where})" if e.where else ""
