@@ -126,14 +126,14 @@ def built(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Built]:
         lines = ["code,name,category"] + [f"{code_of(i)},{name_of(i)},{category_of(i)}" for i in range(N)]
         b.csv = root / "units.csv"
         b.csv.write_text("\n".join(lines) + "\n", "utf-8")
-        yield b
-    finally:
+    finally:  # nothing of the build leaks into other tests: printing, keyring and CFF_HOME restored
         packages._printing_available = real_printing
         keyring.set_keyring(old_kr)
         if old_home is None:
             os.environ.pop("CFF_HOME", None)
         else:
             os.environ["CFF_HOME"] = old_home
+    yield b
 
 
 @pytest.fixture
