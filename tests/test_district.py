@@ -7,6 +7,7 @@ issue refused with its Vietnamese message and nothing written."""
 from __future__ import annotations
 
 import json
+import re
 import os
 import shutil
 import sqlite3
@@ -486,3 +487,24 @@ def test_upper_level_screens(qtbot, upper, built: Built, tmp_path: Path) -> None
         img.save(str(tmp_path / f"{key}.png"))
     shell.pages["report"].export(str(tmp_path / "r.xlsx"))
     qtbot.waitUntil(lambda: (tmp_path / "r.xlsx").is_file())
+
+
+def test_upper_level_audit_names_the_signer_and_dates_read_vietnamese(qtbot, upper, built: Built,
+                                                                      tmp_path: Path) -> None:
+    from cff_desktop.services.district import import_path
+    from cff_desktop.ui.app import build_window, screenshots
+
+    import_path(upper, built.folders[YEARS[-1]], trust=True)
+    win = build_window(str(upper.paths.db))
+    qtbot.addWidget(win)
+    shell = win.shell
+    qtbot.waitUntil(lambda: shell.inbox.loaded)
+    assert re.fullmatch(r"\d\d/\d\d/\d{4}", shell.inbox.table.item(0, 7).text())
+    shell.open_unit(code_of(0))
+    shell.unit.indicator.setCurrentIndex(shell.unit.indicator.findData("1.1"))
+    shell.unit.appraise()
+    actor = upper.store.one("SELECT actor FROM audit WHERE action = 'district.appraise' ORDER BY seq DESC")["actor"]
+    assert actor == "Hoàng Văn Bình (Huyện Cao Lộc)"
+    shots = screenshots(tmp_path / "shots", str(upper.paths.db))
+    assert [p.name.split("-", 1)[1] for p in shots] == [
+        "cap-tren-hop-thu.png", "cap-tren-don-vi.png", "cap-tren-decision.png", "cap-tren-report.png"]

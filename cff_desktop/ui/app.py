@@ -96,6 +96,25 @@ def screenshots(out_dir: Path, db: str | None = None) -> list[Path]:
         win.grab().save(str(path))
         written.append(path)
 
+    from cff_desktop.ui.upper import UpperShell
+
+    shell = getattr(win, "shell", None)
+    if isinstance(shell, UpperShell):  # the upper level's mode: every page, and the first unit
+        import time
+
+        deadline = time.monotonic() + 20
+        while not getattr(shell.inbox, "loaded", True) and time.monotonic() < deadline:
+            app.processEvents()
+        shot("cap-tren-hop-thu")
+        rows = getattr(shell.inbox, "rows", [])
+        if rows:
+            shell.open_unit(rows[0]["code"])
+            shot("cap-tren-don-vi")
+        for key in ("decision", "report"):
+            shell.show_page(key)
+            shot(f"cap-tren-{key}")
+        win.close()
+        return written
     shot("dang-nhap")
     if not isinstance(win, MainWindow):
         return written

@@ -21,6 +21,7 @@ class AppContext(QObject):
         super().__init__()
         self.ws = ws
         self.session: Session | None = None
+        self.default_actor = "không rõ"  # who the audit names when no officer is signed in
 
     def sign_in(self, session: Session) -> None:
         self.session = session
@@ -32,4 +33,4 @@ class AppContext(QObject):
 
     @property
     def actor(self) -> str:
-        return self.session.actor if self.session else "không rõ"
+        return self.session.actor if self.session else self.default_actor

@@ -34,6 +34,7 @@ from PySide6.QtWidgets import (
 from cff_desktop.common.errors import CffError
 from cff_desktop.common.text import format_number, format_points
 from cff_desktop.services import district, district_report
+from cff_desktop.services.dashboard import vn_date
 from cff_desktop.services.workspace import open_workspace
 from cff_desktop.ui.context import AppContext
 from cff_desktop.ui.i18n import tr
@@ -124,11 +125,11 @@ class InboxPage(QWidget):
         _fill(self.table, [[r["code"], r["name"], str(r["year"] or ""), short.get(r["category"], r["category"]),
                             f"{_pts(r['total'])} / {_pts(r['threshold'])}" if r["total"] is not None else "—",
                             "" if r["passing"] is None else (tr("Đạt") if r["passing"] else tr("Không đạt")),
-                            r["state_label"], r["received_at"][:10]] for r in self.rows])
+                            r["state_label"], vn_date(r["received_at"] or "")] for r in self.rows])
         got = sum(1 for r in self.rows if r["state"])
         self.status.setText(tr("{got}/{n} đơn vị đã gửi hồ sơ").format(got=got, n=len(self.rows)))
         self.reminders.setText("  ".join(tr("Hạn: {label} — còn {days} ngày ({due}).").format(
-            label=r["label"], days=r["days_left"], due=r["due"]) for r in rem))
+            label=r["label"], days=r["days_left"], due=vn_date(str(r["due"]))) for r in rem))
         self.loaded = True
 
     def _run_import(self, fn) -> None:
@@ -537,6 +538,11 @@ def upper_window(ctx: AppContext) -> QWidget:
     win.shell = UpperShell(ctx)  # type: ignore[attr-defined]
     win.setCentralWidget(win.shell)  # type: ignore[attr-defined]
     win.ctx = ctx  # type: ignore[attr-defined]
+    # No officer signs in at the upper level yet: the audit names the area's signer and the area.
+    from cff_desktop.services.district import get_area
+
+    area = get_area(ctx.ws)
+    ctx.default_actor = f"{area.get('signer_name') or 'Cán bộ cấp trên'} ({area.get('name', '')})"
     return win
 
 
