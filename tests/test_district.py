@@ -7,8 +7,8 @@ issue refused with its Vietnamese message and nothing written."""
 from __future__ import annotations
 
 import json
-import re
 import os
+import re
 import shutil
 import sqlite3
 from collections.abc import Iterator
