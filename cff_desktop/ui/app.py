@@ -47,6 +47,12 @@ def build_window(db: str | None = None):
     from cff_desktop.ui.main_window import MainWindow
 
     try:
+        from cff_desktop.services.first_run import needs_first_run
+
+        if needs_first_run(db):
+            from cff_desktop.ui.first_run import FirstRunWindow
+
+            return FirstRunWindow(db)
         ws = open_workspace(db)
         from cff_desktop.services.district import is_upper
 
@@ -66,7 +72,10 @@ def acquire_instance_lock(db_path: Path):
     """A lock file beside the database; returns the lock, or None when another copy holds it."""
     from PySide6.QtCore import QLockFile
 
-    db_path.parent.mkdir(parents=True, exist_ok=True)
+    try:
+        db_path.parent.mkdir(parents=True, exist_ok=True)
+    except OSError:
+        return "no-folder"  # nothing to lock: the window explains the missing data folder
     lock = QLockFile(str(db_path) + ".lock")
     lock.setStaleLockTime(0)
     if not lock.tryLock(100):
@@ -230,7 +239,7 @@ def main(argv: list[str] | None = None) -> int:
         _probe_first_paint(win)
     win.show()
     code = app.exec()
-    if lock is not None:
+    if lock not in (None, "no-folder"):
         lock.unlock()
     return code
 
