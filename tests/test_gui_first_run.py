@@ -35,7 +35,8 @@ def test_commune_set_up_then_the_clerk_signs_in(qtbot, first, cff_home: Path) ->
     sign_in(qtbot, win, "Giàng Thị Mỷ", "2468")
     assert win.shell is not None and win.shell.dashboard.last.round.year == 2024
     con = sqlite3.connect(cff_home / "cff.sqlite")
-    assert con.execute("SELECT name, category FROM commune").fetchall() == [("Xã Tả Van", "mountain_island_disadvantaged")]
+    rows = con.execute("SELECT name, category FROM commune").fetchall()
+    assert rows == [("Xã Tả Van", "mountain_island_disadvantaged")]
     assert con.execute("SELECT count(*) FROM assignment").fetchone() == (4,)  # 1, 6, 12, 13 to the clerk
     con.close()
 
