@@ -124,7 +124,9 @@ def screenshots(out_dir: Path, db: str | None = None) -> list[Path]:
             shot(f"cap-tren-{key}")
         win.close()
         return written
-    shot("dang-nhap")
+    from cff_desktop.ui.first_run import FirstRunWindow
+
+    shot("bat-dau" if isinstance(win, FirstRunWindow) else "dang-nhap")
     if not isinstance(win, MainWindow):
         return written
     ws = win.ctx.ws

@@ -73,6 +73,7 @@ class FirstRunWindow(QMainWindow):
         self.category = QComboBox()
         for k, v in CATEGORY_LABELS.items():
             self.category.addItem(v, k)
+        self.category.setCurrentIndex(self.category.findData("other"))
         self.year = QSpinBox()
         self.year.setRange(2014, 2100)
         self.year.setValue(date.today().year)
