@@ -138,8 +138,18 @@ def cmd_return(args: argparse.Namespace) -> int:
     with _ws(args) as ws:
         r = return_package(ws, args.ref, args.comment or [])
     how = ("xã nhận được ở lần đồng bộ tới" if r["delivery"] == "inbox"
-           else "gói đến bằng USB: in nhận xét (cff district show) gửi cho xã")
+           else "gói đến bằng USB: ghi giấy báo ra USB cho xã (cff district receipt MÃ --to Ổ_USB)")
     print(f"Đã trả lại hồ sơ {r['uuid']} với {len(r['comments'])} nhận xét; {how}.")
+    return 0
+
+
+def cmd_receipt(args: argparse.Namespace) -> int:
+    from cff_desktop.services.receipts import export_receipt
+
+    with _ws(args) as ws:
+        path = export_receipt(ws, args.ref, args.to)
+    print(path)
+    print("Đưa USB cho xã; xã nhập bằng `cff package import TỆP` (lần đầu thêm --trust sau khi đối chiếu dấu vân tay).")
     return 0
 
 
@@ -280,6 +290,10 @@ def register(sub: argparse._SubParsersAction) -> None:
     x.add_argument("ref")
     x.add_argument("--comment", action="append")
     x.set_defaults(func=cmd_return)
+    x = d.add_parser("receipt", help="giấy báo (trả lại hoặc quyết định) ra USB cho xã không có mạng")
+    x.add_argument("ref")
+    x.add_argument("--to", required=True)
+    x.set_defaults(func=cmd_receipt)
     x = d.add_parser("council", help="trình Hội đồng xét duyệt")
     x.add_argument("ref")
     x.set_defaults(func=cmd_council)

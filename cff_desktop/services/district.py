@@ -583,7 +583,7 @@ def return_package(ws: Workspace, ref: str, comments: list[str] | None = None, *
 
     A package that came through the inbox server gets a "returned" decision there, which the
     commune's app pulls on its next sync. A package that came on USB: the return is recorded and
-    the comments are printed for the commune (there is no USB receipt package yet).
+    goes back as a signed receipt package on a stick (services.receipts.export_receipt).
     """
     pk = find_package(ws, ref)
     _require_current(ws, pk, "trả lại")

@@ -45,6 +45,7 @@ from cff_desktop.dossier.format import (
     EXTENSION,
     KIND_DOSSIER,
     KIND_LABELS,
+    KIND_RECEIPT,
     KIND_SECTOR,
     PackageRejected,
 )
@@ -652,6 +653,11 @@ def import_package(ws: Workspace, path: str | Path, *, resolutions: dict[str, Re
                 "chưa nhập gì.", str(path), {"conflicts": [asdict(c) for c in unresolved]})
         if m["kind"] == KIND_DOSSIER:
             return _receive(ws, opened, res, actor, progress)
+        if m["kind"] == KIND_RECEIPT:  # the upper level's answer brought back on a stick
+            from cff_desktop.services.receipts import apply_receipt
+
+            res.already = not apply_receipt(ws, m, opened.read_json("decision.json"), opened.sha256, path, actor)
+            return res
         assert rnd is not None
         take = plan.apply + [c.indicator for c in plan.conflicts if resolutions[c.indicator] == "theirs"]
         keep = [c for c in plan.conflicts if resolutions[c.indicator] == "mine"]

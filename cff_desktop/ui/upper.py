@@ -218,7 +218,8 @@ class UnitPage(QWidget):
         acts.addWidget(self.return_text, 1)
         for text, slot in ((tr("Trả lại xã"), self.give_back), (tr("Trình Hội đồng xét duyệt"), self.to_council),
                            (tr("Công nhận"), lambda: self.decide(True)),
-                           (tr("Không công nhận"), lambda: self.decide(False))):
+                           (tr("Không công nhận"), lambda: self.decide(False)),
+                           (tr("Giấy báo ra USB…"), lambda: self.receipt_to_usb())):
             b = QPushButton(text)
             b.clicked.connect(slot)
             acts.addWidget(b)
@@ -284,6 +285,20 @@ class UnitPage(QWidget):
         text = self.return_text.text()
         self._act(lambda: district.return_package(self.ctx.ws, self._ref(), [text] if text else [],
                                                   actor=self.ctx.actor), tr("Đã trả lại hồ sơ cho xã."))
+
+    def receipt_to_usb(self, folder: str | None = None) -> None:
+        """The return or decision as a signed receipt for a commune without a connection."""
+        from PySide6.QtWidgets import QFileDialog
+
+        from cff_desktop.services.receipts import export_receipt
+
+        folder = folder or QFileDialog.getExistingDirectory(self, tr("Chọn ổ USB hoặc thư mục"))
+        if not folder:
+            return
+        written: list = []
+        self._act(lambda: written.append(export_receipt(self.ctx.ws, self._ref(), folder, actor=self.ctx.actor)),
+                  tr("Đã ghi giấy báo cho xã vào USB."))
+        self.last_receipt = written[0] if written else None
 
     def to_council(self) -> None:
         self._act(lambda: district.pass_to_council(self.ctx.ws, self._ref(), actor=self.ctx.actor),

@@ -1,0 +1,121 @@
+"""The upper level's answer back on a USB stick: a signed receipt the commune imports offline."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from test_package_damage import dump, laptop, memory_keyring  # noqa: F401  (fixture)
+
+from cff_desktop.dossier.format import PackageRejected
+from cff_desktop.services.council import close_meeting, record_vote
+from cff_desktop.services.packages import export_package, import_package
+
+
+def _closed_commune(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, name: str, commune: str):
+    ws = laptop(tmp_path, monkeypatch, name, commune=commune)
+    record_vote(ws, votes_for=10, votes_against=0)
+    close_meeting(ws, conclusion="Đề nghị công nhận")
+    return ws
+
+
+def _upper(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, communes: list[str]):
+    from cff_desktop.services.district import import_units, init_area
+    from cff_desktop.services.workspace import open_workspace
+
+    monkeypatch.setenv("CFF_HOME", str(tmp_path / "upper"))
+    ws = open_workspace(create=True)
+    init_area(ws, name="Huyện Cao Lộc", level="district", province="Lạng Sơn", signer_name="Hoàng Văn Bình")
+    csv = tmp_path / "units.csv"
+    csv.write_text("code,name,category\n" + "".join(
+        f"0{i},{c},mountain_island_disadvantaged\n" for i, c in enumerate(communes, 1)), "utf-8")
+    import_units(ws, csv)
+    return ws
+
+
+def test_return_travels_back_on_a_stick(tmp_path: Path, monkeypatch, memory_keyring) -> None:  # noqa: F811
+    from cff_desktop.services.dashboard import build_dashboard
+    from cff_desktop.services.district import import_path, return_package
+    from cff_desktop.services.receipts import export_receipt
+
+    commune = _closed_commune(tmp_path, monkeypatch, "xa", "Xã Hoàng Đồng")
+    usb = tmp_path / "usb"
+    usb.mkdir()
+    export_package(commune, usb)
+    upper = _upper(tmp_path, monkeypatch, ["Xã Hoàng Đồng"])
+    import_path(upper, usb, trust=True)
+    return_package(upper, "01/2024", ["7: Bổ sung sổ tiêm chủng thôn Nà Cạn"])
+    back = tmp_path / "usb-back"
+    back.mkdir()
+    receipt = export_receipt(upper, "01/2024", back)
+    assert receipt.parent == back and receipt.name.startswith("cff-giay-bao-01-2024")
+
+    monkeypatch.setenv("CFF_HOME", str(commune.paths.home))
+    with pytest.raises(PackageRejected):  # the upper level's key is not yet trusted here
+        import_package(commune, receipt)
+    res = import_package(commune, receipt, trust=True)
+    assert not res.already
+    d = build_dashboard(commune)
+    assert any("Cấp trên trả lại hồ sơ" in x and "tiêu chí 7: Bổ sung sổ tiêm chủng thôn Nà Cạn" in x
+               for x in d.decisions)
+    before = dump(commune)
+    assert import_package(commune, receipt, trust=True).already  # the same stick again changes nothing
+    assert dump(commune) == before
+    actions = [r["action"] for r in commune.store.query("SELECT action FROM audit ORDER BY seq")]
+    assert "receipt.import" in actions
+
+
+def test_receipt_for_another_commune_is_refused(tmp_path: Path, monkeypatch, memory_keyring) -> None:  # noqa: F811
+    from cff_desktop.services.district import import_path, return_package
+    from cff_desktop.services.receipts import export_receipt
+
+    a = _closed_commune(tmp_path, monkeypatch, "a", "Xã Hoàng Đồng")
+    usb = tmp_path / "usb"
+    usb.mkdir()
+    export_package(a, usb)
+    other = _closed_commune(tmp_path, monkeypatch, "b", "Xã Tân Liên")
+    upper = _upper(tmp_path, monkeypatch, ["Xã Hoàng Đồng"])
+    import_path(upper, usb, trust=True)
+    return_package(upper, "01/2024", ["3: Thiếu biên bản xác minh"])
+    receipt = export_receipt(upper, "01/2024", tmp_path)
+    monkeypatch.setenv("CFF_HOME", str(other.paths.home))
+    before = dump(other)
+    with pytest.raises(PackageRejected) as e:
+        import_package(other, receipt, trust=True)
+    assert "không phải" in e.value.message and "Xã Tân Liên" in e.value.message
+    assert dump(other) == before
+
+
+def test_no_receipt_before_a_return_or_decision(tmp_path: Path, monkeypatch, memory_keyring) -> None:  # noqa: F811
+    from cff_desktop.common.errors import Refused
+    from cff_desktop.services.district import import_path
+    from cff_desktop.services.receipts import export_receipt
+
+    commune = _closed_commune(tmp_path, monkeypatch, "xa", "Xã Hoàng Đồng")
+    export_package(commune, tmp_path)
+    upper = _upper(tmp_path, monkeypatch, ["Xã Hoàng Đồng"])
+    import_path(upper, tmp_path, trust=True)
+    with pytest.raises(Refused, match="chưa có gì để gửi"):
+        export_receipt(upper, "01/2024", tmp_path)
+    assert not list(tmp_path.glob("cff-giay-bao-*"))
+
+
+def test_receipt_from_the_unit_page(qtbot, tmp_path: Path, monkeypatch, memory_keyring) -> None:  # noqa: F811
+    from cff_desktop.services.district import import_path, return_package
+    from cff_desktop.ui.app import build_window
+
+    commune = _closed_commune(tmp_path, monkeypatch, "xa", "Xã Hoàng Đồng")
+    usb = tmp_path / "usb"
+    usb.mkdir()
+    export_package(commune, usb)
+    upper = _upper(tmp_path, monkeypatch, ["Xã Hoàng Đồng"])
+    import_path(upper, usb, trust=True)
+    return_package(upper, "01/2024", ["7: Thiếu sổ tiêm chủng"])
+    win = build_window(str(upper.paths.db))
+    qtbot.addWidget(win)
+    win.shell.open_unit("01")
+    out = tmp_path / "stick"
+    out.mkdir()
+    win.shell.unit.receipt_to_usb(str(out))
+    assert "Đã ghi giấy báo" in win.shell.unit.status.text()
+    assert len(list(out.glob("cff-giay-bao-01-2024-*.cffpkg"))) == 1
