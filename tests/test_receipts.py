@@ -119,3 +119,17 @@ def test_receipt_from_the_unit_page(qtbot, tmp_path: Path, monkeypatch, memory_k
     win.shell.unit.receipt_to_usb(str(out))
     assert "Đã ghi giấy báo" in win.shell.unit.status.text()
     assert len(list(out.glob("cff-giay-bao-01-2024-*.cffpkg"))) == 1
+
+
+def test_category_differing_from_the_area_list_is_flagged(tmp_path: Path, monkeypatch, memory_keyring) -> None:  # noqa: F811
+    from cff_desktop.services.district import import_path, import_units
+
+    commune = _closed_commune(tmp_path, monkeypatch, "xa", "Xã Hoàng Đồng")  # demo: mountain category
+    export_package(commune, tmp_path)
+    upper = _upper(tmp_path, monkeypatch, [])
+    csv = tmp_path / "list.csv"
+    csv.write_text("code,name,category\n01,Xã Hoàng Đồng,other\n", "utf-8")
+    import_units(upper, csv)
+    [got] = import_path(upper, tmp_path, trust=True)
+    assert got.status == "imported"
+    assert "danh sách địa bàn ghi nhóm" in got.warning and "Các xã, phường, thị trấn còn lại" in got.warning

@@ -87,6 +87,8 @@ def cmd_import(args: argparse.Namespace) -> int:
                 extra = " (gói cũ hơn gói đã có: giữ lại, đánh dấu đã bị thay)" if r.kept_older else (
                     " (thay gói trước)" if r.superseded else "")
                 print(f"Đã nhập: {r.unit} ({r.code}) năm {r.year}{extra}")
+                if r.warning:
+                    print(f"  Lưu ý: {r.warning}")
             elif r.status == "duplicate":
                 print(f"Đã có: {Path(r.path).name}")
             else:

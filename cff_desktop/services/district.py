@@ -233,6 +233,7 @@ class Received:
     uuid: str = ""
     superseded: str | None = None
     kept_older: bool = False
+    warning: str = ""  # imported, but something the appraiser should look at first
 
     def to_json(self) -> dict[str, Any]:
         return asdict(self)
@@ -343,6 +344,13 @@ def receive_package(ws: Workspace, path: str | Path, *, source: str = "usb", tru
         tmp_docs.replace(docs_dir)
     now = now_iso()
     res = Received(str(p), "imported", code=unit["code"], unit=unit["name"], year=year, sha256=sha, uuid=m["uuid"])
+    claimed = (snap.get("commune") or {}).get("category") or score.get("category")
+    if claimed and unit.get("category") and claimed != unit["category"]:
+        # The commune chose its category (and so its threshold) itself; the area's list may disagree.
+        listed = CATEGORY_LABELS.get(unit["category"], unit["category"])
+        res.warning = (f"xã tự xếp nhóm \"{CATEGORY_LABELS.get(claimed, claimed)}\" (ngưỡng "
+                       f"{score.get('threshold')}), danh sách địa bàn ghi nhóm \"{listed}\"; "
+                       "kiểm tra lại trước khi thẩm định.")
     with ws.store.transaction() as conn:
         cur = conn.execute("SELECT sha256, created_at FROM received_package WHERE unit_code = ? AND year = ?"
                            " AND superseded_by IS NULL", (unit["code"], year)).fetchone()
