@@ -13,13 +13,10 @@ Exit codes as for ``cff``: 0 success, 2 refusal with one line on stderr, 1 a bug
 from __future__ import annotations
 
 import argparse
-import os
 import sys
-import traceback
 
 from cff_desktop import __version__
 from cff_desktop.cli.core import _print_json
-from cff_desktop.common.errors import CffError
 
 
 class _Parser(argparse.ArgumentParser):
@@ -135,27 +132,9 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def main(argv: list[str] | None = None) -> int:
-    for stream in (sys.stdout, sys.stderr):
-        if hasattr(stream, "reconfigure"):
-            stream.reconfigure(encoding="utf-8")
-    args = build_parser().parse_args(argv)
-    try:
-        return args.func(args)
-    except CffError as e:
-        print(f"cff-district: lỗi: {e}", file=sys.stderr)
-        return e.exit_code
-    except OSError as e:
-        where = f"{e.filename}: " if e.filename else ""
-        print(f"cff-district: lỗi: {where}không đọc/ghi được ({e.strerror or e})", file=sys.stderr)
-        return 2
-    except KeyboardInterrupt:
-        return 130
-    except Exception as e:  # a bug: say so plainly, details only on request
-        print(f"cff-district: lỗi không mong đợi: {type(e).__name__}: {e}. Đặt CFF_DEBUG=1 để xem chi tiết.",
-              file=sys.stderr)
-        if os.environ.get("CFF_DEBUG"):
-            traceback.print_exc()
-        return 1
+    from cff_desktop.cli import run
+
+    return run("cff-district", build_parser(), argv)
 
 
 if __name__ == "__main__":
