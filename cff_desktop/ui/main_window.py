@@ -5,15 +5,9 @@ from __future__ import annotations
 from PySide6.QtCore import QEvent, QObject, QTimer
 from PySide6.QtGui import QCloseEvent
 from PySide6.QtWidgets import (
-    QFrame,
-    QHBoxLayout,
-    QLabel,
-    QListWidget,
     QMainWindow,
     QPushButton,
     QStackedWidget,
-    QVBoxLayout,
-    QWidget,
 )
 
 from cff_desktop import APP_TITLE
@@ -24,6 +18,7 @@ from cff_desktop.ui.dashboard import DashboardPage
 from cff_desktop.ui.entry import EntryPage
 from cff_desktop.ui.i18n import tr
 from cff_desktop.ui.signin import SignInPage
+from cff_desktop.ui.widgets import NavShell
 
 
 class _IdleWatcher(QObject):
@@ -42,40 +37,18 @@ class _IdleWatcher(QObject):
         return False
 
 
-class Shell(QWidget):
+class Shell(NavShell):
     """Navigation on the left, the chosen screen on the right, who is signed in on top."""
 
     def __init__(self, ctx: AppContext, session: Session) -> None:
-        super().__init__()
+        super().__init__(tr("{name} · {position}").format(name=session.officer["name"],
+                                                           position=session.officer["position"]))
         self.ctx = ctx
-        lay = QVBoxLayout(self)
-        lay.setContentsMargins(0, 0, 0, 0)
-        lay.setSpacing(0)
-        top = QFrame()
-        top.setObjectName("topbar")
-        tl = QHBoxLayout(top)
-        tl.setContentsMargins(14, 8, 14, 8)
-        self.who = QLabel(tr("{name} · {position}").format(name=session.officer["name"],
-                                                            position=session.officer["position"]))
-        self.who.setObjectName("h2")
-        tl.addWidget(self.who)
-        tl.addStretch(1)
         self.about_button = QPushButton(tr("Giới thiệu"))
         self.about_button.clicked.connect(self.show_about)
-        tl.addWidget(self.about_button)
+        self.topbar.addWidget(self.about_button)
         self.switch_button = QPushButton(tr("Đổi cán bộ"))
-        tl.addWidget(self.switch_button)
-        lay.addWidget(top)
-        body = QHBoxLayout()
-        body.setSpacing(0)
-        self.nav = QListWidget()
-        self.nav.setObjectName("nav")
-        self.nav.setFixedWidth(190)
-        self.stack = QStackedWidget()
-        body.addWidget(self.nav)
-        body.addWidget(self.stack, 1)
-        lay.addLayout(body, 1)
-        self.pages: dict[str, QWidget] = {}
+        self.topbar.addWidget(self.switch_button)
         self.entry = EntryPage(ctx)
         if session.is_clerk:
             from cff_desktop.ui.council import CouncilPage
@@ -96,7 +69,6 @@ class Shell(QWidget):
             self.entry.import_ruleset_requested.connect(self.import_ruleset)
         else:
             self._add("entry", tr("Tiêu chí của tôi"), self.entry)
-        self.nav.currentRowChanged.connect(self.stack.setCurrentIndex)
         self.nav.setCurrentRow(0)
 
     def show_about(self) -> None:
@@ -104,16 +76,6 @@ class Shell(QWidget):
 
         self.about = AboutDialog(self.ctx.ws, self)
         self.about.show()
-
-    def _add(self, key: str, title: str, page: QWidget) -> None:
-        self.pages[key] = page
-        self.nav.addItem(title)
-        self.stack.addWidget(page)
-
-    def show_page(self, key: str) -> QWidget:
-        page = self.pages[key]
-        self.nav.setCurrentRow(self.stack.indexOf(page))
-        return page
 
     def import_ruleset(self, path: str | None = None) -> None:
         """From a provisional criterion's banner to Set-up → Round, where the import lives."""

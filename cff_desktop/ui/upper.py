@@ -24,7 +24,6 @@ from PySide6.QtWidgets import (
     QListWidget,
     QPushButton,
     QSpinBox,
-    QStackedWidget,
     QTableWidget,
     QTableWidgetItem,
     QVBoxLayout,
@@ -39,7 +38,7 @@ from cff_desktop.services.workspace import open_workspace
 from cff_desktop.ui.context import AppContext
 from cff_desktop.ui.i18n import tr
 from cff_desktop.ui.ops import run_in_background
-from cff_desktop.ui.widgets import say, scroll_page
+from cff_desktop.ui.widgets import NavShell, say, scroll_page
 
 
 def _pts(v: Any) -> str:
@@ -486,54 +485,21 @@ class ReportPage(QWidget):
                           lambda m: say(self.status, m, error=True), owner=self)
 
 
-class UpperShell(QWidget):
+class UpperShell(NavShell):
     """Navigation over the upper level's screens, the area's name on top."""
 
     def __init__(self, ctx: AppContext) -> None:
-        super().__init__()
-        self.ctx = ctx
         area = district.get_area(ctx.ws)
-        lay = QVBoxLayout(self)
-        lay.setContentsMargins(0, 0, 0, 0)
-        lay.setSpacing(0)
-        top = QFrame()
-        top.setObjectName("topbar")
-        tl = QHBoxLayout(top)
-        tl.setContentsMargins(14, 8, 14, 8)
-        self.who = QLabel(tr("{area} · cấp trên").format(area=area["name"]))
-        self.who.setObjectName("h2")
-        tl.addWidget(self.who)
-        tl.addStretch(1)
-        lay.addWidget(top)
-        body = QHBoxLayout()
-        body.setSpacing(0)
-        self.nav = QListWidget()
-        self.nav.setObjectName("nav")
-        self.nav.setFixedWidth(190)
-        self.stack = QStackedWidget()
-        body.addWidget(self.nav)
-        body.addWidget(self.stack, 1)
-        lay.addLayout(body, 1)
-        self.pages: dict[str, QWidget] = {}
+        super().__init__(tr("{area} · cấp trên").format(area=area["name"]))
+        self.ctx = ctx
         self.unit = UnitPage(ctx)
         self.inbox = InboxPage(ctx, self.open_unit)
         self._add("inbox", tr("Hộp thư hồ sơ"), self.inbox)
         self._add("unit", tr("Đơn vị"), self.unit)
         self._add("decision", tr("Quyết định"), DecisionPage(ctx))
         self._add("report", tr("Báo cáo"), ReportPage(ctx))
-        self.nav.currentRowChanged.connect(self.stack.setCurrentIndex)
         self.nav.setCurrentRow(0)
         ctx.changed.connect(lambda what: self.inbox.reload() if what == "district" else None)
-
-    def _add(self, key: str, title: str, page: QWidget) -> None:
-        self.pages[key] = page
-        self.nav.addItem(title)
-        self.stack.addWidget(page)
-
-    def show_page(self, key: str) -> QWidget:
-        page = self.pages[key]
-        self.nav.setCurrentRow(self.stack.indexOf(page))
-        return page
 
     def open_unit(self, code: str) -> None:
         self.unit.load(code)

@@ -32,3 +32,48 @@ def say(label: QLabel, text: str, error: bool = False) -> None:
     label.setText(text[:1].upper() + text[1:])
     label.style().unpolish(label)
     label.style().polish(label)
+
+
+class NavShell(QWidget):
+    """A top bar naming who works here, navigation on the left, the chosen screen on the right.
+
+    The commune's officers and the upper level share this frame; each fills the pages it needs.
+    """
+
+    def __init__(self, title: str) -> None:
+        from PySide6.QtWidgets import QFrame, QHBoxLayout, QListWidget, QStackedWidget
+
+        super().__init__()
+        lay = QVBoxLayout(self)
+        lay.setContentsMargins(0, 0, 0, 0)
+        lay.setSpacing(0)
+        top = QFrame()
+        top.setObjectName("topbar")
+        self.topbar = QHBoxLayout(top)
+        self.topbar.setContentsMargins(14, 8, 14, 8)
+        self.who = QLabel(title)
+        self.who.setObjectName("h2")
+        self.topbar.addWidget(self.who)
+        self.topbar.addStretch(1)
+        lay.addWidget(top)
+        body = QHBoxLayout()
+        body.setSpacing(0)
+        self.nav = QListWidget()
+        self.nav.setObjectName("nav")
+        self.nav.setFixedWidth(190)
+        self.stack = QStackedWidget()
+        body.addWidget(self.nav)
+        body.addWidget(self.stack, 1)
+        lay.addLayout(body, 1)
+        self.pages: dict[str, QWidget] = {}
+        self.nav.currentRowChanged.connect(self.stack.setCurrentIndex)
+
+    def _add(self, key: str, title: str, page: QWidget) -> None:
+        self.pages[key] = page
+        self.nav.addItem(title)
+        self.stack.addWidget(page)
+
+    def show_page(self, key: str) -> QWidget:
+        page = self.pages[key]
+        self.nav.setCurrentRow(self.stack.indexOf(page))
+        return page
