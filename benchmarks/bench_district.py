@@ -21,24 +21,10 @@ import uuid
 from pathlib import Path
 
 import keyring
-from keyring.backend import KeyringBackend
 
-
-class _MemoryKeyring(KeyringBackend):
-    priority = 1  # type: ignore[assignment]
-
-    def __init__(self) -> None:
-        self.items: dict[tuple[str, str], str] = {}
-
-    def get_password(self, service: str, username: str) -> str | None:
-        return self.items.get((service, username))
-
-    def set_password(self, service: str, username: str, password: str) -> None:
-        self.items[(service, username)] = password
-
-    def delete_password(self, service: str, username: str) -> None:
-        self.items.pop((service, username), None)
-
+# The in-memory keyring the tests use (no keyring service on a build machine).
+sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "tests"))
+from memory_keyring import MemoryKeyring
 
 CATS = ("mountain_island_disadvantaged", "other", "urban_ward")
 
@@ -131,7 +117,7 @@ def main() -> int:
     ap.add_argument("--rounds", type=int, default=5)
     ap.add_argument("--with-pdfs", action="store_true")
     args = ap.parse_args()
-    keyring.set_keyring(_MemoryKeyring())
+    keyring.set_keyring(MemoryKeyring())
     with tempfile.TemporaryDirectory() as tmp:
         root = Path(tmp)
         t = time.perf_counter()

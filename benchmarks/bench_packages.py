@@ -17,23 +17,10 @@ import time
 from pathlib import Path
 
 import keyring
-from keyring.backend import KeyringBackend
 
-
-class _MemoryKeyring(KeyringBackend):
-    priority = 1  # type: ignore[assignment]
-
-    def __init__(self) -> None:
-        self.items: dict[tuple[str, str], str] = {}
-
-    def get_password(self, service: str, username: str) -> str | None:
-        return self.items.get((service, username))
-
-    def set_password(self, service: str, username: str, password: str) -> None:
-        self.items[(service, username)] = password
-
-    def delete_password(self, service: str, username: str) -> None:
-        self.items.pop((service, username), None)
+# The in-memory keyring the tests use (no keyring service on a build machine).
+sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "tests"))
+from memory_keyring import MemoryKeyring
 
 
 def make_photo(path: Path, seed: int, target: int = 4_000_000) -> int:
@@ -61,7 +48,7 @@ def make_photo(path: Path, seed: int, target: int = 4_000_000) -> int:
 
 
 def main() -> None:
-    keyring.set_keyring(_MemoryKeyring())
+    keyring.set_keyring(MemoryKeyring())
     base = Path(tempfile.mkdtemp(prefix="cff-bench-pkg-"))
     os.environ["CFF_HOME"] = str(base / "commune")
     from cff_desktop.services import keys

@@ -30,31 +30,17 @@ from pathlib import Path
 
 import keyring
 import requests
-from keyring.backend import KeyringBackend
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "tests"))
 
+from memory_keyring import MemoryKeyring  # noqa: E402
 from sync_helpers import CutProxy, District, make_package, wait_for  # noqa: E402
 
 RATE = 8000  # 64 kbit/s
 CUT = 200_000
 
 
-class _MemoryKeyring(KeyringBackend):
-    priority = 1  # type: ignore[assignment]
-
-    def __init__(self) -> None:
-        self.items: dict[tuple[str, str], str] = {}
-
-    def get_password(self, service: str, username: str) -> str | None:
-        return self.items.get((service, username))
-
-    def set_password(self, service: str, username: str, password: str) -> None:
-        self.items[(service, username)] = password
-
-    def delete_password(self, service: str, username: str) -> None:
-        self.items.pop((service, username), None)
 
 
 def _workspace(tmp: Path):
@@ -244,7 +230,7 @@ def main() -> None:
     ap.add_argument("--skip-link", action="store_true")
     ap.add_argument("--skip-load", action="store_true")
     args = ap.parse_args()
-    keyring.set_keyring(_MemoryKeyring())
+    keyring.set_keyring(MemoryKeyring())
     with tempfile.TemporaryDirectory() as t:
         tmp = Path(t)
         if not args.skip_load:

@@ -11,7 +11,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from keyring.backend import KeyringBackend
+from memory_keyring import MemoryKeyring
 
 from cff_desktop.common.errors import CffError
 from cff_desktop.dossier import crypto
@@ -21,22 +21,6 @@ from cff_desktop.dossier.package import PayloadFile, build
 # --- helpers -----------------------------------------------------------------------------------
 
 
-class MemoryKeyring(KeyringBackend):
-    """The OS keyring stands in for a dict: CI has no keyring service (a mock at the machine's edge)."""
-
-    priority = 1  # type: ignore[assignment]
-
-    def __init__(self) -> None:
-        self.items: dict[tuple[str, str], str] = {}
-
-    def get_password(self, service: str, username: str) -> str | None:
-        return self.items.get((service, username))
-
-    def set_password(self, service: str, username: str, password: str) -> None:
-        self.items[(service, username)] = password
-
-    def delete_password(self, service: str, username: str) -> None:
-        self.items.pop((service, username), None)
 
 
 @pytest.fixture(autouse=True)
