@@ -320,10 +320,7 @@ class Inbox:
         return shutil.disk_usage(self.data).free
 
     async def tus_create(self, request: Request) -> Response:
-        bad = self._check_version(request)
-        if bad:
-            return bad
-        auth = self._auth(request)
+        auth = self._gate(request)
         if isinstance(auth, Response):
             return auth
         raw_len = request.headers.get("upload-length", "")
@@ -369,6 +366,11 @@ class Inbox:
         return Response(status_code=201, headers=self._tus_headers({
             "Location": f"/files/{upload_id}", "Upload-Expires": _http_date(expires), "Upload-Offset": "0"}))
 
+    def _gate(self, request: Request) -> dict[str, Any] | Response:
+        """Every tus request: the protocol version first, then the commune's token."""
+        bad = self._check_version(request)
+        return bad if bad is not None else self._auth(request)
+
     def _upload_for(self, request: Request, auth: dict[str, Any]) -> dict[str, Any] | Response:
         uid = request.path_params["upload_id"]
         if not UPLOAD_ID_RE.fullmatch(uid):
@@ -388,10 +390,7 @@ class Inbox:
             return 0
 
     async def tus_head(self, request: Request) -> Response:
-        bad = self._check_version(request)
-        if bad:
-            return bad
-        auth = self._auth(request)
+        auth = self._gate(request)
         if isinstance(auth, Response):
             return auth
         row = self._upload_for(request, auth)
@@ -402,10 +401,7 @@ class Inbox:
             "Upload-Expires": _http_date(datetime.fromisoformat(row["expires_at"]))}))
 
     async def tus_patch(self, request: Request) -> Response:
-        bad = self._check_version(request)
-        if bad:
-            return bad
-        auth = self._auth(request)
+        auth = self._gate(request)
         if isinstance(auth, Response):
             return auth
         row = self._upload_for(request, auth)
