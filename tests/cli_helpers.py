@@ -4,11 +4,14 @@ from __future__ import annotations
 
 import hashlib
 import os
+import shutil
 import sqlite3
 import subprocess
 import sys
 from pathlib import Path
 from typing import Any
+
+import pytest
 
 
 def run_cff(
@@ -60,3 +63,28 @@ def folder_state(folder: Path) -> dict[str, str]:
         return {}
     return {str(p.relative_to(folder)): hashlib.sha256(p.read_bytes()).hexdigest()
             for p in sorted(folder.rglob("*")) if p.is_file()}
+
+
+@pytest.fixture(scope="module")
+def demo_template(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """One demo database made by ``cff demo create``; each test works on its own copy."""
+    home = tmp_path_factory.mktemp("demo") / "home"
+    ok(run_cff(home, "demo", "create"))
+    db = home / "cff.sqlite"
+    # closed cleanly (no -wal, -shm or -journal beside it): the copy a test makes is complete
+    assert not any(Path(f"{db}{s}").exists() for s in ("-wal", "-shm", "-journal"))
+    return db
+
+
+@pytest.fixture
+def home(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    h = tmp_path / "home"
+    monkeypatch.setenv("CFF_HOME", str(h))  # for the services called in this process
+    return h
+
+
+@pytest.fixture
+def demo_db(home: Path, demo_template: Path) -> Path:
+    home.mkdir(parents=True)
+    shutil.copy2(demo_template, home / "cff.sqlite")
+    return home / "cff.sqlite"

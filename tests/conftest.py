@@ -15,6 +15,9 @@ os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
 ROOT = Path(__file__).resolve().parents[1]
 
+# Fixtures for tests that run `cff` as a process on a copy of the demo database (home, demo_db, ...).
+pytest_plugins = ["cli_helpers"]
+
 
 @pytest.fixture
 def cff_home(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:

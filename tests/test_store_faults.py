@@ -60,28 +60,6 @@ def make_newer_schema(path: Path, wal: bool = False) -> None:
         conn.close()
 
 
-@pytest.fixture(scope="module")
-def demo_template(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """One demo database made by ``cff demo create``; each test works on its own copy."""
-    home = tmp_path_factory.mktemp("demo") / "home"
-    ok(run_cff(home, "demo", "create"))
-    db = home / "cff.sqlite"
-    assert not sidecars(db)  # closed cleanly: the copy below is complete
-    return db
-
-
-@pytest.fixture
-def home(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
-    h = tmp_path / "home"
-    monkeypatch.setenv("CFF_HOME", str(h))  # for the services called in this process
-    return h
-
-
-@pytest.fixture
-def demo_db(home: Path, demo_template: Path) -> Path:
-    home.mkdir(parents=True)
-    shutil.copy2(demo_template, home / "cff.sqlite")
-    return home / "cff.sqlite"
 
 
 @pytest.fixture
