@@ -11,6 +11,7 @@ import os
 import sys
 import traceback
 
+from cff_desktop.cli import guard
 from cff_desktop.cli.core import _Parser, build_parser
 from cff_desktop.common.errors import CffError
 
@@ -23,8 +24,16 @@ def run(prog: str, parser, argv: list[str] | None = None) -> int:
         if hasattr(stream, "reconfigure"):
             stream.reconfigure(encoding="utf-8")
     args = parser.parse_args(argv)
+    problem = guard.check(args)
+    if problem:
+        print(f"{prog}: lỗi: {problem}", file=sys.stderr)
+        return 2
     try:
-        return args.func(args)
+        rc = args.func(args)
+        sys.stdout.flush()  # a closed pipe shows here, while we can still handle it
+        return rc
+    except BrokenPipeError:
+        return _reader_went_away()
     except CffError as e:
         print(f"{prog}: lỗi: {e}", file=sys.stderr)
         return e.exit_code
@@ -40,6 +49,20 @@ def run(prog: str, parser, argv: list[str] | None = None) -> int:
         if os.environ.get("CFF_DEBUG"):
             traceback.print_exc()
         return 1
+
+
+def _reader_went_away() -> int:
+    """``cff … | head``: the reader stopped; that is not an error, so exit quietly with 0.
+
+    Python would otherwise complain again when it flushes stdout at exit, so stdout is pointed at
+    the null device first.
+    """
+    try:
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+    except (OSError, ValueError):  # no real file descriptor (tests capturing output)
+        pass
+    return 0
 
 
 def main(argv: list[str] | None = None) -> int:

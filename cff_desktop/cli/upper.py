@@ -106,7 +106,8 @@ def cmd_list(args: argparse.Namespace) -> int:
         return 0
     for r in rows:
         tot = f"{format_points(r['total'])}/{format_points(r['threshold'])}" if r["total"] is not None else "—"
-        print(f"{r['code']:<7} {r['name']:<28} {tot:>11}  {r['state_label']:<18} {r['received_at'][:10]}")
+        when = r["received_at"][:10]
+        print(f"{r['code']:<7} {r['name']:<28} {tot:>11}  {r['state_label']:<18} {when}")
     return 0
 
 
@@ -327,7 +328,7 @@ def register(sub: argparse._SubParsersAction) -> None:
     x.add_argument("kind", choices=["council-minutes", "decision", "report"])
     x.add_argument("--out", required=True)
     x.set_defaults(func=cmd_print)
-    x = d.add_parser("target", help="chỉ tiêu của năm (% đơn vị được công nhận)")
+    x = d.add_parser("target", help="chỉ tiêu của năm (%% đơn vị được công nhận)")
     _round(x)
     x.add_argument("--rate", type=float, required=True)
     x.set_defaults(func=cmd_target)

@@ -12,7 +12,7 @@ import json
 from typing import Any
 
 from cff_desktop.common.errors import BadInput, NotFound, Refused
-from cff_desktop.common.text import nfc
+from cff_desktop.common.text import clean_name, nfc
 from cff_desktop.rules.report import result_to_json
 from cff_desktop.services.officers import assignments
 from cff_desktop.services.rounds import ADMIN, RoundInfo, get_round, require_open
@@ -84,9 +84,8 @@ def add_member(ws: Workspace, *, name: str, position: str = "", role: str = "mem
                present: bool = True, actor: str = ADMIN, year: int | None = None) -> dict[str, Any]:
     rnd = get_round(ws, year)
     require_open(rnd)
-    name, role = nfc(name), nfc(role)
-    if not name:
-        raise BadInput("họ tên thành viên không được để trống", "--name")
+    name, role = clean_name(name, "--name", what="họ tên thành viên"), nfc(role)
+    position = clean_name(position, "--position", what="chức vụ", required=False)
     if role not in COUNCIL_ROLES:
         raise BadInput(f"vai trò '{role}' không hợp lệ. Chọn: {', '.join(COUNCIL_ROLES)}", "--role")
     with ws.store.transaction() as conn:

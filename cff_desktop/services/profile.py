@@ -7,7 +7,7 @@ from datetime import date
 from typing import Any
 
 from cff_desktop.common.errors import BadInput
-from cff_desktop.common.text import nfc
+from cff_desktop.common.text import clean_name, nfc
 from cff_desktop.services.rounds import ADMIN, check_category, get_round, require_open
 from cff_desktop.services.workspace import Workspace
 
@@ -43,7 +43,7 @@ def update_commune(ws: Workspace, changes: dict[str, Any], *, actor: str = ADMIN
         if key == "villages":
             clean[key] = json.dumps([nfc(v) for v in val if nfc(v)], ensure_ascii=False)
             continue
-        val = nfc(str(val))
+        val = clean_name(str(val), key, what=COMMUNE_FIELDS[key], required=False)
         if key == "category":
             val = check_category(val)
         if key == "unit_type" and val not in UNIT_TYPES:
@@ -106,16 +106,17 @@ def set_setting(ws: Workspace, key: str, value: str, *, actor: str = ADMIN) -> N
 
 def update_officer(ws: Workspace, officer_id: int, changes: dict[str, str], *, actor: str = ADMIN) -> None:
     from cff_desktop.rules.model import SECTOR_LABELS
-    from cff_desktop.services.officers import ROLES, get_officer
+    from cff_desktop.services.officers import ROLES, get_officer, refuse_lookalike
 
     off = get_officer(ws, str(officer_id))
     clean = {}
     for key, val in changes.items():
-        val = nfc(val)
         if key not in ("name", "position", "sector", "role"):
             raise BadInput(f"không sửa được trường '{key}'", key)
-        if key == "name" and not val:
-            raise BadInput("họ tên cán bộ không được để trống", key)
+        val = clean_name(val, key, what="họ tên cán bộ" if key == "name" else key,
+                         required=key == "name")
+        if key == "name":
+            refuse_lookalike(ws, val, key, except_id=off["id"])
         if key == "sector" and val not in SECTOR_LABELS:
             raise BadInput(f"ngành '{val}' không hợp lệ", key)
         if key == "role" and val not in ROLES:
