@@ -18,6 +18,13 @@ def _print_json(obj: Any) -> None:
     print(json.dumps(obj, ensure_ascii=False, indent=2))
 
 
+def _local(iso: str | None) -> str:
+    """A stored UTC instant as Vietnam's wall clock, offset included (``…T01:30:00+07:00``)."""
+    from cff_desktop.common.localtime import to_local
+
+    return to_local(iso).isoformat(timespec="seconds") if iso else ""
+
+
 def _ws(args: argparse.Namespace, create: bool = False):
     from cff_desktop.services.workspace import open_workspace
 
@@ -196,7 +203,7 @@ def cmd_values_list(args: argparse.Namespace) -> int:
     else:
         for r in rows:
             print(f"{r['indicator_id']:<6} {json.dumps(r['value'], ensure_ascii=False):<40} "
-                  f"{r['officer'] or ''}  {r['entered_at']}")
+                  f"{r['officer'] or ''}  {_local(r['entered_at'])}")
     return 0
 
 
@@ -222,7 +229,7 @@ def cmd_audit(args: argparse.Namespace) -> int:
         _print_json(rows)
     else:
         for r in rows:
-            print(f"{r['seq']:>6} {r['at']} {r['actor']:<28} {r['action']:<18} {r['entity']} "
+            print(f"{r['seq']:>6} {_local(r['at'])} {r['actor']:<28} {r['action']:<18} {r['entity']} "
                   f"{r['old'] or ''} → {r['new'] or ''}")
     return 0
 

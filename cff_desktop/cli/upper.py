@@ -28,6 +28,7 @@ import argparse
 from pathlib import Path
 
 from cff_desktop.cli.core import _print_json, _ws
+from cff_desktop.common import localtime
 from cff_desktop.common.text import format_number, format_points
 
 
@@ -106,7 +107,7 @@ def cmd_list(args: argparse.Namespace) -> int:
         return 0
     for r in rows:
         tot = f"{format_points(r['total'])}/{format_points(r['threshold'])}" if r["total"] is not None else "—"
-        when = r["received_at"][:10]
+        when = localtime.date_text(r["received_at"])
         print(f"{r['code']:<7} {r['name']:<28} {tot:>11}  {r['state_label']:<18} {when}")
     return 0
 

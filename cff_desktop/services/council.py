@@ -11,6 +11,7 @@ import hashlib
 import json
 from typing import Any
 
+from cff_desktop.common import localtime
 from cff_desktop.common.errors import BadInput, NotFound, Refused
 from cff_desktop.common.text import clean_name, nfc
 from cff_desktop.rules.report import result_to_json
@@ -170,10 +171,9 @@ def close_meeting(ws: Workspace, *, conclusion: str = "", ended_at: str | None =
     if not present:
         raise Refused("chưa ghi thành viên hội đồng có mặt; thêm thành viên trước khi kết thúc họp",
                       "council")
-    from datetime import datetime
 
     # The meeting's end as the clerk's wall clock shows it (printed in the minutes).
-    closed_at = nfc(ended_at) if ended_at else datetime.now().isoformat(timespec="minutes")
+    closed_at = nfc(ended_at) if ended_at else localtime.now().replace(tzinfo=None).isoformat(timespec="minutes")
     with ws.store.transaction() as conn:
         _ensure_council(ws, rnd)
         conn.execute("UPDATE council SET ended_at = ?, conclusion = ? WHERE round_id = ?",
