@@ -108,12 +108,17 @@ def cmd_score(args: argparse.Namespace) -> int:
 # --- round set-up ------------------------------------------------------------------------------
 
 def cmd_init(args: argparse.Namespace) -> int:
+    from cff_desktop.services.profile import check_commune, update_commune
     from cff_desktop.services.rounds import init_round
 
+    extra = {k: v for k, v in (("code", args.code), ("unit_type", args.unit_type)) if v is not None}
+    extra = check_commune(extra)  # before anything is created
     with _ws(args, create=True) as ws:
         rnd = init_round(ws, commune=args.commune, province=args.province, category=args.category,
                          year=args.round, ruleset_id=args.ruleset, upper_level=args.upper_level or "",
                          district=args.district or "")
+        if extra:
+            update_commune(ws, extra)
         print(f"Đã tạo vòng đánh giá năm {rnd.year} cho {rnd.commune['name']} "
               f"({rnd.ruleset.id} {rnd.ruleset.version}) tại {ws.paths.db}")
     return 0
@@ -253,9 +258,13 @@ def cmd_restore(args: argparse.Namespace) -> int:
 
 def cmd_demo_create(args: argparse.Namespace) -> int:
     from cff_desktop.services.demo import DEMO_PIN, create_demo
+    from cff_desktop.services.profile import check_commune
 
+    check_commune({"code": args.code, "unit_type": args.unit_type})  # before the file is created
     with _ws(args, create=True) as ws:
-        r = create_demo(ws, commune=args.commune, category=args.category, seed=args.seed)
+        r = create_demo(ws, commune=args.commune, category=args.category, seed=args.seed,
+                        year=args.round or 2024, province=args.province, code=args.code,
+                        unit_type=args.unit_type)
         print(f"Đã tạo dữ liệu mẫu: {r.commune}, năm {r.year}, {r.officers} cán bộ (PIN {DEMO_PIN}), "
               f"{r.values} chỉ số, tại {ws.paths.db}")
     return 0
@@ -301,6 +310,8 @@ def build_parser() -> argparse.ArgumentParser:
     x.add_argument("--ruleset")
     x.add_argument("--upper-level", dest="upper_level")
     x.add_argument("--district")
+    x.add_argument("--code", help="mã đơn vị hành chính, ví dụ 01234")
+    x.add_argument("--unit-type", dest="unit_type", help="xa | phuong | thi_tran | dac_khu")
     x.set_defaults(func=cmd_init)
 
     off = sub.add_parser("officer", help="cán bộ").add_subparsers(dest="sub", required=True)
@@ -356,6 +367,10 @@ def build_parser() -> argparse.ArgumentParser:
     x.add_argument("--commune", default="Xã Hoàng Đồng")
     x.add_argument("--category", default="mountain_island_disadvantaged")
     x.add_argument("--seed", type=int, default=0)
+    x.add_argument("--round", dest="round", type=int, help="năm của vòng mẫu (mặc định 2024)")
+    x.add_argument("--province", default="Lạng Sơn")
+    x.add_argument("--code", default="", help="mã đơn vị hành chính")
+    x.add_argument("--unit-type", dest="unit_type", default="xa", help="xa | phuong | thi_tran | dac_khu")
     x.set_defaults(func=cmd_demo_create)
 
     # Feature modules add their own sub-commands (one module per feature keeps them apart).
@@ -366,4 +381,4 @@ def build_parser() -> argparse.ArgumentParser:
     return p
 
 
-FEATURES = ["council", "printing", "package", "sync", "upper"]
+FEATURES = ["council", "printing", "package", "sync", "upper", "profile", "evidence"]

@@ -81,19 +81,11 @@ def downscale(data: bytes) -> tuple[bytes, str] | None:
     return out.getvalue(), "image/jpeg"
 
 
-def attach(ws: Workspace, criterion: str, path: str | os.PathLike[str], as_officer: str,
-           keep_original: bool = False, year: int | None = None) -> dict[str, Any]:
-    """Attach a file to a criterion of the open round; returns the new evidence row."""
-    rnd = get_round(ws, year)
-    require_open(rnd)
-    cid = nfc(str(criterion))
-    if rnd.ruleset.criterion(cid) is None:
-        raise BadInput(f"không có tiêu chí '{cid}' trong bộ tiêu chí {rnd.ruleset.id}", "CRITERION")
-    officer = get_officer(ws, as_officer)
-    if not can_edit(ws, rnd, officer, cid):
-        raise Refused(f"{officer['name']} không được giao tiêu chí {cid}; không đính kèm được minh chứng.",
-                      f"tiêu chí {cid}")
-    src = Path(path)
+def check_source(src: Path) -> int:
+    """The size of a file fit to be evidence, or the refusal a person can act on.
+
+    Callers attaching several files check them all first, so one bad file leaves nothing attached.
+    """
     where = str(src)
     try:
         size = src.stat().st_size
@@ -108,6 +100,24 @@ def attach(ws: Workspace, criterion: str, path: str | os.PathLike[str], as_offic
     if size > MAX_BYTES:
         raise BadInput(f"tệp lớn {format_number(round(size / 1e6))} MB, vượt giới hạn 200 MB cho một "
                        "minh chứng. Chụp lại ảnh nhỏ hơn hoặc chia nhỏ tệp.", where)
+    return size
+
+
+def attach(ws: Workspace, criterion: str, path: str | os.PathLike[str], as_officer: str,
+           keep_original: bool = False, year: int | None = None) -> dict[str, Any]:
+    """Attach a file to a criterion of the open round; returns the new evidence row."""
+    rnd = get_round(ws, year)
+    require_open(rnd)
+    cid = nfc(str(criterion))
+    if rnd.ruleset.criterion(cid) is None:
+        raise BadInput(f"không có tiêu chí '{cid}' trong bộ tiêu chí {rnd.ruleset.id}", "CRITERION")
+    officer = get_officer(ws, as_officer)
+    if not can_edit(ws, rnd, officer, cid):
+        raise Refused(f"{officer['name']} không được giao tiêu chí {cid}; không đính kèm được minh chứng.",
+                      f"tiêu chí {cid}")
+    src = Path(path)
+    where = str(src)
+    size = check_source(src)
     try:
         data = src.read_bytes()
     except OSError as e:
