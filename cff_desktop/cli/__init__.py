@@ -7,9 +7,10 @@ with one line on stderr saying what is wrong and where; 1 an unexpected error (a
 
 from __future__ import annotations
 
+import argparse
+import logging
 import os
 import sys
-import traceback
 
 from cff_desktop.cli import guard
 from cff_desktop.cli.core import _Parser, build_parser
@@ -28,6 +29,12 @@ def run(prog: str, parser, argv: list[str] | None = None) -> int:
     if problem:
         print(f"{prog}: lỗi: {problem}", file=sys.stderr)
         return 2
+    from cff_desktop.services.diagnostics import start_logging
+
+    log_path = start_logging(getattr(args, "db", None))
+    log = logging.getLogger("cff.cli")
+    command = " ".join([prog, *_command_words(args)])
+    log.debug("%s", command)
     try:
         rc = args.func(args)
         sys.stdout.flush()  # a closed pipe shows here, while we can still handle it
@@ -35,6 +42,7 @@ def run(prog: str, parser, argv: list[str] | None = None) -> int:
     except BrokenPipeError:
         return _reader_went_away()
     except CffError as e:
+        log.debug("%s: từ chối: %s", command, e)
         print(f"{prog}: lỗi: {e}", file=sys.stderr)
         return e.exit_code
     except OSError as e:
@@ -43,12 +51,17 @@ def run(prog: str, parser, argv: list[str] | None = None) -> int:
         return 2
     except KeyboardInterrupt:
         return 130
-    except Exception as e:  # a bug: say so plainly, details only on request
-        print(f"{prog}: lỗi không mong đợi: {type(e).__name__}: {e}. "
-              "Đặt CFF_DEBUG=1 để xem chi tiết và báo cho nhóm phát triển.", file=sys.stderr)
-        if os.environ.get("CFF_DEBUG"):
-            traceback.print_exc()
+    except Exception as e:  # a bug: say so plainly; the traceback goes to the log
+        log.exception("%s: lỗi không mong đợi", command)
+        print(f"{prog}: lỗi không mong đợi: {type(e).__name__}: {e}. Chi tiết trong {log_path}; "
+              "gửi tệp này cho nhóm phát triển.", file=sys.stderr)
         return 1
+
+
+def _command_words(args: argparse.Namespace) -> list[str]:
+    """The sub-command path (``values set``), never the values typed: those may be PINs or codes."""
+    order = ("command", "sub", "sync_cmd", "sub2")
+    return [str(getattr(args, k)) for k in order if isinstance(getattr(args, k, None), str)]
 
 
 def _reader_went_away() -> int:
