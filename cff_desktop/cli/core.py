@@ -277,7 +277,12 @@ class _Parser(argparse.ArgumentParser):
         self.exit(2, f"{self.prog}: lỗi cú pháp: {message}\n")
 
 
-def build_parser() -> argparse.ArgumentParser:
+def build_parser(command: str | None = None) -> argparse.ArgumentParser:
+    """The whole ``cff`` parser, or (with ``command``) the parser needed to run that one command.
+
+    Building the ~70 sub-parsers of every feature costs a noticeable part of a command's start-up,
+    and a run only ever uses one; ``--help`` and unknown commands get everything.
+    """
     p = _Parser(prog="cff", description="Đánh giá xã, phường, thị trấn phù hợp với trẻ em.")
     p.add_argument("--version", action="version", version=f"cff {__version__}")
     p.add_argument("--db", help="tệp cơ sở dữ liệu (mặc định: thư mục dữ liệu của người dùng)")
@@ -376,9 +381,17 @@ def build_parser() -> argparse.ArgumentParser:
     # Feature modules add their own sub-commands (one module per feature keeps them apart).
     import importlib
 
-    for name in FEATURES:
+    wanted = [f for f, cmds in FEATURES.items() if command in cmds] if command else []
+    if command in sub.choices:
+        wanted = []
+    elif not wanted:
+        wanted = list(FEATURES)
+    for name in wanted:
         importlib.import_module(f"cff_desktop.cli.{name}").register(sub)
     return p
 
 
-FEATURES = ["council", "printing", "package", "sync", "upper", "profile", "evidence"]
+# Feature module → the top-level commands it registers (so one command loads only its module).
+FEATURES = {"council": ["council"], "printing": ["print"], "package": ["package", "keys"],
+            "sync": ["submit", "sync"], "upper": ["district"], "profile": ["profile"],
+            "evidence": ["evidence"]}

@@ -15,9 +15,12 @@ Three kinds of text reach these functions, told apart by their shape:
 from __future__ import annotations
 
 from datetime import UTC, date, datetime, timedelta, timezone, tzinfo
+from functools import lru_cache
 
 
-def _vietnam() -> tzinfo:
+@lru_cache(maxsize=1)
+def vietnam() -> tzinfo:
+    """Asia/Ho_Chi_Minh, looked up on first use (the time zone database costs start-up time)."""
     # Windows has no IANA database of its own; the ``tzdata`` package supplies it there. Vietnam
     # has kept UTC+7 without daylight saving since 1975, so the fixed offset is the same answer
     # for every date this product handles should the database still be missing.
@@ -33,12 +36,9 @@ def _vietnam() -> tzinfo:
     return timezone(timedelta(hours=7), "ICT")
 
 
-VIETNAM: tzinfo = _vietnam()
-
-
 def now() -> datetime:
     """The current time in Vietnam (aware)."""
-    return datetime.now(UTC).astimezone(VIETNAM)
+    return datetime.now(UTC).astimezone(vietnam())
 
 
 def today() -> date:
@@ -49,7 +49,7 @@ def today() -> date:
 def to_local(value: str | datetime) -> datetime:
     """An instant as Vietnamese wall-clock time; wall-clock text without an offset is kept."""
     t = value if isinstance(value, datetime) else datetime.fromisoformat(str(value).strip())
-    return t.astimezone(VIETNAM) if t.tzinfo is not None else t
+    return t.astimezone(vietnam()) if t.tzinfo is not None else t
 
 
 def local_date(value: str | date | datetime | None) -> date | None:
