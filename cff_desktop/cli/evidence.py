@@ -8,16 +8,10 @@ file and the audit trail.
 from __future__ import annotations
 
 import argparse
-import json
 from pathlib import Path
 
+from cff_desktop.cli.core import _print_json, _ws
 from cff_desktop.common.text import format_number
-
-
-def _ws(args: argparse.Namespace):
-    from cff_desktop.services.workspace import open_workspace
-
-    return open_workspace(args.db)
 
 
 def cmd_attach(args: argparse.Namespace) -> int:
@@ -44,7 +38,7 @@ def cmd_list(args: argparse.Namespace) -> int:
             "mime": r["mime"], "sha256": r["sha256"], "officer": r["officer"], "added_at": r["added_at"]}
            for r in rows]
     if args.json:
-        print(json.dumps(out, ensure_ascii=False, indent=2))
+        _print_json(out)
         return 0
     from cff_desktop.common.localtime import date_text
 

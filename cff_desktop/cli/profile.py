@@ -7,13 +7,8 @@
 from __future__ import annotations
 
 import argparse
-import json
 
-
-def _ws(args: argparse.Namespace):
-    from cff_desktop.services.workspace import open_workspace
-
-    return open_workspace(args.db)
+from cff_desktop.cli.core import _print_json, _ws
 
 
 def cmd_show(args: argparse.Namespace) -> int:
@@ -22,7 +17,7 @@ def cmd_show(args: argparse.Namespace) -> int:
     with _ws(args) as ws:
         view = profile_view(ws)
     if args.json:
-        print(json.dumps(view, ensure_ascii=False, indent=2))
+        _print_json(view)
         return 0
     print(f"Vòng đánh giá năm {view['round']} · bộ tiêu chí {view['ruleset']}")
     for key, label in PROFILE_KEYS.items():
