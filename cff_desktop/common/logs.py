@@ -55,13 +55,11 @@ def redact(text: str) -> str:
 class RedactingFormatter(logging.Formatter):
     """Formats as usual, UTC timestamps, then masks secrets in the whole text (traceback included)."""
 
-    converter = time.gmtime
-
     def format(self, record: logging.LogRecord) -> str:
         return redact(super().format(record))
 
     def formatTime(self, record: logging.LogRecord, datefmt: str | None = None) -> str:
-        t = self.converter(record.created)
+        t = time.gmtime(record.created)
         return time.strftime("%Y-%m-%dT%H:%M:%S", t) + f".{int(record.msecs):03d}Z"
 
 

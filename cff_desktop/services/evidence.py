@@ -65,8 +65,9 @@ def downscale(data: bytes) -> tuple[bytes, str] | None:
     from PIL import Image, ImageOps, UnidentifiedImageError
 
     try:
-        with Image.open(io.BytesIO(data)) as im:
-            im.load()
+        with Image.open(io.BytesIO(data)) as opened:
+            opened.load()
+            im: Image.Image = opened
             im = ImageOps.exif_transpose(im)
             if im.mode not in ("RGB", "L"):
                 bg = Image.new("RGB", im.size, "white")

@@ -157,7 +157,7 @@ def apply_profile(ws: Workspace, changes: dict[str, str], *, actor: str = ADMIN)
     unknown = [k for k in changes if k not in PROFILE_KEYS]
     if unknown:
         raise BadInput(f"không có trường '{unknown[0]}'. Các trường: {', '.join(PROFILE_KEYS)}", unknown[0])
-    commune_in = {k: v for k, v in changes.items() if k in COMMUNE_FIELDS}
+    commune_in: dict[str, Any] = {k: v for k, v in changes.items() if k in COMMUNE_FIELDS}
     if "villages" in changes:
         commune_in["villages"] = str(changes["villages"]).split(";")
     commune = check_commune(commune_in)
