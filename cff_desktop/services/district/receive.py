@@ -15,6 +15,7 @@ from pathlib import Path
 from typing import Any
 
 from cff_desktop.common.errors import BadInput, CffError, NotFound, Refused
+from cff_desktop.common.files import replace_durably
 from cff_desktop.common.text import nfc
 from cff_desktop.dossier.format import EXTENSION, KIND_DOSSIER, MANIFEST, PackageRejected
 from cff_desktop.dossier.writer import sha256_of
@@ -145,7 +146,7 @@ def receive_package(ws: Workspace, path: str | Path, *, source: str = "usb", tru
     if sha256_of(part) != sha:
         part.unlink(missing_ok=True)
         raise Refused("tệp gói đổi nội dung trong khi chép (USB lỏng?); cắm lại rồi nhập lại.", str(p))
-    part.replace(target)
+    replace_durably(part, target)
     if docs:
         shutil.rmtree(docs_dir, ignore_errors=True)
         tmp_docs.replace(docs_dir)

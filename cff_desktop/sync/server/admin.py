@@ -4,10 +4,10 @@ from __future__ import annotations
 
 import hashlib
 import json
-import os
 from typing import TYPE_CHECKING, Any
 
 from cff_desktop.common.errors import NotFound
+from cff_desktop.common.files import write_atomic
 from cff_desktop.sync.inbox_store import iso
 from cff_desktop.sync.protocol import DECISION_TYPE, RULESET_TYPE, sign_document
 
@@ -43,12 +43,7 @@ def publish_ruleset(inbox: Inbox, data: bytes, meta: dict[str, str]) -> dict[str
     sha = hashlib.sha256(data).hexdigest()
     path = inbox.store.ruleset_path(sha)
     if not path.exists():
-        tmp = path.with_name(f".{sha}.part")
-        with open(tmp, "wb") as f:
-            f.write(data)
-            f.flush()
-            os.fsync(f.fileno())
-        os.replace(tmp, path)
+        write_atomic(path, data)
     now = inbox.clock()
     body = {"type": RULESET_TYPE, "version": 1, "ruleset": {"id": meta["id"], "version": meta["version"],
             "title": meta.get("title", ""), "sha256": sha, "size": len(data)}, "published_at": iso(now),

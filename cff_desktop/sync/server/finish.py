@@ -11,13 +11,13 @@ import contextlib
 import errno
 import hashlib
 import json
-import os
 from typing import Any
 
 from starlette.concurrency import run_in_threadpool
 from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 
+from cff_desktop.common.files import replace_durably
 from cff_desktop.sync.inbox_store import iso
 from cff_desktop.sync.protocol import RECEIPT_TYPE, sign_document
 from cff_desktop.sync.server._common import PackageRefused, VerifyRequest, _conflict_message, error
@@ -78,9 +78,7 @@ class FinishMixin:
         final = self.store.package_path(sha)
         final.parent.mkdir(parents=True, exist_ok=True)
         if not final.exists():
-            with open(path, "rb") as f:
-                os.fsync(f.fileno())
-            os.replace(path, final)
+            replace_durably(path, final)
         now = self.clock()
         with self.store.tx() as conn:
             n = self.store.next_number(conn, f"receipt-{now.year}")
