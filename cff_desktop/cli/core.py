@@ -28,7 +28,7 @@ def _ws(args: argparse.Namespace, create: bool = False):
 
 def _library(args: argparse.Namespace):
     from cff_desktop.services.library import RuleLibrary
-    from cff_desktop.storage.paths import data_paths
+    from cff_desktop.services.workspace import data_paths
 
     return RuleLibrary(data_paths(args.db).rulesets)
 

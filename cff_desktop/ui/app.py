@@ -238,7 +238,7 @@ def main(argv: list[str] | None = None) -> int:
         for p in screenshots(Path(args.screenshot), args.db):
             print(p)
         return 0
-    from cff_desktop.storage.paths import data_paths
+    from cff_desktop.services.workspace import data_paths
 
     lock = acquire_instance_lock(data_paths(args.db).db)
     if lock is None:
