@@ -85,7 +85,7 @@ def unit_detail(ws: Workspace, code: str) -> dict[str, Any]:
     return detail
 
 
-# --- appraisal and the steps after it ------------------------------------------------------------
+# --- the appraisal of a package ------------------------------------------------------------------
 
 def appraisal(ws: Workspace, sha256: str) -> dict[str, dict[str, Any]]:
     """The latest appraisal per indicator of one package (earlier entries stay in the table)."""

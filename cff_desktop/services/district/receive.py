@@ -29,6 +29,7 @@ from cff_desktop.storage.paths import ensure_dir
 
 Progress = Callable[[int, int], None]
 
+
 @dataclass
 class Received:
     """One file's outcome: imported (with what it superseded), already there, or refused and why."""
