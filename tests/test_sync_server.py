@@ -386,7 +386,7 @@ def test_no_receipt_no_delivery(demo_ws, tmp_path: Path, mode: str, needle: str)
         path, uid, sha = make_package(demo_ws, tmp_path / "o", 30_000)
         queue_file(demo_ws, path)
         holder["t"].mode = mode
-        sync_once(demo_ws, backoff=FAST, pause=lambda s: None, max_stalls=2)
+        sync_once(demo_ws, backoff=FAST, pause=lambda s: None, max_stalls=2, link_wait=0.0)
         r = row(demo_ws, uid)
         assert r["state"] == "queued" and r["receipt"] is None and not r["receipt_id"], r
         assert needle.lower() in r["last_error"].lower() and "Sẽ thử lại lúc" in r["last_error"]

@@ -40,7 +40,7 @@ from cff_desktop.sync.protocol import (
     BadDocument,
     open_document,
 )
-from cff_desktop.sync.tus import ChunkPolicy, Progress, TusUploader, raise_for
+from cff_desktop.sync.tus import DEFAULT_LINK_WAIT, ChunkPolicy, LinkState, Progress, TusStats, TusUploader, raise_for
 
 
 def normalise_url(url: str) -> str:
@@ -114,7 +114,7 @@ class SyncClient:
     def __init__(self, server: str, token: str, server_key: str, commune: str, *,
                  session: requests.Session | None = None, timeout: tuple[float, float] = (15.0, 60.0),
                  chunk: ChunkPolicy | None = None, max_stalls: int = 4,
-                 pause: Callable[[float], None] | None = None) -> None:
+                 pause: Callable[[float], None] | None = None, link_wait: float = DEFAULT_LINK_WAIT) -> None:
         self.server = normalise_url(server)
         self.token = token
         self.server_key = server_key
@@ -124,6 +124,10 @@ class SyncClient:
         self.chunk = chunk or ChunkPolicy()
         self.max_stalls = max_stalls
         self.pause = pause
+        self.link_wait = link_wait
+        # tus extensions the inbox offers (its ping says); creation-with-upload only when offered
+        self.extensions: set[str] = set()
+        self.last_stats = TusStats()  # what the last delivery put on the wire, even when it failed
 
     @property
     def _auth(self) -> dict[str, str]:
@@ -149,6 +153,8 @@ class SyncClient:
         if not isinstance(doc, dict) or doc.get("server") != "cff-district":
             raise ServerTrouble("địa chỉ này trả lời nhưng không phải máy chủ nhận hồ sơ cff-district "
                                 "(có thể là trang đăng nhập wifi).")
+        ext = doc.get("tus_extensions")
+        self.extensions = {str(x) for x in ext} if isinstance(ext, list) else set()
         return doc
 
     # -- delivering a package ---------------------------------------------------------------------
@@ -183,8 +189,16 @@ class SyncClient:
         return self._verify_receipt(doc.get("receipt"), uuid, sha256, True)
 
     def deliver(self, path: Path, uuid: str, sha256: str, *, upload_url: str = "",
-                on_upload_url: Callable[[str], None] | None = None, progress: Progress | None = None) -> Delivery:
-        """Upload (or resume) and obtain the signed receipt; raises a :class:`SyncError` otherwise."""
+                on_upload_url: Callable[[str], None] | None = None, progress: Progress | None = None,
+                create_with_body: bool = True, on_create_body: Callable[[], None] | None = None,
+                on_link: LinkState | None = None) -> Delivery:
+        """Upload (or resume) and obtain the signed receipt; raises a :class:`SyncError` otherwise.
+
+        ``create_with_body``: send the first chunk with the creation request when the inbox offers
+        ``creation-with-upload``; the caller passes False once such a request was cut for this
+        package (its URL never came back, and the bytes must not go twice): the plain creation
+        then gets the same upload back from the inbox, with its offset.
+        """
         path = Path(path)
         if not path.is_file():
             raise PackageRefusedByServer("tệp gói trong hộp thư đi không còn; gửi lại hồ sơ (Gửi hồ sơ).", str(path))
@@ -193,21 +207,39 @@ class SyncClient:
         if known is not None:
             return Delivery(known, 0, 0)
         up = TusUploader(self.session, f"{self.server}{TUS_PATH}", headers=self._auth, timeout=self.timeout,
-                         chunk=self.chunk, progress=progress, max_stalls=self.max_stalls,
-                         **({"pause": self.pause} if self.pause else {}))
+                         chunk=self.chunk, progress=progress, max_stalls=self.max_stalls, link_wait=self.link_wait,
+                         on_link=on_link, **({"pause": self.pause} if self.pause else {}))
+        self.last_stats = up.stats
+        meta = {"uuid": uuid, "sha256": sha256, "filename": f"{uuid}.cffpkg"}
         for _ in range(3):  # an upload that expired or was thrown away is started again
-            url = upload_url
+            url, offset = upload_url, None
             if not url:
-                url = up.create(size, {"uuid": uuid, "sha256": sha256, "filename": f"{uuid}.cffpkg"})
-                if on_upload_url:
-                    on_upload_url(url)
+                if create_with_body and "creation-with-upload" in self.extensions:
+                    create_with_body = False
+                    if on_create_body:
+                        on_create_body()
+                    try:
+                        url, offset = up.create_with_upload(path, meta, on_created=on_upload_url)
+                    except Offline as e:
+                        # the URL was lost with the reply: wait for the link, then ask again without a body
+                        up.resync_link(self.ping, e)
+                        url = ""
+                if not url:
+                    url, offset = up.create_plain(size, meta)
+                    if on_upload_url:
+                        on_upload_url(url)
             try:
-                up.upload(path, url)
+                up.upload(path, url, offset=offset)
                 receipt = self._finish(url, uuid, sha256)
             except UploadGone:
                 upload_url = ""
                 if on_upload_url:
                     on_upload_url("")
+                # the server no longer knows this upload: the package may have arrived already
+                # (another sender, or a finish whose reply was lost); never send it twice
+                known = self.status(uuid, sha256)
+                if known is not None:
+                    return Delivery(known, up.stats.wire_bytes, up.stats.resumes)
                 continue
             return Delivery(receipt, up.stats.wire_bytes, up.stats.resumes)
         raise ServerTrouble("máy chủ liên tục bỏ lần tải lên; sẽ thử lại sau.")
