@@ -98,7 +98,7 @@ class _Live:
             return
         eta = f" · còn khoảng {duration_text((total - sent) / speed)}" if speed > 0 and sent < total else ""
         rate = f" · {size_text(speed)}/s" if speed > 0 else ""
-        text = f"{head}{size_text(sent)} / {size_text(total)} ({sent * 100 // max(total, 1)} %){rate}{eta}"
+        text = f"{head}{size_text(sent)} / {size_text(total)} ({sent * 100 // max(total, 1)}%){rate}{eta}"
         pad = max(self.width - len(text), 0)
         self.stream.write("\r" + text + " " * pad)
         self.stream.flush()

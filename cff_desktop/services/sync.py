@@ -374,6 +374,15 @@ def wait_for_next(ws: Workspace, cl: sync_client.SyncClient, *, sleep: Callable[
         sleep(min(2.0, max(0.05, (nxt - datetime.now(UTC)).total_seconds())))
 
 
+def probe(ws: Workspace) -> bool:
+    """Is the inbox reachable right now? One cheap ``/ping`` (no login, a few hundred bytes)."""
+    try:
+        _client(ws).ping(timeout=8.0)
+    except SyncError:
+        return False
+    return True
+
+
 def run(ws: Workspace, *, once: bool = False, max_passes: int | None = None,
         sleep: Callable[[float], None] = time.sleep, on_pass: Callable[[PassReport], None] | None = None,
         now: bool = False, program: str = "cff sync",
@@ -525,7 +534,7 @@ def view(row: dict[str, Any], holder: locks.Holder | None, paused: bool = False)
 def describe(row: dict[str, Any], holder: locks.Holder | None = None, paused: bool = False) -> str:
     """One line for a package in the outbox, as the clerk reads it (agrees with :func:`view`)."""
     v = view(row, holder, paused)
-    part = f"{size_text(row['sent'])} / {size_text(row['size'])} ({row['sent'] * 100 // max(row['size'], 1)} %)"
+    part = f"{size_text(row['sent'])} / {size_text(row['size'])} ({row['sent'] * 100 // max(row['size'], 1)}%)"
     if v["state"] == "delivered":
         return f"Đã nhận lúc {local_time(row['received_at'])}, mã tiếp nhận {row['receipt_id']}."
     if v["state"] in ("refused", "conflict"):
