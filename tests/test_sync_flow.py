@@ -470,3 +470,35 @@ def test_paused_by_the_user_sends_nothing_until_resumed(demo_ws, district: Distr
     assert district.upload_files() == [] and district.packages() == []
     set_paused(demo_ws, False)
     assert passes(demo_ws).delivered
+
+
+def test_lost_device_key_is_said_plainly_with_the_fix_that_works(demo_ws, district: District, tmp_path: Path,
+                                                                  memory_keyring) -> None:  # noqa: F811
+    """The keyring lost the device's signing key (new Windows profile): a new key is made, the
+    upper level does not know it, and the clerk is told exactly that and what fixes it; doing
+    what the message says (enrol again, submit again) delivers."""
+    from cff_desktop.services import keys
+    from cff_desktop.services.sync import queue_file, status
+
+    enrol(demo_ws, district.url, district)
+    assert not status(demo_ws)["device_key_changed"]
+    did = keys.load_settings(demo_ws)["device_id"]
+    memory_keyring.delete_password(keys.KEYRING_SERVICE, f"device-key:{did}")
+    path, uid, _ = make_package(demo_ws, tmp_path / "o", 20_000)  # signed with the new key
+    queue_file(demo_ws, path)
+    passes(demo_ws)
+    r = row(demo_ws, uid)
+    assert r["state"] == "refused", r
+    for needle in ("mất khóa ký cũ", "xin cấp trên mã đăng ký mới", "cff sync enrol", "cff submit"):
+        assert needle in r["last_error"], (needle, r["last_error"])
+    st = status(demo_ws)
+    assert st["device_key_changed"] and "cff sync enrol" in st["device_key_message"]
+    assert st["outbox"][0]["state"] == "refused" and st["outbox"][0]["text"].startswith("Không gửi được: ")
+    assert district.packages() == [] and district.upload_files() == []
+    enrol(demo_ws, district.url, district)  # 1) a new code binds the new key
+    assert not status(demo_ws)["device_key_changed"]
+    path2, uid2, sha2 = make_package(demo_ws, tmp_path / "o2", 20_000)  # 2) packed again with it
+    queue_file(demo_ws, path2)
+    passes(demo_ws)
+    assert row(demo_ws, uid2)["state"] == "delivered"
+    assert [p["sha256"] for p in district.packages()] == [sha2]

@@ -448,3 +448,39 @@ def test_tls_with_cert_and_key(demo_ws, tmp_path: Path, monkeypatch: pytest.Monk
     finally:
         srv.stop()
         inbox.store.close()
+
+
+def test_tls_sessions_are_resumed_after_a_cut(demo_ws, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Each reconnect after a cut resumes the TLS session instead of a full handshake; the
+    certificate is still checked (an untrusted one is still refused)."""
+    from sync_helpers import CutProxy
+
+    from cff_desktop.services.sync import _client, queue_file
+    from cff_desktop.services.sync_district import open_inbox
+
+    cert, key = _self_signed(tmp_path)
+    inbox = open_inbox(tmp_path / "district", ServerLimits(min_free=0))
+    srv = ServerThread(inbox.app(), ssl=(cert, key))
+    proxy = CutProxy(srv.port, cut_every=60_000)
+    try:
+        url = f"https://127.0.0.1:{proxy.port}"
+        from cff_desktop.sync.client import new_session
+
+        with pytest.raises(requests.exceptions.SSLError):
+            new_session().get(f"{url}/api/v1/ping", timeout=10)  # resumption does not skip verification
+        monkeypatch.setenv("REQUESTS_CA_BUNDLE", cert)
+        from cff_desktop.services.sync import enrol as do_enrol
+
+        do_enrol(demo_ws, url, inbox.store.new_enrol_code("03199"))
+        path, uid, sha = make_package(demo_ws, tmp_path / "o", 400_000)
+        queue_file(demo_ws, path)
+        cl = _client(demo_ws, pause=lambda s: None, link_wait=0.0)
+        report = passes(demo_ws, client=cl)
+        assert report.delivered and row(demo_ws, uid)["state"] == "delivered"
+        ctx = cl.session.tls_context
+        assert proxy.cuts >= 4 and ctx.resumed >= proxy.cuts - 1, (proxy.cuts, ctx.resumed)
+        assert inbox.store.one("SELECT sha256 FROM package WHERE uuid = ?", (uid,))["sha256"] == sha
+    finally:
+        proxy.close()
+        srv.stop()
+        inbox.store.close()

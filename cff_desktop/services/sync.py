@@ -327,7 +327,7 @@ def _push(ws: Workspace, cl: sync_client.SyncClient, report: PassReport, progres
         except (PackageConflict, PackageRefusedByServer) as e:
             msg = e.message
             if e.code == "unknown_device":
-                msg = f"{msg} {lost_key_message()}" if device_key_changed(ws) else msg
+                msg = lost_key_message() if device_key_changed(ws) else msg
             outbox.failed(ws.store, uuid, msg, code=e.code, retry_at=None, wire_bytes=cl.last_stats.wire_bytes,
                           final_state="conflict" if isinstance(e, PackageConflict) else "refused")
             report.failed.append({"uuid": uuid, "error": msg, "final": True})
