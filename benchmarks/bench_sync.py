@@ -60,7 +60,7 @@ def _workspace(tmp: Path):
     return ws
 
 
-def link(tmp: Path, name: str, size: int, ws, d: District) -> None:
+def link(tmp: Path, name: str, size: int, ws, d: District, up_share: float = 0.5) -> None:
     from cff_desktop.services.sync import enrol, queue_file, run, set_paused
     from cff_desktop.sync import outbox
 
@@ -69,7 +69,8 @@ def link(tmp: Path, name: str, size: int, ws, d: District) -> None:
     real = path.stat().st_size
     ideal = real / rate
     bound = ideal * 4 + 600
-    proxy = LinkProxy(d.port, rate=rate, rtt=RTT, cut_every=cut, outage=outage, max_seconds=bound + 60)
+    proxy = LinkProxy(d.port, rate=rate, rtt=RTT, cut_every=cut, outage=outage, max_seconds=bound + 60,
+                      up_share=up_share)
     enrol(ws, proxy.url, d.code())
     queue_file(ws, path)
     timer = threading.Timer(bound, lambda: set_paused(ws, True))  # a run can never hang the benchmark
@@ -82,11 +83,14 @@ def link(tmp: Path, name: str, size: int, ws, d: District) -> None:
     r = outbox.get(ws.store, uid)
     outages = proxy.cuts * outage
     got = d.inbox.store.one("SELECT count(*) AS n FROM package WHERE uuid = ?", (uid,))["n"]
-    print(f"({name}) {real:,} bytes at {rate * 8 // 1000} kbit/s, RTT {RTT * 1000:.0f} ms, cut every {cut:,} bytes"
+    lost_in_air = proxy.cuts * rate * RTT * up_share
+    print(f"({name}) {real:,} bytes at {rate * 8 // 1000} kbit/s, RTT {RTT * 1000:.0f} ms ({up_share * 100:.0f}% of it "
+          f"upward), cut every {cut:,} bytes"
           f"{f', down {outage:g} s after each cut' if outage else ''}: {r['state']} in {took:.0f} s "
           f"(ideal {ideal:.0f} s) = {took / ideal:.2f} x ideal, {took / (ideal + outages):.2f} x (ideal + "
           f"{outages:.0f} s outage); link bytes {proxy.up_bytes:,} = {proxy.up_bytes / real:.3f} x size; "
-          f"{proxy.cuts} cuts, {proxy.refused} connections refused while down; stored once: {got == 1}; "
+          f"{proxy.cuts} cuts (≈{lost_in_air / 1000:.0f} kB lost in the air: {(proxy.up_bytes - lost_in_air) / real:.3f}"
+          f" x size without it), {proxy.refused} connections refused while down; stored once: {got == 1}; "
           f"receipt {r['receipt_id'] or '-'}", flush=True)
     proxy.close()
 
@@ -207,6 +211,7 @@ def main() -> None:
     ap.add_argument("--communes", type=int, default=50)
     ap.add_argument("--per-commune", type=int, default=4)
     ap.add_argument("--load-kb", type=int, default=200)
+    ap.add_argument("--up-share", type=float, default=0.5, help="part of the round trip on the way up")
     ap.add_argument("--skip-link", action="store_true")
     ap.add_argument("--skip-load", action="store_true")
     args = ap.parse_args()
@@ -220,7 +225,7 @@ def main() -> None:
             d = District(tmp / "district")
             try:
                 for name in args.scenarios:
-                    link(tmp, name, int(getattr(args, f"size_{name}_mb") * 1_000_000), ws, d)
+                    link(tmp, name, int(getattr(args, f"size_{name}_mb") * 1_000_000), ws, d, args.up_share)
             finally:
                 d.stop()
                 ws.close()

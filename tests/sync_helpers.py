@@ -259,16 +259,19 @@ class LinkProxy:
     - ``outage``: for that many seconds after each cut the link stays down: new connections are
       reset as soon as they arrive.
     - ``max_seconds``: the proxy stops by itself after that long (a run can never hang).
+    - ``up_share``: the part of the round trip spent on the way up (0.5: symmetric). Bytes in the
+      upward delay line when a cut comes are lost, as bytes in the air are: ``rate × up delay``
+      per cut (12 kB at 640 kbit/s with 150 ms), whatever the client does.
 
     ``up_bytes``: bytes the client put on the link towards the server (what a metered link bills).
     """
 
     def __init__(self, backend_port: int, *, rate: float | None = None, rtt: float = 0.0,
                  cut_every: int | None = None, jitter: float = 0.0, outage: float = 0.0, seed: int = 1,
-                 max_seconds: float = 1800.0) -> None:
+                 max_seconds: float = 1800.0, up_share: float = 0.5) -> None:
         self.backend_port = backend_port
         self.rate = rate
-        self.delay = rtt / 2
+        self.delays = (rtt * up_share, rtt * (1 - up_share))  # (upward, downward)
         self.cut_every = cut_every
         self.jitter = jitter
         self.outage = outage
@@ -378,7 +381,7 @@ class LinkProxy:
                     if cut:  # what was still in the air is lost with the connection
                         self.cut_all()
                         return
-                line.put((time.monotonic() + self.delay, data))
+                line.put((time.monotonic() + self.delays[0 if upstream else 1], data))
         except OSError:
             pass
         finally:
