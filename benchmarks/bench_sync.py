@@ -89,8 +89,9 @@ def link(tmp: Path, name: str, size: int, ws, d: District, up_share: float = 0.5
           f"{f', down {outage:g} s after each cut' if outage else ''}: {r['state']} in {took:.0f} s "
           f"(ideal {ideal:.0f} s) = {took / ideal:.2f} x ideal, {took / (ideal + outages):.2f} x (ideal + "
           f"{outages:.0f} s outage); link bytes {proxy.up_bytes:,} = {proxy.up_bytes / real:.3f} x size; "
-          f"{proxy.cuts} cuts (≈{lost_in_air / 1000:.0f} kB lost in the air: {(proxy.up_bytes - lost_in_air) / real:.3f}"
-          f" x size without it), {proxy.refused} connections refused while down; stored once: {got == 1}; "
+          f"{proxy.cuts} cuts (≈{lost_in_air / 1000:.0f} kB lost in the air: "
+          f"{(proxy.up_bytes - lost_in_air) / real:.3f} x size without it), {proxy.refused} connections refused "
+          f"while down; stored once: {got == 1}; "
           f"receipt {r['receipt_id'] or '-'}", flush=True)
     proxy.close()
 
