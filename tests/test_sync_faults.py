@@ -40,9 +40,12 @@ class Inbox:
         self.proc: subprocess.Popen[str] | None = None
         self.start()
 
-    def start(self) -> None:
-        self.proc = subprocess.Popen([sys.executable, "-m", "cff_desktop.cli.district", "serve", "--data",
-                                      str(self.data), "--host", "127.0.0.1", "--port", str(self.port)], cwd=ROOT,
+    def start(self, program: list[str] | None = None) -> None:
+        """Run the inbox (``program``: another way to start the same server, e.g. one that dies
+        at a chosen point)."""
+        program = program or ["-m", "cff_desktop.cli.district"]
+        self.proc = subprocess.Popen([sys.executable, *program, "serve", "--data", str(self.data), "--host",
+                                      "127.0.0.1", "--port", str(self.port)], cwd=ROOT,
                                      stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
 
         def up() -> bool:
@@ -260,3 +263,61 @@ def test_once_says_when_it_will_try_and_now_sends_at_once(home: Path, inbox: Inb
     assert inbox.packages() == [(uid, sha)]
     st = status(home)["outbox"][0]
     assert st["state"] == "delivered" and st["sent"] == st["size"] and st["speed_bps"] == 0
+
+
+CRASH_AFTER_RENAME = """
+import os, sys, types
+import cff_desktop.sync.server as server
+
+real_replace = os.replace
+
+
+def replace_then_die(src, dst):
+    real_replace(src, dst)
+    if str(dst).endswith(".cffpkg"):
+        os._exit(137)  # the package file is in place; the receipt was never committed
+
+
+patched = types.ModuleType("os")
+patched.__dict__.update(os.__dict__)
+patched.replace = replace_then_die
+server.os = patched
+from cff_desktop.cli.district import main
+sys.exit(main(sys.argv[1:]))
+"""
+
+
+def test_server_dies_between_moving_the_package_and_committing_the_receipt(home: Path, inbox: Inbox,
+                                                                          tmp_path: Path,
+                                                                          monkeypatch: pytest.MonkeyPatch) -> None:
+    """The inbox process dies right after the finished upload was renamed into packages/ and
+    before the receipt's transaction: on restart the upload is finished (never reset to 0), and
+    the commune gets the receipt without sending the package again."""
+    enrolled(home, inbox, inbox.url)
+    path, uid, sha = queue_package(home, tmp_path, 120_000, monkeypatch)
+    inbox.stop()
+    runner = tmp_path / "crash_after_rename.py"
+    runner.write_text(CRASH_AFTER_RENAME, "utf-8")
+    inbox.start([str(runner)])
+    p = run(home, "sync", "--once")
+    assert p.returncode == 0 and "sẽ thử lại lúc" in p.stderr, p.stderr
+    assert inbox.proc is not None and inbox.proc.wait(timeout=30) == 137
+    # the crash left exactly this: the file in place, the upload row, no package row
+    conn = sqlite3.connect(tmp_path / "district" / "inbox.sqlite")
+    try:
+        assert conn.execute("SELECT count(*) FROM upload").fetchone()[0] == 1
+        assert conn.execute("SELECT count(*) FROM package").fetchone()[0] == 0
+    finally:
+        conn.close()
+    assert inbox.stored_sha(sha) == sha
+    st = status(home)["outbox"][0]
+    sent_before = st["wire_bytes"]
+    assert st["state"] == "waiting" and sent_before >= path.stat().st_size
+    inbox.start()  # the ordinary server: it finishes what the crash left
+    assert inbox.packages() == [(uid, sha)]
+    out = ok(run(home, "sync", "--now", "--once"))
+    assert "Đã nhận lúc" in out
+    st = status(home)["outbox"][0]
+    assert st["state"] == "delivered" and st["wire_bytes"] == sent_before  # not one byte sent again
+    assert inbox.packages() == [(uid, sha)] and inbox.stored_sha(sha) == sha
+    assert list((tmp_path / "district" / "uploads").iterdir()) == []
