@@ -43,7 +43,7 @@ class Inbox:
     def start(self, program: list[str] | None = None) -> None:
         """Run the inbox (``program``: another way to start the same server, e.g. one that dies
         at a chosen point)."""
-        program = program or ["-m", "cff_desktop.cli.district"]
+        program = program or ["-m", "cff_desktop.cli.inbox_server"]
         self.proc = subprocess.Popen([sys.executable, *program, "serve", "--data", str(self.data), "--host",
                                       "127.0.0.1", "--port", str(self.port)], cwd=ROOT,
                                      stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
@@ -67,7 +67,7 @@ class Inbox:
             self.proc.wait(timeout=30)
 
     def code(self) -> str:
-        p = subprocess.run([sys.executable, "-m", "cff_desktop.cli.district", "enrol", "03199", "--data",
+        p = subprocess.run([sys.executable, "-m", "cff_desktop.cli.inbox_server", "enrol", "03199", "--data",
                             str(self.data), "--name", "Xã Hoàng Đồng"], capture_output=True, text=True, cwd=ROOT,
                            env=dict(os.environ, PYTHONIOENCODING="utf-8"))
         assert p.returncode == 0, p.stderr
@@ -266,23 +266,19 @@ def test_once_says_when_it_will_try_and_now_sends_at_once(home: Path, inbox: Inb
 
 
 CRASH_AFTER_RENAME = """
-import os, sys, types
-import cff_desktop.sync.server as server
+import os, sys
+import cff_desktop.sync.server.finish as finish
 
-real_replace = os.replace
-
-
-def replace_then_die(src, dst):
-    real_replace(src, dst)
-    if str(dst).endswith(".cffpkg"):
-        os._exit(137)  # the package file is in place; the receipt was never committed
+real_replace = finish.replace_durably
 
 
-patched = types.ModuleType("os")
-patched.__dict__.update(os.__dict__)
-patched.replace = replace_then_die
-server.os = patched
-from cff_desktop.cli.district import main
+def replace_then_die(src, dst, *args, **kwargs):
+    real_replace(src, dst, *args, **kwargs)
+    os._exit(137)  # the package file is in place; the receipt was never committed
+
+
+finish.replace_durably = replace_then_die
+from cff_desktop.cli.inbox_server import main
 sys.exit(main(sys.argv[1:]))
 """
 
