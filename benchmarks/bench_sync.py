@@ -196,6 +196,15 @@ def load(tmp: Path, communes: int, per: int, size: int) -> None:
               f"errors {len(errors)}")
         print(f"server memory: {base_rss / 1e6:.0f} MB idle, peak {max(peak[0], hwm) / 1e6:.0f} MB, "
               f"{rss / 1e6:.0f} MB after")
+        import sqlite3
+
+        conn = sqlite3.connect(data / "inbox.sqlite")
+        try:
+            rows, distinct = conn.execute("SELECT count(*), count(DISTINCT commune || uuid) FROM package").fetchone()
+        finally:
+            conn.close()
+        print(f"stored: {rows} package rows for {communes * per} packages, {rows - distinct} duplicates; "
+              f"{len(list((data / 'uploads').iterdir()))} upload files left")
         for e in errors[:3]:
             print("  error:", e)
     finally:

@@ -317,3 +317,31 @@ def test_server_dies_between_moving_the_package_and_committing_the_receipt(home:
     assert st["state"] == "delivered" and st["wire_bytes"] == sent_before  # not one byte sent again
     assert inbox.packages() == [(uid, sha)] and inbox.stored_sha(sha) == sha
     assert list((tmp_path / "district" / "uploads").iterdir()) == []
+
+
+def test_a_waiting_sync_goes_as_soon_as_the_inbox_answers(home: Path, inbox: Inbox, tmp_path: Path,
+                                                          monkeypatch: pytest.MonkeyPatch) -> None:
+    """A package that failed many times waits up to 10 minutes for its next try; the running
+    ``cff sync`` pings the inbox meanwhile and sends as soon as it answers, not at the scheduled time."""
+    from datetime import UTC, datetime
+
+    enrolled(home, inbox, inbox.url)
+    _, uid, sha = queue_package(home, tmp_path, 30_000, monkeypatch)
+    inbox.stop()
+    conn = sqlite3.connect(home / "cff.sqlite")
+    try:
+        conn.execute("UPDATE sync_outbox SET attempts = 9")
+        conn.commit()
+    finally:
+        conn.close()
+    p, out, err = start_sync(home, tmp_path)
+    wait_for(lambda: status(home)["outbox"][0]["until"] != "", "the failed try to be scheduled", tries=600, step=0.1)
+    st = status(home)["outbox"][0]
+    assert st["state"] == "waiting" and st["text"].startswith("Mất kết nối — sẽ thử lại lúc ")
+    until = datetime.fromisoformat(st["until"])
+    assert (until - datetime.now(UTC)).total_seconds() > 250  # the 10-minute cap, with jitter
+    inbox.start()
+    assert p.wait(timeout=150) == 0, err.read_text("utf-8")
+    assert datetime.now(UTC) < until  # it went before its scheduled time: the ping woke it
+    assert "Đã nhận lúc" in out.read_text("utf-8")
+    assert inbox.packages() == [(uid, sha)]

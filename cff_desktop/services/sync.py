@@ -346,6 +346,15 @@ def _push(ws: Workspace, cl: sync_client.SyncClient, report: PassReport, progres
                                      "received_at": d.receipt.received_at, "duplicate": d.receipt.duplicate})
 
 
+def waiting_for_link(ws: Workspace) -> bool:
+    """True when a pending package's last try ended because the inbox could not be reached: only
+    then does a successful ping mean "go now" (a server that answers with errors keeps its
+    backoff)."""
+    return ws.store.one(
+        "SELECT 1 FROM sync_outbox o WHERE o.state IN ('queued', 'sending') AND (SELECT e.event FROM sync_event e"
+        " WHERE e.uuid = o.uuid ORDER BY e.id DESC LIMIT 1) = 'offline'") is not None
+
+
 def wait_for_next(ws: Workspace, cl: sync_client.SyncClient, *, sleep: Callable[[float], None] = time.sleep,
                   rng: random.Random | None = None, limit: float = 600.0) -> str:
     """Wait until a package is due, probing the inbox cheaply (``/ping``) every half minute or so.
@@ -364,7 +373,7 @@ def wait_for_next(ws: Workspace, cl: sync_client.SyncClient, *, sleep: Callable[
         now = time.monotonic()
         if nxt is None or nxt <= datetime.now(UTC) or now - start >= limit:
             return "due"
-        if now >= next_probe:
+        if now >= next_probe and waiting_for_link(ws):
             try:
                 cl.ping(timeout=8.0)
             except SyncError:
@@ -376,7 +385,10 @@ def wait_for_next(ws: Workspace, cl: sync_client.SyncClient, *, sleep: Callable[
 
 
 def probe(ws: Workspace) -> bool:
-    """Is the inbox reachable right now? One cheap ``/ping`` (no login, a few hundred bytes)."""
+    """Did the inbox come back? One cheap ``/ping`` (no login, a few hundred bytes), asked only
+    while a package waits because the link was down."""
+    if not waiting_for_link(ws):
+        return False
     try:
         _client(ws).ping(timeout=8.0)
     except SyncError:
