@@ -502,3 +502,28 @@ def test_lost_device_key_is_said_plainly_with_the_fix_that_works(demo_ws, distri
     passes(demo_ws)
     assert row(demo_ws, uid2)["state"] == "delivered"
     assert [p["sha256"] for p in district.packages()] == [sha2]
+
+
+def test_an_upload_finished_by_another_sender_is_not_sent_again(demo_ws, district: District,
+                                                                 tmp_path: Path) -> None:
+    """Two laptops of one commune send the same package: while A is about to send, B delivers it
+    through the same upload (the inbox hands the same package's upload to both). A's upload
+    then no longer exists: A asks whether the package arrived and takes the original receipt,
+    instead of starting a fresh full upload."""
+    from cff_desktop.services.sync import _client
+
+    enrol(demo_ws, district.url, district)
+    path, uid, sha = make_package(demo_ws, tmp_path / "o", 300_000)
+    a, b = _client(demo_ws, link_wait=0.0), _client(demo_ws, link_wait=0.0)
+    by_b = []
+
+    def b_sends_first(sent: int, total: int, speed: float) -> None:
+        if not by_b:
+            by_b.append(b.deliver(path, uid, sha))
+
+    got = a.deliver(path, uid, sha, progress=b_sends_first)
+    assert by_b and not by_b[0].receipt.duplicate
+    assert got.receipt.duplicate and got.receipt.receipt_id == by_b[0].receipt.receipt_id
+    assert a.last_stats.wire_bytes <= 64 * 1024  # at most the one chunk under way, never the package again
+    assert b.last_stats.wire_bytes == path.stat().st_size
+    assert [p["sha256"] for p in district.packages()] == [sha] and district.upload_files() == []
