@@ -125,3 +125,32 @@ def test_slow_upload_the_table_and_the_line_under_the_bar_say_what_the_wire_says
         assert [p["sha256"] for p in district.packages()] == [sha]
     finally:
         proxy.close()
+
+
+def test_while_cff_sync_sends_the_window_shows_its_progress_and_does_not_send(qtbot, page, demo_ws,
+                                                                             district: District,
+                                                                             tmp_path: Path) -> None:
+    from sync_helpers import make_package
+
+    from cff_desktop.services import sync
+    from cff_desktop.sync import outbox
+
+    enrol(qtbot, page, district)
+    path, uid, _ = make_package(demo_ws, tmp_path / "o", 300_000)
+    sync.queue_file(demo_ws, path)
+    lock = sync.sender_lock(demo_ws, "cff sync")  # as a `cff sync` running in a terminal holds it
+    assert lock.try_acquire()
+    try:
+        outbox.started(demo_ws.store, uid)
+        outbox.progress(demo_ws.store, uid, 100_000, 8_000.0)
+        qtbot.waitUntil(lambda: "cff sync (tiến trình" in page.live.text(), timeout=20000)
+        row = page.table.item(0, 4).text()
+        assert row.startswith("Đang gửi: 100 kB / 301 kB (33%), 8 kB/s, còn khoảng ") and row in page.live.text()
+        assert page.table.item(0, 3).text() == "8 kB/s"
+        page.sync_button.click()  # "Gửi ngay" while another program sends: it is told, nothing is sent twice
+        idle(qtbot, page)
+        assert page.status.text().startswith("Hộp thư đi đang được gửi bởi cff sync (tiến trình "), page.status.text()
+        assert district.packages() == [] and district.upload_files() == []
+    finally:
+        lock.release()
+    qtbot.waitUntil(lambda: page.table.item(0, 4).text().startswith("Đã dừng giữa chừng"), timeout=20000)

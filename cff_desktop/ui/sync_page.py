@@ -212,7 +212,7 @@ class SyncPage(QWidget):
     def _live_tick(self) -> None:
         """While this window or another program sends, redraw from the outbox every 2 s."""
         try:
-            if self.busy or (self.state.get("sender") and self.isVisible()):
+            if self.busy or (self.isVisible() and (self.state.get("sender") or sync.sender(self.ctx.ws))):
                 self.refresh()
         except RuntimeError:
             pass
