@@ -1,6 +1,6 @@
 """``cff submit`` and ``cff sync ...``: send the dossier to the upper level when a link exists.
 
-The same service calls the sync panel's "Gửi hồ sơ" and "Đồng bộ ngay" buttons make.
+The same service calls the sync panel's "Gửi hồ sơ" and "Gửi ngay" buttons make.
 """
 
 from __future__ import annotations
