@@ -270,6 +270,7 @@ class SyncClient:
         package (its URL never came back, and the bytes must not go twice): the plain creation
         then gets the same upload back from the inbox, with its offset.
         """
+        self.last_stats = TusStats()  # this package's figures only, even if it fails before sending
         path = Path(path)
         if not path.is_file():
             raise PackageRefusedByServer("tệp gói trong hộp thư đi không còn; gửi lại hồ sơ (Gửi hồ sơ).", str(path))
