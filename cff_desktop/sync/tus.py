@@ -283,12 +283,12 @@ class TusUploader:
     def probe_delay(self, n: int, elapsed: float) -> float:
         """Pause before position probe ``n`` (0-based) of a down link: short and growing, jittered.
 
-        A quarter of a second first, growing by 40 % each time, capped at 5 s for the first two
-        minutes (a 2G link often comes back within a second or two, and every second of delay
-        after it is back is lost) and at 30 s after that. A probe is a refused connection or a
-        HEAD of a few hundred bytes.
+        A quarter of a second first, growing by 40 % each time, capped at 3 s for the first two
+        minutes (a 2G link often comes back within seconds, and every second of delay after it
+        is back is lost) and at 30 s after that. A probe is a refused connection or a HEAD of a
+        few hundred bytes.
         """
-        cap = 5.0 if elapsed < 120.0 else 30.0
+        cap = 3.0 if elapsed < 120.0 else 30.0
         return min(cap, 0.25 * 1.4 ** n) * (0.7 + 0.3 * self.rng.random())
 
     def _wait_link(self, probe: Callable[[], Any], error: SyncError | None) -> Any:
