@@ -140,7 +140,7 @@ def test_sqlite_lock_held_by_another_program_is_explained(qtbot, clerk, cff_home
     other.rollback()
     other.close()
     assert db_rows(cff_home, "PRAGMA integrity_check") == [("ok",)]
-    assert json.loads(db_rows(cff_home, "SELECT value FROM value WHERE indicator_id = '3.1'")[0][0]) == {"count": 0}
+    assert json.loads(db_rows(cff_home, "SELECT value FROM value WHERE indicator_id = '3.1'")[0][0])["count"] == 0
 
 
 def test_data_folder_on_a_removed_drive(qtbot, tmp_path: Path, monkeypatch) -> None:

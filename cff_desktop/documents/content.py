@@ -198,6 +198,11 @@ class DocContext:
                 note = "không có trường hợp" if status == "no_cases" else "mẫu số bằng 0"
                 return f"{base} ({note})"
             return f"{base} ({format_percent(Fraction(n, d)).replace(' ', NBSP)})"
+        if isinstance(v, dict) and "count" in v and v.get("population") is not None and model and model.rate_per:
+            n, pop = int(v["count"]), int(v["population"])
+            per = f"{format_number(Fraction(n * model.rate_per, pop), 2)}/{format_number(model.rate_per)}" if pop \
+                else "không có trẻ em"
+            return f"{format_number(n)} trường hợp/{format_number(pop)} trẻ em ({per})"
         if isinstance(v, dict) and "count" in v:
             return f"{format_number(int(v['count']))} trường hợp"
         if isinstance(v, dict) and "points" in v:

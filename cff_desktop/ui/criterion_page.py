@@ -29,6 +29,7 @@ from cff_desktop.common.errors import BadInput, CffError
 from cff_desktop.common.text import format_percent, format_points, nfc
 from cff_desktop.rules.engine import IndicatorResult, score, score_indicator
 from cff_desktop.rules.model import SECTOR_LABELS, Indicator
+from cff_desktop.rules.report import rate_text
 from cff_desktop.rules.values import Value, parse_value
 from cff_desktop.services.officers import can_edit
 from cff_desktop.services.progress import STATE_LABELS, criterion_states, mark_done
@@ -80,7 +81,7 @@ class IndicatorEditor(QGroupBox):
         else:
             labels = {
                 "ratio": [ind.numerator_label, ind.denominator_label],
-                "count": [ind.count_label],
+                "count": [ind.count_label, *([ind.population_label] if ind.is_rate else [])],
                 "manual": [tr("Số điểm hội đồng chấm (0 đến {max})").format(max=format_points(ind.max))],
             }[ind.kind]
             for text in labels:
@@ -134,7 +135,7 @@ class IndicatorEditor(QGroupBox):
                     a=self.ind.numerator_label.lower(), b=self.ind.denominator_label.lower()))
             return {"numerator": texts[0], "denominator": texts[1]}
         if self.ind.kind == "count":
-            return {"count": texts[0]}
+            return {"count": texts[0], "population": texts[1]} if self.ind.is_rate else {"count": texts[0]}
         return {"points": texts[0]}
 
     def value(self) -> Value | None:
@@ -154,10 +155,11 @@ class IndicatorEditor(QGroupBox):
             for b in (self.yes, self.no):
                 b.blockSignals(False)
         elif stored is not None:
-            parts = {"ratio": ["numerator", "denominator"], "count": ["count"], "manual": ["points"]}
+            parts = {"ratio": ["numerator", "denominator"], "count": ["count", "population"][:len(self.fields)],
+                     "manual": ["points"]}
             for field, key in zip(self.fields, parts[self.ind.kind], strict=True):
-                v = stored[key]
-                field.setText(format_points(v) if self.ind.kind == "manual" else str(v))
+                v = stored.get(key)
+                field.setText("" if v is None else format_points(v) if self.ind.kind == "manual" else str(v))
         self.note.setText(note)
         for w in (*self.fields, self.note):
             w.blockSignals(False)
@@ -188,6 +190,8 @@ class IndicatorEditor(QGroupBox):
             parts = []
             if res.ratio is not None:
                 parts.append(tr("Tỷ lệ: {pct}").format(pct=format_percent(res.ratio)))
+            if res.rate is not None:
+                parts.append(tr("Tỷ suất: {rate}.").format(rate=rate_text(res.rate, self.ind.rate_per or 1)))
             if res.status in ("no_cases", "not_applicable", "zero_denominator"):
                 parts.append(self.ind.zero_denominator_note or {
                     "no_cases": tr("Không có trường hợp nào: tính đủ điểm."),
