@@ -71,7 +71,9 @@ def cmd_rulesets_show(args: argparse.Namespace) -> int:
 
 
 def cmd_rulesets_import(args: argparse.Namespace) -> int:
-    rs, new = _library(args).import_file(Path(args.file))
+    from cff_desktop.services.rulesets import import_file
+
+    rs, new = import_file(_library(args), Path(args.file), rid=args.id, version=args.version)
     if new:
         print(f"Đã nhập bộ tiêu chí {rs.id} phiên bản {rs.version} (SHA-256 {rs.sha256[:12]}…). "
               "Các vòng đánh giá đã có vẫn giữ bộ tiêu chí cũ.")
@@ -80,11 +82,48 @@ def cmd_rulesets_import(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_rulesets_template(args: argparse.Namespace) -> int:
+    from cff_desktop.services.rulesets import write_template
+
+    rs = write_template(_library(args), args.id, Path(args.out))
+    print(f"Đã ghi bảng tính bộ tiêu chí {rs.id} {rs.version} vào {args.out}. Sửa theo văn bản chính thức, "
+          "đổi Phiên bản, rồi nhập lại bằng `cff rulesets import`.")
+    return 0
+
+
+def cmd_rulesets_diff(args: argparse.Namespace) -> int:
+    from cff_desktop.services.rulesets import compare
+
+    a, b, changes = compare(_library(args), args.a, args.b)
+    if args.json:
+        _print_json({"from": {"id": a.id, "version": a.version, "sha256": a.sha256},
+                     "to": {"id": b.id, "version": b.version, "sha256": b.sha256},
+                     "changes": [c.to_json() for c in changes]})
+        return 0
+    print(f"{a.id} {a.version} → {b.id} {b.version}: {len(changes)} thay đổi")
+    for c in changes:
+        print(f"  {c.text()}")
+    return 0
+
+
+def cmd_rulesets_switch(args: argparse.Namespace) -> int:
+    from cff_desktop.services.rulesets import resolve, switch
+
+    with _ws(args) as ws:
+        r = switch(ws, resolve(ws.library, args.target), reason=args.reason or "", year=args.round,
+                   clear_unfit=args.clear_unfit)
+    cleared = f" Đã xóa để nhập lại: {', '.join(r['cleared'])}." if r["cleared"] else ""
+    print(f"Vòng đánh giá năm {r['round']} chuyển từ {r['from']} sang {r['to']}; đã ghi nhật ký.{cleared}")
+    return 0
+
+
 # --- scoring -----------------------------------------------------------------------------------
 
 def cmd_score(args: argparse.Namespace) -> int:
     from cff_desktop.services.scoring import score_file, score_round
 
+    if args.ruleset:
+        return _score_preview(args)
     if args.values:
         res, rs = score_file(_library(args), Path(args.values))
     else:
@@ -92,9 +131,43 @@ def cmd_score(args: argparse.Namespace) -> int:
             res, rnd = score_round(ws, args.round)
             rs = rnd.ruleset
     if args.json:
-        _print_json(result_to_json(res))
+        _print_json(result_to_json(res, rs))
     else:
         print(result_to_text(res, rs))
+    return 0
+
+
+def _score_preview(args: argparse.Namespace) -> int:
+    """The open round (or a values file) under another rule set; nothing is written."""
+    from cff_desktop.services.rulesets import preview, resolve
+    from cff_desktop.services.scoring import score_document
+
+    if args.values:
+        doc = json.loads(Path(args.values).read_text("utf-8-sig")) if Path(args.values).is_file() else None
+        if isinstance(doc, dict):
+            rs = resolve(_library(args), args.ruleset)
+            doc = dict(doc, ruleset=rs.id, ruleset_version=rs.version)
+        res, rs = score_document(_library(args), doc, args.values)
+        unfit: list[dict[str, str]] = []
+        before = None
+    else:
+        with _ws(args) as ws:
+            rs = resolve(ws.library, args.ruleset)
+            before, res, carried = preview(ws, rs, args.round)
+            unfit = carried.unfit
+    if args.json:
+        out = result_to_json(res, rs)
+        out["preview"] = {"unchanged_round": True, "unfit": unfit,
+                          "total_now": int(before.total) if before is not None else None}
+        _print_json(out)
+        return 0
+    print("XEM TRƯỚC (không thay đổi vòng đánh giá)")
+    print(result_to_text(res, rs))
+    if before is not None:
+        print(f"Tổng điểm hiện tại: {format_points(before.total)} theo {before.ruleset_id} {before.ruleset_version}; "
+              f"theo bộ mới: {format_points(res.total)}.")
+    for u in unfit:
+        print(f"  ! {u['id']}: {u['reason']} — cần nhập lại nếu đổi sang bộ này")
     return 0
 
 
@@ -277,12 +350,30 @@ def build_parser() -> argparse.ArgumentParser:
     x.add_argument("--version", dest="version")
     x.add_argument("--json", action="store_true")
     x.set_defaults(func=cmd_rulesets_show)
-    x = rs.add_parser("import")
+    x = rs.add_parser("import", help="nhập bộ tiêu chí từ tệp .json hoặc bảng tính .xlsx")
     x.add_argument("file")
+    x.add_argument("--id", help="đặt mã bộ tiêu chí (thay mã trong tệp)")
+    x.add_argument("--version", help="đặt phiên bản (thay phiên bản trong tệp)")
     x.set_defaults(func=cmd_rulesets_import)
+    x = rs.add_parser("template", help="ghi bộ tiêu chí ra bảng tính Excel để sửa theo văn bản")
+    x.add_argument("id", help="mã bộ tiêu chí, có thể kèm @phiên_bản")
+    x.add_argument("--out", required=True, help="tệp .xlsx sẽ ghi")
+    x.set_defaults(func=cmd_rulesets_template)
+    x = rs.add_parser("diff", help="so sánh hai bộ tiêu chí")
+    x.add_argument("a", help="mã[@phiên_bản] hoặc tệp .json/.xlsx")
+    x.add_argument("b", help="mã[@phiên_bản] hoặc tệp .json/.xlsx")
+    x.add_argument("--json", action="store_true")
+    x.set_defaults(func=cmd_rulesets_diff)
+    x = rs.add_parser("switch", help="chuyển vòng đánh giá đang mở sang bộ tiêu chí khác (có ghi nhật ký)")
+    x.add_argument("target", help="mã[@phiên_bản] của bộ tiêu chí đã cài")
+    x.add_argument("--reason", required=True, help="lý do (ví dụ: số, ngày văn bản của tỉnh)")
+    x.add_argument("--clear-unfit", action="store_true",
+                   help="xóa các số liệu không hợp với bộ mới để nhập lại")
+    x.set_defaults(func=cmd_rulesets_switch)
 
     x = sub.add_parser("score", help="tính điểm")
     x.add_argument("--values", help="tệp JSON số liệu (không dùng cơ sở dữ liệu)")
+    x.add_argument("--ruleset", help="xem trước điểm theo bộ tiêu chí khác (mã[@phiên_bản]); không ghi gì")
     x.add_argument("--json", action="store_true")
     x.set_defaults(func=cmd_score)
 

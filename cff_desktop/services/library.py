@@ -51,7 +51,12 @@ class RuleLibrary:
 
     def import_file(self, path: Path) -> tuple[RuleSet, bool]:
         """Check and add a rule set file. Returns (rule set, True if it was new)."""
-        new = load_file(Path(path))
+        load_file(Path(path))  # names the file in any error before its bytes are read for keeps
+        return self.import_bytes(Path(path).read_bytes(), str(path))
+
+    def import_bytes(self, data: bytes, name: str) -> tuple[RuleSet, bool]:
+        """Check and add a rule set given as bytes (``name`` is what errors call it)."""
+        new = parse_bytes(data, name)
         for old in self.all():
             if old.id == new.id and old.version == new.version:
                 if old.sha256 == new.sha256:
@@ -59,9 +64,8 @@ class RuleLibrary:
                 raise Refused(
                     f"đã có bộ tiêu chí {new.id} phiên bản {new.version} với nội dung khác. "
                     "Tăng số phiên bản (version) trong tệp mới rồi nhập lại.",
-                    str(path),
+                    name,
                 )
-        data = Path(path).read_bytes()
         ensure_dir(self.imported_dir)
         target = self.imported_dir / f"{new.id}-{new.version}.json"
         fd, tmp = tempfile.mkstemp(dir=self.imported_dir, suffix=".part")
