@@ -29,6 +29,8 @@ from cff_desktop.documents.layout import (
     text_width,
     ubnd_signer,
 )
+from cff_desktop.rules.basis import NOTES as BASIS_NOTES
+from cff_desktop.rules.basis import criterion_basis, indicator_basis
 from cff_desktop.rules.model import CATEGORY_LABELS, SECTOR_LABELS, Indicator, RuleSet
 from cff_desktop.rules.report import reason_text
 
@@ -269,7 +271,8 @@ class DocContext:
         rows: list[list[Any]] = [head]
         bold_rows: list[int] = []
         for c in s["criteria"]:
-            mark = " (*)" if c.get("provisional") else ""
+            crit = self.ruleset.criterion(c["id"])
+            mark = criterion_basis(crit).mark if crit else (" (*)" if c.get("provisional") else "")
             notes = []
             if not c.get("assessed"):
                 notes.append("Chưa đánh giá")
@@ -287,7 +290,8 @@ class DocContext:
                              format_points(c["points"]), para(shared, styles().cell), note])
                 bold_rows.append(len(rows) - 1)
                 for i, src in zip(c["indicators"], sources, strict=True):
-                    imark = " (*)" if i.get("provisional") else ""
+                    model = self.indicator_model(i["id"])
+                    imark = indicator_basis(model).mark if model else (" (*)" if i.get("provisional") else "")
                     rows.append([i["id"], f"{self.indicator_label(i['id'])}{imark}", self.value_text(i),
                                  format_points(i["max"]), format_points(i["points"]), "",
                                  "" if shared else src, ""])
@@ -320,6 +324,8 @@ class DocContext:
         out: list[Flowable] = []
         if self.any_provisional():
             out.append(para(PROVISIONAL_NOTE, styles().small_italic))
+        if any(i.basis == "inferred" for i in self.ruleset.indicators.values()):
+            out.append(para(BASIS_NOTES["inferred"], styles().small_italic))
         return out
 
 

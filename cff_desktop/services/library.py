@@ -34,6 +34,10 @@ class RuleLibrary:
             self._cache = sorted(found.values(), key=lambda r: (r.id, r.version_key))
         return self._cache
 
+    def refresh(self) -> None:
+        """Forget the cached list (a file may have been imported by another process)."""
+        self._cache = None
+
     def get(self, rid: str, version: str | None = None) -> RuleSet:
         matches = [r for r in self.all() if r.id == rid and (version is None or r.version == version)]
         if not matches:

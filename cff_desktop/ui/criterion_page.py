@@ -27,6 +27,7 @@ from PySide6.QtWidgets import (
 
 from cff_desktop.common.errors import BadInput, CffError
 from cff_desktop.common.text import format_percent, format_points, nfc
+from cff_desktop.rules.basis import indicator_basis
 from cff_desktop.rules.engine import IndicatorResult, score, score_indicator
 from cff_desktop.rules.model import SECTOR_LABELS, Indicator
 from cff_desktop.rules.report import rate_text
@@ -60,7 +61,9 @@ class IndicatorEditor(QGroupBox):
         self.fields: list[QLineEdit] = []
         grid = QGridLayout(self)
         grid.setColumnStretch(1, 1)
-        title = QLabel(f"<b>{ind.id}.</b> {ind.label}")
+        basis = indicator_basis(ind)  # confirmed / inferred / provisional, per indicator
+        title = QLabel(f"<b>{ind.id}.</b> {ind.label}" + ("" if basis.status == "confirmed" else
+                       f"<br><span style='color:#8a5a00'>{basis.label}: {basis.text}</span>"))
         title.setWordWrap(True)
         grid.addWidget(title, 0, 0, 1, 2)
         row = 1
@@ -111,7 +114,7 @@ class IndicatorEditor(QGroupBox):
         grid.addWidget(self.result, row, 0)
         grid.addWidget(self.message, row, 1)
         if ind.provisional:
-            self.setToolTip(tr("Thang điểm tạm, cần đối chiếu văn bản"))
+            self.setToolTip(basis.text)
 
     def _next_field(self) -> None:
         """Enter moves on to the next field, as on a paper form (Tab works too)."""
@@ -235,7 +238,9 @@ class CriterionPage(QWidget):
         lay.addWidget(self.sub)
         if self.crit.provisional:
             warn = QLabel(tr("Thang điểm tạm, cần đối chiếu văn bản. Khi có bộ tiêu chí chính thức, "
-                             "văn thư nhập tệp trong Thiết lập → Bộ tiêu chí."))
+                             "văn thư nhập tệp trong Thiết lập → Bộ tiêu chí.") if self.crit.basis == "provisional"
+                          else tr("Có điểm suy ra bằng phép tính, chưa thấy trong văn bản (xem từng chỉ số). Khi có "
+                                  "bộ tiêu chí chính thức, văn thư nhập tệp trong Thiết lập → Bộ tiêu chí."))
             warn.setObjectName("warn")
             warn.setWordWrap(True)
             lay.addWidget(warn)

@@ -390,3 +390,7 @@ class SetupPage(QTabWidget):
         self.addTab(self.round, tr("Vòng đánh giá"))
         self.addTab(self.officers, tr("Cán bộ"))
         self.addTab(self.assign, tr("Phân công"))
+        from cff_desktop.ui.rulesets_page import RulesetsPage  # kept in its own module
+
+        self.rulesets = RulesetsPage(ctx)
+        self.addTab(self.rulesets, tr("Bộ tiêu chí"))
