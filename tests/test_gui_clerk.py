@@ -224,5 +224,5 @@ def test_about_shows_version_and_rule_sets(qtbot, clerk, cff_home) -> None:
     clerk.shell.about_button.click()
     text = clerk.shell.about.text.text()
     assert f"cff_desktop {__version__}" in text
-    assert "qd06-2019" in text and "qd34-2014" in text and "2019.1" in text
+    assert "qd06-2019" in text and "qd34-2014" in text and "2019.2" in text
     assert str(cff_home) in text
