@@ -142,6 +142,10 @@ BAD = [
     ("wrong-bound-word", _cell(BANDS, "8.1", 9, "từ"), ["cột I", "phải ghi 'đến' hoặc 'dưới'"]),
     ("unknown-kind", _cell(BANDS, "1.1", 4, "phần trăm"), ["cột D (Loại chỉ số)", "'phần trăm' không hợp lệ"]),
     ("percent-above-100", _cell(BANDS, "7.1", 10, 120), ["cột J", "phải từ 0 đến 100"]),
+    ("bad-id", _cell("Thông tin chung", "Mã bộ tiêu chí", 2, "QĐ 06"),
+     ["trang 'Thông tin chung', dòng 2, cột B (Mã bộ tiêu chí)", "mã bộ tiêu chí 'QĐ 06'"]),
+    ("rate-without-base", _cell(BANDS, "3.1", 6, None), ["cột F (Cơ số tỷ suất (trên … trẻ em))", "phải có một số"]),
+    ("source-without-quote", _cell(BANDS, "1.1", 20, None), ["cột T (Nguồn: trích dẫn)", "cần câu trích dẫn"]),
 ]
 
 

@@ -43,6 +43,18 @@ def test_preview_scores_the_open_round_under_another_set_without_writing(demo_db
     assert score(home)["ruleset_version"] == "2019.2"  # the round itself did not move
 
 
+def test_preview_of_a_values_file_under_another_set(home: Path, tmp_path: Path) -> None:
+    f = tmp_path / "v.json"
+    f.write_text(json.dumps({"ruleset": "qd06-2019", "category": "other",
+                             "values": {"3.1": {"count": 2}, "7.1": "98/100"}}), "utf-8")
+    assert_refused(run_cff(home, "score", "--values", str(f)), "chỉ số 3.1", "để tính tỷ suất")
+    old = score(home, "--values", str(f), "--ruleset", "qd06-2019@2019.1")  # counted cases then
+    assert (old["ruleset_version"], old["criteria"][2]["points"], old["criteria"][6]["points"]) == ("2019.1", 25, 50)
+    f.write_text("{không phải json", "utf-8")
+    assert_refused(run_cff(home, "score", "--values", str(f), "--ruleset", "qd06-2019@2019.1"),
+                   "v.json", "không phải JSON hợp lệ")
+
+
 def test_preview_lists_figures_that_do_not_fit_the_other_set(demo_db: Path, home: Path) -> None:
     prev = score(home, "--ruleset", "qd06-2019@2019.1")  # 2019.1 counted cases; the round holds rates
     assert [u["id"] for u in prev["preview"]["unfit"]] == ["3.1", "4.1"]

@@ -139,15 +139,11 @@ def cmd_score(args: argparse.Namespace) -> int:
 
 def _score_preview(args: argparse.Namespace) -> int:
     """The open round (or a values file) under another rule set; nothing is written."""
-    from cff_desktop.services.rulesets import preview, resolve
-    from cff_desktop.services.scoring import score_document
+    from cff_desktop.rules.report import num
+    from cff_desktop.services.rulesets import preview, resolve, score_values_file
 
     if args.values:
-        doc = json.loads(Path(args.values).read_text("utf-8-sig")) if Path(args.values).is_file() else None
-        if isinstance(doc, dict):
-            rs = resolve(_library(args), args.ruleset)
-            doc = dict(doc, ruleset=rs.id, ruleset_version=rs.version)
-        res, rs = score_document(_library(args), doc, args.values)
+        res, rs = score_values_file(_library(args), Path(args.values), args.ruleset)
         unfit: list[dict[str, str]] = []
         before = None
     else:
@@ -158,7 +154,7 @@ def _score_preview(args: argparse.Namespace) -> int:
     if args.json:
         out = result_to_json(res, rs)
         out["preview"] = {"unchanged_round": True, "unfit": unfit,
-                          "total_now": int(before.total) if before is not None else None}
+                          "total_now": num(before.total) if before is not None else None}
         _print_json(out)
         return 0
     print("XEM TRƯỚC (không thay đổi vòng đánh giá)")

@@ -14,6 +14,7 @@ Pure: no Qt, no database, no files other than the workbook itself.
 from __future__ import annotations
 
 import json
+import re
 import zipfile
 from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
@@ -342,6 +343,12 @@ def read_workbook(path: Path, *, rid: str | None = None, version: str | None = N
             raise BadInput(f"trang '{SHEET_INFO}' thiếu dòng '{label}'", rd.name)
     doc["id"] = nfc(rid) if rid else rd.text(info_cells["id"])
     doc["version"] = nfc(version) if version else rd.text(info_cells["version"])
+    if not re.fullmatch(r"[a-z0-9][a-z0-9.-]*", doc["id"]):
+        msg = f"mã bộ tiêu chí '{doc['id']}' chỉ gồm chữ thường không dấu, số, dấu chấm, gạch nối (ví dụ qd06-2019)"
+        raise BadInput(msg, "--id") if rid else rd.fail(info_cells["id"], msg)
+    if not re.fullmatch(r"[0-9]+(\.[0-9]+)*", doc["version"]):
+        msg = f"phiên bản '{doc['version']}' phải là các số cách nhau bằng dấu chấm (ví dụ 2019.3)"
+        raise BadInput(msg, "--version") if version else rd.fail(info_cells["version"], msg)
     doc["title"] = rd.text(info_cells["title"])
     doc["legal_basis"] = rd.text(info_cells["legal_basis"])
     if "status" in info_cells and not info_cells["status"].empty:

@@ -83,6 +83,22 @@ def import_file(library: RuleLibrary, path: Path, *, rid: str | None = None,
     return library.import_file(path)
 
 
+def score_values_file(library: RuleLibrary, path: Path, spec: str) -> tuple[ScoreResult, RuleSet]:
+    """A values file scored under ``spec`` instead of the rule set it names (a preview)."""
+    from cff_desktop.services.scoring import score_document
+
+    try:
+        doc = json.loads(Path(path).read_text(encoding="utf-8-sig"))
+    except OSError as e:
+        raise BadInput(f"không đọc được tệp ({e.strerror})", str(path)) from None
+    except (UnicodeDecodeError, json.JSONDecodeError) as e:
+        raise BadInput(f"tệp không phải JSON hợp lệ: {e}", str(path)) from None
+    rs = resolve(library, spec)
+    if isinstance(doc, dict):
+        doc = dict(doc, ruleset=rs.id, ruleset_version=rs.version)
+    return score_document(library, doc, str(path))
+
+
 def compare(library: RuleLibrary, a: str, b: str) -> tuple[RuleSet, RuleSet, list[Change]]:
     ra, rb = resolve(library, a), resolve(library, b)
     return ra, rb, diff(ra, rb)
