@@ -131,3 +131,9 @@ def test_a_round_pinned_to_the_old_version_keeps_its_scale(cff_home: Path, cff, 
     text = cff("--round", "2026", "score", check=True).stdout
     assert "1,25 trường hợp trên 1.000 trẻ em" in text
     assert json.loads(old_bytes)["version"] == "2019.1"
+
+
+def test_list_marks_the_versions_a_newer_one_replaces(cff_json) -> None:
+    rows = {(r["id"], r["version"]): r["superseded"] for r in cff_json("rulesets", "list", "--json")}
+    assert rows == {("qd06-2019", "2019.1"): True, ("qd06-2019", "2019.2"): False,
+                    ("qd34-2014", "2014.1"): True, ("qd34-2014", "2014.2"): False}

@@ -39,7 +39,8 @@ def cmd_rulesets_list(args: argparse.Namespace) -> int:
         {"id": r.id, "version": r.version, "title": r.title, "sha256": r.sha256,
          "criteria": len(r.criteria), "max_total": int(r.max_total),
          "status": r.raw.get("status", "confirmed"),
-         "source": "bundled" if lib.is_bundled(r) else "imported"}
+         "source": "bundled" if lib.is_bundled(r) else "imported",
+         "superseded": any(x.id == r.id and x.version_key > r.version_key for x in lib.all())}
         for r in lib.all()
     ]
     if args.json:
@@ -48,6 +49,7 @@ def cmd_rulesets_list(args: argparse.Namespace) -> int:
         for r in rows:
             mark = " (thang điểm tạm)" if r["status"] == "provisional" else ""
             src = "có sẵn" if r["source"] == "bundled" else "đã nhập"
+            mark += " (đã có bản mới hơn)" if r["superseded"] else ""
             print(f"{r['id']:<12} {r['version']:<8} {r['criteria']:>2} tiêu chí  {src:<8} "
                   f"{r['title']}{mark}")
     return 0
