@@ -30,10 +30,10 @@ def main() -> None:
         def write() -> None:
             nonlocal n
             n += 1
-            spreadsheet.write_template(rs, Path(tmp) / f"b{n}.xlsx")
+            (Path(tmp) / f"b{n}.xlsx").write_bytes(spreadsheet.template_bytes(rs))
         print(f"write template (qd06-2019, {sum(len(i.bands) or 1 for i in rs.indicators.values())} band rows): "
               f"{describe(timed(write, 20))}")
-        spreadsheet.write_template(rs, book)
+        book.write_bytes(spreadsheet.template_bytes(rs))
         print(f"workbook size: {book.stat().st_size:,} bytes")
         print(f"read + check workbook: {describe(timed(lambda: spreadsheet.read_workbook(book), 20))}")
         print(f"read + check + load as rule set: "

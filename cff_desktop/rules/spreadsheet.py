@@ -2,7 +2,7 @@
 
 The official scoring table of Quyết định 06/QĐ-TTg was not obtainable when the rule sets were
 written; a province or the upper level may have it on paper. Editing JSON is not a job for a
-provincial officer, a spreadsheet is: :func:`write_template` lays a rule set out as sheets with
+provincial officer, a spreadsheet is: :func:`template_bytes` lays a rule set out as sheets with
 Vietnamese headers and guidance (one row per band), and :func:`read_workbook` turns an edited
 workbook back into rule set JSON. Every problem is reported with the sheet, row and column the
 officer must correct, before anything is installed; the loader's own checks then run on the result
@@ -13,6 +13,7 @@ Pure: no Qt, no database, no files other than the workbook itself.
 
 from __future__ import annotations
 
+import io
 import json
 import re
 import zipfile
@@ -102,8 +103,8 @@ def _num(x: Any) -> Any:
     return x
 
 
-def write_template(rs: RuleSet, out: Path) -> None:
-    """Write ``rs`` as an editable workbook at ``out``."""
+def template_bytes(rs: RuleSet) -> bytes:
+    """``rs`` as an editable .xlsx workbook (the caller writes it where the officer asked)."""
     from openpyxl import Workbook
     from openpyxl.styles import Alignment, Font, PatternFill
     from openpyxl.worksheet.datavalidation import DataValidation
@@ -196,8 +197,9 @@ def write_template(rs: RuleSet, out: Path) -> None:
     choose(bd, list(BOUND_WORDS), 9)
     choose(bd, list(STATUSES), 12)
     choose(bd, list(ZERO_RULES), 15)
-    out.parent.mkdir(parents=True, exist_ok=True)
-    wb.save(out)
+    buf = io.BytesIO()
+    wb.save(buf)
+    return buf.getvalue()
 
 
 # --- reading -------------------------------------------------------------------------------------

@@ -15,6 +15,7 @@ from pathlib import Path
 from typing import Any
 
 from cff_desktop.common.errors import BadInput, CffError, Refused
+from cff_desktop.common.files import write_atomic
 from cff_desktop.common.text import nfc
 from cff_desktop.rules import spreadsheet
 from cff_desktop.rules.compare import Change, diff
@@ -49,12 +50,11 @@ def write_template(library: RuleLibrary, spec: str, out: Path) -> RuleSet:
     if out.exists():
         raise Refused("tệp đã có; chọn tên khác hoặc xóa tệp cũ trước (không ghi đè).", str(out))
     rs = resolve(library, spec)
-    tmp = out.with_name(out.name + ".part")
+    data = spreadsheet.template_bytes(rs)
     try:
-        spreadsheet.write_template(rs, tmp)
-        tmp.replace(out)
+        out.parent.mkdir(parents=True, exist_ok=True)
+        write_atomic(out, data)
     except OSError as e:
-        tmp.unlink(missing_ok=True)
         raise BadInput(f"không ghi được tệp ({e.strerror})", str(out)) from None
     return rs
 
