@@ -119,6 +119,27 @@ def cmd_rulesets_switch(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_rulesets_publish(args: argparse.Namespace) -> int:
+    from cff_desktop.services.ruleset_package import export_ruleset_package, publish_to_inbox
+    from cff_desktop.services.rulesets import resolve
+
+    if not args.to and not args.inbox:
+        from cff_desktop.common.errors import BadInput
+
+        raise BadInput("chọn nơi phát hành: --to Ổ_USB (gói có chữ ký) và/hoặc --inbox THƯ_MỤC_HỘP_THƯ", "--to/--inbox")
+    with _ws(args) as ws:
+        rs = resolve(ws.library, args.id)
+        if args.to:
+            path = export_ruleset_package(ws, rs, args.to)
+            print(f"Đã ghi gói bộ tiêu chí {rs.id} {rs.version} có chữ ký của máy này: {path}. "
+                  "Xã nhập bằng `cff package import TỆP` sau khi so dấu vân tay.")
+    if args.inbox:
+        body = publish_to_inbox(rs, args.inbox)
+        print(f"Đã phát hành {rs.id} {rs.version} trên hộp thư (SHA-256 {body['ruleset']['sha256'][:12]}…); "
+              "các xã nhận khi đồng bộ.")
+    return 0
+
+
 # --- scoring -----------------------------------------------------------------------------------
 
 def cmd_score(args: argparse.Namespace) -> int:
@@ -362,6 +383,11 @@ def build_parser() -> argparse.ArgumentParser:
     x.add_argument("b", help="mã[@phiên_bản] hoặc tệp .json/.xlsx")
     x.add_argument("--json", action="store_true")
     x.set_defaults(func=cmd_rulesets_diff)
+    x = rs.add_parser("publish", help="phát hành bộ tiêu chí đã cài cho các xã (USB có chữ ký, hộp thư)")
+    x.add_argument("id", help="mã[@phiên_bản] của bộ tiêu chí đã cài")
+    x.add_argument("--to", help="thư mục (USB) để ghi gói bộ tiêu chí có chữ ký")
+    x.add_argument("--inbox", help="thư mục dữ liệu hộp thư của cấp trên (cff-district serve --data)")
+    x.set_defaults(func=cmd_rulesets_publish)
     x = rs.add_parser("switch", help="chuyển vòng đánh giá đang mở sang bộ tiêu chí khác (có ghi nhật ký)")
     x.add_argument("target", help="mã[@phiên_bản] của bộ tiêu chí đã cài")
     x.add_argument("--reason", required=True, help="lý do (ví dụ: số, ngày văn bản của tỉnh)")
