@@ -82,6 +82,21 @@ def test_edit_a_band_import_and_the_score_changes_exactly(template: Path, home: 
         assert new["ruleset_version"] == "2019.3"
 
 
+def test_a_bound_typed_as_a_percentage_in_excel_means_that_percentage(template: Path, home: Path,
+                                                                     tmp_path: Path) -> None:
+    def as_percent(wb: Any) -> None:  # Excel stores "97%" as 0.97 with a percent format; "95,5 %" as text
+        ws = wb[BANDS]
+        r = find_row(ws, 2, "7.1")
+        ws.cell(r, 10).value = 0.97
+        ws.cell(r, 10).number_format = "0%"
+        ws.cell(r + 1, 10).value = "95,5 %"
+    f = edited(template, tmp_path, as_percent)
+    ok(run_cff(home, "rulesets", "import", str(f), "--version", "2019.4"))
+    shown = json.loads(ok(run_cff(home, "rulesets", "show", "qd06-2019", "--version", "2019.4", "--json")))
+    bands = shown["criteria"][6]["indicators"][0]["bands"]
+    assert [b["at_least"] for b in bands] == [97, 95.5, 90]
+
+
 @pytest.mark.parametrize("rid", ["qd06-2019", "qd34-2014"])
 def test_unedited_template_imports_to_the_same_scale(home: Path, tmp_path: Path, rid: str) -> None:
     f = tmp_path / f"{rid}.xlsx"

@@ -211,6 +211,7 @@ class _Cell:
     col: int
     header: str
     value: Any
+    fmt: str = ""  # Excel's number format: "0%" shows 0.98 as 98 %
 
     @property
     def where(self) -> str:
@@ -255,16 +256,17 @@ class _Reader:
     def rows(self, sheet: str, cols: list[str]) -> list[dict[str, _Cell]]:
         """Data rows as {header: cell}; the header row must carry every expected column."""
         ws = self.wb[sheet]
-        it = ws.iter_rows(values_only=True)
-        header = [nfc(str(h)).strip() if h is not None else "" for h in next(it, ())]
+        it = ws.iter_rows()
+        header = [nfc(str(h.value)).strip() if h.value is not None else "" for h in next(it, ())]
         pos = {}
         for c in cols:
             if c not in header:
                 raise BadInput(f"trang '{sheet}' thiếu cột '{c}' ở dòng 1", self.name)
             pos[c] = header.index(c)
         out = []
-        for r, values in enumerate(it, start=2):
-            cells = {c: _Cell(sheet, r, pos[c] + 1, c, values[pos[c]] if pos[c] < len(values) else None)
+        for r, row in enumerate(it, start=2):
+            cells = {c: _Cell(sheet, r, pos[c] + 1, c, row[pos[c]].value if pos[c] < len(row) else None,
+                              str(getattr(row[pos[c]], "number_format", "") or "") if pos[c] < len(row) else "")
                      for c in cols}
             if all(x.empty for x in cells.values()):
                 continue
@@ -282,8 +284,10 @@ class _Reader:
             raise self.fail(cell, f"cần một số, không phải '{v}'")
         if isinstance(v, (int, float)):
             d = Decimal(str(v))
+            if "%" in cell.fmt:  # typed "98%" in Excel: stored 0.98, shown and meant as 98 (percent)
+                d = (d * 100).normalize()
         else:
-            t = cell.text().replace(" ", "")
+            t = cell.text().replace(" ", "").removesuffix("%")  # "98 %" written as text
             if "," in t:  # Vietnamese decimal comma; dots are thousands
                 t = t.replace(".", "").replace(",", ".")
             try:
