@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import json
 from dataclasses import dataclass
-from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
@@ -216,7 +215,3 @@ def switch(ws: Workspace, target: RuleSet, *, reason: str, actor: str = ADMIN, y
                         "reason": reason, "cleared": [u["id"] for u in carried.unfit]})
     return {"round": rnd.year, "from": f"{old.id} {old.version}", "to": f"{target.id} {target.version}",
             "cleared": [u["id"] for u in carried.unfit]}
-
-
-def total_change(now: ScoreResult, then: ScoreResult) -> Decimal:
-    return then.total - now.total
