@@ -118,3 +118,16 @@ def test_diff_names_each_change(home: Path, tmp_path: Path) -> None:
     none = json.loads(ok(run_cff(home, "rulesets", "diff", "qd06-2019", str(newer(tmp_path)), "--json")))
     assert [c["what"] for c in none["changes"]] == ["mức điểm"]
     assert_refused(run_cff(home, "rulesets", "diff", "qd06-2019", "khong-co"), "không có bộ tiêu chí 'khong-co'")
+
+
+def test_values_import_takes_rates_and_refuses_a_count_without_children(demo_db: Path, home: Path,
+                                                                        tmp_path: Path) -> None:
+    f = tmp_path / "cong-an.json"
+    f.write_text(json.dumps({"values": {"3.1": {"count": 1, "population": 1250}, "4.1": "0"}}), "utf-8")
+    assert "Đã ghi 2 chỉ số" in ok(run_cff(home, "values", "import", str(f), "--as", "3"))
+    s = score(home)
+    assert s["criteria"][2]["indicators"][0]["rate"] == 0.8 and s["criteria"][2]["points"] == 50
+    before = db_dump(demo_db)
+    f.write_text(json.dumps({"values": {"4.1": {"count": 0, "population": 900}, "3.1": {"count": 2}}}), "utf-8")
+    assert_refused(run_cff(home, "values", "import", str(f), "--as", "3"), "chỉ số 3.1", "để tính tỷ suất")
+    assert db_dump(demo_db) == before  # all or nothing: 4.1 was not written either
