@@ -137,3 +137,12 @@ def test_list_marks_the_versions_a_newer_one_replaces(cff_json) -> None:
     rows = {(r["id"], r["version"]): r["superseded"] for r in cff_json("rulesets", "list", "--json")}
     assert rows == {("qd06-2019", "2019.1"): True, ("qd06-2019", "2019.2"): False,
                     ("qd34-2014", "2014.1"): True, ("qd34-2014", "2014.2"): False}
+
+
+def test_show_in_words_says_how_sure_each_indicator_is(cff) -> None:
+    text = cff("rulesets", "show", "qd06-2019", check=True).stdout
+    assert "Tiêu chí 1: Nguồn lực thực hiện quyền trẻ em — tối đa 100  *có điểm suy ra" in text
+    assert "1.1 [yes_no] Có bố trí người làm công tác bảo vệ trẻ em cấp xã — tối đa 50 (đã đối chiếu)" in text
+    assert "Nguồn: https://vitreem.baodansinh.vn/" in text
+    assert "1.4 [yes_no]" in text and "— tối đa 20 (suy ra)" in text and "100 − 50 − 15 − 15 = 20" in text
+    assert "3.1 [tỷ suất] Tỷ suất trẻ em bị xâm hại (trên 1.000 trẻ em của xã) — tối đa 100 (tạm)" in text

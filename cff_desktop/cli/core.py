@@ -56,6 +56,8 @@ def cmd_rulesets_list(args: argparse.Namespace) -> int:
 
 
 def cmd_rulesets_show(args: argparse.Namespace) -> int:
+    from cff_desktop.rules.basis import indicator_basis
+
     rs = _library(args).get(args.id, args.version)
     if args.json:
         _print_json(rs.raw)
@@ -65,10 +67,16 @@ def cmd_rulesets_show(args: argparse.Namespace) -> int:
         prov = " (tạm)" if th.status == "provisional" else ""
         print(f"  Ngưỡng {cat}: {format_points(th.min_total)}{prov}")
     for c in rs.criteria:
-        prov = "  *thang điểm tạm" if c.provisional else ""
+        prov = {"confirmed": "", "inferred": "  *có điểm suy ra", "provisional": "  *thang điểm tạm"}[c.basis]
         print(f"Tiêu chí {c.id}: {c.name} — tối đa {format_points(c.max)}{prov}")
         for i in c.indicators:
-            print(f"    {i.id} [{i.kind}] {i.label} — tối đa {format_points(i.max)}")
+            b = indicator_basis(i)
+            kind = "tỷ suất" if i.is_rate else i.kind
+            print(f"    {i.id} [{kind}] {i.label} — tối đa {format_points(i.max)} ({b.label.lower()})")
+            if b.status != "confirmed":
+                print(f"        {b.text}")
+            if b.source:
+                print(f"        Nguồn: {b.source}")
     return 0
 
 

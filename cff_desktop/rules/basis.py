@@ -47,8 +47,7 @@ def indicator_basis(ind: Indicator) -> Basis:
     if status == "confirmed":
         text = "Điểm tối đa và các mức điểm đã đối chiếu văn bản."
     elif status == "inferred":
-        why = (ind.source or {}).get("note", "")
-        text = f"Điểm tối đa suy ra bằng phép tính, chưa thấy trong văn bản. {why}".strip()
+        text = (ind.source or {}).get("note") or "Điểm tối đa suy ra bằng phép tính, chưa thấy trong văn bản."
     elif ind.status == "confirmed" and ind.bands and ind.bands[0].status == "confirmed":
         text = "Điểm tối đa và mức cao nhất đã đối chiếu văn bản; các mức thấp hơn là tạm, cần đối chiếu."
     elif ind.status == "confirmed":
