@@ -75,9 +75,7 @@ def bundled_hashes() -> frozenset[str]:
     costs more than everything else ``cff score`` does. Any other bytes — imported files, rule sets
     pinned in a package from elsewhere, published by the upper level — are always checked.
     """
-    folder = resource_dir("rulesets")
-    return frozenset(hashlib.sha256(p.read_bytes()).hexdigest() for p in folder.glob("*.json")
-                     if not p.name.endswith(".schema.json"))
+    return frozenset(hashlib.sha256(p.read_bytes()).hexdigest() for p in bundled_files())
 
 
 def _check_schema(raw: Any, source: str) -> None:
