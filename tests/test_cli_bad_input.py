@@ -82,6 +82,9 @@ BAD_VALUES = [
     ("3.1", "2.5", "3", ["chỉ số 3.1", "số ca phải là số nguyên", "2.5"]),
     ("3.1", "abc", "3", ["chỉ số 3.1", "số ca phải là số nguyên", "abc"]),
     ("3.1", '{"count": 1.5}', "3", ["chỉ số 3.1", "số ca phải là số nguyên", "1.5"]),
+    ("3.1", "2", "3", ["chỉ số 3.1", "cần nhập thêm tổng số trẻ em", "để tính tỷ suất"]),
+    ("3.1", "5/4", "3", ["chỉ số 3.1", "số ca (5) lớn hơn số trẻ em (4)"]),
+    ("4.1", '{"count": 1, "population": -10}', "3", ["chỉ số 4.1", "số trẻ em không được âm (-10)"]),
     ("99.1", "1", "1", ["INDICATOR", "không có chỉ số '99.1'"]),
     ("7", "98/100", "1", ["INDICATOR", "không có chỉ số '7'"]),
     ("7.1", "true", "4", ["chỉ số 7.1", "giá trị sai loại"]),
@@ -279,7 +282,7 @@ def write_ruleset(path: Path, doc: dict[str, Any]) -> Path:
     return path
 
 
-def newer_qd06(version: str = "2019.2", top_band: int = 99) -> dict[str, Any]:
+def newer_qd06(version: str = "2019.5", top_band: int = 99) -> dict[str, Any]:
     """qd06-2019 with another version and the top band of 7.1 raised (98 % → ``top_band`` %)."""
     doc = ruleset_doc()
     doc["version"] = version
@@ -330,9 +333,9 @@ BAD_RULESETS = [
 
 @pytest.fixture
 def home_with_imported(home: Path, tmp_path: Path) -> Path:
-    """A data folder whose imported-rulesets folder already holds qd06-2019 2019.2."""
-    ok(run_cff(home, "rulesets", "import", str(write_ruleset(tmp_path / "qd06-2019.2.json", newer_qd06()))))
-    assert set(folder_state(home / "rulesets")) == {"qd06-2019-2019.2.json"}
+    """A data folder whose imported-rulesets folder already holds qd06-2019 2019.5."""
+    ok(run_cff(home, "rulesets", "import", str(write_ruleset(tmp_path / "qd06-2019.5.json", newer_qd06()))))
+    assert set(folder_state(home / "rulesets")) == {"qd06-2019-2019.5.json"}
     return home
 
 
@@ -341,7 +344,7 @@ def home_with_imported(home: Path, tmp_path: Path) -> Path:
 def test_ruleset_import_refuses_broken_file_naming_the_field(
     home_with_imported: Path, tmp_path: Path, mutate: Any, needles: list[str]
 ) -> None:
-    doc = newer_qd06(version="2019.3")
+    doc = newer_qd06(version="2019.6")
     mutate(doc)
     f = write_ruleset(tmp_path / "hong.json", doc)
     before = folder_state(home_with_imported)
@@ -381,21 +384,21 @@ def test_ruleset_broken_file_first_import_creates_nothing(home: Path, tmp_path: 
 def test_same_id_and_version_with_other_content_is_refused(home_with_imported: Path, tmp_path: Path) -> None:
     rulesets = home_with_imported / "rulesets"
     before = folder_state(home_with_imported)
-    # the imported 2019.2 again, with another band: refused, the imported file kept as it was
+    # the imported 2019.5 again, with another band: refused, the imported file kept as it was
     other = write_ruleset(tmp_path / "khac.json", newer_qd06(top_band=97))
     assert_refused(run_cff(home_with_imported, "rulesets", "import", str(other)),
-                   "khac.json", "qd06-2019 phiên bản 2019.2", "nội dung khác")
-    # the bundled 2019.1 with another band: refused too (the shipped law cannot be replaced)
-    bundled = write_ruleset(tmp_path / "ban-goc-sua.json", newer_qd06(version="2019.1", top_band=97))
+                   "khac.json", "qd06-2019 phiên bản 2019.5", "nội dung khác")
+    # the bundled 2019.2 with another band: refused too (the shipped law cannot be replaced)
+    bundled = write_ruleset(tmp_path / "ban-goc-sua.json", newer_qd06(version="2019.2", top_band=97))
     assert_refused(run_cff(home_with_imported, "rulesets", "import", str(bundled)),
-                   "ban-goc-sua.json", "phiên bản 2019.1")
+                   "ban-goc-sua.json", "phiên bản 2019.2")
     assert folder_state(home_with_imported) == before
     # byte-identical re-import is a harmless no-op
     same = write_ruleset(tmp_path / "giong.json", newer_qd06())
     assert "đã có sẵn" in ok(run_cff(home_with_imported, "rulesets", "import", str(same)))
     assert folder_state(home_with_imported) == before
     shown = json.loads(ok(run_cff(home_with_imported, "rulesets", "show", "qd06-2019", "--json")))
-    assert shown["version"] == "2019.2"
+    assert shown["version"] == "2019.5"
     assert shown["criteria"][6]["indicators"][0]["bands"][0]["at_least"] == 99
     assert rulesets.is_dir()
 
@@ -407,17 +410,17 @@ def test_closed_round_keeps_its_pinned_ruleset_after_newer_import(
     from cff_desktop.services.workspace import open_workspace
 
     old_sha = hashlib.sha256(QD06.read_bytes()).hexdigest()
-    ok(run_cff(home, "values", "set", "7.1", "98/100", "--as", "4"))  # 98 %: top band under 2019.1
+    ok(run_cff(home, "values", "set", "7.1", "98/100", "--as", "4"))  # 98 %: top band under 2019.2
     with open_workspace(demo_db) as ws:
         close_round(ws, get_round(ws, 2024))
     before = json.loads(ok(run_cff(home, "--round", "2024", "score", "--json")))
-    assert (before["ruleset_version"], before["ruleset_sha256"]) == ("2019.1", old_sha)
+    assert (before["ruleset_version"], before["ruleset_sha256"]) == ("2019.2", old_sha)
     c7_before = next(c for c in before["criteria"] if c["id"] == "7")
     assert c7_before["points"] == 50
 
-    newer = write_ruleset(tmp_path / "qd06-2019.2.json", newer_qd06())  # 98 % now scores 35
+    newer = write_ruleset(tmp_path / "qd06-2019.5.json", newer_qd06())  # 98 % now scores 35
     new_sha = hashlib.sha256(newer.read_bytes()).hexdigest()
-    assert "2019.2" in ok(run_cff(home, "rulesets", "import", str(newer)))
+    assert "2019.5" in ok(run_cff(home, "rulesets", "import", str(newer)))
 
     after = json.loads(ok(run_cff(home, "--round", "2024", "score", "--json")))
     assert after == before  # same rule set id/version/hash, same points, same verdict
@@ -429,16 +432,16 @@ def test_closed_round_keeps_its_pinned_ruleset_after_newer_import(
                               " JOIN ruleset_pin p ON p.sha256 = r.ruleset_sha256 WHERE r.year = 2024").fetchone()
     finally:
         conn.close()
-    assert pinned[:3] == ("qd06-2019", "2019.1", old_sha)
+    assert pinned[:3] == ("qd06-2019", "2019.2", old_sha)
     assert hashlib.sha256(pinned[3]).hexdigest() == old_sha
 
     # a round created after the import is scored under the newer version
     out = ok(run_cff(home, "init", "--commune", "Xã Hoàng Đồng", "--province", "Lạng Sơn",
                      "--category", DEMO_CATEGORY, "--round", "2026"))
-    assert "2019.2" in out
+    assert "2019.5" in out
     assert "35/50" in ok(run_cff(home, "--round", "2026", "values", "set", "7.1", "98/100", "--as", "1"))
     new = json.loads(ok(run_cff(home, "--round", "2026", "score", "--json")))
-    assert (new["ruleset_version"], new["ruleset_sha256"]) == ("2019.2", new_sha)
+    assert (new["ruleset_version"], new["ruleset_sha256"]) == ("2019.5", new_sha)
     assert next(c for c in new["criteria"] if c["id"] == "7")["points"] == 35
     # and the closed round still did not move
     assert json.loads(ok(run_cff(home, "--round", "2024", "score", "--json"))) == before

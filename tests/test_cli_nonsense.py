@@ -114,8 +114,10 @@ def test_values_set_refuses_absurd_numbers(home: Path, demo_db: Path, indicator:
 def test_exact_decimals_and_bounds_that_are_fine_are_kept(home: Path, demo_db: Path) -> None:
     ok(cff_inproc(home, "values", "set", "11.3", "24,99", "--as", "6", db=demo_db))
     assert stored_value(demo_db, "11.3") == {"points": 24.99}
-    ok(cff_inproc(home, "values", "set", "3.1", "10000000", "--as", "3", db=demo_db))
-    assert stored_value(demo_db, "3.1") == {"count": 10_000_000}
+    ok(cff_inproc(home, "values", "set", "3.1", "10000000/10000000", "--as", "3", db=demo_db))  # a rate
+    assert stored_value(demo_db, "3.1") == {"count": 10_000_000, "population": 10_000_000}
+    ok(cff_inproc(home, "values", "set", "5.2", "10000000", "--as", "4", db=demo_db))  # a plain count
+    assert stored_value(demo_db, "5.2") == {"count": 10_000_000}
     ok(cff_inproc(home, "values", "set", "7.1", '{"numerator": 98.0, "denominator": 100}', "--as", "4",
                   db=demo_db))
     assert stored_value(demo_db, "7.1") == {"numerator": 98, "denominator": 100}

@@ -18,7 +18,7 @@ from cli_helpers import ok, run_cff
 
 from cff_desktop.cli import command_of
 from cff_desktop.common.resources import resource_dir
-from cff_desktop.rules.loader import RuleSetError, bundled_hashes, parse_bytes
+from cff_desktop.rules.loader import RuleSetError, bundled_files, bundled_hashes, parse_bytes
 
 HEAVY = ("jsonschema", "sqlite_utils", "PySide6", "reportlab", "cryptography", "pyrage", "keyring",
          "requests", "starlette", "uvicorn", "openpyxl", "docx", "PIL", "logging",
@@ -45,8 +45,8 @@ def test_bundled_rule_sets_satisfy_the_schema() -> None:
     """The run-time schema check is skipped for the shipped rule sets because this test holds."""
     schema = json.loads(resource_dir("rulesets", "ruleset.schema.json").read_text("utf-8"))
     jsonschema.Draft202012Validator.check_schema(schema)
-    files = [p for p in resource_dir("rulesets").glob("*.json") if not p.name.endswith(".schema.json")]
-    assert len(files) >= 2 and len(bundled_hashes()) == len(files)
+    files = bundled_files()  # the current rule sets and the superseded versions kept for their rounds
+    assert len(files) >= 4 and len(bundled_hashes()) == len(files)
     for f in files:
         errors = list(jsonschema.Draft202012Validator(schema).iter_errors(json.loads(f.read_text("utf-8"))))
         assert errors == [], (f.name, errors[:1])

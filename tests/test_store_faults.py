@@ -309,8 +309,8 @@ def test_ruleset_folder_that_cannot_be_created(tmp_path: Path) -> None:
     from cff_desktop.common.resources import resource_dir
 
     doc = json.loads(resource_dir("rulesets", "qd06-2019.json").read_text("utf-8"))
-    doc["version"] = "2019.2"
-    src = tmp_path / "qd06-2019.2.json"
+    doc["version"] = "2019.9"
+    src = tmp_path / "qd06-2019.9.json"
     src.write_text(json.dumps(doc, ensure_ascii=False), "utf-8")
     blocker = tmp_path / "o-dia-usb"
     blocker.write_bytes(b"x")

@@ -30,6 +30,8 @@ from cff_desktop.documents.layout import (
     text_width,
     ubnd_signer,
 )
+from cff_desktop.rules.basis import NOTES as BASIS_NOTES
+from cff_desktop.rules.basis import criterion_basis, indicator_basis
 from cff_desktop.rules.model import CATEGORY_LABELS, SECTOR_LABELS, Indicator, RuleSet
 from cff_desktop.rules.report import reason_text
 
@@ -199,6 +201,11 @@ class DocContext:
                 note = "không có trường hợp" if status == "no_cases" else "mẫu số bằng 0"
                 return f"{base} ({note})"
             return f"{base} ({format_percent(Fraction(n, d)).replace(' ', NBSP)})"
+        if isinstance(v, dict) and "count" in v and v.get("population") is not None and model and model.rate_per:
+            n, pop = int(v["count"]), int(v["population"])
+            per = f"{format_number(Fraction(n * model.rate_per, pop), 2)}/{format_number(model.rate_per)}" if pop \
+                else "không có trẻ em"
+            return f"{format_number(n)} trường hợp/{format_number(pop)} trẻ em ({per})"
         if isinstance(v, dict) and "count" in v:
             return f"{format_number(int(v['count']))} trường hợp"
         if isinstance(v, dict) and "points" in v:
@@ -265,7 +272,8 @@ class DocContext:
         rows: list[list[Any]] = [head]
         bold_rows: list[int] = []
         for c in s["criteria"]:
-            mark = " (*)" if c.get("provisional") else ""
+            crit = self.ruleset.criterion(c["id"])
+            mark = criterion_basis(crit).mark if crit else (" (*)" if c.get("provisional") else "")
             notes = []
             if not c.get("assessed"):
                 notes.append("Chưa đánh giá")
@@ -283,7 +291,8 @@ class DocContext:
                              format_points(c["points"]), para(shared, styles().cell), note])
                 bold_rows.append(len(rows) - 1)
                 for i, src in zip(c["indicators"], sources, strict=True):
-                    imark = " (*)" if i.get("provisional") else ""
+                    model = self.indicator_model(i["id"])
+                    imark = indicator_basis(model).mark if model else (" (*)" if i.get("provisional") else "")
                     rows.append([i["id"], f"{self.indicator_label(i['id'])}{imark}", self.value_text(i),
                                  format_points(i["max"]), format_points(i["points"]), "",
                                  "" if shared else src, ""])
@@ -316,6 +325,8 @@ class DocContext:
         out: list[Flowable] = []
         if self.any_provisional():
             out.append(para(PROVISIONAL_NOTE, styles().small_italic))
+        if any(i.basis == "inferred" for i in self.ruleset.indicators.values()):
+            out.append(para(BASIS_NOTES["inferred"], styles().small_italic))
         return out
 
 

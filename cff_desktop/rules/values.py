@@ -38,10 +38,16 @@ class Ratio:
 
 @dataclass(frozen=True)
 class Count:
+    """A number of cases; for a rate indicator also the child population it is counted among
+    (``None`` only when there are no cases: 0 cases is a rate of 0 whatever the population)."""
+
     count: int
+    population: int | None = None
 
     def to_json(self) -> Any:
-        return {"count": self.count}
+        if self.population is None:
+            return {"count": self.count}
+        return {"count": self.count, "population": self.population}
 
 
 @dataclass(frozen=True)
@@ -58,6 +64,7 @@ _KIND_HINT = {
     "yes_no": "có/không (true/false)",
     "ratio": '{"numerator": tử số, "denominator": mẫu số} hoặc "tử/mẫu"',
     "count": '{"count": số ca}',
+    "rate": '{"count": số ca, "population": số trẻ em của xã} hoặc "số ca/số trẻ em"',
     "manual": '{"points": số điểm}',
 }
 
@@ -162,9 +169,12 @@ def parse_value(ind: Indicator, raw: Any) -> Value:
             raise
     kind = ind.kind
     wrong = BadInput(
-        f"giá trị sai loại cho chỉ số {ind.kind}: cần {_KIND_HINT[kind]}, nhận {_shown(raw)}",
+        f"giá trị sai loại cho chỉ số {ind.kind}: cần {_KIND_HINT['rate' if ind.is_rate else kind]}, "
+        f"nhận {_shown(raw)}",
         where,
     )
+    if ind.is_rate:
+        return _rate_value(ind, raw, wrong, where)
     if kind == "yes_no":
         if isinstance(raw, bool):
             return YesNo(raw)
@@ -195,6 +205,29 @@ def parse_value(ind: Indicator, raw: Any) -> Value:
             return Manual(_points(raw, ind, where))
         raise wrong
     raise wrong  # pragma: no cover - the schema admits no other kind
+
+
+def _rate_value(ind: Indicator, raw: Any, wrong: BadInput, where: str) -> Count:
+    """Cases and the child population they are counted among (criteria 3-4 of QĐ 06)."""
+    if isinstance(raw, str) and "/" in raw:
+        c_s, _, p_s = raw.partition("/")
+        raw = {"count": c_s, "population": p_s}
+    if isinstance(raw, (int, str)) and not isinstance(raw, bool):
+        raw = {"count": raw}
+    if not isinstance(raw, dict) or not raw.keys() <= {"count", "population"} or "count" not in raw:
+        raise wrong
+    count = _whole(raw["count"], "số ca", where)
+    pop_raw = raw.get("population")
+    if pop_raw is None or (isinstance(pop_raw, str) and not pop_raw.strip()):
+        if count:
+            raise BadInput(
+                f"có {count} trường hợp: cần nhập thêm {ind.population_label.lower() or 'số trẻ em của xã'} "
+                "để tính tỷ suất", where)
+        return Count(0)
+    population = _whole(pop_raw, "số trẻ em", where)
+    if count > population:
+        raise BadInput(f"số ca ({count}) lớn hơn số trẻ em ({population})", where)
+    return Count(count, population)
 
 
 def value_from_json(ind: Indicator, stored: Any) -> Value:

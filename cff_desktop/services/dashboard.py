@@ -29,6 +29,7 @@ class Tile:
     assessed: bool
     zero: bool
     overridden: bool
+    basis: str = "confirmed"  # confirmed / inferred / provisional (rules.basis)
 
     @property
     def state_label(self) -> str:
@@ -85,7 +86,8 @@ def build_dashboard(ws: Workspace, year: int | None = None) -> Dashboard:
         tiles.append(Tile(
             id=c.id, name=c.name, owner=owners.get(asg.get(c.id, -1), "chưa giao"), state=states[c.id],
             points=format_points(c.points), max=format_points(c.max), provisional=c.provisional,
-            assessed=c.assessed, zero=c.assessed and c.points == 0, overridden=c.override is not None))
+            assessed=c.assessed, zero=c.assessed and c.points == 0, overridden=c.override is not None,
+            basis=rnd.ruleset.criterion(c.id).basis))
     blockers = [reason_text(r) for r in res.reasons]
     return Dashboard(rnd, res, tiles, blockers, timeline(rnd), upper_level_decisions(ws))
 

@@ -79,8 +79,9 @@ def demo_figures(seed: int) -> dict[str, Any]:
     figures: dict[str, Any] = {
         "1.1": True, "1.2": True, "1.3": True, "1.4": True,
         "2.1": _ratio(rng, births, 0.93 if "2.1" in weak else 0.995),
-        "3.1": {"count": rng.randint(1, 2) if "3.1" in weak else 0},
-        "4.1": {"count": rng.randint(1, 3) if "4.1" in weak else 0},
+        # criteria 3-4 are rates per 1,000 children of the commune: cases and the child population
+        "3.1": {"count": rng.randint(1, 2) if "3.1" in weak else 0, "population": sum(children)},
+        "4.1": {"count": rng.randint(1, 3) if "4.1" in weak else 0, "population": sum(children)},
         "5.1": {"count": 0},
         "5.2": {"count": rng.randint(4, 9) if "5.2" in weak else rng.randint(0, 2)},
         "6.1": _ratio(rng, special, 1.0),

@@ -61,6 +61,7 @@ def init_round(
     year: int,
     ruleset_id: str | None = None,
     upper_level: str = "",
+    ruleset_version: str | None = None,
     district: str = "",
     villages: list[str] | None = None,
     actor: str = ADMIN,
@@ -73,7 +74,7 @@ def init_round(
     category = check_category(category)
     if not 2000 <= int(year) <= 2100:
         raise BadInput(f"năm đánh giá {year} không hợp lệ", "--round")
-    rs = ws.library.get(nfc(ruleset_id) if ruleset_id else DEFAULT_RULESET)
+    rs = ws.library.get(nfc(ruleset_id) if ruleset_id else DEFAULT_RULESET, ruleset_version)
     default_upper = f"Ủy ban nhân dân {nfc(district)}" if district else f"Ủy ban nhân dân tỉnh {prov}"
     upper = nfc(upper_level)
     with ws.store.transaction() as conn:
