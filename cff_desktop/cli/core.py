@@ -174,6 +174,16 @@ def cmd_values_set(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_values_clear(args: argparse.Namespace) -> int:
+    from cff_desktop.services.values import clear_value
+
+    with _ws(args) as ws:
+        gone = clear_value(ws, args.indicator, as_officer=args.as_officer, year=args.round)
+    print(f"Đã xóa số liệu chỉ số {args.indicator}; chỉ số này trở lại chưa nhập." if gone
+          else f"Chỉ số {args.indicator} chưa có số liệu; không có gì để xóa.")
+    return 0
+
+
 def cmd_values_import(args: argparse.Namespace) -> int:
     from cff_desktop.services.values import import_values
 
@@ -324,6 +334,10 @@ def build_parser() -> argparse.ArgumentParser:
     x.add_argument("--as", dest="as_officer", required=True)
     x.add_argument("--note")
     x.set_defaults(func=cmd_values_set)
+    x = val.add_parser("clear", help="xóa số liệu một chỉ số (trở lại chưa nhập)")
+    x.add_argument("indicator")
+    x.add_argument("--as", dest="as_officer", required=True)
+    x.set_defaults(func=cmd_values_clear)
     x = val.add_parser("import")
     x.add_argument("file")
     x.add_argument("--as", dest="as_officer", required=True)
