@@ -63,6 +63,35 @@ def vn_date(iso: str) -> str:
     return d.strftime("%d/%m/%Y")
 
 
+def vn_datetime(iso: str | None, *, utc: bool | None = None) -> str:
+    """dd/mm/yyyy hh:mm in Vietnam time, for every date-time a screen shows; '' stays ''.
+
+    Times the app stamps itself (audit, saves, receipts) are stored in UTC with an offset and
+    are converted to Asia/Ho_Chi_Minh; times an officer typed (the council's start and end) are
+    already the commune's wall clock and carry no offset, so they are shown as typed. ``utc``
+    forces the reading of a time without an offset. Unreadable text is shown as it is.
+    """
+    from datetime import UTC, datetime, timedelta, timezone
+
+    if not iso:
+        return ""
+    try:
+        t = datetime.fromisoformat(str(iso).replace("Z", "+00:00"))
+    except ValueError:
+        return str(iso)
+    if t.tzinfo is None and utc:
+        t = t.replace(tzinfo=UTC)
+    if t.tzinfo is not None:
+        try:
+            from zoneinfo import ZoneInfo
+
+            zone: timezone | ZoneInfo = ZoneInfo("Asia/Ho_Chi_Minh")
+        except Exception:  # no time-zone database (a bare Windows install): Vietnam is UTC+7
+            zone = timezone(timedelta(hours=7))
+        t = t.astimezone(zone)
+    return t.strftime("%d/%m/%Y %H:%M")
+
+
 def timeline(rnd: RoundInfo, today: date | None = None) -> list[Milestone]:
     today = today or date.today()
     row: dict[str, Any] = rnd.row

@@ -8,7 +8,7 @@ until the round is reopened with a reason.
 
 from __future__ import annotations
 
-from PySide6.QtCore import QDateTime, Qt
+from PySide6.QtCore import QDateTime, Qt, QTimer
 from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
@@ -31,6 +31,7 @@ from PySide6.QtWidgets import (
 from cff_desktop.common.errors import CffError
 from cff_desktop.common.text import format_points
 from cff_desktop.services import council as svc
+from cff_desktop.services.dashboard import vn_datetime
 from cff_desktop.services.rounds import get_round
 from cff_desktop.services.scoring import score_round, set_override
 from cff_desktop.ui.context import AppContext
@@ -60,12 +61,24 @@ class CouncilPage(QWidget):
         self.place = QLineEdit()
         self.place.editingFinished.connect(lambda: self._meeting(place=self.place.text()))
         self.start = QDateTimeEdit()
-        self.start.setDisplayFormat("HH:mm dd/MM/yyyy")
+        self.start.setDisplayFormat("dd/MM/yyyy HH:mm")
         self.start.setCalendarPopup(True)
-        self.start.editingFinished.connect(
-            lambda: self._meeting(started_at=self.start.dateTime().toString("yyyy-MM-ddTHH:mm")))
+        self.start.editingFinished.connect(self._start_edited)
+        # The end is what the minutes print as "kết thúc vào lúc": the clerk sets it (default two
+        # hours after the start), never the moment the button happened to be clicked.
+        self.end = QDateTimeEdit()
+        self.end.setDisplayFormat("dd/MM/yyyy HH:mm")
+        self.end.setCalendarPopup(True)
+        self.end.editingFinished.connect(
+            lambda: self._meeting(ended_at=self.end.dateTime().toString("yyyy-MM-ddTHH:mm")))
+        self.end_set = False  # True once an end time is recorded (then moving the start keeps it)
+        self.discussion = QPlainTextEdit()
+        self.discussion.setFixedHeight(70)
+        self.discussion.setPlaceholderText(tr("Ý kiến thảo luận của các thành viên (in vào biên bản)"))
         mf.addRow(tr("Địa điểm"), self.place)
         mf.addRow(tr("Bắt đầu lúc"), self.start)
+        mf.addRow(tr("Kết thúc lúc"), self.end)
+        mf.addRow(tr("Thảo luận"), self.discussion)
         lay.addWidget(meet)
 
         mem = QGroupBox(tr("Thành viên hội đồng"))
@@ -103,6 +116,7 @@ class CouncilPage(QWidget):
         self.criteria.setMinimumHeight(380)
         self.criteria.setSelectionBehavior(QTableWidget.SelectionBehavior.SelectRows)
         self.criteria.setEditTriggers(QTableWidget.EditTrigger.NoEditTriggers)
+        self.criteria.currentCellChanged.connect(lambda row, *_: self._pick_row(row))
         rl.addWidget(self.criteria)
         ov = QHBoxLayout()
         self.ov_crit = QComboBox()
@@ -113,11 +127,16 @@ class CouncilPage(QWidget):
         self.ov_reason.setPlaceholderText(tr("Lý do hội đồng điều chỉnh (bắt buộc)"))
         self.ov_button = QPushButton(tr("Ghi điểm hội đồng"))
         self.ov_button.clicked.connect(self.override)
+        self.ov_remove = QPushButton(tr("Bỏ điểm hội đồng"))
+        self.ov_remove.setToolTip(tr("Dùng lại điểm tính theo số liệu; ghi lý do vào ô lý do"))
+        self.ov_remove.clicked.connect(self.remove_override)
+        self.ov_crit.currentIndexChanged.connect(lambda i: self._pick_row(i, from_combo=True))
         ov.addWidget(QLabel(tr("Tiêu chí")))
         ov.addWidget(self.ov_crit)
         ov.addWidget(self.ov_points)
         ov.addWidget(self.ov_reason, 1)
         ov.addWidget(self.ov_button)
+        ov.addWidget(self.ov_remove)
         rl.addLayout(ov)
         lay.addWidget(rev)
 
@@ -163,6 +182,15 @@ class CouncilPage(QWidget):
         lay.addWidget(self.status)
         lay.addStretch(1)
         self.dirty = False
+        # Discussion and conclusion are saved a moment after typing stops (and before any other
+        # action), so redrawing the screen after an override or a new member never wipes them.
+        self.text_timer = QTimer(self)
+        self.text_timer.setSingleShot(True)
+        self.text_timer.setInterval(700)
+        self.text_timer.timeout.connect(self.save_texts)
+        self.loaded_texts: dict[str, str] = {"discussion": "", "conclusion": ""}
+        self.discussion.textChanged.connect(self.text_timer.start)
+        self.conclusion.textChanged.connect(self.text_timer.start)
         ctx.changed.connect(self._on_changed)
         self.reload()
 
@@ -189,6 +217,16 @@ class CouncilPage(QWidget):
         self.place.setText(rec["place"] or "")
         dt = QDateTime.fromString(rec["started_at"] or "", "yyyy-MM-ddTHH:mm")
         self.start.setDateTime(dt if dt.isValid() else QDateTime.currentDateTime())
+        end = QDateTime.fromString(rec["ended_at"] or "", "yyyy-MM-ddTHH:mm")
+        self.end_set = end.isValid()
+        self.end.setDateTime(end if end.isValid() else self.start.dateTime().addSecs(2 * 3600))
+        for key, box in (("discussion", self.discussion), ("conclusion", self.conclusion)):
+            # Text typed but not yet saved stays on screen; otherwise show what is recorded.
+            if box.toPlainText() == self.loaded_texts[key] or closed:
+                box.blockSignals(True)
+                box.setPlainText(rec[key] or "")
+                box.blockSignals(False)
+            self.loaded_texts[key] = rec[key] or ""
         # Presence is a checkable item, not a cell widget: rebuilding the table then creates no
         # widgets with their own connections (cheaper, and nothing dangles after a rebuild).
         self.members.blockSignals(True)
@@ -209,7 +247,9 @@ class CouncilPage(QWidget):
         self.members.resizeColumnToContents(2)
         self.members.blockSignals(False)
         res, _ = score_round(ws)
+        chosen = self.ov_crit.currentData()
         self.criteria.setRowCount(len(res.criteria))
+        self.ov_crit.blockSignals(True)
         self.ov_crit.clear()
         for r, c in enumerate(res.criteria):
             computed = f"{format_points(c.computed_points)} / {format_points(c.max)}" if c.assessed else tr("chưa đủ")
@@ -222,6 +262,12 @@ class CouncilPage(QWidget):
                     item.setTextAlignment(Qt.AlignmentFlag.AlignCenter)
                 self.criteria.setItem(r, col, item)
             self.ov_crit.addItem(f"{c.id}", c.id)
+        # The criterion being discussed stays chosen after each action (it used to jump back to 1
+        # and the next override landed on the wrong criterion).
+        keep = max(0, self.ov_crit.findData(chosen)) if chosen is not None else 0
+        self.ov_crit.setCurrentIndex(keep)
+        self.ov_crit.blockSignals(False)
+        self._pick_row(keep, from_combo=True)
         self.criteria.setColumnWidth(0, 40)
         self.criteria.setColumnWidth(1, 420)
         self.criteria.setColumnWidth(2, 90)
@@ -229,20 +275,21 @@ class CouncilPage(QWidget):
         self.v_for.setValue(rec["votes_for"] or 0)
         self.v_against.setValue(rec["votes_against"] or 0)
         self.v_abstain.setValue(rec["votes_abstain"] or 0)
-        self.conclusion.setPlainText(rec["conclusion"] or "")
         verdict = tr("ĐẠT") if res.recognized else tr("CHƯA ĐẠT")
         if closed:
             self.banner.setText(tr("Hội đồng đã kết thúc họp lúc {t}. Số liệu đã khóa; tổng {total}/{max}, {v}.")
-                                .format(t=rec["ended_at"], total=format_points(res.total),
+                                .format(t=vn_datetime(rec["ended_at"]), total=format_points(res.total),
                                         max=format_points(res.max_total), v=verdict))
         else:
             self.banner.setText(tr("Tổng điểm hiện tại {total}/{max}, ngưỡng {th}: {v}.").format(
                 total=format_points(res.total), max=format_points(res.max_total),
                 th=format_points(res.threshold), v=verdict))
-        for w in (self.place, self.start, self.m_name, self.m_pos, self.m_role, self.m_add, self.ov_crit,
-                  self.ov_points, self.ov_reason, self.ov_button, self.v_for, self.v_against, self.v_abstain,
-                  self.v_button, self.conclusion, self.confirm):
+        for w in (self.place, self.start, self.end, self.m_name, self.m_pos, self.m_role, self.m_add,
+                  self.ov_crit, self.ov_points, self.ov_reason, self.ov_button, self.ov_remove, self.v_for,
+                  self.v_against, self.v_abstain, self.v_button, self.confirm):
             w.setEnabled(not closed)
+        for box in (self.discussion, self.conclusion):
+            box.setReadOnly(closed)  # still selectable and scrollable, so it can be read in full
         self.confirm.setChecked(False)
         self.close_button.setEnabled(False)
         self.reopen_reason.setVisible(closed)
@@ -258,13 +305,50 @@ class CouncilPage(QWidget):
         self.status.setText(_msg(e))
         self.status.style().polish(self.status)
 
+    def _pick_row(self, row: int, from_combo: bool = False) -> None:
+        """The table row and the criterion box follow each other (click a row to override it)."""
+        if row < 0:
+            return
+        if from_combo:
+            self.criteria.blockSignals(True)
+            self.criteria.selectRow(row)
+            self.criteria.blockSignals(False)
+        elif self.ov_crit.currentIndex() != row:
+            self.ov_crit.blockSignals(True)
+            self.ov_crit.setCurrentIndex(row)
+            self.ov_crit.blockSignals(False)
+
     # -- actions ----------------------------------------------------------------------------------
+    def save_texts(self) -> bool:
+        """Write the discussion and conclusion if they changed; False (and the reason shown) if refused."""
+        self.text_timer.stop()
+        fields = {k: box.toPlainText() for k, box in (("discussion", self.discussion),
+                                                       ("conclusion", self.conclusion))
+                  if box.toPlainText() != self.loaded_texts[k]}
+        if not fields or get_round(self.ctx.ws).closed:
+            return True
+        try:
+            svc.set_meeting(self.ctx.ws, actor=self.ctx.actor, **fields)
+        except CffError as e:
+            self._err(e)
+            return False
+        self.loaded_texts.update(fields)
+        return True
+
+    def _start_edited(self) -> None:
+        started = self.start.dateTime().toString("yyyy-MM-ddTHH:mm")
+        if not self.end_set:
+            self.end.setDateTime(self.start.dateTime().addSecs(2 * 3600))
+        self._meeting(started_at=started)
+
     def _meeting(self, **fields: str) -> None:
         try:
             svc.set_meeting(self.ctx.ws, actor=self.ctx.actor, **fields)
         except CffError as e:
             self._err(e)
             return
+        if "ended_at" in fields:
+            self.end_set = True
         self._ok(tr("Đã lưu."))
 
     def _member_item_changed(self, item: QTableWidgetItem) -> None:
@@ -281,6 +365,7 @@ class CouncilPage(QWidget):
             self._err(e)
 
     def add_member(self) -> None:
+        self.save_texts()
         try:
             svc.add_member(self.ctx.ws, name=self.m_name.text(), position=self.m_pos.text(),
                            role=self.m_role.currentData(), actor=self.ctx.actor)
@@ -293,6 +378,7 @@ class CouncilPage(QWidget):
         self.reload()
 
     def override(self) -> None:
+        self.save_texts()
         try:
             set_override(self.ctx.ws, self.ov_crit.currentData(), self.ov_points.text(), self.ov_reason.text(),
                          actor=self.ctx.actor)
@@ -305,7 +391,22 @@ class CouncilPage(QWidget):
         self.reload()
         self.ctx.changed.emit("council")
 
+    def remove_override(self) -> None:
+        self.save_texts()
+        cid = self.ov_crit.currentData()
+        try:
+            svc.remove_override(self.ctx.ws, cid, self.ov_reason.text(), actor=self.ctx.actor)
+        except CffError as e:
+            self._err(e)
+            return
+        self.ov_points.clear()
+        self.ov_reason.clear()
+        self._ok(tr("Đã bỏ điểm hội đồng của tiêu chí {id}; dùng lại điểm tính theo số liệu.").format(id=cid))
+        self.reload()
+        self.ctx.changed.emit("council")
+
     def vote(self) -> None:
+        self.save_texts()
         try:
             svc.record_vote(self.ctx.ws, votes_for=self.v_for.value(), votes_against=self.v_against.value(),
                             votes_abstain=self.v_abstain.value(), actor=self.ctx.actor)
@@ -315,8 +416,12 @@ class CouncilPage(QWidget):
         self._ok(tr("Đã ghi biểu quyết."))
 
     def close_meeting(self) -> None:
+        if not self.save_texts():
+            return
         try:
-            snap = svc.close_meeting(self.ctx.ws, conclusion=self.conclusion.toPlainText(), actor=self.ctx.actor)
+            snap = svc.close_meeting(self.ctx.ws, conclusion=self.conclusion.toPlainText(),
+                                     ended_at=self.end.dateTime().toString("yyyy-MM-ddTHH:mm"),
+                                     actor=self.ctx.actor)
         except CffError as e:
             self._err(e)
             return
