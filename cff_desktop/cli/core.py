@@ -162,6 +162,22 @@ def cmd_assign(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_commune_set(args: argparse.Namespace) -> int:
+    from cff_desktop.common.errors import BadInput
+    from cff_desktop.services.profile import update_commune
+
+    changes = {}
+    for pair in args.pairs:
+        key, sep, value = pair.partition("=")
+        if not sep:
+            raise BadInput(f"'{pair}' phải có dạng TRƯỜNG=GIÁ_TRỊ (ví dụ category=urban_ward)", "FIELD=VALUE")
+        changes[key.strip()] = value
+    with _ws(args) as ws:
+        update_commune(ws, changes)
+    print("Đã lưu hồ sơ xã: " + ", ".join(changes))
+    return 0
+
+
 # --- values ------------------------------------------------------------------------------------
 
 def cmd_values_set(args: argparse.Namespace) -> int:
@@ -326,6 +342,12 @@ def build_parser() -> argparse.ArgumentParser:
     x.add_argument("criterion")
     x.add_argument("officer")
     x.set_defaults(func=cmd_assign)
+
+    com = sub.add_parser("commune", help="hồ sơ xã").add_subparsers(dest="sub", required=True)
+    x = com.add_parser("set", help="sửa hồ sơ xã: name=… code=… unit_type=xa|phuong|thi_tran|dac_khu "
+                                   "category=… upper_level=… chair_name=… chair_title=…")
+    x.add_argument("pairs", nargs="+", metavar="FIELD=VALUE")
+    x.set_defaults(func=cmd_commune_set)
 
     val = sub.add_parser("values", help="số liệu").add_subparsers(dest="sub", required=True)
     x = val.add_parser("set")

@@ -6,7 +6,7 @@ import json
 from datetime import date
 from typing import Any
 
-from cff_desktop.common.errors import BadInput
+from cff_desktop.common.errors import BadInput, Refused
 from cff_desktop.common.text import nfc
 from cff_desktop.services.rounds import ADMIN, check_category, get_round, require_open
 from cff_desktop.services.workspace import Workspace
@@ -31,7 +31,12 @@ ROUND_DATES = {
     "posting_start": "Ngày niêm yết công khai",
     "submission_date": "Ngày gửi hồ sơ lên cấp trên",
 }
-SETTINGS_DEFAULTS = {"idle_lock_minutes": "10", "language": "vi"}
+SETTINGS_DEFAULTS = {"idle_lock_minutes": "10", "language": "vi", "text_scale": "100"}
+# What the council's result or the frozen papers depend on: locked once the council closed, so
+# the dashboard can never say "ngưỡng 900" while the minutes say 800. Who signs (chair_name,
+# chair_title) and where the dossier goes (upper_level) stay editable: the printed papers take
+# them from the profile as it is on the day they are signed and sent (see services.printing).
+LOCKED_AFTER_CLOSE = ("name", "code", "province", "district", "unit_type", "category")
 
 
 def update_commune(ws: Workspace, changes: dict[str, Any], *, actor: str = ADMIN) -> dict[str, Any]:
@@ -54,6 +59,14 @@ def update_commune(ws: Workspace, changes: dict[str, Any], *, actor: str = ADMIN
     old = {k: rnd.commune.get(k) for k in clean}
     if old == clean:
         return rnd.commune
+    if rnd.closed:
+        locked = [COMMUNE_FIELDS[k] for k in clean if k in LOCKED_AFTER_CLOSE and clean[k] != old[k]]
+        if locked:
+            raise Refused(
+                f"{', '.join(locked)} đã khóa vì hội đồng đã kết thúc họp vòng năm {rnd.year} (kết quả và "
+                "biên bản dựa vào đó). Muốn sửa, văn thư mở lại vòng đánh giá và ghi rõ lý do (Họp hội "
+                "đồng → \"Mở lại vòng đánh giá\", hoặc cff council reopen --reason \"...\").",
+                next(k for k in clean if k in LOCKED_AFTER_CLOSE and clean[k] != old[k]))
     with ws.store.transaction() as conn:
         for key, val in clean.items():
             conn.execute(f"UPDATE commune SET {key} = ? WHERE id = ?", (val, rnd.commune["id"]))

@@ -79,14 +79,29 @@ class CommuneTab(QWidget):
         form.addRow("", save_v)
         self.status = _status_label()
         form.addRow("", self.status)
+        self.lock_note = QLabel()
+        self.lock_note.setObjectName("warn")
+        self.lock_note.setWordWrap(True)
+        form.addRow("", self.lock_note)
+        ctx.changed.connect(lambda what: self.reload() if what == "council" else None)
         self.reload()
 
     def reload(self) -> None:
-        c = get_round(self.ctx.ws).commune
+        rnd = get_round(self.ctx.ws)
+        c = rnd.commune
         for k, e in self.edits.items():
             e.setText(c.get(k) or "")
+            e.setReadOnly(rnd.closed and k in profile.LOCKED_AFTER_CLOSE)
         self.unit.setCurrentIndex(max(0, self.unit.findData(c.get("unit_type"))))
         self.category.setCurrentIndex(max(0, self.category.findData(c.get("category"))))
+        # What the council's result and the frozen papers depend on is read only after the close.
+        self.unit.setEnabled(not rnd.closed)
+        self.category.setEnabled(not rnd.closed)
+        self.lock_note.setText(tr(
+            "Hội đồng đã kết thúc họp: tên, mã, địa bàn, loại đơn vị và nhóm đánh giá đã khóa vì kết quả và "
+            "biên bản dựa vào đó. Muốn sửa, mở lại vòng đánh giá (Họp hội đồng → Mở lại vòng đánh giá) "
+            "và ghi rõ lý do.") if rnd.closed else "")
+        self.lock_note.setVisible(rnd.closed)
         self.villages.setPlainText("\n".join(json.loads(c.get("villages") or "[]")))
 
     def save(self, changes: dict) -> None:
