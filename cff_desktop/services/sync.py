@@ -98,6 +98,9 @@ def enrol(ws: Workspace, server: str, code: str, *, actor: str = ADMIN) -> Confi
             conn.execute("INSERT OR REPLACE INTO setting (key, value) VALUES (?, ?)", (k, v))
         ws.store.audit(actor, "sync.enrol", "sync", None, {"server": cfg.server, "fingerprint": cfg.fingerprint,
                                                            "commune": cfg.commune, "device": dev.fingerprint})
+    from cff_desktop.services.upper_key import key_from_enrolment
+
+    key_from_enrolment(ws, srv)  # the upper level's encryption key, when the inbox sends it
     outbox.retry_now(ws.store)
     return cfg
 

@@ -394,6 +394,91 @@ class AssignTab(QWidget):
         self.ctx.changed.emit("setup")
 
 
+class UpperKeyTab(QWidget):
+    """The upper level's public key: without it the dossier leaves the commune unencrypted."""
+
+    def __init__(self, ctx: AppContext) -> None:
+        super().__init__()
+        self.ctx = ctx
+        lay = QVBoxLayout(self)
+        intro = QLabel(tr(
+            "Hồ sơ gửi cấp trên được mã hóa bằng khóa công khai của cấp trên, để USB có rơi mất cũng không "
+            "ai đọc được. Cấp trên gửi tệp khóa (hoặc đọc qua điện thoại chuỗi bắt đầu bằng age1…). "
+            "Khi máy đăng ký gửi qua mạng, khóa được lấy tự động nếu máy chủ có gửi kèm."))
+        intro.setWordWrap(True)
+        lay.addWidget(intro)
+        box = QGroupBox(tr("Khóa hiện tại"))
+        form = QFormLayout(box)
+        self.current = QLabel()
+        self.current.setWordWrap(True)
+        self.current.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        form.addRow(tr("Dấu vân tay"), self.current)
+        lay.addWidget(box)
+        box2 = QGroupBox(tr("Nhập khóa của cấp trên"))
+        f2 = QFormLayout(box2)
+        self.text = QLineEdit()
+        self.text.setPlaceholderText(tr("age1… (có thể gõ kèm dấu cách như khi nghe đọc)"))
+        self.text.returnPressed.connect(self.import_text)
+        row = QHBoxLayout()
+        row.addWidget(self.text, 1)
+        self.text_button = QPushButton(tr("Nhập chuỗi khóa"))
+        self.text_button.clicked.connect(self.import_text)
+        row.addWidget(self.text_button)
+        f2.addRow(tr("Chuỗi khóa"), row)
+        self.file_button = QPushButton(tr("Chọn tệp khóa…"))
+        self.file_button.clicked.connect(lambda: self.import_file())
+        f2.addRow("", self.file_button)
+        lay.addWidget(box2)
+        self.status = _status_label()
+        lay.addWidget(self.status)
+        lay.addStretch(1)
+        self.reload()
+
+    def reload(self) -> None:
+        from cff_desktop.services.keys import upper_recipient
+
+        up = upper_recipient(self.ctx.ws)
+        if up:
+            self.current.setText(f"<b>{up['fingerprint']}</b><br>{up['recipient']}")
+            self.current.setObjectName("")
+        else:
+            self.current.setText(tr("Chưa có: hồ sơ xuất ra sẽ KHÔNG được mã hóa."))
+            self.current.setObjectName("warn")
+        self.current.style().unpolish(self.current)
+        self.current.style().polish(self.current)
+
+    def _import(self, source: str) -> None:
+        from cff_desktop.services.keys import import_upper
+
+        try:
+            got = import_upper(self.ctx.ws, source)
+        except CffError as e:
+            _say(self.status, e.message, error=True)
+            return
+        self.reload()
+        self.text.clear()
+        _say(self.status, tr("Đã nhập khóa của cấp trên. Dấu vân tay: {fp} — đọc lại cho cấp trên qua điện thoại "
+                             "để chắc đúng khóa.").format(fp=got["fingerprint"]))
+        self.ctx.changed.emit("setup")
+
+    def import_text(self) -> None:
+        text = self.text.text().strip()
+        if not text:
+            _say(self.status, tr("Dán hoặc gõ chuỗi khóa bắt đầu bằng age1… trước."), error=True)
+            return
+        if "age1" not in text.lower():
+            _say(self.status, tr("Chuỗi khóa phải bắt đầu bằng age1 (62 ký tự). Kiểm tra lại."), error=True)
+            return
+        self._import(text)
+
+    def import_file(self, path: str | None = None) -> None:
+        if not path:
+            path, _ = QFileDialog.getOpenFileName(self, tr("Chọn tệp khóa của cấp trên"), "",
+                                                  tr("Tệp khóa (*.pub *.txt *.age);;Mọi tệp (*)"))
+        if path:
+            self._import(path)
+
+
 class SetupPage(QTabWidget):
     def __init__(self, ctx: AppContext) -> None:
         super().__init__()
@@ -401,7 +486,9 @@ class SetupPage(QTabWidget):
         self.round = RoundTab(ctx)
         self.officers = OfficersTab(ctx)
         self.assign = AssignTab(ctx)
+        self.upper_key = UpperKeyTab(ctx)
         self.addTab(self.commune, tr("Hồ sơ xã"))
         self.addTab(self.round, tr("Vòng đánh giá"))
         self.addTab(self.officers, tr("Cán bộ"))
         self.addTab(self.assign, tr("Phân công"))
+        self.addTab(self.upper_key, tr("Khóa cấp trên"))
