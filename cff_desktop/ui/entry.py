@@ -36,6 +36,11 @@ class EntryPage(QWidget):
         ctx.changed.connect(self._on_changed)
         self.rebuild()
 
+    def resizeEvent(self, event) -> None:
+        """A narrower list on a small screen (1024 px) so the criterion page keeps its width."""
+        self.list.setFixedWidth(320 if event.size().width() >= 900 else 250)
+        super().resizeEvent(event)
+
     def rebuild(self) -> None:
         for p in self.pages.values():
             p.flush()

@@ -56,6 +56,7 @@ class Shell(NavShell):
 
             self.dashboard = DashboardPage(ctx)
             self.dashboard.open_criterion.connect(self.open_criterion)
+            self.dashboard.go_to.connect(self.show_page)
             self._add("dashboard", tr("Tổng quan"), self.dashboard)
             self._add("entry", tr("Nhập số liệu"), self.entry)
             self._add("council", tr("Hội đồng"), CouncilPage(ctx))

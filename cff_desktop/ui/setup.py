@@ -160,6 +160,13 @@ class RoundTab(QWidget):
             self.language.addItem(names.get(lang, lang), lang)
         self.language.activated.connect(lambda _i: self.save_language())
         f2.addRow(tr("Ngôn ngữ giao diện (áp dụng khi mở lại)"), self.language)
+        from cff_desktop.ui.theme import TEXT_SCALES
+
+        self.text_scale = QComboBox()
+        for pct in TEXT_SCALES:
+            self.text_scale.addItem(f"{pct} %", pct)
+        self.text_scale.activated.connect(lambda _i: self.save_text_scale())
+        f2.addRow(tr("Cỡ chữ"), self.text_scale)
         lay.addWidget(box2)
         self.status = _status_label()
         lay.addWidget(self.status)
@@ -178,6 +185,19 @@ class RoundTab(QWidget):
         self.ruleset.setText(f"{rs.title}<br>{rs.id} {rs.version} · SHA-256 {rs.sha256[:16]}…{prov}")
         self.idle.setValue(int(profile.get_setting(self.ctx.ws, "idle_lock_minutes") or 0))
         self.language.setCurrentIndex(max(0, self.language.findData(profile.get_setting(self.ctx.ws, "language"))))
+        scale = profile.get_setting(self.ctx.ws, "text_scale")
+        self.text_scale.setCurrentIndex(max(0, self.text_scale.findData(int(scale) if scale.isdigit() else 100)))
+
+    def save_text_scale(self) -> None:
+        """Larger text at once (no restart): the whole application's font and style are rescaled."""
+        from PySide6.QtWidgets import QApplication
+
+        from cff_desktop.ui.theme import apply_theme
+
+        pct = int(self.text_scale.currentData())
+        profile.set_setting(self.ctx.ws, "text_scale", str(pct), actor=self.ctx.actor)
+        apply_theme(QApplication.instance(), pct)
+        _say(self.status, tr("Đã đổi cỡ chữ thành {p} %.").format(p=pct))
 
     def save_language(self) -> None:
         profile.set_setting(self.ctx.ws, "language", self.language.currentData(), actor=self.ctx.actor)

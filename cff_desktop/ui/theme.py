@@ -49,13 +49,27 @@ QHeaderView::section { background: #eef1f4; padding: 4px; border: none; font-wei
 """
 
 
-def apply_theme(app: QApplication) -> None:
-    """Bundled fonts first (full Vietnamese coverage), then the platform's UI font."""
+TEXT_SCALES = (100, 125, 150)  # per cent; the set-up page offers these for older officers' eyes
+_fonts_loaded = False
+
+
+def scaled_style(scale: int) -> str:
+    """The style sheet with every point size multiplied by ``scale`` per cent."""
+    import re
+
+    return re.sub(r"(\d+(?:\.\d+)?)pt", lambda m: f"{float(m.group(1)) * scale / 100:g}pt", STYLE)
+
+
+def apply_theme(app: QApplication, scale: int = 100) -> None:
+    """Bundled fonts first (full Vietnamese coverage), then the platform's UI font, at ``scale`` %."""
+    global _fonts_loaded
+    scale = scale if scale in TEXT_SCALES else 100
     fonts = resource_dir("fonts")
-    if fonts.is_dir():
+    if fonts.is_dir() and not _fonts_loaded:
         for f in fonts.glob("*.ttf"):
             QFontDatabase.addApplicationFont(str(f))
+        _fonts_loaded = True
     font = QFont(app.font())
-    font.setPointSizeF(10)
+    font.setPointSizeF(10 * scale / 100)
     app.setFont(font)
-    app.setStyleSheet(STYLE)
+    app.setStyleSheet(scaled_style(scale))

@@ -61,6 +61,7 @@ class NavShell(QWidget):
         self.nav = QListWidget()
         self.nav.setObjectName("nav")
         self.nav.setFixedWidth(190)
+        self.nav.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
         self.stack = QStackedWidget()
         body.addWidget(self.nav)
         body.addWidget(self.stack, 1)
@@ -72,6 +73,22 @@ class NavShell(QWidget):
         self.pages[key] = page
         self.nav.addItem(title)
         self.stack.addWidget(page)
+
+    def fit_nav(self) -> None:
+        """Widen the navigation to its longest entry (larger text sizes), never below 190 px."""
+        self.nav.ensurePolished()
+        self.nav.setFixedWidth(max(190, self.nav.sizeHintForColumn(0) + 8))
+
+    def showEvent(self, event) -> None:
+        self.fit_nav()
+        super().showEvent(event)
+
+    def changeEvent(self, event) -> None:
+        from PySide6.QtCore import QEvent
+
+        if event.type() in (QEvent.Type.StyleChange, QEvent.Type.FontChange):
+            self.fit_nav()
+        super().changeEvent(event)
 
     def show_page(self, key: str) -> QWidget:
         page = self.pages[key]
