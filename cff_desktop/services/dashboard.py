@@ -215,8 +215,10 @@ def upper_level_decisions(ws: Workspace, limit: int = 3) -> list[str]:
     """What the upper level decided on the packages sent (pulled by the last sync), in words."""
     import json
 
+    rows = ws.store.query("SELECT * FROM sync_decision ORDER BY seq DESC LIMIT ?", (limit,))
+    if not rows:
+        return []  # no decision yet: the sync code (HTTP, keyring, crypto) need not load at sign-in
     from cff_desktop.services.sync import decision_text
 
-    rows = ws.store.query("SELECT * FROM sync_decision ORDER BY seq DESC LIMIT ?", (limit,))
     return [decision_text({"id": r["id"], "decision": r["decision"], "comments": json.loads(r["comments"]),
                            "decided_at": r["decided_at"]}) for r in rows]

@@ -72,9 +72,15 @@ class TileWidget(QFrame):
         if t.provisional:
             extra.append(tr("thang điểm tạm"))
         colour = "#b42318" if t.zero else STATE_COLOURS[t.state]
-        self.state.setText(f"<span style='color:{colour}; font-weight:600'>● {t.state_label}</span>"
+        self.state.setText(f"<span style='color:{colour}; font-weight:600'>● {tr(t.state_label)}</span>"
                            + (f" <span style='color:#5c6b7a'>· {' · '.join(extra)}</span>" if extra else ""))
-        self.setStyleSheet(f"#tile {{ border-left: 5px solid {colour}; }}")
+        # A dynamic property picks the border colour from the application's style sheet: a style
+        # sheet per tile made Qt restyle each tile and its labels on every refresh (slow sign-in).
+        state = "zero" if t.zero else t.state
+        if self.property("state") != state:
+            self.setProperty("state", state)
+            self.style().unpolish(self)
+            self.style().polish(self)
 
     def mouseReleaseEvent(self, event) -> None:
         self.clicked.emit(self.tile_id)
@@ -213,7 +219,7 @@ class DashboardPage(QWidget):
         nxt = d.next_step
         if nxt is None:
             self.next_text.setText(tr("<b>Đã xong mọi bước của vòng đánh giá.</b>"))
-            self.next_button.hide()
+            self.next_button.setVisible(False)
             self.next_page = ""
         else:
             late = tr(" — <span style='color:#b42318'>đã trễ hạn {d}</span>").format(
@@ -221,13 +227,15 @@ class DashboardPage(QWidget):
             self.next_text.setText(tr("<b>Việc cần làm tiếp:</b> {label} ({detail}){late}").format(
                 label=tr(nxt.label), detail=tr(nxt.detail), late=late))
             self.next_button.setText(tr(nxt.action))
-            self.next_button.show()
+            if self.next_button.isHidden():
+                self.next_button.setVisible(True)
             self.next_page = nxt.page
         for i, w in enumerate(self.tiles):
             if i < len(d.tiles):
                 w.show_tile(d.tiles[i])
-                w.show()
-            else:
+                if w.isHidden():  # show() on a shown tile still restyles it: costly at sign-in
+                    w.show()
+            elif not w.isHidden():
                 w.hide()
         self.last = d
         return d

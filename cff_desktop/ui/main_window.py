@@ -20,6 +20,8 @@ from cff_desktop.ui.i18n import tr
 from cff_desktop.ui.signin import SignInPage
 from cff_desktop.ui.widgets import NavShell
 
+_INPUT = (QEvent.Type.KeyPress, QEvent.Type.MouseButtonPress, QEvent.Type.Wheel)
+
 
 class _IdleWatcher(QObject):
     """Restarts the idle timer on any keyboard or mouse input anywhere in the application."""
@@ -31,10 +33,30 @@ class _IdleWatcher(QObject):
         self.timer = timer
 
     def eventFilter(self, obj: QObject, event: QEvent) -> bool:
-        if event.type() in (QEvent.Type.KeyPress, QEvent.Type.MouseButtonPress, QEvent.Type.Wheel):
-            if self.timer.isActive():
-                self.timer.start()
+        # The cheap test first: this filter sees every event of the application, and reading an
+        # event's type from Python costs more than asking whether the lock timer runs at all.
+        if self.timer.isActive() and event.type() in _INPUT:
+            self.timer.start()
         return False
+
+
+def _page(key: str, ctx: AppContext):
+    """The clerk's screens beyond the dashboard, imported and built on first use."""
+    if key == "council":
+        from cff_desktop.ui.council import CouncilPage
+
+        return CouncilPage(ctx)
+    if key == "documents":
+        from cff_desktop.ui.documents_page import DocumentsPage
+
+        return DocumentsPage(ctx)
+    if key == "sync":
+        from cff_desktop.ui.sync_page import SyncPage
+
+        return SyncPage(ctx)
+    from cff_desktop.ui.setup import SetupPage
+
+    return SetupPage(ctx)
 
 
 class Shell(NavShell):
@@ -51,22 +73,16 @@ class Shell(NavShell):
         self.topbar.addWidget(self.switch_button)
         self.entry = EntryPage(ctx)
         if session.is_clerk:
-            from cff_desktop.ui.council import CouncilPage
-            from cff_desktop.ui.setup import SetupPage
-
             self.dashboard = DashboardPage(ctx)
             self.dashboard.open_criterion.connect(self.open_criterion)
             self.dashboard.go_to.connect(self.show_page)
             self._add("dashboard", tr("Tổng quan"), self.dashboard)
             self._add("entry", tr("Nhập số liệu"), self.entry)
-            self._add("council", tr("Hội đồng"), CouncilPage(ctx))
-            from cff_desktop.ui.documents_page import DocumentsPage
-
-            self._add("documents", tr("In ấn và hồ sơ"), DocumentsPage(ctx))
-            from cff_desktop.ui.sync_page import SyncPage
-
-            self._add("sync", tr("Gửi lên cấp trên"), SyncPage(ctx))
-            self._add("setup", tr("Thiết lập"), SetupPage(ctx))
+            # Built when first opened: printing, packaging and sync code load only then.
+            self._add_lazy("council", tr("Hội đồng"), lambda: _page("council", ctx))
+            self._add_lazy("documents", tr("In ấn và hồ sơ"), lambda: _page("documents", ctx))
+            self._add_lazy("sync", tr("Gửi lên cấp trên"), lambda: _page("sync", ctx))
+            self._add_lazy("setup", tr("Thiết lập"), lambda: _page("setup", ctx))
             self.entry.import_ruleset_requested.connect(self.import_ruleset)
         else:
             self._add("entry", tr("Tiêu chí của tôi"), self.entry)

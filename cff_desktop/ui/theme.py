@@ -31,6 +31,11 @@ QListWidget#criteria::item:selected, QListWidget#officers::item:selected { backg
 #warn { background: #fff4e5; border: 1px solid #f0b35b; border-radius: 4px; padding: 6px; color: #7a4a00; }
 #card, #tile { background: white; border: 1px solid #d5dbe1; border-radius: 6px; }
 #tile:hover { border-color: #2f5a83; }
+#tile { border-left: 5px solid #9aa5b1; }
+#tile[state="in_progress"] { border-left: 5px solid #d9822b; }
+#tile[state="done"] { border-left: 5px solid #2d8a4e; }
+#tile[state="approved"] { border-left: 5px solid #1f5fa8; }
+#tile[state="zero"] { border-left: 5px solid #b42318; }
 #total { background: white; border: 1px solid #d5dbe1; border-radius: 6px; }
 QPushButton { padding: 6px 14px; border: 1px solid #9aa5b1; border-radius: 4px; background: white; }
 QPushButton:hover { background: #eef2f6; }

@@ -34,6 +34,17 @@ def say(label: QLabel, text: str, error: bool = False) -> None:
     label.style().polish(label)
 
 
+class _Pages(dict):
+    """The shell's pages by key; a page added lazily is built on first access (``pages["setup"]``)."""
+
+    def __init__(self, shell: NavShell) -> None:
+        super().__init__()
+        self.shell = shell
+
+    def __getitem__(self, key: str) -> QWidget:
+        return self.shell._built(key)
+
+
 class NavShell(QWidget):
     """A top bar naming who works here, navigation on the left, the chosen screen on the right.
 
@@ -66,13 +77,54 @@ class NavShell(QWidget):
         body.addWidget(self.nav)
         body.addWidget(self.stack, 1)
         lay.addLayout(body, 1)
-        self.pages: dict[str, QWidget] = {}
-        self.nav.currentRowChanged.connect(self.stack.setCurrentIndex)
+        self.pages: dict[str, QWidget] = _Pages(self)
+        self._factories: dict[str, object] = {}
+        self.nav.currentRowChanged.connect(self._show_row)
 
     def _add(self, key: str, title: str, page: QWidget) -> None:
-        self.pages[key] = page
+        dict.__setitem__(self.pages, key, page)
         self.nav.addItem(title)
         self.stack.addWidget(page)
+
+    def _add_lazy(self, key: str, title: str, factory) -> None:
+        """A page built the first time it is shown or asked for, not at sign-in.
+
+        Building and styling every screen (and importing printing, packaging and sync code) at
+        sign-in cost the clerk seconds before the dashboard appeared; most sessions open two or
+        three screens.
+        """
+        placeholder = QWidget()
+        self._factories[key] = factory
+        self._add(key, title, placeholder)
+
+    def _built(self, key: str) -> QWidget:
+        page = dict.__getitem__(self.pages, key)
+        factory = self._factories.pop(key, None)
+        if factory is None:
+            return page
+        from PySide6.QtCore import Qt as _Qt
+        from PySide6.QtGui import QGuiApplication
+
+        index = self.stack.indexOf(page)
+        QGuiApplication.setOverrideCursor(_Qt.CursorShape.WaitCursor)
+        try:
+            real = factory()
+        finally:
+            QGuiApplication.restoreOverrideCursor()
+        current = self.stack.currentIndex() == index
+        self.stack.insertWidget(index, real)
+        self.stack.removeWidget(page)
+        page.deleteLater()
+        dict.__setitem__(self.pages, key, real)
+        if current:
+            self.stack.setCurrentIndex(index)
+        return real
+
+    def _show_row(self, row: int) -> None:
+        for key in list(self._factories):
+            if self.stack.indexOf(dict.__getitem__(self.pages, key)) == row:
+                self._built(key)
+        self.stack.setCurrentIndex(row)
 
     def fit_nav(self) -> None:
         """Widen the navigation to its longest entry (larger text sizes), never below 190 px."""
