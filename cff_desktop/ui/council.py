@@ -28,7 +28,6 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from cff_desktop.common.errors import CffError
 from cff_desktop.common.text import format_points
 from cff_desktop.services import council as svc
 from cff_desktop.services.dashboard import vn_datetime
@@ -36,11 +35,8 @@ from cff_desktop.services.rounds import get_round
 from cff_desktop.services.scoring import score_round, set_override
 from cff_desktop.ui.context import AppContext
 from cff_desktop.ui.i18n import tr
-from cff_desktop.ui.widgets import scroll_page
-
-
-def _msg(e: CffError) -> str:
-    return e.message[:1].upper() + e.message[1:]
+from cff_desktop.ui.ops import Op
+from cff_desktop.ui.widgets import say, scroll_page
 
 
 class CouncilPage(QWidget):
@@ -295,15 +291,12 @@ class CouncilPage(QWidget):
         self.reopen_reason.setVisible(closed)
         self.reopen_button.setVisible(closed)
 
-    def _ok(self, text: str) -> None:
-        self.status.setObjectName("ok")
-        self.status.setText(text)
-        self.status.style().polish(self.status)
+    def _say(self, text: str, error: bool = False) -> None:
+        say(self.status, text, error)
 
-    def _err(self, e: CffError) -> None:
-        self.status.setObjectName("error")
-        self.status.setText(_msg(e))
-        self.status.style().polish(self.status)
+    def _op(self, fn, done: str | None = None, *changes: str) -> Op:
+        """This screen's actions: the service call, the outcome in the status line, then redraw."""
+        return Op(self, fn, say=self._say, ctx=self.ctx).success(lambda _r: done).changes(*changes)
 
     def _pick_row(self, row: int, from_combo: bool = False) -> None:
         """The table row and the criterion box follow each other (click a row to override it)."""
@@ -327,10 +320,9 @@ class CouncilPage(QWidget):
                   if box.toPlainText() != self.loaded_texts[k]}
         if not fields or get_round(self.ctx.ws).closed:
             return True
-        try:
-            svc.set_meeting(self.ctx.ws, actor=self.ctx.actor, **fields)
-        except CffError as e:
-            self._err(e)
+        op = self._op(lambda: svc.set_meeting(self.ctx.ws, actor=self.ctx.actor, **fields))
+        op.run()
+        if op.error:
             return False
         self.loaded_texts.update(fields)
         return True
@@ -342,14 +334,10 @@ class CouncilPage(QWidget):
         self._meeting(started_at=started)
 
     def _meeting(self, **fields: str) -> None:
-        try:
-            svc.set_meeting(self.ctx.ws, actor=self.ctx.actor, **fields)
-        except CffError as e:
-            self._err(e)
-            return
-        if "ended_at" in fields:
+        op = self._op(lambda: svc.set_meeting(self.ctx.ws, actor=self.ctx.actor, **fields), tr("Đã lưu."))
+        op.run()
+        if not op.error and "ended_at" in fields:
             self.end_set = True
-        self._ok(tr("Đã lưu."))
 
     def _member_item_changed(self, item: QTableWidgetItem) -> None:
         if item.column() == 3:
@@ -359,85 +347,69 @@ class CouncilPage(QWidget):
             self.members.blockSignals(False)
 
     def presence(self, member_id: int, present: bool) -> None:
-        try:
-            svc.set_presence(self.ctx.ws, member_id, present, actor=self.ctx.actor)
-        except CffError as e:
-            self._err(e)
+        self._op(lambda: svc.set_presence(self.ctx.ws, member_id, present, actor=self.ctx.actor)).run()
 
     def add_member(self) -> None:
         self.save_texts()
-        try:
-            svc.add_member(self.ctx.ws, name=self.m_name.text(), position=self.m_pos.text(),
-                           role=self.m_role.currentData(), actor=self.ctx.actor)
-        except CffError as e:
-            self._err(e)
-            return
-        self.m_name.clear()
-        self.m_pos.clear()
-        self._ok(tr("Đã thêm thành viên."))
-        self.reload()
+        op = self._op(lambda: svc.add_member(self.ctx.ws, name=self.m_name.text(), position=self.m_pos.text(),
+                                             role=self.m_role.currentData(), actor=self.ctx.actor),
+                      tr("Đã thêm thành viên."))
+        if op.run() is not None:
+            self.m_name.clear()
+            self.m_pos.clear()
+            self.reload()
 
     def override(self) -> None:
         self.save_texts()
-        try:
-            set_override(self.ctx.ws, self.ov_crit.currentData(), self.ov_points.text(), self.ov_reason.text(),
-                         actor=self.ctx.actor)
-        except CffError as e:
-            self._err(e)
-            return
-        self.ov_points.clear()
-        self.ov_reason.clear()
-        self._ok(tr("Đã ghi điểm hội đồng."))
-        self.reload()
-        self.ctx.changed.emit("council")
+        op = self._op(lambda: set_override(self.ctx.ws, self.ov_crit.currentData(), self.ov_points.text(),
+                                           self.ov_reason.text(), actor=self.ctx.actor),
+                      tr("Đã ghi điểm hội đồng."))
+        op.run()
+        if not op.error:
+            self.ov_points.clear()
+            self.ov_reason.clear()
+            self.reload()
+            self.ctx.changed.emit("council")
 
     def remove_override(self) -> None:
         self.save_texts()
         cid = self.ov_crit.currentData()
-        try:
-            svc.remove_override(self.ctx.ws, cid, self.ov_reason.text(), actor=self.ctx.actor)
-        except CffError as e:
-            self._err(e)
-            return
-        self.ov_points.clear()
-        self.ov_reason.clear()
-        self._ok(tr("Đã bỏ điểm hội đồng của tiêu chí {id}; dùng lại điểm tính theo số liệu.").format(id=cid))
-        self.reload()
-        self.ctx.changed.emit("council")
+        op = self._op(lambda: svc.remove_override(self.ctx.ws, cid, self.ov_reason.text(), actor=self.ctx.actor),
+                      tr("Đã bỏ điểm hội đồng của tiêu chí {id}; dùng lại điểm tính theo số liệu.").format(id=cid))
+        op.run()
+        if not op.error:
+            self.ov_points.clear()
+            self.ov_reason.clear()
+            self.reload()
+            self.ctx.changed.emit("council")
 
     def vote(self) -> None:
         self.save_texts()
-        try:
-            svc.record_vote(self.ctx.ws, votes_for=self.v_for.value(), votes_against=self.v_against.value(),
-                            votes_abstain=self.v_abstain.value(), actor=self.ctx.actor)
-        except CffError as e:
-            self._err(e)
-            return
-        self._ok(tr("Đã ghi biểu quyết."))
+        self._op(lambda: svc.record_vote(self.ctx.ws, votes_for=self.v_for.value(),
+                                         votes_against=self.v_against.value(),
+                                         votes_abstain=self.v_abstain.value(), actor=self.ctx.actor),
+                 tr("Đã ghi biểu quyết."), "council").run()
 
     def close_meeting(self) -> None:
         if not self.save_texts():
             return
-        try:
-            snap = svc.close_meeting(self.ctx.ws, conclusion=self.conclusion.toPlainText(),
-                                     ended_at=self.end.dateTime().toString("yyyy-MM-ddTHH:mm"),
-                                     actor=self.ctx.actor)
-        except CffError as e:
-            self._err(e)
+        snap = self._op(lambda: svc.close_meeting(
+            self.ctx.ws, conclusion=self.conclusion.toPlainText(),
+            ended_at=self.end.dateTime().toString("yyyy-MM-ddTHH:mm"), actor=self.ctx.actor)).run()
+        if snap is None:
             return
         s = snap["score"]
         self.reload()
-        self._ok(tr("Đã kết thúc họp và khóa số liệu: tổng {t}/{m}.").format(
+        self._say(tr("Đã kết thúc họp và khóa số liệu: tổng {t}/{m}.").format(
             t=format_points(s["total"]), m=format_points(s["max_total"])))
         self.ctx.changed.emit("council")
 
     def reopen(self) -> None:
-        try:
-            svc.reopen_round(self.ctx.ws, self.reopen_reason.text(), actor=self.ctx.actor)
-        except CffError as e:
-            self._err(e)
+        op = self._op(lambda: svc.reopen_round(self.ctx.ws, self.reopen_reason.text(), actor=self.ctx.actor))
+        op.run()
+        if op.error:
             return
         self.reopen_reason.clear()
         self.reload()
-        self._ok(tr("Đã mở lại vòng đánh giá."))
+        self._say(tr("Đã mở lại vòng đánh giá."))
         self.ctx.changed.emit("council")

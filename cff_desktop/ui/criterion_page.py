@@ -38,6 +38,7 @@ from cff_desktop.services.scoring import stored_overrides
 from cff_desktop.services.values import clear_value, current_values, set_value, value_rows
 from cff_desktop.ui.context import AppContext
 from cff_desktop.ui.i18n import tr
+from cff_desktop.ui.ops import Op
 from cff_desktop.ui.widgets import scroll_page
 
 EMPTY = object()  # the officer has not entered this indicator
@@ -339,7 +340,7 @@ class CriterionPage(QWidget):
         # The button itself says when the criterion is finished, so the officer needs no guess.
         self.done_button.setText(tr("✔ Đã hoàn thành") if state == "done" else tr("Hoàn thành"))
         self.done_button.setEnabled(state != "done")
-        text = tr("Trạng thái: {s}").format(s=STATE_LABELS[state])
+        text = tr("Trạng thái: {s}").format(s=tr(STATE_LABELS[state]))
         if saved_at:
             text += " · " + tr("Đã lưu lúc {t}").format(t=saved_at)
         self.status.setText(text)
@@ -425,15 +426,17 @@ class CriterionPage(QWidget):
             self.ctx.changed.emit("values")
             self.saved.emit(self.cid)
 
-    def reopen_criterion(self) -> None:
-        try:
-            mark_done(self.ctx.ws, self.cid, as_officer=self.ctx.session.ref, done=False)
-        except CffError as e:
-            self.done_error.setText(_sentence(e.message))
-            return
+    def _say_done(self, text: str, error: bool = False) -> None:
+        self.done_error.setText(_sentence(text) if error else "")
+
+    def _state_changed(self, _result: object) -> None:
         self.done_error.clear()
         self.show_state()
-        self.ctx.changed.emit("progress")
+
+    def reopen_criterion(self) -> None:
+        op = Op(self, lambda: mark_done(self.ctx.ws, self.cid, as_officer=self.ctx.session.ref, done=False),
+                say=self._say_done, ctx=self.ctx).success(self._state_changed).changes("progress")
+        op.run()
 
     def unsaved(self) -> list[str]:
         """Indicators whose screen differs from the database: invalid, half-typed or not written.
@@ -461,11 +464,5 @@ class CriterionPage(QWidget):
                 "Chưa thể hoàn thành: chỉ số {ids} còn số liệu sai hoặc chưa lưu. "
                 "Sửa theo thông báo đỏ bên cạnh ô nhập rồi bấm lại.").format(ids=", ".join(bad)))
             return
-        try:
-            mark_done(self.ctx.ws, self.cid, as_officer=self.ctx.session.ref)
-        except CffError as e:
-            self.done_error.setText(_sentence(e.message))
-            return
-        self.done_error.clear()
-        self.show_state()
-        self.ctx.changed.emit("progress")
+        Op(self, lambda: mark_done(self.ctx.ws, self.cid, as_officer=self.ctx.session.ref),
+           say=self._say_done, ctx=self.ctx).success(self._state_changed).changes("progress").run()

@@ -36,6 +36,7 @@ from cff_desktop.services import profile
 from cff_desktop.services.rounds import get_round
 from cff_desktop.ui.context import AppContext
 from cff_desktop.ui.i18n import tr
+from cff_desktop.ui.ops import Op
 from cff_desktop.ui.widgets import say
 
 
@@ -45,8 +46,10 @@ def _status_label() -> QLabel:
     return lbl
 
 
-def _say(label: QLabel, text: str, error: bool = False) -> None:
-    say(label, text, error)
+def _op(tab: QWidget, fn, done: str | None = None, *changes: str) -> Op:
+    """A set-up action: the service call, its outcome beside the form, then "what changed"."""
+    return Op(tab, fn, say=lambda text, error=False: say(tab.status, text, error),
+              ctx=tab.ctx).success(lambda _r: done).changes(*changes)
 
 
 class CommuneTab(QWidget):
@@ -105,14 +108,8 @@ class CommuneTab(QWidget):
         self.villages.setPlainText("\n".join(json.loads(c.get("villages") or "[]")))
 
     def save(self, changes: dict) -> None:
-        try:
-            profile.update_commune(self.ctx.ws, changes, actor=self.ctx.actor)
-        except CffError as e:
-            _say(self.status, e.message, error=True)
-            self.reload()
-            return
-        _say(self.status, tr("Đã lưu."))
-        self.ctx.changed.emit("setup")
+        _op(self, lambda: profile.update_commune(self.ctx.ws, changes, actor=self.ctx.actor), tr("Đã lưu."),
+            "setup").failure(lambda _m: self.reload()).run()
 
 
 class RoundTab(QWidget):
@@ -197,29 +194,21 @@ class RoundTab(QWidget):
         pct = int(self.text_scale.currentData())
         profile.set_setting(self.ctx.ws, "text_scale", str(pct), actor=self.ctx.actor)
         apply_theme(QApplication.instance(), pct)
-        _say(self.status, tr("Đã đổi cỡ chữ thành {p} %.").format(p=pct))
+        say(self.status, tr("Đã đổi cỡ chữ thành {p} %.").format(p=pct))
 
     def save_language(self) -> None:
         profile.set_setting(self.ctx.ws, "language", self.language.currentData(), actor=self.ctx.actor)
-        _say(self.status, tr("Đã lưu. Ngôn ngữ mới áp dụng khi mở lại chương trình."))
+        say(self.status, tr("Đã lưu. Ngôn ngữ mới áp dụng khi mở lại chương trình."))
 
     def save_date(self, key: str) -> None:
         d = self.dates[key]
         iso = "" if d.date() == d.minimumDate() else d.date().toString("yyyy-MM-dd")
-        try:
-            profile.update_round_dates(self.ctx.ws, {key: iso}, actor=self.ctx.actor)
-        except CffError as e:
-            _say(self.status, e.message, error=True)
-            self.reload()
-            return
-        _say(self.status, tr("Đã lưu."))
-        self.ctx.changed.emit("setup")
+        _op(self, lambda: profile.update_round_dates(self.ctx.ws, {key: iso}, actor=self.ctx.actor), tr("Đã lưu."),
+            "setup").failure(lambda _m: self.reload()).run()
 
     def save_posting(self) -> None:
-        try:
-            profile.update_round_dates(self.ctx.ws, {}, posting_days=self.posting.value(), actor=self.ctx.actor)
-        except CffError as e:
-            _say(self.status, e.message, error=True)
+        _op(self, lambda: profile.update_round_dates(self.ctx.ws, {}, posting_days=self.posting.value(),
+                                                     actor=self.ctx.actor)).run()
 
     def import_ruleset(self, path: str | None = None) -> None:
         if not path:
@@ -229,9 +218,9 @@ class RoundTab(QWidget):
         try:
             rs, new = self.ctx.ws.library.import_file(Path(path))
         except CffError as e:
-            _say(self.status, tr("Không nhập được: {m}").format(m=str(e)), error=True)
+            say(self.status, tr("Không nhập được: {m}").format(m=str(e)), error=True)
             return
-        _say(self.status, tr("Đã nhập {id} phiên bản {v}. Vòng đánh giá hiện tại vẫn giữ bộ tiêu chí đã ghim.")
+        say(self.status, tr("Đã nhập {id} phiên bản {v}. Vòng đánh giá hiện tại vẫn giữ bộ tiêu chí đã ghim.")
              .format(id=rs.id, v=rs.version) if new else tr("Bộ tiêu chí này đã có, không thay đổi."))
 
 
@@ -315,56 +304,42 @@ class OfficersTab(QWidget):
         key = {0: "name", 1: "position"}.get(item.column())
         if key is None:
             return
-        try:
-            profile.update_officer(self.ctx.ws, item.data(Qt.ItemDataRole.UserRole), {key: item.text()},
-                                   actor=self.ctx.actor)
-        except CffError as e:
-            _say(self.status, e.message, error=True)
-        else:
-            _say(self.status, tr("Đã lưu."))
-            self.ctx.changed.emit("setup")
+        _op(self, lambda: profile.update_officer(self.ctx.ws, item.data(Qt.ItemDataRole.UserRole),
+                                                 {key: item.text()}, actor=self.ctx.actor),
+            tr("Đã lưu."), "setup").run()
         self.reload()
 
     def change(self, officer_id: int, key: str, value: str) -> None:
-        try:
-            profile.update_officer(self.ctx.ws, officer_id, {key: value}, actor=self.ctx.actor)
-        except CffError as e:
-            _say(self.status, e.message, error=True)
-            self.reload()
-            return
-        _say(self.status, tr("Đã lưu."))
-        self.ctx.changed.emit("setup")
+        _op(self, lambda: profile.update_officer(self.ctx.ws, officer_id, {key: value}, actor=self.ctx.actor),
+            tr("Đã lưu."), "setup").failure(lambda _m: self.reload()).run()
 
     def add(self) -> None:
-        try:
-            o = off_svc.add_officer(self.ctx.ws, name=self.name.text(), position=self.position.text(),
-                                    sector=self.sector.currentData(), role=self.role.currentData(),
-                                    pin=self.pin.text() or None, actor=self.ctx.actor)
-        except CffError as e:
-            _say(self.status, e.message, error=True)
+        o = _op(self, lambda: off_svc.add_officer(
+            self.ctx.ws, name=self.name.text(), position=self.position.text(), sector=self.sector.currentData(),
+            role=self.role.currentData(), pin=self.pin.text() or None, actor=self.ctx.actor)).run()
+        if o is None:
             return
         for w in (self.name, self.position, self.pin):
             w.clear()
-        _say(self.status, tr("Đã thêm {name}.").format(name=o["name"]))
+        say(self.status, tr("Đã thêm {name}.").format(name=o["name"]))
         self.reload()
         self.ctx.changed.emit("setup")
 
     def reset_pin(self) -> None:
         items = self.table.selectedItems()
         if not items:
-            _say(self.status, tr("Chọn một cán bộ trong bảng trước."), error=True)
+            say(self.status, tr("Chọn một cán bộ trong bảng trước."), error=True)
             return
         oid = items[0].data(Qt.ItemDataRole.UserRole)
-        try:
-            off_svc.set_pin(self.ctx.ws, str(oid), self.new_pin.text(), actor=self.ctx.actor)
-            from cff_desktop.services.signin import unlock
+        from cff_desktop.services.signin import unlock
 
+        def reset() -> bool:
+            off_svc.set_pin(self.ctx.ws, str(oid), self.new_pin.text(), actor=self.ctx.actor)
             unlock(self.ctx.ws, str(oid), self.ctx.actor)
-        except CffError as e:
-            _say(self.status, e.message, error=True)
-            return
-        self.new_pin.clear()
-        _say(self.status, tr("Đã đặt lại PIN và mở khóa."))
+            return True
+
+        if _op(self, reset, tr("Đã đặt lại PIN và mở khóa.")).run():
+            self.new_pin.clear()
 
 
 class AssignTab(QWidget):
@@ -405,13 +380,8 @@ class AssignTab(QWidget):
     def assign(self, cid: str, officer_id: int | None) -> None:
         if officer_id is None:
             return
-        try:
-            off_svc.assign(self.ctx.ws, cid, str(officer_id), actor=self.ctx.actor)
-        except CffError as e:
-            _say(self.status, e.message, error=True)
-            return
-        _say(self.status, tr("Đã giao tiêu chí {cid}.").format(cid=cid))
-        self.ctx.changed.emit("setup")
+        _op(self, lambda: off_svc.assign(self.ctx.ws, cid, str(officer_id), actor=self.ctx.actor),
+            tr("Đã giao tiêu chí {cid}.").format(cid=cid), "setup").run()
 
 
 class UpperKeyTab(QWidget):
@@ -470,24 +440,22 @@ class UpperKeyTab(QWidget):
     def _import(self, source: str) -> None:
         from cff_desktop.services.keys import import_upper
 
-        try:
-            got = import_upper(self.ctx.ws, source)
-        except CffError as e:
-            _say(self.status, e.message, error=True)
+        got = _op(self, lambda: import_upper(self.ctx.ws, source)).run()
+        if got is None:
             return
         self.reload()
         self.text.clear()
-        _say(self.status, tr("Đã nhập khóa của cấp trên. Dấu vân tay: {fp} — đọc lại cho cấp trên qua điện thoại "
-                             "để chắc đúng khóa.").format(fp=got["fingerprint"]))
+        say(self.status, tr("Đã nhập khóa của cấp trên. Dấu vân tay: {fp} — đọc lại cho cấp trên qua điện thoại "
+                            "để chắc đúng khóa.").format(fp=got["fingerprint"]))
         self.ctx.changed.emit("setup")
 
     def import_text(self) -> None:
         text = self.text.text().strip()
         if not text:
-            _say(self.status, tr("Dán hoặc gõ chuỗi khóa bắt đầu bằng age1… trước."), error=True)
+            say(self.status, tr("Dán hoặc gõ chuỗi khóa bắt đầu bằng age1… trước."), error=True)
             return
         if "age1" not in text.lower():
-            _say(self.status, tr("Chuỗi khóa phải bắt đầu bằng age1 (62 ký tự). Kiểm tra lại."), error=True)
+            say(self.status, tr("Chuỗi khóa phải bắt đầu bằng age1 (62 ký tự). Kiểm tra lại."), error=True)
             return
         self._import(text)
 
