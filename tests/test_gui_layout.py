@@ -106,3 +106,18 @@ def test_text_size_setting_applies_at_once_and_is_kept(qtbot, themed, clerk, cff
     QApplication.processEvents()
     assert clerk.shell.nav.width() >= clerk.shell.nav.sizeHintForColumn(0)
     assert not clipped(clerk)
+
+
+def test_windows_and_dialogs_fit_the_available_screen(qtbot, clerk) -> None:
+    from PySide6.QtWidgets import QDialog
+
+    from cff_desktop.ui.widgets import fit_to_screen
+
+    avail = clerk.screen().availableGeometry()  # the offscreen screen: 800×800
+    # The main window never opens larger than the screen beyond its own smallest usable layout.
+    assert clerk.height() <= avail.height()
+    assert clerk.width() <= max(avail.width(), clerk.centralWidget().minimumSizeHint().width())
+    dlg = QDialog(clerk)
+    fit_to_screen(dlg, 820, 900)  # what the print preview asks for
+    assert dlg.width() <= avail.width() and dlg.height() <= avail.height()
+    assert dlg.height() == min(900, int(avail.height() * 0.92))

@@ -44,7 +44,9 @@ class PreviewDialog(QDialog):
     def __init__(self, pdf: Path, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.setWindowTitle(tr("Xem trước: {name}").format(name=pdf.name))
-        self.resize(820, 900)
+        from cff_desktop.ui.widgets import fit_to_screen
+
+        fit_to_screen(self, 820, 900)
         lay = QVBoxLayout(self)
         scroll = QScrollArea()
         scroll.setWidgetResizable(True)

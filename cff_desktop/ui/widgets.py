@@ -26,6 +26,22 @@ def scroll_page(owner: QWidget, spacing: int = 10) -> QVBoxLayout:
     return lay
 
 
+def fit_to_screen(window: QWidget, width: int, height: int) -> None:
+    """Open at ``width``×``height``, or smaller when the screen (minus the taskbar) is smaller.
+
+    A 900-pixel-tall dialog on a 1366×768 laptop opened with its buttons below the screen's edge.
+    """
+    screen = window.screen()
+    if screen is None:
+        window.resize(width, height)
+        return
+    avail = screen.availableGeometry()
+    if window.minimumWidth() > avail.width() or window.minimumHeight() > avail.height():
+        window.setMinimumSize(min(window.minimumWidth(), avail.width()),
+                              min(window.minimumHeight(), avail.height()))
+    window.resize(min(width, int(avail.width() * 0.96)), min(height, int(avail.height() * 0.92)))
+
+
 def say(label: QLabel, text: str, error: bool = False) -> None:
     """Show an outcome beside a form: green when done, red (and a capital letter) when refused."""
     label.setObjectName("error" if error else "ok")
