@@ -121,3 +121,13 @@ def test_windows_and_dialogs_fit_the_available_screen(qtbot, clerk) -> None:
     fit_to_screen(dlg, 820, 900)  # what the print preview asks for
     assert dlg.width() <= avail.width() and dlg.height() <= avail.height()
     assert dlg.height() == min(900, int(avail.height() * 0.92))
+
+
+def test_arrows_of_spin_and_combo_boxes_come_from_bundled_icons() -> None:
+    import re
+
+    from cff_desktop.ui.theme import scaled_style
+
+    urls = re.findall(r"url\(([^)]+)\)", scaled_style(125))
+    assert urls and all(Path(u).is_file() for u in urls), urls
+    assert any("arrow-up.svg" in u for u in urls) and any("arrow-down.svg" in u for u in urls)
