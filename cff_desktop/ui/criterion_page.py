@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import json
 import re
-from datetime import datetime
+from datetime import UTC, datetime
 from typing import Any
 
 from PySide6.QtCore import Qt, QTimer, Signal
@@ -31,6 +31,7 @@ from cff_desktop.common.text import format_percent, format_points, nfc
 from cff_desktop.rules.engine import IndicatorResult, score, score_indicator
 from cff_desktop.rules.model import SECTOR_LABELS, Indicator
 from cff_desktop.rules.values import Value, parse_value
+from cff_desktop.services.dashboard import vn_datetime
 from cff_desktop.services.officers import can_edit
 from cff_desktop.services.progress import STATE_LABELS, criterion_states, mark_done
 from cff_desktop.services.rounds import get_round
@@ -422,7 +423,7 @@ class CriterionPage(QWidget):
             wrote = True
         self.pending.clear()
         if wrote:
-            self.show_state(datetime.now().strftime("%H:%M:%S"))
+            self.show_state(vn_datetime(datetime.now(UTC).isoformat()))
             self.ctx.changed.emit("values")
             self.saved.emit(self.cid)
 
