@@ -229,3 +229,19 @@ def test_a_round_closed_with_an_unreadable_end_still_prints(home, demo_db, tmp_p
     text = minutes_text(home, out)
     assert "Cuộc họp kết thúc vào lúc ..... giờ ..... phút" in text
     assert "vào lúc 08 giờ 00 phút, ngày 05 tháng 11 năm 2024" in text
+
+
+def test_a_meeting_with_no_recorded_start_closes_with_the_start_on_screen(qtbot, demo_ws, clerk, cff_home,
+                                                                         tmp_path) -> None:
+    with demo_ws.store.transaction() as conn:
+        conn.execute("UPDATE council SET started_at = ''")
+    page = clerk.shell.show_page("council")
+    page.reload()
+    start = QDateTime.fromString("2024-11-05T14:00", "yyyy-MM-ddTHH:mm")
+    page.start.setDateTime(start)  # shown, not yet saved (no editingFinished)
+    page.end.setDateTime(start.addSecs(90 * 60))
+    close(page)
+    assert "Đã kết thúc họp" in page.status.text(), page.status.text()
+    assert q(cff_home, "SELECT started_at, ended_at FROM council") == [("2024-11-05T14:00", "2024-11-05T15:30")]
+    text = minutes_text(cff_home, tmp_path / "out")
+    assert "vào lúc 14 giờ 00 phút, ngày 05 tháng 11 năm 2024" in text

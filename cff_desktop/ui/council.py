@@ -212,6 +212,7 @@ class CouncilPage(QWidget):
         closed = rnd.closed
         self.place.setText(rec["place"] or "")
         dt = QDateTime.fromString(rec["started_at"] or "", "yyyy-MM-ddTHH:mm")
+        self.start_stored = dt.isValid()
         self.start.setDateTime(dt if dt.isValid() else QDateTime.currentDateTime())
         end = QDateTime.fromString(rec["ended_at"] or "", "yyyy-MM-ddTHH:mm")
         self.end_set = end.isValid()
@@ -338,6 +339,8 @@ class CouncilPage(QWidget):
         op.run()
         if not op.error and "ended_at" in fields:
             self.end_set = True
+        if not op.error and "started_at" in fields:
+            self.start_stored = True
 
     def _member_item_changed(self, item: QTableWidgetItem) -> None:
         if item.column() == 3:
@@ -393,6 +396,8 @@ class CouncilPage(QWidget):
     def close_meeting(self) -> None:
         if not self.save_texts():
             return
+        if not self.start_stored:  # the start shown on screen is the one the minutes will print
+            self._meeting(started_at=self.start.dateTime().toString("yyyy-MM-ddTHH:mm"))
         snap = self._op(lambda: svc.close_meeting(
             self.ctx.ws, conclusion=self.conclusion.toPlainText(),
             ended_at=self.end.dateTime().toString("yyyy-MM-ddTHH:mm"), actor=self.ctx.actor)).run()
