@@ -169,3 +169,30 @@ def test_cli_values_clear_after_close_points_to_reopen(home, demo_db) -> None:
     before = db_dump(demo_db)
     assert_refused(run_cff(home, "values", "clear", "7.1", "--as", "Vi Thị Hồng"), "mở lại")
     assert db_dump(demo_db) == before
+
+
+def test_a_cleared_figure_is_absent_from_the_dossier_too(qtbot, win, cff_home, demo_ws, tmp_path) -> None:
+    """Screen = database = dashboard = package: the upper level rescoring gets no 7.1 either."""
+    import zipfile
+
+    from cff_desktop.services.dashboard import build_dashboard
+    from cff_desktop.services.packages import export_package
+
+    sign_in(qtbot, win, "Vi Thị Hồng")
+    page = win.shell.entry.show_criterion("7")
+    for f in page.editors["7.1"].fields:
+        set_text(f, "")
+    page.flush()
+    total = build_dashboard(demo_ws).result.total
+    ok(run_cff(cff_home, "council", "vote", "--for", "10"))
+    ok(run_cff(cff_home, "council", "close", "--conclusion", "Đạt", "--ended-at", "2024-11-05T10:00"))
+    usb = tmp_path / "USB"
+    usb.mkdir()
+    res = export_package(demo_ws, usb)
+    assert not res.encrypted  # the demo has no upper-level key: the payload can be read back here
+    with zipfile.ZipFile(res.path) as z:
+        snap = json.loads(z.read("payload/snapshot.json"))
+    assert "7.1" not in snap["values"]
+    c7 = next(c for c in snap["score"]["criteria"] if c["id"] == "7")
+    assert not c7["assessed"] and float(snap["score"]["total"]) == float(total)
+    assert float(res.manifest["summary"]["total"]) == float(total)
