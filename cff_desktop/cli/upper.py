@@ -20,6 +20,7 @@ screens of the app, and can read the inbox server's data folder (``cff district 
     cff district print KIND --round YEAR --out DIR     # council-minutes | decision | report
     cff district target --round YEAR --rate 85
     cff district deadline KIND DD/MM
+    cff district keys add|list|revoke ...           # see cli/unit_keys.py
 """
 
 from __future__ import annotations
@@ -336,3 +337,6 @@ def register(sub: argparse._SubParsersAction) -> None:
     x.add_argument("day_month", metavar="DD/MM")
     x.add_argument("--label")
     x.set_defaults(func=cmd_deadline)
+    from cff_desktop.cli.unit_keys import register as register_keys
+
+    register_keys(d)
