@@ -36,6 +36,7 @@ def _upper(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, communes: list[str])
 def test_return_travels_back_on_a_stick(tmp_path: Path, monkeypatch, memory_keyring) -> None:  # noqa: F811
     from cff_desktop.services.dashboard import build_dashboard
     from cff_desktop.services.district import import_path, return_package
+    from cff_desktop.services.keys import generate_upper, import_upper
     from cff_desktop.services.receipts import export_receipt
 
     commune = _closed_commune(tmp_path, monkeypatch, "xa", "Xã Hoàng Đồng")
@@ -50,16 +51,24 @@ def test_return_travels_back_on_a_stick(tmp_path: Path, monkeypatch, memory_keyr
     receipt = export_receipt(upper, "01/2024", back)
     assert receipt.parent == back and receipt.name.startswith("cff-giay-bao-01-2024")
 
+    generate_upper(upper, tmp_path / "upper.pub")  # the key file carries the key that signs receipts
+
     monkeypatch.setenv("CFF_HOME", str(commune.paths.home))
     with pytest.raises(PackageRejected):  # the upper level's key is not yet trusted here
         import_package(commune, receipt)
-    res = import_package(commune, receipt, trust=True)
+    before = dump(commune)
+    with pytest.raises(PackageRejected) as e:  # trusting the signer is not enough: it must be the upper level
+        import_package(commune, receipt, trust=True)
+    assert e.value.code == "not_upper" and "cff keys import-upper" in e.value.message
+    assert dump(commune) == before
+    import_upper(commune, str(tmp_path / "upper.pub"))
+    res = import_package(commune, receipt)
     assert not res.already
     d = build_dashboard(commune)
     assert any("Cấp trên trả lại hồ sơ" in x and "tiêu chí 7: Bổ sung sổ tiêm chủng thôn Nà Cạn" in x
                for x in d.decisions)
     before = dump(commune)
-    assert import_package(commune, receipt, trust=True).already  # the same stick again changes nothing
+    assert import_package(commune, receipt).already  # the same stick again changes nothing
     assert dump(commune) == before
     actions = [r["action"] for r in commune.store.query("SELECT action FROM audit ORDER BY seq")]
     assert "receipt.import" in actions
@@ -67,6 +76,7 @@ def test_return_travels_back_on_a_stick(tmp_path: Path, monkeypatch, memory_keyr
 
 def test_receipt_for_another_commune_is_refused(tmp_path: Path, monkeypatch, memory_keyring) -> None:  # noqa: F811
     from cff_desktop.services.district import import_path, return_package
+    from cff_desktop.services.keys import generate_upper, import_upper
     from cff_desktop.services.receipts import export_receipt
 
     a = _closed_commune(tmp_path, monkeypatch, "a", "Xã Hoàng Đồng")
@@ -78,11 +88,13 @@ def test_receipt_for_another_commune_is_refused(tmp_path: Path, monkeypatch, mem
     import_path(upper, usb, trust=True)
     return_package(upper, "01/2024", ["3: Thiếu biên bản xác minh"])
     receipt = export_receipt(upper, "01/2024", tmp_path)
+    generate_upper(upper, tmp_path / "upper.pub")
     monkeypatch.setenv("CFF_HOME", str(other.paths.home))
+    import_upper(other, str(tmp_path / "upper.pub"))
     before = dump(other)
     with pytest.raises(PackageRejected) as e:
-        import_package(other, receipt, trust=True)
-    assert "không phải" in e.value.message and "Xã Tân Liên" in e.value.message
+        import_package(other, receipt)
+    assert e.value.code == "unknown_package" and "máy này chưa từng gửi" in e.value.message
     assert dump(other) == before
 
 

@@ -220,6 +220,9 @@ def cmd_keys_import_upper(args: argparse.Namespace) -> int:
     print(f"Đã nhập khóa công khai của cấp trên: {info['recipient']}")
     print(f"Dấu vân tay: {info['fingerprint']} — đọc lại cho cấp trên để đối chiếu. "
           "Từ nay hồ sơ xuất ra được mã hóa cho khóa này.")
+    if info.get("signing_fingerprint"):
+        print(f"Khóa ký giấy báo của cấp trên: {info['signing_fingerprint']} — chỉ giấy báo ký bằng khóa này "
+              "(hoặc khóa máy chủ đã đăng ký) mới được nhận.")
     return 0
 
 
