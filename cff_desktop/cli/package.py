@@ -79,9 +79,10 @@ def cmd_export(args: argparse.Namespace) -> int:
     with _ws(args) as ws:
         actor = ADMIN
         if args.as_officer:
-            from cff_desktop.services.officers import get_officer, label
+            from cff_desktop.cli.core import _as_officer
+            from cff_desktop.services.officers import label
 
-            actor = label(get_officer(ws, args.as_officer))
+            actor = label(_as_officer(ws, args.as_officer))
         res = export_package(ws, Path(args.to), kind=args.kind, criteria=args.criteria, year=args.round,
                              actor=actor)
     print(res.path)
@@ -148,9 +149,10 @@ def cmd_import(args: argparse.Namespace) -> int:
     with _ws(args) as ws:
         actor = ADMIN
         if args.as_officer:
-            from cff_desktop.services.officers import get_officer, label
+            from cff_desktop.cli.core import _as_officer
+            from cff_desktop.services.officers import label
 
-            actor = label(get_officer(ws, args.as_officer))
+            actor = label(_as_officer(ws, args.as_officer))
         res = import_package(ws, Path(args.file), resolutions=resolutions, trust=args.trust, actor=actor,
                              **_identity_args(args))
     if args.json:

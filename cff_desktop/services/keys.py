@@ -78,7 +78,39 @@ def _keyring_error(e: Exception) -> StoreError:
         "trên Linux cần dịch vụ Secret Service (GNOME Keyring hoặc KWallet) đang chạy.", "keyring")
 
 
+INSECURE_OK_ENV = "CFF_ALLOW_INSECURE_KEYRING"  # set by the test suite only (CI has no keyring service)
+
+
+def _insecure(backend: Any) -> bool:
+    """Backends that keep secrets in clear text, or not at all."""
+    inner = getattr(backend, "backends", None)
+    if inner is not None:  # keyring's chainer: insecure when every backend behind it is
+        return all(_insecure(b) for b in inner) if inner else True
+    cls = type(backend)
+    name = f"{cls.__module__}.{cls.__qualname__}"
+    return (name.startswith(("keyring.backends.null.", "keyring.backends.fail."))
+            or "Plaintext" in cls.__qualname__ or "Uncrypted" in cls.__qualname__)
+
+
+def check_backend() -> None:
+    """Refuse to keep a private key where anyone reading the disk can copy it.
+
+    The plaintext file backend (keyrings.alt) and the null backend are fine for tests but would
+    leave the device key — the commune's signature — readable by anyone with the laptop.
+    """
+    if os.environ.get(INSECURE_OK_ENV) == "1":
+        return
+    backend = keyring.get_keyring()
+    if _insecure(backend):
+        cls = type(backend)
+        raise StoreError(
+            f"kho khóa đang dùng ({cls.__module__}.{cls.__qualname__}) không bảo vệ khóa bí mật (lưu dạng chữ thường "
+            "hoặc không lưu). Trên Windows dùng Windows Credential Manager (mặc định); trên Linux cài và mở GNOME "
+            "Keyring hoặc KWallet, bỏ biến PYTHON_KEYRING_BACKEND, rồi chạy lại.", "keyring")
+
+
 def _kr_get(name: str) -> str | None:
+    check_backend()
     try:
         return keyring.get_password(KEYRING_SERVICE, name)
     except keyring.errors.KeyringError as e:
@@ -86,6 +118,7 @@ def _kr_get(name: str) -> str | None:
 
 
 def _kr_set(name: str, secret: str) -> None:
+    check_backend()
     try:
         keyring.set_password(KEYRING_SERVICE, name, secret)
     except keyring.errors.KeyringError as e:
@@ -127,6 +160,36 @@ def device_info(where: Workspace | DataPaths) -> dict[str, str]:
     """Device id and fingerprint to read out to someone who will trust this laptop's packages."""
     k = device_key(where)
     return {"device_id": k.device_id, "public_key": k.public_key, "fingerprint": k.fingerprint}
+
+
+# --- the audit chain's anchor --------------------------------------------------------------------
+
+def remember_audit_head(where: Workspace | DataPaths, head: dict[str, Any]) -> None:
+    """Keep the audit head (count + hash) this installation last signed into a package.
+
+    It lives in the keyring, beside the device key and out of the database, so whoever edits
+    the database file cannot also move the anchor; a shorter or different history shows at the
+    next ``cff audit --verify``. Never moves backwards.
+    """
+    did = device_key(where).device_id
+    old = signed_audit_head(where)
+    if old is not None and old.get("count", 0) > head["count"]:
+        return
+    _kr_set(f"audit-head:{did}", json.dumps({"count": head["count"], "hash": head["hash"], "at": now_iso()}))
+
+
+def signed_audit_head(where: Workspace | DataPaths) -> dict[str, Any] | None:
+    did = load_settings(where).get("device_id")
+    if not did:
+        return None
+    raw = _kr_get(f"audit-head:{did}")
+    if not raw:
+        return None
+    try:
+        doc = json.loads(raw)
+    except ValueError:
+        return {"count": 0, "hash": "", "broken": True}
+    return doc if isinstance(doc, dict) else None
 
 
 # --- trusted senders -----------------------------------------------------------------------------

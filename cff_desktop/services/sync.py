@@ -56,6 +56,7 @@ def _token_name(fingerprint: str) -> str:
 
 
 def _token(fingerprint: str) -> str | None:
+    keys.check_backend()
     try:
         return keyring.get_password(keys.KEYRING_SERVICE, _token_name(fingerprint))
     except keyring.errors.KeyringError as e:
@@ -88,6 +89,7 @@ def enrol(ws: Workspace, server: str, code: str, *, actor: str = ADMIN) -> Confi
     srv = answer["server"]
     cfg = Config(url, srv["public_key"], str(srv.get("fingerprint", "")), str(answer["commune"].get("code", "")),
                  str(answer["commune"].get("name", "")))
+    keys.check_backend()
     try:
         keyring.set_password(keys.KEYRING_SERVICE, _token_name(cfg.fingerprint), answer["token"])
     except keyring.errors.KeyringError as e:

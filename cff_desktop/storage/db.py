@@ -21,7 +21,7 @@ from typing import Any
 import sqlite_utils
 
 from cff_desktop.common.errors import StoreError
-from cff_desktop.storage.paths import DataPaths, ensure_dir
+from cff_desktop.storage.paths import DataPaths, create_private_file, ensure_dir
 from cff_desktop.storage.schema import MIGRATIONS, SCHEMA_VERSION
 
 SQLITE_MAGIC = b"SQLite format 3\x00"
@@ -205,6 +205,11 @@ def open_store(paths: DataPaths, *, create: bool = True, readonly: bool = False)
         )
     if not readonly:
         ensure_dir(path.parent)
+        if not exists:
+            try:
+                create_private_file(path)  # owner-only from the first byte (SQLite would use the umask)
+            except OSError as e:
+                raise StoreError(f"không tạo được tệp cơ sở dữ liệu ({e.strerror}).", str(path)) from None
     try:
         conn = _connect(path, readonly)
         if not readonly:
