@@ -159,7 +159,7 @@ def cmd_init(args: argparse.Namespace) -> int:
     with _ws(args, create=True) as ws:
         rnd = init_round(ws, commune=args.commune, province=args.province, category=args.category,
                          year=args.round, ruleset_id=args.ruleset, upper_level=args.upper_level or "",
-                         district=args.district or "")
+                         district=args.district or "", code=args.code or "")
         print(f"Đã tạo vòng đánh giá năm {rnd.year} cho {rnd.commune['name']} "
               f"({rnd.ruleset.id} {rnd.ruleset.version}) tại {ws.paths.db}")
     return 0
@@ -352,6 +352,7 @@ def build_parser() -> argparse.ArgumentParser:
     x.add_argument("--ruleset")
     x.add_argument("--upper-level", dest="upper_level")
     x.add_argument("--district")
+    x.add_argument("--code", help="mã đơn vị hành chính (cấp trên xếp hồ sơ theo mã này)")
     x.set_defaults(func=cmd_init)
 
     off = sub.add_parser("officer", help="cán bộ").add_subparsers(dest="sub", required=True)

@@ -25,6 +25,7 @@ VILLAGES = [
 ]
 
 DEMO_PIN = "1234"
+DEMO_CODE = "99001"  # sample data: a unit code no real commune has (dossiers need one to be exported)
 
 OFFICERS = [
     # name, position, sector, role
@@ -103,7 +104,7 @@ def demo_figures(seed: int) -> dict[str, Any]:
 
 def create_demo(
     ws: Workspace, *, commune: str = "Xã Hoàng Đồng", province: str = "Lạng Sơn",
-    category: str = "mountain_island_disadvantaged", seed: int = 0, year: int = 2024,
+    category: str = "mountain_island_disadvantaged", seed: int = 0, year: int = 2024, code: str = DEMO_CODE,
 ) -> DemoResult:
     if ws.store.one("SELECT 1 FROM commune LIMIT 1"):
         raise Refused(
@@ -112,7 +113,7 @@ def create_demo(
             str(ws.paths.db),
         )
     rnd = init_round(ws, commune=commune, province=province, category=category, year=year,
-                     upper_level="Ủy ban nhân dân tỉnh Lạng Sơn", district="", villages=VILLAGES)
+                     upper_level="Ủy ban nhân dân tỉnh Lạng Sơn", district="", villages=VILLAGES, code=code)
     ids: dict[str, int] = {}
     for name, position, sector, role in OFFICERS:
         off = add_officer(ws, name=name, sector=sector, role=role, position=position, pin=DEMO_PIN)
