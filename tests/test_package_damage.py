@@ -121,7 +121,7 @@ def test_intact_package_verifies_and_says_who_signed_it(demo_ws, sector: Path) -
     assert [c["path"] for c in v.contents] == ["payload/values.json"]
     with zipfile.ZipFile(sector) as z:
         m = json.loads(z.read("manifest.json"))
-    assert m["format"] == "cffpkg" and m["format_version"] == 1 and m["kind"] == "sector-data"
+    assert m["format"] == "cffpkg" and m["format_version"] == 2 and m["kind"] == "sector-data"
     for key in ("uuid", "commune", "round", "ruleset", "created_at", "app_version", "device", "supersedes"):
         assert key in m
 

@@ -45,14 +45,16 @@ def scene(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Scene:
     monkeypatch.setenv("CFF_HOME", str(tmp_path / "upper"))
     upper = open_workspace(create=True)
     init_area(upper, name="Huyện Cao Lộc", level="district", province="Lạng Sơn")
-    (tmp_path / "units.csv").write_text("code,name,category\n01,Xã Hoàng Đồng,mountain_island_disadvantaged\n",
+    (tmp_path / "units.csv").write_text("code,name,category\n99001,Xã Hoàng Đồng,mountain_island_disadvantaged\n",
                                         "utf-8")
     import_units(upper, tmp_path / "units.csv")
-    import_path(upper, usb, trust=True)
-    return_package(upper, "01/2024", ["7: Bổ sung sổ tiêm chủng"])
+    from cff_desktop.services.keys import device_info
+
+    import_path(upper, usb, trust_fingerprints=[device_info(commune)["fingerprint"]])
+    return_package(upper, "99001/2024", ["7: Bổ sung sổ tiêm chủng"])
     back = tmp_path / "back"
     back.mkdir()
-    receipt = export_receipt(upper, "01/2024", back)
+    receipt = export_receipt(upper, "99001/2024", back)
     generate_upper(upper, tmp_path / "upper.pub")
     monkeypatch.setenv("CFF_HOME", str(commune.paths.home))
     import_upper(commune, str(tmp_path / "upper.pub"))

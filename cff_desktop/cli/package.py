@@ -154,6 +154,7 @@ def cmd_import(args: argparse.Namespace) -> int:
 
             actor = label(_as_officer(ws, args.as_officer))
         res = import_package(ws, Path(args.file), resolutions=resolutions, trust=args.trust, actor=actor,
+                             device_of=args.device_of,
                              **_identity_args(args))
     if args.json:
         _print_json({"uuid": res.uuid, "kind": res.kind, "applied": res.applied, "kept_mine": res.kept_mine,
@@ -268,6 +269,8 @@ def register(sub: argparse._SubParsersAction) -> None:
             x.add_argument("--keep-mine", dest="keep_mine", help="chỉ số xung đột giữ của máy này, ví dụ 7.1,8.2")
             x.add_argument("--take-theirs", dest="take_theirs", help="chỉ số xung đột lấy theo gói")
             x.add_argument("--as", dest="as_officer", help="người nhập (ghi vào nhật ký)")
+            x.add_argument("--device-of", dest="device_of", metavar="HỌ_TÊN",
+                           help="(số liệu ngành, lần đầu) máy ký gói là máy của cán bộ này — sau khi đã so dấu vân tay")
     x = pk.add_parser("drives", help="các USB đang cắm")
     x.add_argument("--json", action="store_true")
     x.set_defaults(func=cmd_drives)
