@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import shutil
 import tempfile
+from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
@@ -59,13 +60,17 @@ def open_inbox(data: str | Path, limits: ServerLimits | None = None, **kw: Any) 
 
 
 def serve(data: str | Path, host: str, port: int, *, cert: str | None = None, key: str | None = None,
-          max_package_mb: int | None = None) -> None:
+          max_package_mb: int | None = None, max_open_mb: int | None = None) -> None:
     if bool(cert) != bool(key):
         raise BadInput("--cert và --key phải đi cùng nhau (chứng chỉ và khóa riêng của nó).", "--cert/--key")
     for f in (cert, key):
         if f and not Path(f).is_file():
             raise NotFound("không thấy tệp.", f)
-    limits = ServerLimits(max_package=max_package_mb * 1024 * 1024) if max_package_mb else ServerLimits()
+    limits = ServerLimits()
+    if max_package_mb:
+        limits = replace(limits, max_package=max_package_mb * 1024 * 1024)
+    if max_open_mb:
+        limits = replace(limits, max_open_per_token=max_open_mb * 1024 * 1024)
     inbox = open_inbox(data, limits)
     inbox_server.serve(inbox, host, port, cert=Path(cert) if cert else None, key=Path(key) if key else None)
 
