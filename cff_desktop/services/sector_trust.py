@@ -47,13 +47,19 @@ def register_device(ws: Workspace, manifest: dict[str, Any], officer_ref: str, *
             return off
         raise Refused(f"máy {dev['fingerprint']} đã được ghi là máy của {current['name']}; một máy chỉ thuộc một cán "
                       "bộ. Nếu đã đổi người dùng, văn thư gỡ máy cũ trước.", "--device-of")
-    with ws.store.transaction() as conn:
-        conn.execute("INSERT OR REPLACE INTO officer_device (fingerprint, officer_id, public_key, device_id, added_at)"
-                     " VALUES (?, ?, ?, ?, ?)",
-                     (dev["fingerprint"], off["id"], dev["public_key"], dev["id"], now_iso()))
-        ws.store.audit(actor, "officer.device", f"officer:{off['id']}", None,
-                       {"fingerprint": dev["fingerprint"], "device_id": dev["id"]})
+    with ws.store.transaction():
+        record_device(ws, manifest, off, actor=actor)
     return off
+
+
+def record_device(ws: Workspace, manifest: dict[str, Any], off: dict[str, Any], *, actor: str = ADMIN) -> None:
+    """The row and its audit line, inside the caller's transaction (an import records it with its figures)."""
+    dev = manifest["device"]
+    ws.store.conn.execute("INSERT OR REPLACE INTO officer_device (fingerprint, officer_id, public_key, device_id,"
+                          " added_at) VALUES (?, ?, ?, ?, ?)",
+                          (dev["fingerprint"], off["id"], dev["public_key"], dev["id"], now_iso()))
+    ws.store.audit(actor, "officer.device", f"officer:{off['id']}", None,
+                   {"fingerprint": dev["fingerprint"], "device_id": dev["id"]})
 
 
 def unknown_device(manifest: dict[str, Any], where: str | None) -> PackageRejected:
