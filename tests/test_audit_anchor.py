@@ -99,3 +99,20 @@ def test_cli_verify_reports_a_direct_edit_in_one_line(home: Path, demo_db: Path)
     conn.close()
     line = assert_refused(run_cff(home, "audit", "--verify"), "chỉ số 1.1 không khớp dòng nhật ký", "cff restore")
     assert json.dumps(line)  # one printable line
+
+
+def test_an_exported_package_signs_the_head_and_the_keyring_keeps_it(demo_ws, tmp_path: Path) -> None:
+    from cff_desktop.services import keys
+    from cff_desktop.services.audit import audit_head, verify_audit
+    from cff_desktop.services.packages import export_package
+
+    usb = tmp_path / "usb"
+    usb.mkdir()
+    before = audit_head(demo_ws)
+    res = export_package(demo_ws, usb, kind="sector-data", criteria="7")
+    assert res.manifest["audit_head"] == before and res.manifest["revision"] == 1
+    assert {k: keys.signed_audit_head(demo_ws)[k] for k in ("count", "hash")} == before
+    assert export_package(demo_ws, usb, kind="sector-data", criteria="7").manifest["revision"] == 2
+    assert verify_audit(demo_ws).ok
+    _sql(demo_ws, f"DELETE FROM audit WHERE seq > {before['count'] - 1}")
+    assert any("bị cắt bớt" in p for p in verify_audit(demo_ws).problems)

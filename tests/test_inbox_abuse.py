@@ -11,6 +11,7 @@ from pathlib import Path
 import pytest
 import requests
 from sync_helpers import District
+from test_package_damage import memory_keyring  # noqa: F401  (fixture)
 from test_sync_server import UID, create, tus
 
 from cff_desktop.sync.protocol import ServerLimits, encode_metadata
@@ -103,3 +104,23 @@ def test_stored_uploads_are_owner_only(district: District) -> None:
     f = district.data / "uploads" / url.rsplit("/", 1)[-1]
     assert stat.S_IMODE(f.stat().st_mode) == 0o600
     assert stat.S_IMODE((district.data / "uploads").stat().st_mode) == 0o700
+
+
+def test_a_device_enrolled_for_one_unit_cannot_deliver_for_another(demo_ws, district: District,
+                                                                   tmp_path: Path, memory_keyring) -> None:  # noqa: F811
+    from sync_helpers import make_package
+    from test_sync_flow import enrol
+
+    from cff_desktop.services.sync import _client
+    from cff_desktop.sync.errors import PackageRefusedByServer
+
+    enrol(demo_ws, district.url, district, "03199")
+    cl = _client(demo_ws, pause=lambda s: None)
+    for code in ("99002", ""):  # another unit's code, or none at all
+        pkg, uid, sha = make_package(demo_ws, tmp_path / f"x{code}", 10_000, code=code)
+        with pytest.raises(PackageRefusedByServer) as e:
+            cl.deliver(pkg, uid, sha)
+        assert "được đăng ký cho đơn vị 03199" in e.value.message
+    assert district.packages() == [] and district.upload_files() == []
+    good, uid, sha = make_package(demo_ws, tmp_path / "ok", 10_000, code="03199")
+    assert cl.deliver(good, uid, sha)

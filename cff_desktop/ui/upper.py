@@ -124,7 +124,8 @@ class InboxPage(QWidget):
                             "" if r["passing"] is None else (tr("Đạt") if r["passing"] else tr("Không đạt")),
                             r["state_label"], vn_date(r["received_at"] or "")] for r in self.rows])
         got = sum(1 for r in self.rows if r["state"])
-        self.status.setText(tr("{got}/{n} đơn vị đã gửi hồ sơ").format(got=got, n=len(self.rows)))
+        self.status.setText(tr("{got}/{n} đơn vị đã gửi hồ sơ").format(got=got, n=len(self.rows))
+                            + (f" — {self.last_import}" if getattr(self, "last_import", "") else ""))
         self.reminders.setText("  ".join(tr("Hạn: {label} — còn {days} ngày ({due}).").format(
             label=r["label"], days=r["days_left"], due=vn_date(str(r["due"]))) for r in rem))
         self.loaded = True
@@ -151,6 +152,7 @@ class InboxPage(QWidget):
             if bad:
                 text += " " + bad[0].reason
             say(self.status, text, error=bool(bad))
+            self.last_import = text  # kept on the status line when the table reloads
             self.reload()
             self.ctx.changed.emit("district")
 
