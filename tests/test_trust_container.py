@@ -196,7 +196,7 @@ def test_sector_values_of_the_wrong_shape_are_refused(demo_ws, sector: Path, tmp
                  payload={"values.json": json.dumps(doc, ensure_ascii=False).encode()})
     before = dump(demo_ws)
     with pytest.raises(PackageRejected) as e:
-        import_package(demo_ws, bad)
+        import_package(demo_ws, bad, device_of="Vi Thị Hồng")
     assert e.value.code == "bad_manifest" and "values.json sai ở trường" in e.value.message
     assert field in e.value.message
     assert dump(demo_ws) == before
@@ -221,3 +221,55 @@ def test_nan_is_not_json(demo_ws, dossier: Path, tmp_path: Path) -> None:
     bad = resign(demo_ws, dossier, _usb(tmp_path, "bad") / "nan.cffpkg", payload={"snapshot.json": forged.encode()})
     verify_refused(demo_ws, bad, "bad_manifest", "NaN")
     assert listing(tmp_path / "bad") == {"nan.cffpkg": bad.read_bytes()}
+
+
+def test_the_fast_check_agrees_with_jsonschema(demo_ws, dossier: Path, sector: Path) -> None:
+    """The quick validator used on import gives jsonschema's answer, on real members and mutated ones."""
+    import copy
+
+    import jsonschema
+
+    from cff_desktop.dossier.schemas import MEMBER_SCHEMAS, fast_valid
+
+    docs: dict[str, Any] = {}
+    with zipfile.ZipFile(dossier) as z:
+        for n in ("snapshot.json", "audit.json", "evidence.json"):
+            docs[n] = json.loads(z.read(f"payload/{n}"))
+    with zipfile.ZipFile(sector) as z:
+        docs["values.json"] = json.loads(z.read("payload/values.json"))
+    docs["decision.json"] = {"id": "GBN-1", "package_uuid": "00000000-0000-4000-8000-000000000000",
+                             "decision": "returned", "comments": [{"criterion": "7", "text": "x"}],
+                             "decided_at": "2024-11-30T10:00:00+00:00"}
+    docs["evidence.json"] = [{"criterion_id": "7", "sha256": "a" * 64, "filename": "a.jpg", "size": 3,
+                              "mime": "image/jpeg", "added_at": "", "officer": None, "path": "evidence/" + "a" * 64}]
+    odd = [None, True, 0, 1.5, -1, "", "x", [], {}, "9999-01-01", [1], {"a": 1}]
+
+    def mutations(doc: Any, depth: int = 0):
+        yield doc
+        if depth > 3:
+            return
+        if isinstance(doc, dict):
+            for k in list(doc)[:6]:
+                for v in odd:
+                    m = copy.deepcopy(doc)
+                    m[k] = v
+                    yield m
+                m = copy.deepcopy(doc)
+                del m[k]
+                yield m
+                for sub in mutations(doc[k], depth + 1):
+                    m = copy.deepcopy(doc)
+                    m[k] = sub
+                    yield m
+            yield dict(doc, extra_key=1)
+        elif isinstance(doc, list) and doc:
+            for sub in mutations(doc[0], depth + 1):
+                yield [sub, *doc[1:]]
+
+    n = 0
+    for name, doc in docs.items():
+        reference = jsonschema.Draft202012Validator(MEMBER_SCHEMAS[name])
+        for m in mutations(doc):
+            assert fast_valid(MEMBER_SCHEMAS[name], m) == reference.is_valid(m), (name, m)
+            n += 1
+    assert n > 500
