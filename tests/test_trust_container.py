@@ -273,3 +273,22 @@ def test_the_fast_check_agrees_with_jsonschema(demo_ws, dossier: Path, sector: P
             assert fast_valid(MEMBER_SCHEMAS[name], m) == reference.is_valid(m), (name, m)
             n += 1
     assert n > 500
+
+
+def test_a_dossier_without_a_unit_code_is_not_exported(demo_ws, tmp_path: Path) -> None:
+    from cff_desktop.common.errors import Refused
+    from cff_desktop.services.council import close_meeting, record_vote
+    from cff_desktop.services.packages import export_package
+    from cff_desktop.services.profile import update_commune
+
+    update_commune(demo_ws, {"code": ""})
+    record_vote(demo_ws, votes_for=9, votes_against=0)
+    close_meeting(demo_ws)
+    usb = _usb(tmp_path, "nocode")
+    before = dump(demo_ws)
+    with pytest.raises(Refused) as e:
+        export_package(demo_ws, usb)
+    assert "mã đơn vị hành chính" in e.value.message and "Thiết lập → Hồ sơ xã" in e.value.message
+    assert dump(demo_ws) == before and listing(usb) == {}
+    update_commune(demo_ws, {"code": "99001"})
+    assert export_package(demo_ws, usb).manifest["commune"]["code"] == "99001"
