@@ -346,6 +346,13 @@ def test_appraise_and_return_reach_the_commune_through_the_inbox(upper, built: B
         monkeypatch.setenv("CFF_HOME", str(upper.paths.home))
         res = import_inbox(upper)
         assert sorted(r.code for r in res if r.status == "imported") == [code_of(4), code_of(5)]
+        # each enrolled laptop is registered for its own unit only, never trusted for every unit
+        from cff_desktop.services.unit_keys import list_keys
+
+        enrolled = {(k["unit_code"], k["fingerprint"]) for k in list_keys(upper) if k["source"] == "inbox"}
+        assert enrolled == {(code_of(i), keys.load_settings(ws)["device_fingerprint"])
+                            for i, ws in zip((4, 5), communes, strict=True)}
+        assert "trusted" not in keys.load_settings(upper)
         a, b = find_package(upper, f"{code_of(4)}/2025"), find_package(upper, f"{code_of(5)}/2025")
         assert a["source"] == "inbox"
         appraise(upper, a["uuid"], "1.1", "agree")

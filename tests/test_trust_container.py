@@ -292,3 +292,16 @@ def test_a_dossier_without_a_unit_code_is_not_exported(demo_ws, tmp_path: Path) 
     assert dump(demo_ws) == before and listing(usb) == {}
     update_commune(demo_ws, {"code": "99001"})
     assert export_package(demo_ws, usb).manifest["commune"]["code"] == "99001"
+
+
+def test_a_version_1_package_is_still_read(demo_ws, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Packages written before format 2 (no revision, no audit head) still verify and import."""
+    import cff_desktop.dossier.package as package
+    from cff_desktop.services.packages import export_package, verify_package
+
+    monkeypatch.setattr(package, "FORMAT_VERSION", 1)
+    res = export_package(demo_ws, _usb(tmp_path, "v1"), kind="sector-data", criteria="7")
+    monkeypatch.undo()
+    with zipfile.ZipFile(res.path) as z:
+        assert json.loads(z.read("manifest.json"))["format_version"] == 1
+    assert verify_package(demo_ws, res.path).ok
