@@ -240,7 +240,9 @@ def import_path(ws: Workspace, path: str | Path, *, trust: bool = False, identit
         raise BadInput("--trust (tin mọi máy ký) đã bỏ: so dấu vân tay của từng máy qua điện thoại rồi dùng "
                        "--trust-fingerprint DẤU_VÂN_TAY.", "--trust")
     from cff_desktop.services.recompute import pinned_ruleset
+    from cff_desktop.services.unit_keys import normalize_fingerprint
 
+    trust_fingerprints = [normalize_fingerprint(f) for f in trust_fingerprints]  # a typo: one refusal, not N
     area = get_area(ws)
     rs = pinned_ruleset(ws, {"sha256": area["ruleset_sha256"], "id": "", "version": ""})  # parsed once
     p = Path(path)
