@@ -70,6 +70,7 @@ def test_each_unknown_signer_is_asked_about(qtbot, upper, stick, tmp_path: Path,
     page.import_from(str(usb))
     qtbot.waitUntil(lambda: "Đã nhập" in page.status.text() and page.loaded, timeout=60_000)
     assert len(asked) == 1 and fp in asked[0] and "Xã Hoàng Đồng" in asked[0] and "99001" in asked[0]
+    win.grab().save(str(tmp_path / "inbox.png"))
     keys = [(k["unit_code"], k["fingerprint"]) for k in list_keys(upper)]
     if answer == "Tin máy này":
         assert "Đã nhập 1 gói; 0 gói bị từ chối." in page.status.text()

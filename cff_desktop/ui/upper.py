@@ -96,6 +96,7 @@ class InboxPage(QWidget):
         self.table.cellDoubleClicked.connect(lambda r, _c: self.open_unit(self.rows[r]["code"]))
         lay.addWidget(self.table, 1)
         self.status = QLabel(tr("Đang tải…"))
+        self.status.setWordWrap(True)  # a refusal names the fingerprint and what to do: show it whole
         lay.addWidget(self.status)
         self.rows: list[dict[str, Any]] = []
         self.loaded = False
