@@ -315,13 +315,14 @@ def cmd_restore(args: argparse.Namespace) -> int:
 
 
 def cmd_demo_create(args: argparse.Namespace) -> int:
-    from cff_desktop.services.demo import DEMO_PIN, create_demo
+    from cff_desktop.services.demo import DEMO_CODE, DEMO_PIN, create_demo
     from cff_desktop.services.profile import check_commune
 
-    check_commune({"code": args.code, "unit_type": args.unit_type})  # before the file is created
+    code = DEMO_CODE if args.code is None else args.code  # a sample code: dossiers need one to be exported
+    check_commune({"code": code, "unit_type": args.unit_type})  # before the file is created
     with _ws(args, create=True) as ws:
         r = create_demo(ws, commune=args.commune, category=args.category, seed=args.seed,
-                        year=args.round or 2024, province=args.province, code=args.code,
+                        year=args.round or 2024, province=args.province, code=code,
                         unit_type=args.unit_type)
         print(f"Đã tạo dữ liệu mẫu: {r.commune}, năm {r.year}, {r.officers} cán bộ (PIN {DEMO_PIN}), "
               f"{r.values} chỉ số, tại {ws.paths.db}")
@@ -433,7 +434,7 @@ def build_parser(command: str | None = None) -> argparse.ArgumentParser:
     x.add_argument("--seed", type=int, default=0)
     x.add_argument("--round", dest="round", type=int, help="năm của vòng mẫu (mặc định 2024)")
     x.add_argument("--province", default="Lạng Sơn")
-    x.add_argument("--code", default="", help="mã đơn vị hành chính")
+    x.add_argument("--code", help="mã đơn vị hành chính (mặc định mã mẫu 99001)")
     x.add_argument("--unit-type", dest="unit_type", default="xa", help="xa | phuong | thi_tran | dac_khu")
     x.set_defaults(func=cmd_demo_create)
 
