@@ -29,6 +29,9 @@ from memory_keyring import MemoryKeyring
 CATS = ("mountain_island_disadvantaged", "other", "urban_ward")
 
 
+SIGNERS: list[tuple[str, str]] = []  # (unit code, device fingerprint) as the province confirmed them by phone
+
+
 def build_packages(root: Path, n: int, year: int, with_pdfs: bool) -> tuple[Path, Path]:
     from cff_desktop.services import council, demo, keys, packages, profile
     from cff_desktop.services.workspace import open_workspace
@@ -50,6 +53,7 @@ def build_packages(root: Path, n: int, year: int, with_pdfs: bool) -> tuple[Path
             council.record_vote(ws, votes_for=10, votes_against=0)
             council.close_meeting(ws, conclusion="Đề nghị công nhận", ended_at=f"{year}-11-05T10:30")
             packages.export_package(ws, usb)
+            SIGNERS.append((f"1{i + 1:04d}", keys.device_info(ws)["fingerprint"]))
     os.environ["CFF_HOME"] = str(root / "upper")
     csv = root / "units.csv"
     csv.write_text("code,name,category\n" + "".join(f"1{i + 1:04d},Xã Số {i + 1},{CATS[i % 3]}\n" for i in range(n)),
@@ -133,8 +137,12 @@ def main() -> int:
         with open_workspace(create=True) as ws:
             init_area(ws, name="Tỉnh Lạng Sơn", level="province", province="Lạng Sơn")
             import_units(ws, csv)
+            from cff_desktop.services.unit_keys import add_key
+
+            for code, fp in SIGNERS:  # each unit's laptop, registered before the stick arrives
+                add_key(ws, code, fp)
             t = time.perf_counter()
-            res = import_path(ws, usb, trust=True)
+            res = import_path(ws, usb)
             dt = time.perf_counter() - t
             ok = sum(r.status == "imported" for r in res)
             print(f"import+verify {ok}/{len(res)} packages from a folder: {dt:.2f} s total, "

@@ -12,6 +12,10 @@ from pathlib import Path
 import pytest
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+# CI has no keyring service: tests may use the plaintext file keyring, which the app refuses
+# everywhere else; and `cff --as NAME` / `--pin` read the demo officers' PIN from CFF_PIN.
+os.environ.setdefault("CFF_ALLOW_INSECURE_KEYRING", "1")
+os.environ.setdefault("CFF_PIN", "1234")
 
 ROOT = Path(__file__).resolve().parents[1]
 

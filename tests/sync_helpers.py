@@ -215,7 +215,7 @@ class CutProxy:
         self.cut_all()
 
 
-def make_package(ws, folder: Path, size: int = 200_000, *, uid: str | None = None, code: str = "",
+def make_package(ws, folder: Path, size: int = 200_000, *, uid: str | None = None, code: str = "03199",
                  seed: int = 0, key=None) -> tuple[Path, str, str]:
     """A real signed dossier package of about ``size`` bytes from ``ws``'s device: (path, uuid, sha)."""
     from cff_desktop.dossier.package import PayloadFile, build
@@ -226,7 +226,11 @@ def make_package(ws, folder: Path, size: int = 200_000, *, uid: str | None = Non
     rnd = get_round(ws)
     dev = keys.device_key(ws)
     uid = uid or str(uuidlib.uuid4())
-    snap = json.dumps({"test": seed}).encode()
+    from cff_desktop.services.council import draft_snapshot
+
+    doc = draft_snapshot(ws) | {"test": seed}  # a snapshot of the real shape (the schema is checked)
+    doc["commune"]["code"] = code
+    snap = json.dumps(doc, ensure_ascii=False).encode()
     header = {"uuid": uid, "kind": "dossier",
               "commune": {"code": code, "name": rnd.commune["name"], "province": rnd.commune["province"]},
               "round": {"year": rnd.year},

@@ -37,8 +37,8 @@ def test_readme_procedure_from_init_to_exported_dossier(tmp_path: Path, file_key
     cff("init", "--commune", "Phường Sa Pa", "--province", "Lào Cai", "--category", "other",
         "--round", "2025", "--code", "02845", "--unit-type", "phuong")
     cff("officer", "add", "--name", "Hoàng Thị Mai", "--sector", "vhxh", "--role", "clerk",
-        "--pin", "1234")
-    cff("officer", "add", "--name", "Vi Thị Hồng", "--sector", "y_te", "--pin", "5678")
+        "--pin")  # the PIN comes from CFF_PIN (set for the test suite) or a hidden prompt
+    cff("officer", "add", "--name", "Vi Thị Hồng", "--sector", "y_te", "--pin")
     cff("profile", "set", "chair_name=Hoàng Văn Bình", "chair_title=Chủ tịch",
         "upper_level=Ủy ban nhân dân tỉnh Lào Cai", "villages=Tổ 1; Tổ 2; Tổ 3",
         "council_date=2025-11-05", "posting_start=2025-11-06", "submission_date=2025-11-15")

@@ -12,9 +12,9 @@ from cff_desktop.common.resources import resource_dir
 def setup_round(cff) -> None:
     cff("init", "--commune", "Xã Tả Van", "--province", "Lào Cai", "--category", "mountain_island_disadvantaged",
         "--round", "2024", check=True)
-    cff("officer", "add", "--name", "Hoàng Thị Mai", "--sector", "vhxh", "--role", "clerk", "--pin", "1234",
-        check=True)
-    cff("officer", "add", "--name", "Vi Thị Hồng", "--sector", "y_te", "--pin", "5678", check=True)
+    # `--pin` takes no value: the PIN comes from CFF_PIN (set for the test suite) or a hidden prompt
+    cff("officer", "add", "--name", "Hoàng Thị Mai", "--sector", "vhxh", "--role", "clerk", "--pin", check=True)
+    cff("officer", "add", "--name", "Vi Thị Hồng", "--sector", "y_te", "--pin", check=True)
     cff("officer", "add", "--name", "Nông Văn Hải", "--sector", "cong_an", check=True)
 
 

@@ -155,9 +155,24 @@ def upper(built: Built, tmp_path: Path, monkeypatch: pytest.MonkeyPatch):
     ws = open_workspace(create=True)
     init_area(ws, name="Huyện Cao Lộc", level="district", province="Lạng Sơn", signer_name="Hoàng Văn Bình")
     assert import_units(ws, built.csv).imported == N
+    _register_signers(ws, built)
     yield ws
     ws.close()
     keyring.set_keyring(old)
+
+
+def _register_signers(ws, built: Built) -> None:
+    """What the district did by phone for each commune: its laptops' fingerprints, per unit code."""
+    import zipfile
+
+    from cff_desktop.services.unit_keys import add_key, allowed
+
+    files = [f for folder in built.folders.values() for f in folder.iterdir()]
+    for f in [*files, built.resubmitted, built.other_ruleset]:
+        with zipfile.ZipFile(f) as z:
+            m = json.loads(z.read("manifest.json"))
+        if not allowed(ws, m["commune"]["code"], m["device"]["fingerprint"]):
+            add_key(ws, m["commune"]["code"], m["device"]["fingerprint"], label="so qua điện thoại")
 
 
 def snapshot_of(ws) -> tuple[dict[str, Any], dict[str, bytes]]:
@@ -169,7 +184,7 @@ def _import_all(ws, built: Built) -> None:
     from cff_desktop.services.district import import_path
 
     for y in YEARS:
-        res = import_path(ws, built.folders[y], trust=True)
+        res = import_path(ws, built.folders[y])
         assert [r.status for r in res] == ["imported"] * N, [r.reason for r in res if r.status != "imported"]
 
 
@@ -193,17 +208,17 @@ def test_folder_of_real_packages_fills_the_inbox(upper, built: Built) -> None:
     before = snapshot_of(upper)
     from cff_desktop.services.district import import_path
 
-    assert {r.status for r in import_path(upper, built.folders[2024], trust=True)} == {"duplicate"}
+    assert {r.status for r in import_path(upper, built.folders[2024])} == {"duplicate"}
     assert snapshot_of(upper) == before
 
 
 def test_newer_package_supersedes_and_appraisal_on_the_old_one_is_refused(upper, built: Built) -> None:
     from cff_desktop.services.district import appraisal, appraise, find_package, import_path, receive_package
 
-    import_path(upper, built.folders[2024], trust=True)
+    import_path(upper, built.folders[2024])
     old = find_package(upper, f"{code_of(0)}/2024")
     appraise(upper, old["uuid"], "7.1", "disagree", comment="Sổ tiêm chủng thiếu tháng 10", corrected="40/45")
-    r = receive_package(upper, built.resubmitted, trust=True)
+    r = receive_package(upper, built.resubmitted)
     assert r.status == "imported" and r.superseded == old["sha256"]
     rows = upper.store.query("SELECT sha256, superseded_by FROM received_package WHERE unit_code = ? AND year = 2024",
                              (code_of(0),))
@@ -220,9 +235,9 @@ def test_newer_package_supersedes_and_appraisal_on_the_old_one_is_refused(upper,
 def test_older_package_arriving_late_is_kept_and_marked(upper, built: Built) -> None:
     from cff_desktop.services.district import find_package, receive_package
 
-    new = receive_package(upper, built.resubmitted, trust=True)
+    new = receive_package(upper, built.resubmitted)
     older_path = next(p for p in built.folders[2024].iterdir() if "Nghiem-1-" in p.name)
-    late = receive_package(upper, older_path, trust=True)
+    late = receive_package(upper, older_path)
     assert late.kept_older and late.superseded is None
     assert find_package(upper, f"{code_of(0)}/2024")["sha256"] == new.sha256
     row = upper.store.one("SELECT superseded_by FROM received_package WHERE sha256 = ?", (late.sha256,))
@@ -234,10 +249,10 @@ def test_package_from_a_commune_not_in_the_area_is_refused(upper, built: Built) 
 
     before = snapshot_of(upper)
     with pytest.raises(CffError) as e:
-        receive_package(upper, built.outsider, trust=True)
+        receive_package(upper, built.outsider)
     assert e.value.message.startswith("Xã Ngoài Địa Bàn (09999) không thuộc địa bàn Huyện Cao Lộc")
     assert snapshot_of(upper) == before
-    res = import_path(upper, built.outsider, trust=True)
+    res = import_path(upper, built.outsider)
     assert res[0].status == "refused" and "không thuộc địa bàn" in res[0].reason
     assert snapshot_of(upper) == before
 
@@ -247,7 +262,7 @@ def test_package_on_another_rule_set_is_refused(upper, built: Built) -> None:
 
     before = snapshot_of(upper)
     with pytest.raises(CffError) as e:
-        receive_package(upper, built.other_ruleset, trust=True)
+        receive_package(upper, built.other_ruleset)
     assert "khác bộ tiêu chí của địa bàn (qd06-2019" in e.value.message and "2099.1" in e.value.message
     assert snapshot_of(upper) == before
 
@@ -276,7 +291,7 @@ def test_merged_unit_carries_its_predecessors_recognitions(upper, built: Built, 
     from cff_desktop.services.district_report import streaks
 
     for y in YEARS:
-        import_path(upper, built.folders[y], trust=True)
+        import_path(upper, built.folders[y])
         for ref in (f"{code_of(0)}/{y}", f"{code_of(3)}/{y}"):
             pass_to_council(upper, ref)
             decide(upper, ref, True)
@@ -333,6 +348,13 @@ def test_appraise_and_return_reach_the_commune_through_the_inbox(upper, built: B
         monkeypatch.setenv("CFF_HOME", str(upper.paths.home))
         res = import_inbox(upper)
         assert sorted(r.code for r in res if r.status == "imported") == [code_of(4), code_of(5)]
+        # each enrolled laptop is registered for its own unit only, never trusted for every unit
+        from cff_desktop.services.unit_keys import list_keys
+
+        enrolled = {(k["unit_code"], k["fingerprint"]) for k in list_keys(upper) if k["source"] == "inbox"}
+        assert enrolled == {(code_of(i), keys.load_settings(ws)["device_fingerprint"])
+                            for i, ws in zip((4, 5), communes, strict=True)}
+        assert "trusted" not in keys.load_settings(upper)
         a, b = find_package(upper, f"{code_of(4)}/2025"), find_package(upper, f"{code_of(5)}/2025")
         assert a["source"] == "inbox"
         appraise(upper, a["uuid"], "1.1", "agree")
@@ -436,7 +458,7 @@ def test_report_annex_and_excel_equal_a_hand_count(upper, built: Built, tmp_path
 def test_cli_report_list_and_bad_csv(upper, built: Built, cff, cff_home: Path, tmp_path: Path) -> None:
     from cff_desktop.services.district import import_path
 
-    import_path(upper, built.folders[2024], trust=True)
+    import_path(upper, built.folders[2024])
     db = str(upper.paths.db)
     rep = json.loads(cff("--db", db, "district", "report", "--round", "2024", "--json", check=True).stdout)
     assert {"assessed", "passing", "recognized", "rate", "by_category", "communes"} <= set(rep)
@@ -467,7 +489,7 @@ def test_upper_level_screens(qtbot, upper, built: Built, tmp_path: Path) -> None
     from cff_desktop.ui.app import build_window
 
     for y in YEARS:
-        import_path(upper, built.folders[y], trust=True)
+        import_path(upper, built.folders[y])
     win = build_window(str(upper.paths.db))
     qtbot.addWidget(win)
     win.resize(1366, 768)
@@ -496,7 +518,7 @@ def test_upper_level_audit_names_the_signer_and_dates_read_vietnamese(qtbot, upp
     from cff_desktop.services.district import import_path
     from cff_desktop.ui.app import build_window, screenshots
 
-    import_path(upper, built.folders[YEARS[-1]], trust=True)
+    import_path(upper, built.folders[YEARS[-1]])
     win = build_window(str(upper.paths.db))
     qtbot.addWidget(win)
     shell = win.shell

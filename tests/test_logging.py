@@ -42,7 +42,8 @@ def test_unexpected_error_is_logged_with_traceback_and_no_secret(
         raise RuntimeError(f"hỏng khi đặt pin={pin} với token={SECRETS[3]} khóa {SECRETS[2]}X")
 
     monkeypatch.setattr(officers, "set_pin", broken)
-    p = cff_inproc(home, "officer", "pin", "1", "--pin", "4321", db=demo_db)
+    monkeypatch.setenv("CFF_PIN", "4321")  # never on the command line: `--pin` reads it from here
+    p = cff_inproc(home, "officer", "pin", "1", "--pin", db=demo_db)
     assert p.returncode == 1
     log_file = home / "logs" / "cff.log"
     assert str(log_file) in p.stderr and "Traceback" not in p.stderr
@@ -61,19 +62,20 @@ def test_debug_console_and_file_hold_no_secret(tmp_path: Path) -> None:
                PYTHON_KEYRING_BACKEND="keyrings.alt.file.PlaintextKeyring",
                XDG_DATA_HOME=str(tmp_path / "xdg"))
 
-    def cff(*args: str) -> subprocess.CompletedProcess[str]:
+    def cff(*args: str, pin: str = "") -> subprocess.CompletedProcess[str]:
         return subprocess.run([sys.executable, "-m", "cff_desktop.cli", *args], capture_output=True,
-                              text=True, encoding="utf-8", env=env, cwd=tmp_path)
+                              text=True, encoding="utf-8", env=dict(env, CFF_PIN=pin or env.get("CFF_PIN", "")),
+                              cwd=tmp_path)
 
     consoles = []
-    for args in (("init", "--commune", "Xã A", "--province", "Lào Cai", "--category", "other",
-                  "--round", "2025"),
-                 ("officer", "add", "--name", "Lò Thị Mai", "--sector", "vhxh", "--role", "clerk",
-                  "--pin", "4321"),
-                 ("officer", "pin", "1", "--pin", "8765"),
-                 ("keys", "generate", "--out", str(tmp_path / "k.pub")),
-                 ("sync", "enrol", "--server", "http://127.0.0.1:9", "--code", "ABCD-EFGH-JKLM")):
-        p = cff(*args)
+    for args, pin in ((("init", "--commune", "Xã A", "--province", "Lào Cai", "--category", "other",
+                        "--round", "2025"), ""),
+                      (("officer", "add", "--name", "Lò Thị Mai", "--sector", "vhxh", "--role", "clerk",
+                        "--pin"), "4321"),
+                      (("officer", "pin", "1", "--pin"), "8765"),
+                      (("keys", "generate", "--out", str(tmp_path / "k.pub")), ""),
+                      (("sync", "enrol", "--server", "http://127.0.0.1:9", "--code", "ABCD-EFGH-JKLM"), "")):
+        p = cff(*args, pin=pin)
         consoles.append(p.stderr)
     assert "cff officer pin" in consoles[2]  # the console shows the records
     text = log_text(home / "logs")

@@ -65,11 +65,12 @@ def test_sector_data_from_health_laptop_to_clerk(tmp_path: Path) -> None:
     v = run(clerk, "package", "verify", str(path), "--json")
     assert v.returncode == 2 and json.loads(v.stdout)["code"] == "unknown_key" and fp in v.stderr
     before = rows(clerk, "value"), rows(clerk, "audit")
-    refused(run(clerk, "package", "import", str(path)), "máy lạ", fp, "--trust")
-    line = refused(run(clerk, "package", "import", str(path), "--trust"), "8.2", "--keep-mine 8.2")
-    assert "7.1" not in line.split("gói:")[-1].split(".")[0]
+    refused(run(clerk, "package", "import", str(path)), "chưa gắn với cán bộ nào", fp, "--device-of")
+    # the clerk's own figures for 7.1 and 8.2 were entered here and differ: a person chooses
+    refused(run(clerk, "package", "import", str(path), "--device-of", "Vi Thị Hồng"), "8.2", "--keep-mine 7.1,8.2")
     assert (rows(clerk, "value"), rows(clerk, "audit")) == before
-    done = ok(run(clerk, "package", "import", str(path), "--take-theirs", "8.2"))
+    assert rows(clerk, "officer_device") == []
+    done = ok(run(clerk, "package", "import", str(path), "--device-of", "Vi Thị Hồng", "--take-theirs", "7.1,8.2"))
     assert "Đã nhập 2 chỉ số" in done
     values = {r["indicator_id"]: r for r in json.loads(ok(run(clerk, "values", "list", "--json")))}
     assert values["7.1"]["value"] == {"numerator": 95, "denominator": 100}

@@ -121,7 +121,7 @@ def test_intact_package_verifies_and_says_who_signed_it(demo_ws, sector: Path) -
     assert [c["path"] for c in v.contents] == ["payload/values.json"]
     with zipfile.ZipFile(sector) as z:
         m = json.loads(z.read("manifest.json"))
-    assert m["format"] == "cffpkg" and m["format_version"] == 1 and m["kind"] == "sector-data"
+    assert m["format"] == "cffpkg" and m["format_version"] == 2 and m["kind"] == "sector-data"
     for key in ("uuid", "commune", "round", "ruleset", "created_at", "app_version", "device", "supersedes"):
         assert key in m
 
@@ -211,7 +211,9 @@ def test_signature_from_an_unknown_key(demo_ws, sector: Path, tmp_path: Path) ->
                        replace={"manifest.json": body2, "signature": crypto.sign(other, body2)})
     e = verdict(demo_ws, stranger)
     assert e.code == "unknown_key" and crypto.key_fingerprint(pub) in e.message and "--trust" in e.message
-    refused_import(demo_ws, stranger, "unknown_key")
+    # importing sector data, the question is whose laptop it is (an officer's registered device)
+    e = refused_import(demo_ws, stranger, "unknown_device")
+    assert crypto.key_fingerprint(pub) in e.message and "--device-of" in e.message
 
 
 def test_another_communes_or_rounds_package(demo_ws, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
@@ -219,7 +221,7 @@ def test_another_communes_or_rounds_package(demo_ws, tmp_path: Path, monkeypatch
 
     usb = tmp_path / "usb"
     usb.mkdir()
-    other = laptop(tmp_path, monkeypatch, "other-commune", commune="Xã Tả Van", province="Lào Cai")
+    other = laptop(tmp_path, monkeypatch, "other-commune", commune="Xã Tả Van", province="Lào Cai", code="99002")
     p = export_package(other, usb, kind="sector-data", criteria="7").path
     e = refused_import(demo_ws, p, "other_commune", trust=True)
     assert "Xã Tả Van" in e.message

@@ -72,10 +72,13 @@ def test_sector_data_lands_with_original_author_and_time(two_laptops, tmp_path: 
     before = dump(clerk)
     with pytest.raises(PackageRejected) as e:
         import_package(clerk, res.path)
-    assert e.value.code == "unknown_key" and dump(clerk) == before
-    plan = plan_import(clerk, res.path, trust=True)
-    assert sorted(plan.apply) == ["5.2", "7.1"] and not plan.conflicts and dump(clerk)["value"] == before["value"]
-    out = import_package(clerk, res.path)
+    assert e.value.code == "unknown_device" and "--device-of" in e.value.message and dump(clerk) == before
+    # the clerk's own (demo) figures were entered here and never imported from that laptop: the
+    # differing ones are conflicts for a person to resolve, never overwritten silently
+    plan = plan_import(clerk, res.path, device_of="Vi Thị Hồng")
+    assert sorted(c.indicator for c in plan.conflicts) == ["5.2", "7.1"] and not plan.apply
+    assert dump(clerk) == before
+    out = import_package(clerk, res.path, device_of="Vi Thị Hồng", resolutions={"5.2": "theirs", "7.1": "theirs"})
     assert out.applied == ["5.2", "7.1"] and out.kept_mine == [] and len(out.unchanged) == 4
     mine = _value(clerk, "7.1")
     assert mine["value"] == {"numerator": 97, "denominator": 100}
@@ -106,11 +109,11 @@ def test_a_value_the_clerk_changed_is_a_conflict_never_overwritten(two_laptops, 
     p = export_package(health, _usb(tmp_path), kind="sector-data", criteria="5,7,8,9").path
     before = dump(clerk)
     with pytest.raises(PackageRejected) as e:
-        import_package(clerk, p, trust=True)
-    assert e.value.code == "conflicts" and "8.1" in e.value.message and "--keep-mine 8.1" in e.value.message
-    assert [c["indicator"] for c in e.value.details["conflicts"]] == ["8.1"]
-    assert dump(clerk)["value"] == before["value"] and dump(clerk)["audit"] == before["audit"]
-    out = import_package(clerk, p, resolutions={"8.1": "mine"})
+        import_package(clerk, p, device_of="Vi Thị Hồng")
+    assert e.value.code == "conflicts" and "8.1" in e.value.message and "--keep-mine 7.1,8.1" in e.value.message
+    assert [c["indicator"] for c in e.value.details["conflicts"]] == ["7.1", "8.1"]
+    assert dump(clerk) == before
+    out = import_package(clerk, p, device_of="Vi Thị Hồng", resolutions={"8.1": "mine", "7.1": "theirs"})
     assert out.applied == ["7.1"] and out.kept_mine == ["8.1"]
     assert _value(clerk, "8.1")["value"] == {"numerator": 1, "denominator": 100}
     assert _value(clerk, "7.1")["value"] == {"numerator": 96, "denominator": 100}
@@ -126,7 +129,7 @@ def test_take_theirs_resolves_a_conflict(two_laptops, tmp_path: Path) -> None:
     set_value(clerk, "8.1", "1/100", as_officer="Hoàng Thị Mai")
     set_value(health, "8.1", "2/100", as_officer="Vi Thị Hồng")
     p = export_package(health, _usb(tmp_path), kind="sector-data", criteria="8").path
-    out = import_package(clerk, p, trust=True, resolutions={"8.1": "theirs"})
+    out = import_package(clerk, p, device_of="Vi Thị Hồng", resolutions={"8.1": "theirs"})
     assert out.applied == ["8.1"]
     assert _value(clerk, "8.1")["officer"] == "Vi Thị Hồng"
 
@@ -144,7 +147,7 @@ def test_older_package_after_a_newer_one_changes_nothing(two_laptops, tmp_path: 
     set_value(health, "7.1", "99/100", as_officer="Vi Thị Hồng")
     c = export_package(health, usb, kind="sector-data", criteria="7")
     assert b.supersedes == a.uuid and c.supersedes == b.uuid and c.manifest["chain"] == [a.uuid, b.uuid]
-    import_package(clerk, c.path, trust=True)
+    import_package(clerk, c.path, device_of="Vi Thị Hồng", resolutions={"7.1": "theirs"})
     after_c = dump(clerk)
     for old in (a, b):
         res = import_package(clerk, old.path)
@@ -174,7 +177,8 @@ def test_import_is_all_or_nothing_when_the_database_fails_midway(two_laptops, tm
     monkeypatch.setattr(clerk.store, "audit", failing)
     before = dump(clerk)
     with pytest.raises(StoreError):
-        import_package(clerk, p, trust=True)
+        import_package(clerk, p, device_of="Vi Thị Hồng", resolutions={"7.1": "theirs", "9.1": "theirs",
+                                                                       "5.2": "theirs"})
     assert calls["n"] == 3 and dump(clerk) == before
 
 
@@ -189,7 +193,7 @@ def test_sector_data_needs_an_open_round_and_known_officers(two_laptops, tmp_pat
     clerk.store.conn.execute("UPDATE officer SET name = 'Vi Thị Hồng Nhung' WHERE name = 'Vi Thị Hồng'")
     before = dump(clerk)
     with pytest.raises(PackageRejected) as e:
-        import_package(clerk, p, trust=True)
+        import_package(clerk, p, device_of="Vi Thị Hồng")
     assert e.value.code == "unknown_officer" and "cff officer add" in e.value.message
     clerk.store.conn.execute("UPDATE officer SET name = 'Vi Thị Hồng' WHERE name = 'Vi Thị Hồng Nhung'")
     record_vote(clerk, votes_for=10, votes_against=0)

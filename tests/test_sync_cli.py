@@ -56,7 +56,8 @@ def test_enrol_submit_sync_status(tmp_path: Path, server) -> None:
     assert json.loads(before)["enrolled"] is False
     refused(run(home, "sync", "--once"), "chưa đăng ký", "cff sync enrol")
     refused(run(home, "submit"), "chưa kết thúc họp")
-    p = district("enrol", "03199", "--data", str(data), "--name", "Xã Hoàng Đồng")
+    # the demo commune's unit code: a device signs for its own unit only
+    p = district("enrol", "99001", "--data", str(data), "--name", "Xã Hoàng Đồng")
     assert p.returncode == 0, p.stderr
     code = p.stdout.strip()
     assert len(code) == 14 and "cff sync enrol" in p.stderr
@@ -71,7 +72,7 @@ def test_enrol_submit_sync_status(tmp_path: Path, server) -> None:
     out = ok(run(home, "sync"))
     assert "Đã nhận lúc" in out and "mã tiếp nhận TN-" in out
     st = json.loads(ok(run(home, "sync", "status", "--json")))
-    assert st["enrolled"] and st["commune"] == "03199"
+    assert st["enrolled"] and st["commune"] == "99001"
     assert [o["state"] for o in st["outbox"]] == ["delivered"] and st["outbox"][0]["receipt_id"].startswith("TN-")
     listing = json.loads(district("list", "--data", str(data), "--json").stdout)
     assert [p["uuid"] for p in listing["packages"]] == [st["outbox"][0]["uuid"]]
@@ -82,9 +83,9 @@ def test_enrol_submit_sync_status(tmp_path: Path, server) -> None:
     assert district("decide", uuid, "--accept", "--data", str(data)).returncode == 0
     assert "Cấp trên đã chấp nhận hồ sơ" in ok(run(home, "sync", "--once"))
     assert "Cấp trên đã chấp nhận hồ sơ" in ok(run(home, "sync", "status"))
-    p = district("revoke", "03199", "--data", str(data))
+    p = district("revoke", "99001", "--data", str(data))
     assert p.returncode == 0 and "thu hồi 1" in p.stdout
-    p = district("revoke", "03199", "--data", str(data))
+    p = district("revoke", "99001", "--data", str(data))
     assert p.returncode == 2 and p.stderr.startswith("cff-district: lỗi")
 
 

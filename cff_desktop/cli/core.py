@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import argparse
+import getpass
 import json
+import os
 import sys
 from pathlib import Path
 from typing import Any, NoReturn
@@ -29,6 +31,57 @@ def _ws(args: argparse.Namespace, create: bool = False):
     from cff_desktop.services.workspace import open_workspace
 
     return open_workspace(args.db, create=create)
+
+
+# --- PINs: never on the command line ---------------------------------------------------------
+
+PIN_ENV = "CFF_PIN"
+_PROMPT = object()  # `--pin` given without a value: ask (or read CFF_PIN)
+
+
+def _read_pin(what: str, *, confirm: bool = False) -> str | None:
+    """A PIN from ``CFF_PIN`` or typed at a hidden prompt; None when neither is possible.
+
+    A PIN on the command line would sit in the shell history and in every process listing,
+    so ``--pin`` only says "this command needs a PIN"; the value comes from here.
+    """
+    pin = os.environ.get(PIN_ENV)
+    if pin:
+        return pin
+    if not sys.stdin.isatty():
+        return None
+    pin = getpass.getpass(f"Mã PIN {what}: ")
+    if confirm and getpass.getpass("Nhập lại mã PIN: ") != pin:
+        from cff_desktop.common.errors import BadInput
+
+        raise BadInput("hai lần nhập mã PIN không khớp; chạy lại lệnh.", "--pin")
+    return pin
+
+
+def _pin_arg(value: Any, what: str) -> str | None:
+    """``--pin`` as given: absent → None; bare → read it; with a value → refused (it would leak)."""
+    from cff_desktop.common.errors import BadInput
+
+    if value is None:
+        return None
+    if value is not _PROMPT:
+        raise BadInput(f"không ghi mã PIN trên dòng lệnh (lộ trong lịch sử lệnh). Dùng --pin rồi gõ PIN khi được "
+                       f"hỏi, hoặc đặt biến môi trường {PIN_ENV}.", "--pin")
+    pin = _read_pin(what, confirm=True)
+    if pin is None:
+        raise BadInput(f"cần mã PIN {what}: chạy trong cửa sổ lệnh để được hỏi, hoặc đặt biến môi trường {PIN_ENV}.",
+                       "--pin")
+    return pin
+
+
+def _as_officer(ws: Any, ref: str) -> dict[str, Any]:
+    """The officer named by ``--as``, after their PIN (when they have one) was given."""
+    from cff_desktop.services.officers import get_officer
+    from cff_desktop.services.signin import confirm_pin
+
+    off = get_officer(ws, ref)
+    pin = _read_pin(f"của {off['name']}") if off["pin_hash"] else None
+    return confirm_pin(ws, ref, pin)
 
 
 # --- rule sets -------------------------------------------------------------------------------
@@ -230,7 +283,7 @@ def cmd_officer_add(args: argparse.Namespace) -> int:
 
     with _ws(args) as ws:
         off = add_officer(ws, name=args.name, sector=args.sector, role=args.role,
-                          position=args.position or "", pin=args.pin)
+                          position=args.position or "", pin=_pin_arg(args.pin, f"cho {args.name}"))
         mine = sorted((c for c, o in assignments(ws, get_round(ws)).items() if o == off["id"]), key=int)
         crit = f"; được giao tiêu chí {', '.join(mine)}" if mine else ""
         print(f"Đã thêm cán bộ #{off['id']} {off['name']}{crit}")
@@ -260,7 +313,7 @@ def cmd_officer_pin(args: argparse.Namespace) -> int:
     from cff_desktop.services.officers import set_pin
 
     with _ws(args) as ws:
-        set_pin(ws, args.officer, args.pin)
+        set_pin(ws, args.officer, _pin_arg(args.pin, "mới") or "")
     print("Đã đặt lại mã PIN.")
     return 0
 
@@ -296,6 +349,7 @@ def cmd_values_set(args: argparse.Namespace) -> int:
     from cff_desktop.services.values import set_value
 
     with _ws(args) as ws:
+        _as_officer(ws, args.as_officer)
         r = set_value(ws, args.indicator, args.value, as_officer=args.as_officer,
                       note=args.note or "", year=args.round)
     print(f"Đã ghi chỉ số {r.id}: {format_points(r.points)}/{format_points(r.max)} điểm")
@@ -316,6 +370,7 @@ def cmd_values_import(args: argparse.Namespace) -> int:
     from cff_desktop.services.values import import_values
 
     with _ws(args) as ws:
+        _as_officer(ws, args.as_officer)
         n = import_values(ws, Path(args.file), as_officer=args.as_officer, year=args.round)
     print(f"Đã ghi {n} chỉ số.")
     return 0
@@ -341,16 +396,19 @@ def cmd_values_list(args: argparse.Namespace) -> int:
 # --- audit, backup -----------------------------------------------------------------------------
 
 def cmd_audit(args: argparse.Namespace) -> int:
-    from cff_desktop.services.audit import audit_rows, verify_chain
+    from cff_desktop.services.audit import audit_rows, verify_audit
 
     with _ws(args) as ws:
         if args.verify:
-            bad = verify_chain(ws)
-            if bad is not None:
-                print(f"cff: lỗi: nhật ký: chuỗi băm bị đứt tại dòng {bad}: lịch sử đã bị sửa",
-                      file=sys.stderr)
+            rep = verify_audit(ws)
+            if not rep.ok:
+                print(f"cff: lỗi: nhật ký: {'; '.join(rep.problems)}. Khôi phục từ bản sao lưu (`cff restore`) và "
+                      "báo cho cấp trên.", file=sys.stderr)
                 return 2
-            print("Nhật ký nguyên vẹn: chuỗi băm khớp từ đầu đến cuối.")
+            for n in rep.notes:
+                print(f"Lưu ý: {n}")
+            print("Nhật ký nguyên vẹn: chuỗi băm khớp từ đầu đến cuối, khớp điểm neo đã ký, mọi số liệu có dòng "
+                  "nhật ký giải thích.")
             return 0
         rows = audit_rows(ws, args.limit)
     if args.json:
@@ -383,13 +441,14 @@ def cmd_restore(args: argparse.Namespace) -> int:
 
 
 def cmd_demo_create(args: argparse.Namespace) -> int:
-    from cff_desktop.services.demo import DEMO_PIN, create_demo
+    from cff_desktop.services.demo import DEMO_CODE, DEMO_PIN, create_demo
     from cff_desktop.services.profile import check_commune
 
-    check_commune({"code": args.code, "unit_type": args.unit_type})  # before the file is created
+    code = DEMO_CODE if args.code is None else args.code  # a sample code: dossiers need one to be exported
+    check_commune({"code": code, "unit_type": args.unit_type})  # before the file is created
     with _ws(args, create=True) as ws:
         r = create_demo(ws, commune=args.commune, category=args.category, seed=args.seed,
-                        year=args.round or 2024, province=args.province, code=args.code,
+                        year=args.round or 2024, province=args.province, code=code,
                         unit_type=args.unit_type)
         print(f"Đã tạo dữ liệu mẫu: {r.commune}, năm {r.year}, {r.officers} cán bộ (PIN {DEMO_PIN}), "
               f"{r.values} chỉ số, tại {ws.paths.db}")
@@ -474,14 +533,15 @@ def build_parser(command: str | None = None) -> argparse.ArgumentParser:
     x.add_argument("--sector", required=True, help=" | ".join(SECTOR_LABELS))
     x.add_argument("--role", default="officer", help="clerk | officer")
     x.add_argument("--position")
-    x.add_argument("--pin")
+    x.add_argument("--pin", nargs="?", const=_PROMPT, help="đặt mã PIN: hỏi khi chạy, hoặc đọc biến CFF_PIN")
     x.set_defaults(func=cmd_officer_add)
     x = off.add_parser("list")
     x.add_argument("--json", action="store_true")
     x.set_defaults(func=cmd_officer_list)
     x = off.add_parser("pin")
     x.add_argument("officer")
-    x.add_argument("--pin", required=True)
+    x.add_argument("--pin", nargs="?", const=_PROMPT, default=_PROMPT,
+                   help="mã PIN mới: hỏi khi chạy, hoặc đọc biến CFF_PIN")
     x.set_defaults(func=cmd_officer_pin)
 
     x = sub.add_parser("assign", help="giao tiêu chí cho cán bộ")
@@ -533,7 +593,7 @@ def build_parser(command: str | None = None) -> argparse.ArgumentParser:
     x.add_argument("--seed", type=int, default=0)
     x.add_argument("--round", dest="round", type=int, help="năm của vòng mẫu (mặc định 2024)")
     x.add_argument("--province", default="Lạng Sơn")
-    x.add_argument("--code", default="", help="mã đơn vị hành chính")
+    x.add_argument("--code", help="mã đơn vị hành chính (mặc định mã mẫu 99001)")
     x.add_argument("--unit-type", dest="unit_type", default="xa", help="xa | phuong | thi_tran | dac_khu")
     x.set_defaults(func=cmd_demo_create)
 

@@ -10,7 +10,7 @@ from __future__ import annotations
 import argparse
 from pathlib import Path
 
-from cff_desktop.cli.core import _print_json, _ws
+from cff_desktop.cli.core import _as_officer, _print_json, _ws
 from cff_desktop.common.text import format_number
 
 
@@ -19,6 +19,7 @@ def cmd_attach(args: argparse.Namespace) -> int:
 
     files = [Path(f) for f in args.files]
     with _ws(args) as ws:
+        _as_officer(ws, args.as_officer)  # the officer's PIN, when one is set
         for f in files:  # every file checked first: a bad third file leaves none attached
             check_source(f)
         rows = [attach(ws, args.criterion, f, args.as_officer, keep_original=args.keep_original,
@@ -59,6 +60,7 @@ def cmd_remove(args: argparse.Namespace) -> int:
         raise BadInput(f"mã minh chứng phải là số (xem `cff evidence list`), không phải '{args.evidence[:20]}'",
                        "EVIDENCE")
     with _ws(args) as ws:
+        _as_officer(ws, args.as_officer)
         remove(ws, int(ref), args.as_officer, year=args.round)
     print(f"Đã gỡ minh chứng #{ref} (tệp và nhật ký vẫn được giữ).")
     return 0

@@ -29,7 +29,8 @@ def cmd_serve(args: argparse.Namespace) -> int:
 
     print(f"cff-district {__version__}: nhận hồ sơ tại {'https' if args.cert else 'http'}://{args.host}:{args.port}"
           f" (dữ liệu: {args.data}). Dừng bằng Ctrl+C.", file=sys.stderr)
-    serve(args.data, args.host, args.port, cert=args.cert, key=args.key, max_package_mb=args.max_package_mb)
+    serve(args.data, args.host, args.port, cert=args.cert, key=args.key, max_package_mb=args.max_package_mb,
+          max_open_mb=args.max_open_mb)
     return 0
 
 
@@ -99,6 +100,8 @@ def build_parser() -> argparse.ArgumentParser:
     x.add_argument("--cert", help="tệp chứng chỉ TLS (PEM) khi không có reverse proxy")
     x.add_argument("--key", help="tệp khóa riêng của chứng chỉ TLS (PEM)")
     x.add_argument("--max-package-mb", dest="max_package_mb", type=int, help="giới hạn kích thước một gói (MB)")
+    x.add_argument("--max-open-mb", dest="max_open_mb", type=int,
+                   help="tổng dung lượng các gói đang gửi dở của một xã (MB, mặc định 2048)")
     x.set_defaults(func=cmd_serve)
     x = sub.add_parser("enrol", help="tạo tài khoản xã / cấp mã đăng ký một lần")
     x.add_argument("commune", metavar="COMMUNE_CODE")

@@ -80,9 +80,10 @@ def cmd_export(args: argparse.Namespace) -> int:
     with _ws(args) as ws:
         actor = ADMIN
         if args.as_officer:
-            from cff_desktop.services.officers import get_officer, label
+            from cff_desktop.cli.core import _as_officer
+            from cff_desktop.services.officers import label
 
-            actor = label(get_officer(ws, args.as_officer))
+            actor = label(_as_officer(ws, args.as_officer))
         res = export_package(ws, Path(args.to), kind=args.kind, criteria=args.criteria, year=args.round,
                              actor=actor)
     print(res.path)
@@ -149,10 +150,12 @@ def cmd_import(args: argparse.Namespace) -> int:
     with _ws(args) as ws:
         actor = ADMIN
         if args.as_officer:
-            from cff_desktop.services.officers import get_officer, label
+            from cff_desktop.cli.core import _as_officer
+            from cff_desktop.services.officers import label
 
-            actor = label(get_officer(ws, args.as_officer))
+            actor = label(_as_officer(ws, args.as_officer))
         res = import_package(ws, Path(args.file), resolutions=resolutions, trust=args.trust, actor=actor,
+                             device_of=args.device_of,
                              **_identity_args(args))
     if args.json:
         _print_json({"uuid": res.uuid, "kind": res.kind, "applied": res.applied, "kept_mine": res.kept_mine,
@@ -221,6 +224,9 @@ def cmd_keys_import_upper(args: argparse.Namespace) -> int:
     print(f"Đã nhập khóa công khai của cấp trên: {info['recipient']}")
     print(f"Dấu vân tay: {info['fingerprint']} — đọc lại cho cấp trên để đối chiếu. "
           "Từ nay hồ sơ xuất ra được mã hóa cho khóa này.")
+    if info.get("signing_fingerprint"):
+        print(f"Khóa ký giấy báo của cấp trên: {info['signing_fingerprint']} — chỉ giấy báo ký bằng khóa này "
+              "(hoặc khóa máy chủ đã đăng ký) mới được nhận.")
     return 0
 
 
@@ -264,6 +270,8 @@ def register(sub: argparse._SubParsersAction) -> None:
             x.add_argument("--keep-mine", dest="keep_mine", help="chỉ số xung đột giữ của máy này, ví dụ 7.1,8.2")
             x.add_argument("--take-theirs", dest="take_theirs", help="chỉ số xung đột lấy theo gói")
             x.add_argument("--as", dest="as_officer", help="người nhập (ghi vào nhật ký)")
+            x.add_argument("--device-of", dest="device_of", metavar="HỌ_TÊN",
+                           help="(số liệu ngành, lần đầu) máy ký gói là máy của cán bộ này — sau khi đã so dấu vân tay")
     x = pk.add_parser("drives", help="các USB đang cắm")
     x.add_argument("--json", action="store_true")
     x.set_defaults(func=cmd_drives)

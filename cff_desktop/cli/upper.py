@@ -6,7 +6,7 @@ screens of the app, and can read the inbox server's data folder (``cff district 
 
     cff district init --name "Huyện Cao Lộc" --level district [--province "Lạng Sơn"] [--inbox-data DIR]
     cff district units import CSV [--good-rows]
-    cff district import PATH [--trust]          # a package or a folder (USB)
+    cff district import PATH [--trust-fingerprint FP ...]   # a package or a folder (USB)
     cff district import --inbox [--inbox-data DIR]
     cff district list [--round YEAR] [--json]
     cff district show CODE [--json]
@@ -20,11 +20,13 @@ screens of the app, and can read the inbox server's data folder (``cff district 
     cff district print KIND --round YEAR --out DIR     # council-minutes | decision | report
     cff district target --round YEAR --rate 85
     cff district deadline KIND DD/MM
+    cff district keys add|list|revoke ...           # see cli/unit_keys.py
 """
 
 from __future__ import annotations
 
 import argparse
+import sys
 from pathlib import Path
 
 from cff_desktop.cli.core import _print_json, _ws
@@ -79,9 +81,13 @@ def cmd_import(args: argparse.Namespace) -> int:
                 from cff_desktop.common.errors import BadInput
 
                 raise BadInput("cho biết tệp gói hoặc thư mục (USB), hoặc --inbox.", "PATH")
-            out = import_path(ws, Path(args.path), trust=args.trust, **_identity_args(args))
+            out = import_path(ws, Path(args.path), trust_fingerprints=args.trust_fingerprint or [],
+                              **_identity_args(args))
     if args.json:
         _print_json([r.to_json() for r in out])
+    elif len(out) == 1 and out[0].status == "refused" and not args.inbox and Path(args.path).is_file():
+        print(f"cff: lỗi: {out[0].path}: {out[0].reason}", file=sys.stderr)  # one package: one line
+        return 2
     else:
         for r in out:
             if r.status == "imported":
@@ -94,6 +100,9 @@ def cmd_import(args: argparse.Namespace) -> int:
                 print(f"Đã có: {Path(r.path).name}")
             else:
                 print(f"Không nhập {Path(r.path).name}: {r.reason}")
+        refused = sum(r.status == "refused" for r in out)
+        print(f"Tổng cộng: {sum(r.status == 'imported' for r in out)} gói đã nhập, "
+              f"{sum(r.status == 'duplicate' for r in out)} gói đã có, {refused} gói bị từ chối.")
     return 2 if out and all(r.status == "refused" for r in out) else 0
 
 
@@ -270,7 +279,8 @@ def register(sub: argparse._SubParsersAction) -> None:
     x.add_argument("path", nargs="?")
     x.add_argument("--inbox", action="store_true", help="lấy các gói máy chủ nhận hồ sơ đã nhận")
     x.add_argument("--inbox-data", dest="inbox_data")
-    x.add_argument("--trust", action="store_true", help="tin máy ký các gói này (sau khi đã so dấu vân tay)")
+    x.add_argument("--trust-fingerprint", dest="trust_fingerprint", action="append", metavar="DẤU_VÂN_TAY",
+                   help="tin máy có dấu vân tay này cho đơn vị mà gói ghi (sau khi đã so qua điện thoại); lặp lại được")
     x.add_argument("--identity", help="tệp khóa bí mật của cấp trên (nếu không để trong kho khóa)")
     x.add_argument("--passphrase-env", dest="passphrase_env")
     x.add_argument("--json", action="store_true")
@@ -338,3 +348,6 @@ def register(sub: argparse._SubParsersAction) -> None:
     x.add_argument("day_month", metavar="DD/MM")
     x.add_argument("--label")
     x.set_defaults(func=cmd_deadline)
+    from cff_desktop.cli.unit_keys import register as register_keys
+
+    register_keys(d)

@@ -13,7 +13,7 @@ from typing import Any
 from cff_desktop.common.errors import BadInput
 
 FORMAT = "cffpkg"
-FORMAT_VERSION = 1
+FORMAT_VERSION = 2  # 2: revision, audit_head; unit code required on dossiers (1 is still read)
 EXTENSION = ".cffpkg"
 # A file being written carries this suffix until it is complete and verified, so a stick pulled
 # out mid-write never holds a file whose name says ".cffpkg".

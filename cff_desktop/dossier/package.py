@@ -45,11 +45,18 @@ from cff_desktop.dossier.format import (
     PackageRejected,
 )
 from cff_desktop.dossier.safezip import CHUNK, SafeZip
+from cff_desktop.dossier.schemas import MEMBER_SCHEMAS, check_member, loads_strict
 
 Progress = Callable[[int, int], None]
 TrustCheck = Callable[[str, dict[str, Any]], bool]
 
 _HEX64 = {"type": "string", "pattern": "^[0-9a-f]{64}$"}
+_UUID = {"type": "string", "pattern": "^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$"}
+_NUM_OR_NULL = {"type": ["number", "null"]}
+_SUMMARY = {"type": "object", "properties": {
+    "total": _NUM_OR_NULL, "max_total": _NUM_OR_NULL, "threshold": _NUM_OR_NULL,
+    "recognized": {"type": ["boolean", "null"]}, "evidence": {"type": "integer", "minimum": 0},
+    "documents": {"type": "array", "items": {"type": "string"}}, "values": {"type": "integer", "minimum": 0}}}
 _MEMBER = {"type": "object", "required": ["path", "sha256", "size"],
            "properties": {"path": {"type": "string"}, "sha256": _HEX64,
                           "size": {"type": "integer", "minimum": 0}}}
@@ -60,19 +67,25 @@ MANIFEST_SCHEMA: dict[str, Any] = {
     "properties": {
         "format": {"const": FORMAT},
         "format_version": {"type": "integer", "minimum": 1},
-        "uuid": {"type": "string", "pattern": "^[0-9a-f-]{36}$"},
+        "uuid": _UUID,
         "kind": {"enum": list(KINDS)},
         "commune": {"type": "object", "required": ["code", "name", "province"],
                     "properties": {k: {"type": "string"} for k in ("code", "name", "province")}},
         "round": {"type": "object", "required": ["year"], "properties": {"year": {"type": "integer"}}},
         "ruleset": {"type": "object", "required": ["id", "version", "sha256"],
                     "properties": {"id": {"type": "string"}, "version": {"type": "string"}, "sha256": _HEX64}},
-        "created_at": {"type": "string"},
+        "created_at": {"type": "string", "pattern": r"^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}"},
         "app_version": {"type": "string"},
         "device": {"type": "object", "required": ["id", "public_key", "fingerprint"],
                    "properties": {k: {"type": "string"} for k in ("id", "public_key", "fingerprint")}},
-        "supersedes": {"type": ["string", "null"]},
-        "chain": {"type": "array", "items": {"type": "string"}},
+        "supersedes": {"oneOf": [{"type": "null"}, _UUID]},
+        "chain": {"type": "array", "items": _UUID},
+        "revision": {"type": "integer", "minimum": 1},
+        "audit_head": {"type": "object", "required": ["count", "hash"],
+                       "properties": {"count": {"type": "integer", "minimum": 0}, "hash": _HEX64}},
+        "criteria": {"type": "array", "items": {"type": "string", "minLength": 1, "maxLength": 32}},
+        "snapshot_sha256": _HEX64,
+        "summary": _SUMMARY,
         "members": {"type": "array", "items": _MEMBER},
         "payload": {"type": "array", "items": _MEMBER},
         "encryption": {"oneOf": [{"type": "null"}, {
@@ -279,11 +292,15 @@ class Opened:
         return data
 
     def read_json(self, name: str) -> Any:
-        try:
-            return json.loads(self.read(name).decode("utf-8"))
-        except (UnicodeDecodeError, json.JSONDecodeError) as e:
-            raise PackageRejected("bad_manifest", f"tệp {name} trong gói không phải JSON hợp lệ ({e}).",
-                                  str(self.path)) from None
+        """A JSON payload file, parsed strictly and, for the known members, checked against its schema.
+
+        Nothing a sender signed is used before it has the shape the readers expect, so a signed
+        ``snapshot.json = []`` is a refusal here, never a crash further on.
+        """
+        doc = loads_strict(self.read(name), name, str(self.path))
+        if name in MEMBER_SCHEMAS:
+            check_member(name, doc, str(self.path))
+        return doc
 
     def copy(self, name: str, out: BinaryIO) -> None:
         """Copy a payload file into ``out``; refuses if its bytes differ from the manifest."""
@@ -317,10 +334,7 @@ def read_manifest(z: SafeZip) -> tuple[dict[str, Any], bytes]:
         raise PackageRejected("missing_member", "gói thiếu manifest.json: không phải gói cff_desktop hoặc "
                               "đã bị sửa.", where, {"member": MANIFEST})
     raw = z.read(MANIFEST, z.limits.max_manifest)
-    try:
-        doc = json.loads(raw.decode("utf-8"))
-    except (UnicodeDecodeError, json.JSONDecodeError) as e:
-        raise PackageRejected("bad_manifest", f"manifest.json không phải JSON hợp lệ ({e}).", where) from None
+    doc = loads_strict(raw, MANIFEST, where)
     if isinstance(doc, dict) and doc.get("format") == FORMAT and isinstance(doc.get("format_version"), int) \
             and doc["format_version"] > FORMAT_VERSION:
         raise PackageRejected(

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import hashlib
 import stat
+import struct
 import zipfile
 from collections.abc import Callable, Iterator
 from pathlib import Path, PurePosixPath
@@ -22,6 +23,10 @@ from cff_desktop.dossier.format import DEFAULT_LIMITS, Limits, PackageRejected
 CHUNK = 1024 * 1024
 ZIP_MAGIC = b"PK\x03\x04"
 EMPTY_ZIP_MAGIC = b"PK\x05\x06"
+ZIP64_LOCATOR = b"PK\x06\x07"
+ZIP64_RECORD = b"PK\x06\x06"
+DESCRIPTOR = b"PK\x07\x08"
+EOCD_SIZE = 22
 
 Progress = Callable[[int, int], None]
 
@@ -49,6 +54,7 @@ class SafeZip:
         self._zf = _open(self.path)
         try:
             self.infos = self._check_list()
+            _check_layout(self.path, self._zf, list(self.infos.values()))
         except BaseException:
             self._zf.close()
             raise
@@ -192,3 +198,71 @@ def _open(path: Path) -> zipfile.ZipFile:
                 "Chép lại gói từ máy gửi.", where) from None
         raise PackageRejected(
             "not_zip", "tệp này không phải gói .cffpkg (không phải tệp ZIP). Chọn đúng tệp gói.", where) from None
+
+
+def _layout_refused(where: str, what: str) -> PackageRejected:
+    return PackageRejected(
+        "not_zip", f"tệp không phải một gói .cffpkg nguyên vẹn: {what}. Gói do cff_desktop ghi bắt đầu ngay ở "
+        "byte đầu tiên và chỉ có một mục lục ZIP; tệp này đã bị ghép hoặc sửa. Không mở; đề nghị nơi gửi xuất lại.",
+        where)
+
+
+def _check_layout(path: Path, zf: zipfile.ZipFile, infos: list[zipfile.ZipInfo]) -> None:
+    """The file is exactly one ZIP: entries from byte 0, back to back, then the central directory,
+    then one end-of-central-directory record at the very end (no comment, nothing after).
+
+    :mod:`zipfile` itself tolerates bytes before the archive (a self-extractor's stub) and finds
+    the last of two concatenated archives; either way two readers could see two different
+    packages in one file, so a package must leave no room for anything but itself.
+    """
+    where = str(path)
+    with open(path, "rb") as f:
+        size = f.seek(0, 2)
+        f.seek(0)
+        head = f.read(4)
+        if head != ZIP_MAGIC and not (head == EMPTY_ZIP_MAGIC and size == EOCD_SIZE):
+            raise _layout_refused(where, "có dữ liệu lạ trước phần ZIP")
+        f.seek(size - EOCD_SIZE)
+        eocd = f.read(EOCD_SIZE)
+        if eocd[:4] != EMPTY_ZIP_MAGIC or eocd[20:22] != b"\0\0":
+            raise _layout_refused(where, "có dữ liệu lạ sau mục lục ZIP")
+        _sig, disk, disk_cd, n_disk, n_total, size_cd, off_cd, _clen = struct.unpack("<4s4H2LH", eocd)
+        cd_end = size - EOCD_SIZE
+        if 0xFFFFFFFF in (size_cd, off_cd) or 0xFFFF in (n_disk, n_total):
+            f.seek(size - EOCD_SIZE - 20)
+            loc = f.read(20)
+            lsig, _d, rec_off, _nd = struct.unpack("<4sLQL", loc)
+            if lsig != ZIP64_LOCATOR:
+                raise _layout_refused(where, "mục lục ZIP64 hỏng")
+            f.seek(rec_off)
+            rec = f.read(56)
+            if len(rec) != 56 or rec[:4] != ZIP64_RECORD:
+                raise _layout_refused(where, "mục lục ZIP64 hỏng")
+            recsize = struct.unpack("<Q", rec[4:12])[0]
+            size_cd, off_cd = struct.unpack("<2Q", rec[40:56])
+            disk, disk_cd = struct.unpack("<2L", rec[16:24])
+            if rec_off + 12 + recsize != size - EOCD_SIZE - 20:
+                raise _layout_refused(where, "có dữ liệu lạ quanh mục lục ZIP64")
+            cd_end = rec_off
+        if disk or disk_cd:
+            raise _layout_refused(where, "gói ZIP chia nhiều phần")
+        if off_cd + size_cd != cd_end or getattr(zf, "start_dir", off_cd) != off_cd:
+            raise _layout_refused(where, "mục lục ZIP không nằm đúng chỗ (hai gói ZIP ghép nối hoặc có dữ liệu chèn)")
+        pos = 0
+        ordered = sorted(infos, key=lambda i: i.header_offset)
+        for n, info in enumerate(ordered):
+            if info.header_offset != pos:
+                raise _layout_refused(where, f"có dữ liệu chèn trước tệp {info.filename!r}")
+            f.seek(pos)
+            local = f.read(30)
+            if len(local) != 30 or local[:4] != ZIP_MAGIC:
+                raise _layout_refused(where, f"đầu mục của tệp {info.filename!r} hỏng")
+            name_len, extra_len = struct.unpack("<2H", local[26:30])
+            pos += 30 + name_len + extra_len + info.compress_size
+            if info.flag_bits & 0x08:  # a data descriptor follows: with or without signature, 32/64-bit sizes
+                nxt = ordered[n + 1].header_offset if n + 1 < len(ordered) else off_cd
+                if nxt - pos not in (12, 16, 20, 24):
+                    raise _layout_refused(where, f"có dữ liệu chèn sau tệp {info.filename!r}")
+                pos = nxt
+        if pos != off_cd:
+            raise _layout_refused(where, "có dữ liệu chèn trước mục lục ZIP")

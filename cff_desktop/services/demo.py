@@ -25,6 +25,7 @@ VILLAGES = [
 ]
 
 DEMO_PIN = "1234"
+DEMO_CODE = "99001"  # sample data: a unit code no real commune has (dossiers need one to be exported)
 
 OFFICERS = [
     # name, position, sector, role
@@ -105,7 +106,7 @@ def demo_figures(seed: int) -> dict[str, Any]:
 def create_demo(
     ws: Workspace, *, commune: str = "Xã Hoàng Đồng", province: str = "Lạng Sơn",
     category: str = "mountain_island_disadvantaged", seed: int = 0, year: int = 2024,
-    code: str = "", unit_type: str = "xa",
+    code: str = DEMO_CODE, unit_type: str = "xa",
 ) -> DemoResult:
     from cff_desktop.services.profile import check_commune
 

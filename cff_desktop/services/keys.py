@@ -10,6 +10,7 @@ without the keyring.
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 import uuid
@@ -71,7 +72,39 @@ def _keyring_error(e: Exception) -> StoreError:
         "trên Linux cần dịch vụ Secret Service (GNOME Keyring hoặc KWallet) đang chạy.", "keyring")
 
 
+INSECURE_OK_ENV = "CFF_ALLOW_INSECURE_KEYRING"  # set by the test suite only (CI has no keyring service)
+
+
+def _insecure(backend: Any) -> bool:
+    """Backends that keep secrets in clear text, or not at all."""
+    inner = getattr(backend, "backends", None)
+    if inner is not None:  # keyring's chainer: insecure when every backend behind it is
+        return all(_insecure(b) for b in inner) if inner else True
+    cls = type(backend)
+    name = f"{cls.__module__}.{cls.__qualname__}"
+    return (name.startswith(("keyring.backends.null.", "keyring.backends.fail."))
+            or "Plaintext" in cls.__qualname__ or "Uncrypted" in cls.__qualname__)
+
+
+def check_backend() -> None:
+    """Refuse to keep a private key where anyone reading the disk can copy it.
+
+    The plaintext file backend (keyrings.alt) and the null backend are fine for tests but would
+    leave the device key — the commune's signature — readable by anyone with the laptop.
+    """
+    if os.environ.get(INSECURE_OK_ENV) == "1":
+        return
+    backend = keyring.get_keyring()
+    if _insecure(backend):
+        cls = type(backend)
+        raise StoreError(
+            f"kho khóa đang dùng ({cls.__module__}.{cls.__qualname__}) không bảo vệ khóa bí mật (lưu dạng chữ thường "
+            "hoặc không lưu). Trên Windows dùng Windows Credential Manager (mặc định); trên Linux cài và mở GNOME "
+            "Keyring hoặc KWallet, bỏ biến PYTHON_KEYRING_BACKEND, rồi chạy lại.", "keyring")
+
+
 def _kr_get(name: str) -> str | None:
+    check_backend()
     try:
         return keyring.get_password(KEYRING_SERVICE, name)
     except keyring.errors.KeyringError as e:
@@ -79,6 +112,7 @@ def _kr_get(name: str) -> str | None:
 
 
 def _kr_set(name: str, secret: str) -> None:
+    check_backend()
     try:
         keyring.set_password(KEYRING_SERVICE, name, secret)
     except keyring.errors.KeyringError as e:
@@ -122,11 +156,42 @@ def device_info(where: Workspace | DataPaths) -> dict[str, str]:
     return {"device_id": k.device_id, "public_key": k.public_key, "fingerprint": k.fingerprint}
 
 
+# --- the audit chain's anchor --------------------------------------------------------------------
+
+def remember_audit_head(where: Workspace | DataPaths, head: dict[str, Any]) -> None:
+    """Keep the audit head (count + hash) this installation last signed into a package.
+
+    It lives in the keyring, beside the device key and out of the database, so whoever edits
+    the database file cannot also move the anchor; a shorter or different history shows at the
+    next ``cff audit --verify``. Never moves backwards.
+    """
+    did = device_key(where).device_id
+    old = signed_audit_head(where)
+    if old is not None and old.get("count", 0) > head["count"]:
+        return
+    _kr_set(f"audit-head:{did}", json.dumps({"count": head["count"], "hash": head["hash"], "at": now_iso()}))
+
+
+def signed_audit_head(where: Workspace | DataPaths) -> dict[str, Any] | None:
+    did = load_settings(where).get("device_id")
+    if not did:
+        return None
+    raw = _kr_get(f"audit-head:{did}")
+    if not raw:
+        return None
+    try:
+        doc = json.loads(raw)
+    except ValueError:
+        return {"count": 0, "hash": "", "broken": True}
+    return doc if isinstance(doc, dict) else None
+
+
 # --- trusted senders -----------------------------------------------------------------------------
 
 def is_trusted(where: Workspace | DataPaths, fingerprint: str) -> bool:
     doc = load_settings(where)
-    return fingerprint == doc.get("device_fingerprint") or fingerprint in doc.get("trusted", {})
+    return (fingerprint == doc.get("device_fingerprint") or fingerprint in doc.get("trusted", {})
+            or fingerprint == (doc.get("upper") or {}).get("signing_fingerprint"))
 
 
 def trust_device(where: Workspace | DataPaths, manifest: dict[str, Any]) -> str:
@@ -161,10 +226,54 @@ def import_upper(where: Workspace | DataPaths, source: str) -> dict[str, str]:
         raise NotFound("không có tệp khóa này; đưa đường dẫn tệp hoặc chuỗi khóa bắt đầu bằng age1.", source)
     recipient = crypto.parse_recipient(text, where_)
     fp = crypto.recipient_fingerprint(recipient)
+    signing = _signing_line(text, where_)
     doc = load_settings(where)
+    old = doc.get("upper") or {}
     doc["upper"] = {"recipient": recipient, "fingerprint": fp, "imported_at": now_iso()}
+    if signing is None and old.get("signing_key") and old.get("recipient") == recipient:
+        signing = old["signing_key"]  # the same key typed again by phone: keep the signing key from the file
+    if signing is not None:
+        doc["upper"] |= {"signing_key": signing, "signing_fingerprint": crypto.key_fingerprint(signing)}
     save_settings(where, doc)
-    return {"recipient": recipient, "fingerprint": fp}
+    out = {"recipient": recipient, "fingerprint": fp}
+    if signing is not None:
+        out["signing_fingerprint"] = crypto.key_fingerprint(signing)
+    return out
+
+
+SIGNING_PREFIX = "cff-sign:"
+
+
+def _signing_line(text: str, where: str) -> str | None:
+    """The upper level's Ed25519 key that signs receipts, from a ``cff-sign: BASE64`` line of the key file."""
+    for line in text.splitlines():
+        if line.strip().lower().startswith(SIGNING_PREFIX):
+            key = line.strip()[len(SIGNING_PREFIX):].strip()
+            try:
+                crypto.public_key_from_text(key)
+            except ValueError:
+                raise BadInput("dòng khóa ký (cff-sign:) trong tệp khóa cấp trên bị hỏng; xin cấp trên gửi lại tệp.",
+                               where) from None
+            return key
+    return None
+
+
+def upper_signers(where: Workspace | DataPaths) -> dict[str, str]:
+    """Fingerprints of the keys that speak for the upper level here → where each came from.
+
+    Only these may sign a receipt or a decision: the key in the upper level's key file
+    (``cff keys import-upper``) and the inbox server's key pinned at enrolment.
+    """
+    out: dict[str, str] = {}
+    up = load_settings(where).get("upper") or {}
+    if up.get("signing_fingerprint"):
+        out[up["signing_fingerprint"]] = "tệp khóa cấp trên"
+    if isinstance(where, Workspace):
+        row = where.store.one("SELECT value FROM setting WHERE key = 'sync.server_key'")
+        if row and row["value"]:
+            with contextlib.suppress(ValueError):
+                out[crypto.key_fingerprint(row["value"])] = "máy chủ đã đăng ký"
+    return out
 
 
 def upper_recipient(where: Workspace | DataPaths) -> dict[str, str] | None:
@@ -185,6 +294,7 @@ def generate_upper(where: Workspace | DataPaths, out: Path, *, private_file: Pat
         raise Refused("đã có tệp này; chọn tên khác để không ghi đè khóa cũ.", str(out))
     if private_file is not None and Path(private_file).exists():
         raise Refused("đã có tệp này; chọn tên khác để không ghi đè khóa bí mật cũ.", str(private_file))
+    signer = device_key(where)  # signs the receipts sent back on a stick; communes learn it from this file
     identity = crypto.new_identity()
     recipient = crypto.recipient_of(identity)
     fp = crypto.recipient_fingerprint(recipient)
@@ -198,7 +308,9 @@ def generate_upper(where: Workspace | DataPaths, out: Path, *, private_file: Pat
         _kr_set(f"upper-identity:{fp}", crypto.identity_to_text(identity))
         store = {"store": "keyring"}
     public_text = (f"# Khóa công khai của cấp trên (cff_desktop)\n# Dấu vân tay: {fp}\n"
-                   f"# Nhập ở xã bằng: cff keys import-upper TỆP\n{recipient}\n")
+                   f"# Khóa ký giấy báo, dấu vân tay: {signer.fingerprint}\n"
+                   f"# Nhập ở xã bằng: cff keys import-upper TỆP\n{recipient}\n"
+                   f"{SIGNING_PREFIX} {signer.public_key}\n")
     _write_new(out, public_text.encode("utf-8"))
     doc["upper_identity"] = {"recipient": recipient, "fingerprint": fp, "created_at": now_iso()} | store
     save_settings(where, doc)

@@ -65,8 +65,13 @@ def init_round(
     district: str = "",
     villages: list[str] | None = None,
     actor: str = ADMIN,
+    code: str = "",
 ) -> RoundInfo:
-    """Create the commune (first time) and a round for ``year`` under a pinned rule set."""
+    """Create the commune (first time) and a round for ``year`` under a pinned rule set.
+
+    ``code`` is the unit's administrative code; the upper level files dossiers by it, so a dossier
+    cannot be exported without it (it can also be set later in the commune's profile).
+    """
     name = clean_name(commune, "--commune", what="tên xã")
     prov = clean_name(province, "--province", what="tên tỉnh")
     district = clean_name(district, "--district", what="tên huyện", required=False)
@@ -92,14 +97,15 @@ def init_round(
                                {"category": new[0], "upper_level": new[1]})
         else:
             cur = conn.execute(
-                "INSERT INTO commune (name, province, district, category, upper_level, villages,"
-                " created_at) VALUES (?, ?, ?, ?, ?, ?, ?)",
-                (name, prov, nfc(district), category, upper or default_upper,
+                "INSERT INTO commune (code, name, province, district, category, upper_level, villages,"
+                " created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+                (nfc(code).strip(), name, prov, nfc(district), category, upper or default_upper,
                  json.dumps([nfc(v) for v in villages or []], ensure_ascii=False), now_iso()),
             )
             commune_id = cur.lastrowid
             ws.store.audit(actor, "commune.create", f"commune:{commune_id}", None,
-                           {"name": name, "province": prov, "category": category})
+                           {"name": name, "province": prov, "category": category}
+                           | ({"code": nfc(code).strip()} if code else {}))
         if conn.execute(
             "SELECT 1 FROM round WHERE commune_id = ? AND year = ?", (commune_id, year)
         ).fetchone():

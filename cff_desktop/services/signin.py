@@ -81,3 +81,22 @@ def unlock(ws: Workspace, officer_ref: str, actor: str) -> None:
         ws.store.audit(actor, "officer.unlock", f"officer:{off['id']}")
 
 
+def confirm_pin(ws: Workspace, officer_ref: str, pin: str | None, *,
+                now: datetime | None = None) -> dict[str, Any]:
+    """An officer named on the command line (``--as``) proves it with their PIN when one is set.
+
+    A right PIN writes nothing (the command's own audit rows name the officer); a wrong one
+    counts towards the lock-out exactly like a wrong PIN at the sign-in window.
+    """
+    off = get_officer(ws, officer_ref)
+    if not off["pin_hash"]:
+        return off
+    locked = off["locked_until"] and datetime.fromisoformat(off["locked_until"]) > (now or datetime.now(UTC))
+    if pin is not None and not locked and check_pin(nfc(pin), off["pin_hash"]):
+        return off
+    if pin is None:
+        raise Refused(f"{off['name']} có mã PIN: chạy lệnh trong cửa sổ lệnh để được hỏi PIN, hoặc đặt biến môi "
+                      "trường CFF_PIN. Không ghi PIN trên dòng lệnh.", "--as")
+    sign_in(ws, officer_ref, pin, now=now)  # records the failure (and the lock) and raises
+    raise Refused("Mã PIN không đúng.", "PIN")  # not reached: sign_in raised
+

@@ -63,6 +63,7 @@ def _token_name(fingerprint: str) -> str:
 
 
 def _token(fingerprint: str) -> str | None:
+    keys.check_backend()
     try:
         return keyring.get_password(keys.KEYRING_SERVICE, _token_name(fingerprint))
     except keyring.errors.KeyringError as e:
@@ -95,6 +96,7 @@ def enrol(ws: Workspace, server: str, code: str, *, actor: str = ADMIN) -> Confi
     srv = answer["server"]
     cfg = Config(url, srv["public_key"], str(srv.get("fingerprint", "")), str(answer["commune"].get("code", "")),
                  str(answer["commune"].get("name", "")))
+    keys.check_backend()
     try:
         keyring.set_password(keys.KEYRING_SERVICE, _token_name(cfg.fingerprint), answer["token"])
     except keyring.errors.KeyringError as e:
@@ -438,7 +440,19 @@ def pull_decisions(ws: Workspace, cl: sync_client.SyncClient) -> list[dict[str, 
     row = ws.store.one("SELECT max(seq) AS s FROM sync_decision")
     after = int(row["s"] or 0) if row else 0
     new = []
+    from cff_desktop.dossier.format import PackageRejected
+    from cff_desktop.services.packages.receipt import check_decision
+
     for seq, body, doc in cl.decisions(after):
+        try:
+            check_decision(ws, body, "máy chủ")
+        except PackageRejected as e:
+            # Signed by the pinned server but unusable (malformed, or about a package not sent
+            # from here): never stored, so nothing shown later can crash on it; kept as an event.
+            with ws.store.transaction() as conn:
+                conn.execute("INSERT INTO sync_event (uuid, at, event, detail) VALUES (?, ?, 'decision_refused', ?)",
+                             (str(body.get("package_uuid", ""))[:36], now_iso(), e.message))
+            continue
         with ws.store.transaction() as conn:
             if conn.execute("SELECT 1 FROM sync_decision WHERE id = ?", (body["id"],)).fetchone():
                 continue

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import shutil
 import tempfile
+from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
@@ -46,8 +47,9 @@ def verify_upload(path: Path, req: VerifyRequest) -> dict[str, Any]:
         raise PackageRefused("bad_manifest", f"mã gói khai khi gửi ({req.uuid}) khác mã trong manifest "
                              f"({m['uuid']}).")
     code = m["commune"].get("code") or ""
-    if code and code != req.commune:
-        raise PackageRefused("other_commune", f"gói ghi mã xã {code}, nhưng máy gửi đăng ký cho xã {req.commune}.")
+    if code != req.commune:  # a device enrolled for one unit signs for that unit only, and names it
+        raise PackageRefused("other_commune", f"gói ghi mã đơn vị {code or '(trống)'}, nhưng máy gửi được đăng ký cho "
+                             f"đơn vị {req.commune}. Đặt đúng mã đơn vị trong Thiết lập của xã rồi xuất lại.")
     if m["kind"] not in (KIND_DOSSIER, KIND_SECTOR):
         raise PackageRefused("wrong_kind", f"máy chủ không nhận loại gói '{m['kind']}'.")
     return m
@@ -58,13 +60,17 @@ def open_inbox(data: str | Path, limits: ServerLimits | None = None, **kw: Any) 
 
 
 def serve(data: str | Path, host: str, port: int, *, cert: str | None = None, key: str | None = None,
-          max_package_mb: int | None = None) -> None:
+          max_package_mb: int | None = None, max_open_mb: int | None = None) -> None:
     if bool(cert) != bool(key):
         raise BadInput("--cert và --key phải đi cùng nhau (chứng chỉ và khóa riêng của nó).", "--cert/--key")
     for f in (cert, key):
         if f and not Path(f).is_file():
             raise NotFound("không thấy tệp.", f)
-    limits = ServerLimits(max_package=max_package_mb * 1024 * 1024) if max_package_mb else ServerLimits()
+    limits = ServerLimits()
+    if max_package_mb:
+        limits = replace(limits, max_package=max_package_mb * 1024 * 1024)
+    if max_open_mb:
+        limits = replace(limits, max_open_per_token=max_open_mb * 1024 * 1024)
     inbox = open_inbox(data, limits)
     inbox_server.serve(inbox, host, port, cert=Path(cert) if cert else None, key=Path(key) if key else None)
 
@@ -126,8 +132,8 @@ def publish_ruleset(data: str | Path, file: str | Path) -> dict[str, Any]:
 def list_inbox(data: str | Path) -> dict[str, Any]:
     inbox = open_inbox(data)
     try:
-        pk = inbox.store.query("SELECT commune, uuid, sha256, size, kind, year, received_at, receipt_id FROM package"
-                               " ORDER BY received_at DESC")
+        pk = inbox.store.query("SELECT commune, uuid, sha256, size, kind, year, received_at, receipt_id,"
+                               " device_fingerprint FROM package ORDER BY received_at DESC")
         for p in pk:
             p["path"] = str(inbox.store.package_path(p["sha256"]))
         return {"fingerprint": inbox.store.fingerprint, "communes": inbox.store.communes(), "packages": pk}

@@ -14,7 +14,7 @@ from pathlib import Path
 from cff_desktop.common.errors import StoreError
 from cff_desktop.common.files import replace_durably
 from cff_desktop.storage.db import Store, peek_user_version, sqlite_error
-from cff_desktop.storage.paths import ensure_dir
+from cff_desktop.storage.paths import create_private_file, ensure_dir
 from cff_desktop.storage.schema import SCHEMA_VERSION
 
 KEEP = 20
@@ -31,6 +31,7 @@ def backup(store: Store, reason: str = "thu-cong", keep: int = KEEP) -> Path:
     target = folder / f"cff-{stamp}-{_safe(reason)}.sqlite"
     tmp = target.with_suffix(".part")
     try:
+        create_private_file(tmp)  # a backup holds everything the database does: owner-only too
         dest = sqlite3.connect(str(tmp))
         try:
             store.conn.backup(dest)

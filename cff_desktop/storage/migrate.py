@@ -11,7 +11,7 @@ import sqlite3
 from cff_desktop.common.errors import StoreError
 from cff_desktop.storage.backup import backup
 from cff_desktop.storage.db import Store, _connect, peek_user_version, sqlite_error
-from cff_desktop.storage.paths import DataPaths, ensure_dir
+from cff_desktop.storage.paths import DataPaths, create_private_file, ensure_dir
 from cff_desktop.storage.schema import MIGRATIONS, SCHEMA_VERSION
 
 
@@ -38,6 +38,11 @@ def open_store(paths: DataPaths, *, create: bool = True, readonly: bool = False)
         )
     if not readonly:
         ensure_dir(path.parent)
+        if not exists:
+            try:
+                create_private_file(path)  # owner-only from the first byte (SQLite would use the umask)
+            except OSError as e:
+                raise StoreError(f"không tạo được tệp cơ sở dữ liệu ({e.strerror}).", str(path)) from None
     try:
         conn = _connect(path, readonly)
         if not readonly:

@@ -43,10 +43,44 @@ def data_paths(db: str | os.PathLike[str] | None = None) -> DataPaths:
     return DataPaths(home=home.absolute(), db=db_path.absolute())
 
 
+PRIVATE_DIR = 0o700
+PRIVATE_FILE = 0o600
+
+
+def restrict(path: Path, mode: int) -> None:
+    """Owner-only permissions on POSIX (Windows keeps the per-user profile's ACLs)."""
+    if os.name == "posix":
+        try:
+            os.chmod(path, mode)
+        except OSError:
+            pass  # a FAT32 stick or a foreign owner: nothing better to do, and not worth refusing
+
+
+def create_private_file(path: Path) -> None:
+    """Create an empty file readable by its owner only, if it does not exist yet.
+
+    The database, the inbox database and uploads hold the commune's figures and the keys' public
+    halves; other accounts on a shared PC have no business reading them. Files created later by
+    SQLite beside the database (``-wal``, ``-journal``) take the database file's permissions.
+    """
+    try:
+        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, PRIVATE_FILE)
+    except FileExistsError:
+        return
+    os.close(fd)
+
+
 def ensure_dir(path: Path) -> Path:
-    """Create a data folder, turning OS errors into a message an officer can act on."""
+    """Create a data folder (owner-only when new), turning OS errors into a message an officer can act on."""
+    created: list[Path] = []
+    probe = path
+    while not probe.exists() and probe != probe.parent:
+        created.append(probe)
+        probe = probe.parent
     try:
         path.mkdir(parents=True, exist_ok=True)
+        for p in created:
+            restrict(p, PRIVATE_DIR)
     except OSError as e:
         raise StoreError(
             f"không tạo được thư mục dữ liệu ({e.strerror}). Kiểm tra ổ đĩa còn cắm và có quyền ghi.",

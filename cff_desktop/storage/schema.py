@@ -334,6 +334,31 @@ MIGRATIONS: list[str] = [
         day INTEGER NOT NULL CHECK (day BETWEEN 1 AND 31)
     );
     """,
+    # trust (issue 12): at the upper level, which device keys may sign for which unit; on the
+    # commune's clerk machine, which device belongs to which officer (sector data). Both keep
+    # revoked rows (with why) so an old package can still be explained.
+    """
+    CREATE TABLE unit_key (
+        unit_code TEXT NOT NULL,
+        fingerprint TEXT NOT NULL,
+        public_key TEXT NOT NULL DEFAULT '',
+        label TEXT NOT NULL DEFAULT '',
+        source TEXT NOT NULL CHECK (source IN ('manual', 'inbox', 'import')),
+        added_at TEXT NOT NULL,
+        revoked_at TEXT,
+        revoke_reason TEXT NOT NULL DEFAULT '',
+        PRIMARY KEY (unit_code, fingerprint)
+    );
+    CREATE INDEX unit_key_fingerprint ON unit_key (fingerprint);
+    CREATE TABLE officer_device (
+        fingerprint TEXT PRIMARY KEY,
+        officer_id INTEGER NOT NULL REFERENCES officer(id),
+        public_key TEXT NOT NULL DEFAULT '',
+        device_id TEXT NOT NULL DEFAULT '',
+        added_at TEXT NOT NULL,
+        revoked_at TEXT
+    );
+    """,
 ]
 
 SCHEMA_VERSION = len(MIGRATIONS)

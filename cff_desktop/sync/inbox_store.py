@@ -36,6 +36,7 @@ from cryptography.hazmat.primitives.serialization import (
 )
 
 from cff_desktop.common.errors import BadInput, NotFound, StoreError
+from cff_desktop.storage.paths import PRIVATE_DIR, create_private_file, restrict
 from cff_desktop.sync.protocol import COMMUNE_RE, SHA256_RE, UPLOAD_ID_RE, fingerprint, public_text
 
 SCHEMA = """
@@ -129,12 +130,17 @@ class InboxStore:
         self.data = Path(data).absolute()
         for sub in ("uploads", "packages", "rulesets"):
             try:
+                new = not self.data.exists()
                 (self.data / sub).mkdir(parents=True, exist_ok=True)
+                if new:
+                    restrict(self.data, PRIVATE_DIR)
+                restrict(self.data / sub, PRIVATE_DIR)  # uploads and packages: the communes' dossiers
             except OSError as e:
                 raise StoreError(f"không tạo được thư mục dữ liệu của máy chủ ({e.strerror}).",
                                  str(self.data / sub)) from None
         self._lock = threading.RLock()
         try:
+            create_private_file(self.data / DB_FILE)
             self.conn = sqlite3.connect(str(self.data / DB_FILE), isolation_level=None, check_same_thread=False)
             self.conn.execute("PRAGMA journal_mode = WAL")
             self.conn.execute("PRAGMA synchronous = FULL")

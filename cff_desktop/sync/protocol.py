@@ -100,6 +100,25 @@ class ServerLimits:
     max_ruleset: int = 4 * MiB
     min_free: int = 64 * MiB  # keep this much disk free: refuse (507) rather than fill it
     upload_ttl_hours: int = 7 * 24  # an abandoned upload is deleted after this (tus expiration)
+    # What one token may have promised in unfinished uploads at once (the sum of their
+    # Upload-Length): a stolen or buggy client cannot reserve the whole disk with empty uploads.
+    max_open_per_token: int = 2048 * MiB
+    header_timeout: float = 30.0  # seconds for a request's whole header block
+    idle_timeout: float = 60.0  # seconds without a byte while a body is being received
+
+
+_DIGITS = re.compile(r"[0-9]{1,19}")
+
+
+def ascii_int(text: str | None) -> int | None:
+    """A header or query value that must be a non-negative integer: ASCII digits only, or None.
+
+    ``str.isdigit`` accepts ``²`` and other Unicode digits that ``int`` then refuses (a 500), and
+    Python's ``int`` accepts ``+5``, `` 5`` and ``1_000``; none of those is a number in HTTP.
+    """
+    if text is None or not _DIGITS.fullmatch(text):
+        return None
+    return int(text)
 
 
 def encode_metadata(meta: dict[str, str]) -> str:

@@ -12,7 +12,6 @@ from pathlib import Path
 from typing import Any
 
 from PySide6.QtWidgets import (
-    QCheckBox,
     QComboBox,
     QFileDialog,
     QFormLayout,
@@ -22,6 +21,7 @@ from PySide6.QtWidgets import (
     QLabel,
     QLineEdit,
     QListWidget,
+    QMessageBox,
     QPushButton,
     QSpinBox,
     QTableWidget,
@@ -80,8 +80,6 @@ class InboxPage(QWidget):
         self.year = QSpinBox()
         self.year.setRange(2019, 2100)
         head.addWidget(self.year)
-        self.trust = QCheckBox(tr("Tin máy ký (đã so dấu vân tay)"))
-        head.addWidget(self.trust)
         self.usb = QPushButton(tr("Nhập từ USB/thư mục…"))
         self.usb.clicked.connect(self.import_folder)
         head.addWidget(self.usb)
@@ -98,6 +96,7 @@ class InboxPage(QWidget):
         self.table.cellDoubleClicked.connect(lambda r, _c: self.open_unit(self.rows[r]["code"]))
         lay.addWidget(self.table, 1)
         self.status = QLabel(tr("Đang tải…"))
+        self.status.setWordWrap(True)  # a refusal names the fingerprint and what to do: show it whole
         lay.addWidget(self.status)
         self.rows: list[dict[str, Any]] = []
         self.loaded = False
@@ -126,12 +125,15 @@ class InboxPage(QWidget):
                             "" if r["passing"] is None else (tr("Đạt") if r["passing"] else tr("Không đạt")),
                             r["state_label"], vn_date(r["received_at"] or "")] for r in self.rows])
         got = sum(1 for r in self.rows if r["state"])
-        self.status.setText(tr("{got}/{n} đơn vị đã gửi hồ sơ").format(got=got, n=len(self.rows)))
+        self.status.setText(tr("{got}/{n} đơn vị đã gửi hồ sơ").format(got=got, n=len(self.rows))
+                            + (f" — {self.last_import}" if getattr(self, "last_import", "") else ""))
         self.reminders.setText("  ".join(tr("Hạn: {label} — còn {days} ngày ({due}).").format(
             label=r["label"], days=r["days_left"], due=vn_date(str(r["due"]))) for r in rem))
         self.loaded = True
 
-    def _run_import(self, fn) -> None:
+    def _run_import(self, fn, retry=None) -> None:
+        """Run an import off the UI thread; ``retry(fingerprints)`` re-runs it trusting the signers
+        the officer confirmed (each unknown signer is asked about, with its fingerprint and commune)."""
         db = self.ctx.ws.paths.db
         say(self.status, tr("Đang nhập và kiểm tra…"))
 
@@ -140,12 +142,18 @@ class InboxPage(QWidget):
                 return fn(ws, progress)
 
         def done(res: list[district.Received]) -> None:
+            unknown = {r.fingerprint: r.claimed for r in res if r.error == "unknown_key" and r.fingerprint}
+            confirmed = [fp for fp, claimed in unknown.items() if retry and self.confirm_signer(fp, claimed)]
+            if confirmed and retry:
+                retry(confirmed)
+                return
             ok = sum(r.status == "imported" for r in res)
             bad = [r for r in res if r.status == "refused"]
             text = tr("Đã nhập {ok} gói; {bad} gói bị từ chối.").format(ok=ok, bad=len(bad))
             if bad:
                 text += " " + bad[0].reason
             say(self.status, text, error=bool(bad))
+            self.last_import = text  # kept on the status line when the table reloads
             self.reload()
             self.ctx.changed.emit("district")
 
@@ -156,8 +164,28 @@ class InboxPage(QWidget):
     def import_folder(self) -> None:
         folder = QFileDialog.getExistingDirectory(self, tr("Chọn USB hoặc thư mục chứa gói hồ sơ"))
         if folder:
-            trust = self.trust.isChecked()
-            self._run_import(lambda ws, p: district.import_path(ws, folder, trust=trust, progress=p))
+            self.import_from(folder)
+
+    def import_from(self, folder: str, trusted: tuple[str, ...] = ()) -> None:
+        def retry(more: list[str]) -> None:
+            self.import_from(folder, (*trusted, *more))
+
+        self._run_import(lambda ws, p: district.import_path(ws, folder, trust_fingerprints=trusted, progress=p),
+                         retry if not trusted else None)
+
+    def confirm_signer(self, fingerprint: str, claimed: dict[str, Any]) -> bool:
+        """Ask about one unknown signer: trust it for the commune it claims only after a phone check."""
+        name = claimed.get("name") or tr("(không ghi tên)")
+        code = claimed.get("code") or tr("không có mã")
+        text = tr("Có gói hồ sơ tự nhận là của {name} (mã {code}), ký bằng một máy chưa đăng ký:\n\n"
+                  "Dấu vân tay: {fp}\n\nGọi điện cho xã, đề nghị đọc dấu vân tay trên máy của xã (mục Gửi "
+                  "hồ sơ / `cff keys show`). Chỉ chọn \"Tin máy này\" khi từng ký tự khớp; máy này sẽ chỉ được "
+                  "ký cho {name}.").format(name=name, code=code, fp=fingerprint)
+        box = QMessageBox(QMessageBox.Icon.Question, tr("Máy ký chưa đăng ký"), text, parent=self)
+        yes = box.addButton(tr("Tin máy này"), QMessageBox.ButtonRole.AcceptRole)
+        box.addButton(tr("Không tin"), QMessageBox.ButtonRole.RejectRole)
+        box.exec()
+        return box.clickedButton() is yes
 
     def import_server(self) -> None:
         self._run_import(lambda ws, p: district.import_inbox(ws, progress=p))

@@ -10,7 +10,7 @@ import json
 import shutil
 import zipfile
 from collections.abc import Callable
-from dataclasses import asdict, dataclass
+from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -19,8 +19,8 @@ from cff_desktop.common.files import replace_durably
 from cff_desktop.common.text import nfc
 from cff_desktop.dossier.format import EXTENSION, KIND_DOSSIER, MANIFEST, PackageRejected
 from cff_desktop.dossier.writer import sha256_of
-from cff_desktop.rules.model import CATEGORY_LABELS
-from cff_desktop.services.district.area import _fold, area_ruleset, get_area
+from cff_desktop.rules.model import CATEGORY_LABELS, RuleSet
+from cff_desktop.services.district.area import area_ruleset, get_area
 from cff_desktop.services.packages.verify import open_verified
 from cff_desktop.services.rounds import ADMIN
 from cff_desktop.services.workspace import Workspace
@@ -45,9 +45,21 @@ class Received:
     superseded: str | None = None
     kept_older: bool = False
     warning: str = ""  # imported, but something the appraiser should look at first
+    error: str = ""  # refused: the refusal's code (unknown_key, mismatch, ...)
+    fingerprint: str = ""  # refused as unknown_key: the signer to compare by phone
+    claimed: dict[str, Any] = field(default_factory=dict)  # ... and the commune it claims to be
 
     def to_json(self) -> dict[str, Any]:
         return asdict(self)
+
+    @classmethod
+    def refused(cls, path: str | Path, e: CffError) -> Received:
+        r = cls(str(path), "refused", e.message)
+        if isinstance(e, PackageRejected):
+            r.error = e.code
+            r.fingerprint = str(e.details.get("fingerprint", ""))
+            r.claimed = dict(e.details.get("commune") or {})
+        return r
 
 
 def _store_dir(ws: Workspace, *parts: str) -> Path:
@@ -71,12 +83,9 @@ def _peek_manifest(path: Path) -> dict[str, Any] | None:
 
 
 def _match_unit(ws: Workspace, commune: dict[str, Any]) -> dict[str, Any] | None:
+    """The unit a dossier names, by its code only: two communes may share a name, never a code."""
     code = nfc(str(commune.get("code") or ""))
-    if code:
-        return ws.store.one("SELECT * FROM area_unit WHERE code = ?", (code,))
-    want = _fold(str(commune.get("name") or ""))
-    hits = [u for u in ws.store.query("SELECT * FROM area_unit") if _fold(u["name"]) == want]
-    return hits[0] if len(hits) == 1 else None
+    return ws.store.one("SELECT * FROM area_unit WHERE code = ?", (code,)) if code else None
 
 
 def _check_claims(ws: Workspace, area: dict[str, Any], m: dict[str, Any]) -> dict[str, Any]:
@@ -85,6 +94,9 @@ def _check_claims(ws: Workspace, area: dict[str, Any], m: dict[str, Any]) -> dic
         raise Refused(f"đây là gói loại '{m.get('kind')}', không phải hồ sơ đề nghị công nhận; cấp trên chỉ nhập "
                       "hồ sơ (gói dossier).", "kind")
     c = m.get("commune") or {}
+    if not str(c.get("code") or "").strip():
+        raise Refused(f"hồ sơ của {c.get('name', '?')} không ghi mã đơn vị hành chính; cấp trên xếp hồ sơ theo mã, "
+                      "không theo tên. Đề nghị xã nhập mã đơn vị (Thiết lập → Hồ sơ xã) rồi xuất lại.", "commune")
     unit = _match_unit(ws, c)
     if unit is None:
         code = c.get("code") or "không có mã"
@@ -103,8 +115,23 @@ def _check_claims(ws: Workspace, area: dict[str, Any], m: dict[str, Any]) -> dic
 
 def receive_package(ws: Workspace, path: str | Path, *, source: str = "usb", trust: bool = False,
                     identity_file: Path | None = None, passphrase: str | None = None,
-                    actor: str = ADMIN) -> Received:
-    """Verify one dossier and file it for its unit and round; raises CffError/PackageRejected when refused."""
+                    actor: str = ADMIN, trust_fingerprints: set[str] | list[str] | tuple[str, ...] = (),
+                    ruleset: RuleSet | None = None) -> Received:
+    """Verify one dossier and file it for its unit and round; raises CffError/PackageRejected when refused.
+
+    Trust is per unit: the signer must be registered for the unit the manifest names (inbox
+    enrolment, ``cff district keys add``), or be one of ``trust_fingerprints`` (compared by phone),
+    which registers it for that unit only once everything else passed. The score is recomputed
+    from the snapshot with the pinned rule set; the recomputed figures are the ones stored.
+    """
+    if trust:
+        raise BadInput("--trust (tin mọi máy ký) đã bỏ: so dấu vân tay của từng máy qua điện thoại rồi dùng "
+                       "--trust-fingerprint DẤU_VÂN_TAY.", "--trust")
+    from cff_desktop.services import trust as trust_rules
+    from cff_desktop.services import unit_keys
+    from cff_desktop.services.ordering import check_created_at, supersedes
+    from cff_desktop.services.recompute import recompute_dossier
+
     area = get_area(ws)
     p = Path(path)
     if not p.is_file():
@@ -117,54 +144,69 @@ def receive_package(ws: Workspace, path: str | Path, *, source: str = "usb", tru
     claimed = _peek_manifest(p)
     if claimed is not None:
         _check_claims(ws, area, claimed)
-    with open_verified(ws, p, trust=trust, identity_file=identity_file, passphrase=passphrase) as opened:
-        m = opened.manifest
-        unit = _check_claims(ws, area, m)
-        if not opened.readable:
-            raise Refused("gói được mã hóa cho một khóa khác, hoặc máy này chưa có khóa bí mật của cấp trên; "
-                          "không đọc được nội dung. Nhập khóa bí mật (--identity) hoặc đề nghị xã mã hóa lại "
-                          "bằng khóa công khai của cấp trên.", str(p))
-        snap = opened.read_json("snapshot.json")
-        names = opened.payload_names()
-        evidence = opened.read_json("evidence.json") if "evidence.json" in names else []
-        if ws.store.one("SELECT 1 FROM received_package WHERE uuid = ?", (m["uuid"],)):
-            raise Refused(f"đã có một gói khác cùng mã {m['uuid']} nhưng nội dung khác; gói có thể đã bị sửa. "
-                          "Đề nghị xã gửi lại.", str(p))
-        docs_dir = ws.paths.home / "district" / "docs" / sha
-        docs = [n for n in names if n.startswith("documents/") and n.endswith(".pdf")]
-        tmp_docs = docs_dir.with_name(sha + ".part")
-        if docs:
+    wanted = {unit_keys.normalize_fingerprint(f) for f in trust_fingerprints}
+    tmp_docs: Path | None = None
+    try:
+        with open_verified(ws, p, identity_file=identity_file, passphrase=passphrase,
+                           signer_checked_later=True) as opened:
+            m = opened.manifest
+            where = str(p)
+            unit = _check_claims(ws, area, m)
+            check_created_at(m, where)
+            newly = trust_rules.check_dossier_signer(ws, m, unit["code"], wanted, where)
+            if not opened.readable:
+                raise Refused("gói được mã hóa cho một khóa khác, hoặc máy này chưa có khóa bí mật của cấp trên; "
+                              "không đọc được nội dung. Nhập khóa bí mật (--identity) hoặc đề nghị xã mã hóa lại "
+                              "bằng khóa công khai của cấp trên.", where)
+            snap = opened.read_json("snapshot.json")
+            score = recompute_dossier(ws, m, snap, where, ruleset=ruleset)
+            snap = dict(snap, score=score)  # what is stored and reported is the recomputed score
+            names = opened.payload_names()
+            evidence = opened.read_json("evidence.json") if "evidence.json" in names else []
+            if ws.store.one("SELECT 1 FROM received_package WHERE uuid = ?", (m["uuid"],)):
+                raise Refused(f"đã có một gói khác cùng mã {m['uuid']} nhưng nội dung khác; gói có thể đã bị sửa. "
+                              "Đề nghị xã gửi lại.", where)
+            docs_dir = ws.paths.home / "district" / "docs" / sha
+            docs = [n for n in names if n.startswith("documents/") and n.endswith(".pdf")]
+            if docs:
+                tmp_docs = docs_dir.with_name(sha + ".part")
+                shutil.rmtree(tmp_docs, ignore_errors=True)
+                ensure_dir(tmp_docs)
+                for n in docs:
+                    with open(tmp_docs / Path(n).name, "wb") as f:
+                        opened.copy(n, f)
+        year = int(m["round"]["year"])
+        target = _store_dir(ws, "packages") / f"{sha}{EXTENSION}"
+        part = target.with_suffix(".part")
+        try:
+            shutil.copyfile(p, part)
+            if sha256_of(part) != sha:
+                raise Refused("tệp gói đổi nội dung trong khi chép (USB lỏng?); cắm lại rồi nhập lại.", str(p))
+        except BaseException:
+            part.unlink(missing_ok=True)
+            raise
+        replace_durably(part, target)
+        if tmp_docs is not None:
+            shutil.rmtree(docs_dir, ignore_errors=True)
+            tmp_docs.replace(docs_dir)
+            tmp_docs = None
+    finally:
+        if tmp_docs is not None:  # refused while copying the papers: leave no .part folder behind
             shutil.rmtree(tmp_docs, ignore_errors=True)
-            ensure_dir(tmp_docs)
-            for n in docs:
-                with open(tmp_docs / Path(n).name, "wb") as f:
-                    opened.copy(n, f)
-    year = int(m["round"]["year"])
-    score = snap.get("score", {})
-    target = _store_dir(ws, "packages") / f"{sha}{EXTENSION}"
-    part = target.with_suffix(".part")
-    shutil.copyfile(p, part)
-    if sha256_of(part) != sha:
-        part.unlink(missing_ok=True)
-        raise Refused("tệp gói đổi nội dung trong khi chép (USB lỏng?); cắm lại rồi nhập lại.", str(p))
-    replace_durably(part, target)
-    if docs:
-        shutil.rmtree(docs_dir, ignore_errors=True)
-        tmp_docs.replace(docs_dir)
     now = now_iso()
     res = Received(str(p), "imported", code=unit["code"], unit=unit["name"], year=year, sha256=sha, uuid=m["uuid"])
-    claimed = (snap.get("commune") or {}).get("category") or score.get("category")
-    if claimed and unit.get("category") and claimed != unit["category"]:
+    claimed_cat = (snap.get("commune") or {}).get("category") or score.get("category")
+    if claimed_cat and unit.get("category") and claimed_cat != unit["category"]:
         # The commune chose its category (and so its threshold) itself; the area's list may disagree.
         listed = CATEGORY_LABELS.get(unit["category"], unit["category"])
-        res.warning = (f"xã tự xếp nhóm \"{CATEGORY_LABELS.get(claimed, claimed)}\" (ngưỡng "
+        res.warning = (f"xã tự xếp nhóm \"{CATEGORY_LABELS.get(claimed_cat, claimed_cat)}\" (ngưỡng "
                        f"{score.get('threshold')}), danh sách địa bàn ghi nhóm \"{listed}\"; "
                        "kiểm tra lại trước khi thẩm định.")
     with ws.store.transaction() as conn:
-        cur = conn.execute("SELECT sha256, created_at FROM received_package WHERE unit_code = ? AND year = ?"
+        cur = conn.execute("SELECT sha256, manifest FROM received_package WHERE unit_code = ? AND year = ?"
                            " AND superseded_by IS NULL", (unit["code"], year)).fetchone()
         superseded_by = None
-        if cur is not None and cur[1] > m["created_at"]:
+        if cur is not None and not supersedes(m, json.loads(cur[1])):
             superseded_by, res.kept_older = cur[0], True  # an older package arriving late: kept, marked
         elif cur is not None:
             conn.execute("UPDATE received_package SET superseded_by = ? WHERE sha256 = ?", (sha, cur[0]))
@@ -173,23 +215,36 @@ def receive_package(ws: Workspace, path: str | Path, *, source: str = "usb", tru
             "INSERT INTO received_package (sha256, uuid, unit_code, year, source, state, superseded_by, created_at,"
             " received_at, total, threshold, passing, ruleset_sha256, signer, manifest, snapshot, evidence, file)"
             " VALUES (?, ?, ?, ?, ?, 'verified', ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-            (sha, m["uuid"], unit["code"], year, source, superseded_by, m["created_at"], now, score.get("total"),
-             score.get("threshold"), 1 if score.get("recognized") else 0, m["ruleset"]["sha256"],
+            (sha, m["uuid"], unit["code"], year, source, superseded_by, m["created_at"], now, score["total"],
+             score["threshold"], 1 if score["recognized"] else 0, m["ruleset"]["sha256"],
              m["device"]["fingerprint"], json.dumps(m, ensure_ascii=False), json.dumps(snap, ensure_ascii=False),
              json.dumps(evidence, ensure_ascii=False), str(target)))
         ws.store.audit(actor, "district.receive", f"unit:{unit['code']}/{year}", None,
                        {"sha256": sha, "uuid": m["uuid"], "source": source, "superseded": res.superseded,
-                        "kept_older": res.kept_older})
+                        "kept_older": res.kept_older, "signer": m["device"]["fingerprint"]})
+    if newly:
+        unit_keys.add_key(ws, unit["code"], m["device"]["fingerprint"], public_key=m["device"]["public_key"],
+                          source="import", label=f"xác nhận khi nhập gói {m['uuid'][:8]}", actor=actor)
     return res
 
 
 def import_path(ws: Workspace, path: str | Path, *, trust: bool = False, identity_file: Path | None = None,
                 passphrase: str | None = None, actor: str = ADMIN, progress: Progress | None = None,
-                source: str = "usb") -> list[Received]:
+                source: str = "usb", trust_fingerprints: set[str] | list[str] | tuple[str, ...] = ()) -> list[Received]:
     """A package or a folder of them (a USB stick): each one checked and filed on its own.
 
-    One refused package never blocks the others; each outcome says why.
+    One refused package never blocks the others; each outcome says why (an unknown signer with
+    its fingerprint and the commune it claims, to be compared by phone).
     """
+    if trust:
+        raise BadInput("--trust (tin mọi máy ký) đã bỏ: so dấu vân tay của từng máy qua điện thoại rồi dùng "
+                       "--trust-fingerprint DẤU_VÂN_TAY.", "--trust")
+    from cff_desktop.services.recompute import pinned_ruleset
+    from cff_desktop.services.unit_keys import normalize_fingerprint
+
+    trust_fingerprints = [normalize_fingerprint(f) for f in trust_fingerprints]  # a typo: one refusal, not N
+    area = get_area(ws)
+    rs = pinned_ruleset(ws, {"sha256": area["ruleset_sha256"], "id": "", "version": ""})  # parsed once
     p = Path(path)
     if p.is_dir():
         files = sorted(f for f in p.rglob(f"*{EXTENSION}") if f.is_file())
@@ -202,12 +257,10 @@ def import_path(ws: Workspace, path: str | Path, *, trust: bool = False, identit
     out: list[Received] = []
     for i, f in enumerate(files):
         try:
-            out.append(receive_package(ws, f, source=source, trust=trust, identity_file=identity_file,
-                                       passphrase=passphrase, actor=actor))
-        except PackageRejected as e:
-            out.append(Received(str(f), "refused", e.message))
+            out.append(receive_package(ws, f, source=source, identity_file=identity_file, passphrase=passphrase,
+                                       actor=actor, trust_fingerprints=trust_fingerprints, ruleset=rs))
         except CffError as e:
-            out.append(Received(str(f), "refused", e.message))
+            out.append(Received.refused(f, e))
         if progress:
             progress(i + 1, len(files))
     return out
@@ -217,10 +270,11 @@ def import_inbox(ws: Workspace, data: str | Path | None = None, *, actor: str = 
                  progress: Progress | None = None) -> list[Received]:
     """File every dossier the inbox server received (its data folder on this machine).
 
-    The server accepted each upload only from a device enrolled for that commune, so the signer is
-    trusted here on that ground; every other check (hashes, decryption, area, rule set) runs again.
+    The server accepted each upload only from a device enrolled for that commune's code, so that
+    device is registered here for that unit (and that unit only); every other check (hashes,
+    decryption, area, rule set, recomputation, order) runs again.
     """
-
+    from cff_desktop.services import unit_keys
     from cff_desktop.services.sync_district import list_inbox  # not a circle: keeps the web server off start-up
 
     area = get_area(ws)
@@ -233,9 +287,13 @@ def import_inbox(ws: Workspace, data: str | Path | None = None, *, actor: str = 
     out: list[Received] = []
     for i, pk in enumerate(pkgs):
         try:
-            out.append(receive_package(ws, pk["path"], source="inbox", trust=True, actor=actor))
-        except (PackageRejected, CffError) as e:
-            out.append(Received(pk["path"], "refused", e.message))
+            fp = pk.get("device_fingerprint") or ""
+            if fp and unit_keys.active_unit(ws, fp) is None \
+                    and ws.store.one("SELECT 1 FROM area_unit WHERE code = ?", (pk["commune"],)):
+                unit_keys.add_key(ws, pk["commune"], fp, source="inbox", label="đăng ký hộp thư", actor=actor)
+            out.append(receive_package(ws, pk["path"], source="inbox", actor=actor))
+        except CffError as e:
+            out.append(Received.refused(pk["path"], e))
         if progress:
             progress(i + 1, len(pkgs))
     if folder != area["inbox_data"]:

@@ -20,7 +20,7 @@ from cff_desktop.common.text import nfc
 from cff_desktop.dossier.format import EXTENSION, KIND_DOSSIER, KIND_SECTOR
 from cff_desktop.dossier.package import PayloadFile, build
 from cff_desktop.dossier.writer import write_atomic
-from cff_desktop.services import keys
+from cff_desktop.services import keys, trust
 from cff_desktop.services.evidence import blob_path
 from cff_desktop.services.packages._common import Progress, _ascii_slug, _stage, _work_dir
 from cff_desktop.services.packages.verify import verify_package
@@ -204,13 +204,15 @@ def export_package(ws: Workspace, to_dir: str | Path, *, kind: str = KIND_DOSSIE
                     if r["indicator_id"] in rnd.ruleset.indicators}
                 scope = _parse_criteria(rnd, sorted(have))
             files, extra = _sector_payload(ws, rnd, scope)
-            header = _header(ws, rnd, kind, dev, scope) | {"criteria": scope, "summary": extra}
+            header = _header(ws, rnd, kind, dev, scope) | {"criteria": scope, "summary": extra} \
+                | trust.export_fields(ws, rnd, kind)
             recipient = None  # the clerk's laptop must read it; counts and notes only
         else:
             if criteria:
                 raise BadInput("--criteria chỉ dùng với --kind sector-data", "--criteria")
+            fields = trust.export_fields(ws, rnd, kind)  # refuses a dossier without a unit code, before printing
             files, extra = _dossier_payload(ws, rnd, work)
-            header = _header(ws, rnd, kind, dev, []) | extra
+            header = _header(ws, rnd, kind, dev, []) | extra | fields
             up = keys.upper_recipient(ws)
             recipient = up["recipient"] if up else None
         local = work / "package.cffpkg"
@@ -239,6 +241,7 @@ def export_package(ws: Workspace, to_dir: str | Path, *, kind: str = KIND_DOSSIE
             with contextlib.suppress(OSError):
                 final.unlink()  # not recorded, so not sent: leave no package behind
             raise
+        trust.remember_signed_head(ws, built.manifest)
         if progress:
             progress(1000, 1000)
         enc = built.manifest["encryption"]

@@ -26,8 +26,10 @@ from cff_desktop.dossier.format import (
 from cff_desktop.dossier.package import Opened
 from cff_desktop.dossier.writer import sha256_of, write_atomic
 from cff_desktop.rules.values import parse_value
+from cff_desktop.services import sector_trust
 from cff_desktop.services.communes import same_commune
-from cff_desktop.services.officers import can_edit, label
+from cff_desktop.services.officers import can_edit, get_officer, label
+from cff_desktop.services.ordering import check_created_at
 from cff_desktop.services.packages._common import Progress, _stage
 from cff_desktop.services.packages.receipt import apply_receipt
 from cff_desktop.services.packages.verify import Verdict, _fill, _open_checked
@@ -64,6 +66,7 @@ class ImportPlan:
     conflicts: list[Conflict] = field(default_factory=list)
     already: bool = False
     superseded_by: str | None = None
+    new_device_of: str = ""  # the sender's laptop, first seen, to be recorded as this officer's
 
 
 @dataclass
@@ -112,8 +115,10 @@ def _status(ws: Workspace, m: dict[str, Any], sha256: str) -> tuple[bool, str | 
     return False, None
 
 
-def _plan(ws: Workspace, opened: Opened, v: Verdict) -> tuple[ImportPlan, RoundInfo | None, dict[str, Any]]:
+def _plan(ws: Workspace, opened: Opened, v: Verdict, device_of: str | None = None,
+          ) -> tuple[ImportPlan, RoundInfo | None, dict[str, Any]]:
     m = opened.manifest
+    check_created_at(m, str(opened.path))
     plan = ImportPlan(v, m["round"]["year"])
     plan.already, plan.superseded_by = _status(ws, m, opened.sha256)
     if m["kind"] != KIND_SECTOR:
@@ -138,6 +143,17 @@ def _plan(ws: Workspace, opened: Opened, v: Verdict) -> tuple[ImportPlan, RoundI
         raise PackageRejected(
             "round_closed", f"vòng đánh giá năm {rnd.year} đã được hội đồng kết thúc; không nhập thêm số liệu. "
             "Muốn sửa, văn thư mở lại vòng đánh giá và ghi rõ lý do.", where)
+    fp = m["device"]["fingerprint"]
+    device_off = sector_trust.device_officer(ws, fp)
+    if device_off is None and device_of:
+        try:
+            device_off = get_officer(ws, device_of)
+        except NotFound:
+            raise PackageRejected("unknown_officer", f"không có cán bộ '{device_of}' trên máy này để gắn máy {fp}. "
+                                  "Thêm cán bộ đó (`cff officer add ...`) rồi nhập lại gói.", where) from None
+        plan.new_device_of = device_off["name"]
+    if device_off is None:
+        raise sector_trust.unknown_device(m, where)
     doc = opened.read_json("values.json")
     if not isinstance(doc, dict) or not isinstance(doc.get("values"), dict):
         raise PackageRejected("bad_manifest", "values.json trong gói sai cấu trúc.", where)
@@ -152,6 +168,7 @@ def _plan(ws: Workspace, opened: Opened, v: Verdict) -> tuple[ImportPlan, RoundI
         if ind is None or ind.criterion_id not in scope or not isinstance(item, dict):
             raise PackageRejected("bad_manifest", f"gói có chỉ số '{iid}' không thuộc các tiêu chí đã khai báo.",
                                   where)
+        sector_trust.check_item(ws, rnd, device_off, iid, ind.criterion_id, item, where)
         value = parse_value(ind, item.get("value"))
         author = officers.get(nfc(str(item.get("officer", ""))).casefold())
         if author is None:
@@ -173,29 +190,33 @@ def _plan(ws: Workspace, opened: Opened, v: Verdict) -> tuple[ImportPlan, RoundI
                 "officer": mine_row["officer"] or "", "entered_at": mine_row["entered_at"]}
         if (mine["value"], mine["note"]) == (theirs["value"], theirs["note"]):
             plan.unchanged.append(iid)
-        elif (nfc(mine["officer"]).casefold() == nfc(theirs["officer"]).casefold()
-              and mine["entered_at"] <= theirs["entered_at"]):
-            plan.apply.append(iid)  # the same officer's newer figure: nobody here changed it since
+        elif not sector_trust.edited_here_since_last_import(ws, rnd, iid, fp):
+            plan.apply.append(iid)  # the figure is that device's own earlier one: nobody here changed it since
         else:
             plan.conflicts.append(Conflict(iid, ind.criterion_id, mine, theirs))
     return plan, rnd, incoming
 
 
 def plan_import(ws: Workspace, path: str | Path, *, trust: bool = False, identity_file: Path | None = None,
-                passphrase: str | None = None, progress: Progress | None = None) -> ImportPlan:
+                passphrase: str | None = None, progress: Progress | None = None,
+                device_of: str | None = None) -> ImportPlan:
     """What importing would do (changes, unchanged figures, conflicts); writes nothing."""
     with _open_checked(ws, Path(path), trust=trust, identity_file=identity_file, passphrase=passphrase,
-                       progress=progress) as opened:
+                       progress=progress, signer_checked_later=(KIND_SECTOR,)) as opened:
         v = Verdict(ok=True, path=str(path), sha256=opened.sha256, size=opened.size, trusted=True,
                     readable=opened.readable)
         _fill(v, opened.manifest)
-        return _plan(ws, opened, v)[0]
+        return _plan(ws, opened, v, device_of)[0]
 
 
 def import_package(ws: Workspace, path: str | Path, *, resolutions: dict[str, Resolution] | None = None,
                    trust: bool = False, identity_file: Path | None = None, passphrase: str | None = None,
-                   actor: str = ADMIN, progress: Progress | None = None) -> ImportResult:
+                   actor: str = ADMIN, progress: Progress | None = None,
+                   device_of: str | None = None) -> ImportResult:
     """Verify the whole package, then apply it in one transaction, or refuse and write nothing.
+
+    A sector package's signer must be a laptop registered to an officer here; ``device_of``
+    names that officer the first time (after the fingerprint was compared by phone).
 
     ``resolutions`` maps an indicator in conflict to ``"mine"`` or ``"theirs"``; any conflict left
     unresolved refuses the import (``code == "conflicts"``, ``details["conflicts"]`` lists them).
@@ -206,12 +227,14 @@ def import_package(ws: Workspace, path: str | Path, *, resolutions: dict[str, Re
             raise BadInput(f"cách giải quyết '{r}' cho chỉ số {iid} không hợp lệ: chọn mine hoặc theirs", iid)
     path = Path(path)
     with _open_checked(ws, path, trust=trust, identity_file=identity_file, passphrase=passphrase,
-                       progress=_stage(progress, 0, 800)) as opened:
+                       progress=_stage(progress, 0, 800), signer_checked_later=(KIND_SECTOR,)) as opened:
         m = opened.manifest
         v = Verdict(ok=True, path=str(path), sha256=opened.sha256, size=opened.size, trusted=True,
                     readable=opened.readable)
         _fill(v, m)
-        plan, rnd, incoming = _plan(ws, opened, v)
+        if device_of and m["kind"] != KIND_SECTOR:
+            raise BadInput("--device-of chỉ dùng khi nhập gói số liệu của một cán bộ (sector-data).", "--device-of")
+        plan, rnd, incoming = _plan(ws, opened, v, device_of)
         res = ImportResult(m["uuid"], m["kind"], already=plan.already, superseded_by=plan.superseded_by)
         if plan.already or plan.superseded_by:
             return res
@@ -240,6 +263,8 @@ def import_package(ws: Workspace, path: str | Path, *, resolutions: dict[str, Re
         keep = [c for c in plan.conflicts if resolutions[c.indicator] == "mine"]
         fp = m["device"]["fingerprint"]
         with ws.store.transaction() as conn:
+            if plan.new_device_of:  # first package from this laptop, confirmed by phone: recorded with it
+                sector_trust.record_device(ws, m, get_officer(ws, plan.new_device_of), actor=actor)
             conn.execute(
                 "INSERT INTO package (uuid, kind, direction, round_id, sha256, size, path, supersedes, manifest,"
                 " created_at) VALUES (?, ?, 'in', ?, ?, ?, ?, ?, ?, ?)",

@@ -11,9 +11,9 @@ from pathlib import Path
 from typing import Any
 
 from cff_desktop.common.errors import CffError
-from cff_desktop.dossier.format import KIND_DOSSIER, KIND_LABELS, KIND_RULESET, PackageRejected
+from cff_desktop.dossier.format import KIND_DOSSIER, KIND_LABELS, KIND_RULESET, KIND_SECTOR, PackageRejected
 from cff_desktop.dossier.package import Opened, open_package
-from cff_desktop.services import keys
+from cff_desktop.services import keys, sector_trust
 from cff_desktop.services.library import RuleLibrary
 from cff_desktop.services.packages._common import Progress, _work_dir
 from cff_desktop.services.workspace import Workspace
@@ -95,14 +95,25 @@ def _check_ruleset(where: Workspace | DataPaths, m: dict[str, Any], path: Path) 
 
 
 def _open_checked(where: Workspace | DataPaths, path: Path, *, trust: bool, identity_file: Path | None,
-                  passphrase: str | None, progress: Progress | None) -> Opened:
-    """Open and check a package; an unknown signer is remembered only if every check passes."""
+                  passphrase: str | None, progress: Progress | None,
+                  signer_checked_later: bool | tuple[str, ...] = False) -> Opened:
+    """Open and check a package; an unknown signer is remembered only if every check passes.
+
+    ``signer_checked_later`` (True, or the kinds it applies to): the caller decides who may sign
+    (the upper level, per unit; the clerk's machine, per officer device), so this layer only
+    checks that the signature is valid.
+    """
     paths = _paths(where)
     identity = keys.upper_identity(paths, identity_file, passphrase)
     newly_trusted: list[dict[str, Any]] = []
 
     def trusted(fp: str, manifest: dict[str, Any]) -> bool:
-        if keys.is_trusted(paths, fp):
+        later = signer_checked_later if isinstance(signer_checked_later, bool) \
+            else manifest["kind"] in signer_checked_later
+        if later or keys.is_trusted(paths, fp):
+            return True
+        if isinstance(where, Workspace) and manifest["kind"] == KIND_SECTOR \
+                and sector_trust.device_officer(where, fp) is not None:
             return True
         if trust:
             newly_trusted.append(manifest)
@@ -144,14 +155,14 @@ def verify_package(where: Workspace | DataPaths, path: str | Path, *, trust: boo
 
 def open_verified(where: Workspace | DataPaths, path: str | Path, *, trust: bool = False,
                   identity_file: Path | None = None, passphrase: str | None = None,
-                  progress: Progress | None = None) -> Opened:
+                  progress: Progress | None = None, signer_checked_later: bool | tuple[str, ...] = False) -> Opened:
     """Check a package exactly as :func:`verify_package` does and keep it open for reading.
 
     The upper level reads the snapshot, the evidence index and the printed papers from the same
     checked bytes instead of opening (and decrypting) the package a second time. Close it after use.
     """
     return _open_checked(where, Path(path), trust=trust, identity_file=identity_file, passphrase=passphrase,
-                         progress=progress)
+                         progress=progress, signer_checked_later=signer_checked_later)
 
 
 def inspect_package(where: Workspace | DataPaths, path: str | Path, **kw: Any) -> Verdict:

@@ -15,7 +15,7 @@ from starlette.responses import JSONResponse, Response
 
 from cff_desktop.common.errors import CffError
 from cff_desktop.sync.inbox_store import iso
-from cff_desktop.sync.protocol import CODE_RE, SHA256_RE, UUID_RE, fingerprint
+from cff_desktop.sync.protocol import CODE_RE, SHA256_RE, UUID_RE, ascii_int, fingerprint
 from cff_desktop.sync.server._common import error
 from cff_desktop.sync.server.tus import TUS_EXTENSIONS
 
@@ -29,7 +29,7 @@ class ApiMixin:
 
     async def _read_json(self, request: Request, limit: int) -> Any:
         cl = request.headers.get("content-length")
-        if cl is not None and (not cl.isdigit() or int(cl) > limit):
+        if cl is not None and (ascii_int(cl) is None or (ascii_int(cl) or 0) > limit):
             raise _TooLarge
         body = bytearray()
         async for chunk in request.stream():
@@ -97,10 +97,10 @@ class ApiMixin:
         if isinstance(auth, Response):
             return auth
         after = request.query_params.get("after", "0")
-        if not after.isdigit():
+        if ascii_int(after) is None:
             return error(400, "bad_request", "tham số after phải là số.")
         rows = self.store.query("SELECT seq, doc FROM decision WHERE commune = ? AND seq > ? ORDER BY seq LIMIT 500",
-                                (auth["commune"], int(after)))
+                                (auth["commune"], ascii_int(after)))
         return JSONResponse({"decisions": [{"seq": r["seq"], "doc": json.loads(r["doc"])} for r in rows]})
 
     async def rulesets(self, request: Request) -> Response:

@@ -138,7 +138,11 @@ def serve(inbox: Inbox, host: str, port: int, *, cert: Path | None = None, key: 
     """Run the inbox in the foreground with uvicorn (HTTPS when a certificate and key are given)."""
     import uvicorn
 
+    from cff_desktop.sync.guard import GuardedH11Protocol
+
+    # slow clients (headers trickled byte by byte, bodies that stop) are dropped after these limits
+    http = GuardedH11Protocol.with_limits(inbox.limits.header_timeout, inbox.limits.idle_timeout)
     config = uvicorn.Config(inbox.app(), host=host, port=port, log_level="info", proxy_headers=True,
                             ssl_certfile=str(cert) if cert else None, ssl_keyfile=str(key) if key else None,
-                            timeout_graceful_shutdown=5)
+                            timeout_graceful_shutdown=5, http=http)
     uvicorn.Server(config).run()

@@ -22,8 +22,16 @@ from typing import Any
 from starlette.requests import ClientDisconnect, Request
 from starlette.responses import Response
 
+from cff_desktop.storage.paths import create_private_file
 from cff_desktop.sync.inbox_store import iso
-from cff_desktop.sync.protocol import SHA256_RE, TUS_VERSION, UPLOAD_ID_RE, UUID_RE, decode_metadata
+from cff_desktop.sync.protocol import (
+    SHA256_RE,
+    TUS_VERSION,
+    UPLOAD_ID_RE,
+    UUID_RE,
+    ascii_int,
+    decode_metadata,
+)
 from cff_desktop.sync.server._common import _conflict_message, _http_date, error
 
 CHECKSUM_ALGORITHMS = ("sha1", "sha256", "md5")
@@ -70,10 +78,10 @@ class TusMixin:
         auth = self._gate(request)
         if isinstance(auth, Response):
             return auth
-        raw_len = request.headers.get("upload-length", "")
-        if not raw_len.isdigit():
-            return error(400, "bad_length", "cần Upload-Length (máy chủ không nhận độ dài hoãn lại).")
-        length = int(raw_len)
+        length = ascii_int(request.headers.get("upload-length"))
+        if length is None:
+            return error(400, "bad_length", "cần Upload-Length là số byte viết bằng chữ số 0-9 (máy chủ không nhận "
+                         "độ dài hoãn lại).")
         if length == 0 or length > self.limits.max_package:
             return error(413, "too_large", f"gói {length} byte vượt giới hạn {self.limits.max_package} byte của "
                          "máy chủ (hoặc rỗng).")
@@ -86,8 +94,12 @@ class TusMixin:
             return error(400, "bad_metadata", "Upload-Metadata phải có uuid (mã gói) và sha256 (64 chữ số hex) "
                          "của gói.")
         raw_cl = request.headers.get("content-length") or "0"
-        with_body = raw_cl != "0"
-        if with_body and (not raw_cl.isdigit() or int(raw_cl) > length or request.headers.get(
+        body_len = ascii_int(raw_cl)
+        if body_len is None:
+            return error(400, "bad_request", "Content-Length phải là số byte viết bằng chữ số 0-9.",
+                         {"Connection": "close"})
+        with_body = body_len > 0
+        if with_body and (body_len > length or request.headers.get(
                 "content-type", "").split(";")[0].strip() != "application/offset+octet-stream"):
             return error(400, "bad_request", "dữ liệu gửi kèm khi tạo cần Content-Type: "
                          "application/offset+octet-stream và không dài hơn Upload-Length.", {"Connection": "close"})
@@ -102,14 +114,23 @@ class TusMixin:
             # The same package again (a creation whose reply was lost): give back its upload and
             # offset, so the client goes on from there instead of sending it all again.
             return await self._created(request, same, with_body)
-        if self._disk_free() - length < self.limits.min_free:
+        open_rows = self.store.query("SELECT id, length FROM upload WHERE commune = ?", (auth["commune"],))
+        promised = sum(r["length"] for r in open_rows)
+        if promised + length > self.limits.max_open_per_token:
+            return error(413, "too_many_open", f"các gói đang gửi dở của xã đã hứa {promised} byte; thêm gói này "
+                         f"vượt giới hạn {self.limits.max_open_per_token} byte. Gửi xong (hoặc chờ hết hạn) các gói "
+                         "đang gửi rồi thử lại.", {"Retry-After": "600"})
+        # what every unfinished upload of any commune may still write: the disk must hold it too
+        pending = sum(max(0, r["length"] - self._offset(r["id"]))
+                      for r in self.store.query("SELECT id, length FROM upload"))
+        if self._disk_free() - pending - length < self.limits.min_free:
             return error(507, "disk_full", "máy chủ cấp trên tạm hết chỗ trống trên đĩa; gói vẫn chờ trong hộp "
                          "thư đi và sẽ được gửi lại sau.", {"Retry-After": "600"})
         upload_id = os.urandom(16).hex()
         now = self.clock()
         expires = now + timedelta(hours=self.limits.upload_ttl_hours)
         try:
-            self.store.upload_path(upload_id).touch(exist_ok=False)
+            create_private_file(self.store.upload_path(upload_id))  # owner-only: a commune's dossier
             with self.store.tx() as conn:
                 conn.execute("INSERT INTO upload (id, commune, length, metadata, package_uuid, sha256, created_at,"
                              " expires_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
@@ -192,8 +213,9 @@ class TusMixin:
         if request.headers.get("content-type", "").split(";")[0].strip() != "application/offset+octet-stream":
             return error(415, "bad_content_type", "PATCH cần Content-Type: application/offset+octet-stream.")
         raw_off = request.headers.get("upload-offset", "")
-        if not raw_off.isdigit():
-            return error(400, "bad_offset", "cần Upload-Offset.")
+        client_offset = ascii_int(raw_off)
+        if client_offset is None:
+            return error(400, "bad_offset", "cần Upload-Offset là số byte viết bằng chữ số 0-9.")
         checksum: tuple[str, bytes] | None = None
         if "upload-checksum" in request.headers:
             algo, _, b64 = request.headers["upload-checksum"].strip().partition(" ")
@@ -211,12 +233,15 @@ class TusMixin:
         lock = self._locks.setdefault(uid, asyncio.Lock())
         async with lock:
             offset = self._offset(uid)
-            if int(raw_off) != offset:
+            if client_offset != offset:
                 return error(409, "offset_mismatch", f"Upload-Offset {raw_off} khác vị trí máy chủ đang có "
                              f"({offset}); hỏi lại bằng HEAD.", {"Upload-Offset": str(offset)})
             remaining = row["length"] - offset
             cl = request.headers.get("content-length")
-            if cl is not None and (not cl.isdigit() or int(cl) > remaining):
+            if cl is not None and ascii_int(cl) is None:
+                return error(400, "bad_request", "Content-Length phải là số byte viết bằng chữ số 0-9.",
+                             {"Upload-Offset": str(offset)})
+            if cl is not None and (ascii_int(cl) or 0) > remaining:
                 return error(413, "too_large", f"phần dữ liệu dài hơn phần còn lại của gói ({remaining} byte).",
                              {"Connection": "close", "Upload-Offset": str(offset)})
             res = await self._run_pump(request, uid, remaining, checksum)
