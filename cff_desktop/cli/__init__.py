@@ -28,6 +28,9 @@ def run(prog: str, parser, argv: list[str] | None = None) -> int:
     except CffError as e:
         print(f"{prog}: lỗi: {e}", file=sys.stderr)
         return e.exit_code
+    except BrokenPipeError:  # `cff district list | head`: the reader had enough; leave quietly
+        _quiet_stdout()
+        return 0
     except OSError as e:
         where = f"{e.filename}: " if e.filename else ""
         print(f"{prog}: lỗi: {where}không đọc/ghi được ({e.strerror or e})", file=sys.stderr)
@@ -40,6 +43,15 @@ def run(prog: str, parser, argv: list[str] | None = None) -> int:
         if os.environ.get("CFF_DEBUG"):
             traceback.print_exc()
         return 1
+
+
+def _quiet_stdout() -> None:
+    """Point stdout at /dev/null so the interpreter's final flush does not complain about the pipe again."""
+    try:
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+    except (OSError, ValueError):
+        pass
 
 
 def main(argv: list[str] | None = None) -> int:
