@@ -104,7 +104,7 @@ def bench_inbox_open(db: Path) -> tuple[float, float]:
         time.sleep(0.001)
     t_loaded = time.perf_counter()
     app.removeEventFilter(f)
-    assert win.shell.inbox.table.rowCount() > 0
+    assert win.shell.inbox.proxy.rowCount() > 0
     win.close()
     win.deleteLater()
     app.processEvents()

@@ -12,7 +12,6 @@ from pathlib import Path
 from typing import Any
 
 from PySide6.QtWidgets import (
-    QCheckBox,
     QComboBox,
     QFileDialog,
     QFormLayout,
@@ -30,14 +29,15 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from cff_desktop.common.dates import parse_date, vn
 from cff_desktop.common.errors import CffError
 from cff_desktop.common.text import format_number, format_points
 from cff_desktop.services import district, district_report
-from cff_desktop.services.dashboard import vn_date
 from cff_desktop.services.workspace import open_workspace
 from cff_desktop.ui.context import AppContext
 from cff_desktop.ui.i18n import tr
 from cff_desktop.ui.ops import run_in_background
+from cff_desktop.ui.upper_inbox import InboxPage
 from cff_desktop.ui.widgets import NavShell, say, scroll_page
 
 
@@ -62,107 +62,6 @@ def _fill(t: QTableWidget, rows: list[list[str]]) -> None:
             t.setItem(r, c, QTableWidgetItem(text))
 
 
-class InboxPage(QWidget):
-    """Every unit of the area with its current dossier of the round; double-click opens the unit."""
-
-    def __init__(self, ctx: AppContext, open_unit) -> None:
-        super().__init__()
-        self.ctx = ctx
-        self.open_unit = open_unit
-        lay = QVBoxLayout(self)
-        lay.setContentsMargins(20, 16, 20, 16)
-        head = QHBoxLayout()
-        self.title = QLabel(tr("Hộp thư hồ sơ"))
-        self.title.setObjectName("h1")
-        head.addWidget(self.title)
-        head.addStretch(1)
-        head.addWidget(QLabel(tr("Năm")))
-        self.year = QSpinBox()
-        self.year.setRange(2019, 2100)
-        head.addWidget(self.year)
-        self.trust = QCheckBox(tr("Tin máy ký (đã so dấu vân tay)"))
-        head.addWidget(self.trust)
-        self.usb = QPushButton(tr("Nhập từ USB/thư mục…"))
-        self.usb.clicked.connect(self.import_folder)
-        head.addWidget(self.usb)
-        self.server = QPushButton(tr("Lấy từ máy chủ nhận hồ sơ"))
-        self.server.clicked.connect(self.import_server)
-        head.addWidget(self.server)
-        lay.addLayout(head)
-        self.reminders = QLabel("")
-        self.reminders.setWordWrap(True)
-        lay.addWidget(self.reminders)
-        self.table = _table([tr("Mã"), tr("Đơn vị"), tr("Vòng"), tr("Loại"), tr("Điểm / chuẩn"),
-                             tr("Tự đánh giá"), tr("Trạng thái"), tr("Ngày nhận")])
-        self.table.horizontalHeader().setSectionResizeMode(1, QHeaderView.ResizeMode.Stretch)
-        self.table.cellDoubleClicked.connect(lambda r, _c: self.open_unit(self.rows[r]["code"]))
-        lay.addWidget(self.table, 1)
-        self.status = QLabel(tr("Đang tải…"))
-        lay.addWidget(self.status)
-        self.rows: list[dict[str, Any]] = []
-        self.loaded = False
-        latest = ctx.ws.store.one("SELECT MAX(year) AS y FROM received_package")
-        self.year.setValue(int(latest["y"]) if latest and latest["y"] else 2025)
-        self.year.valueChanged.connect(lambda _v: self.reload())
-        self.reload()
-
-    def reload(self) -> None:
-        """Read the inbox off the UI thread (150 units × 5 rounds must not freeze the window)."""
-        db, year = self.ctx.ws.paths.db, self.year.value()
-        self.loaded = False
-
-        def job(_progress):
-            with open_workspace(db) as ws:
-                return district.inbox(ws, year), district_report.reminders(ws)
-
-        run_in_background(job, self._show, lambda m: say(self.status, m, error=True), owner=self)
-
-    def _show(self, result: tuple[list[dict[str, Any]], list[dict[str, Any]]]) -> None:
-        self.rows, rem = result
-        short = {"urban_ward": tr("Phường"), "mountain_island_disadvantaged": tr("Miền núi, khó khăn"),
-                 "other": tr("Khác")}
-        _fill(self.table, [[r["code"], r["name"], str(r["year"] or ""), short.get(r["category"], r["category"]),
-                            f"{_pts(r['total'])} / {_pts(r['threshold'])}" if r["total"] is not None else "—",
-                            "" if r["passing"] is None else (tr("Đạt") if r["passing"] else tr("Không đạt")),
-                            r["state_label"], vn_date(r["received_at"] or "")] for r in self.rows])
-        got = sum(1 for r in self.rows if r["state"])
-        self.status.setText(tr("{got}/{n} đơn vị đã gửi hồ sơ").format(got=got, n=len(self.rows)))
-        self.reminders.setText("  ".join(tr("Hạn: {label} — còn {days} ngày ({due}).").format(
-            label=r["label"], days=r["days_left"], due=vn_date(str(r["due"]))) for r in rem))
-        self.loaded = True
-
-    def _run_import(self, fn) -> None:
-        db = self.ctx.ws.paths.db
-        say(self.status, tr("Đang nhập và kiểm tra…"))
-
-        def job(progress):
-            with open_workspace(db) as ws:
-                return fn(ws, progress)
-
-        def done(res: list[district.Received]) -> None:
-            ok = sum(r.status == "imported" for r in res)
-            bad = [r for r in res if r.status == "refused"]
-            text = tr("Đã nhập {ok} gói; {bad} gói bị từ chối.").format(ok=ok, bad=len(bad))
-            if bad:
-                text += " " + bad[0].reason
-            say(self.status, text, error=bool(bad))
-            self.reload()
-            self.ctx.changed.emit("district")
-
-        run_in_background(job, done, lambda m: say(self.status, m, error=True),
-                          lambda d, t: self.status.setText(tr("Đã kiểm tra {d}/{t} gói").format(d=d, t=t)),
-                          owner=self)
-
-    def import_folder(self) -> None:
-        folder = QFileDialog.getExistingDirectory(self, tr("Chọn USB hoặc thư mục chứa gói hồ sơ"))
-        if folder:
-            trust = self.trust.isChecked()
-            self._run_import(lambda ws, p: district.import_path(ws, folder, trust=trust, progress=p))
-
-    def import_server(self) -> None:
-        self._run_import(lambda ws, p: district.import_inbox(ws, progress=p))
-
-
 class UnitPage(QWidget):
     """One unit: 13 criteria beside previous rounds, evidence, minutes, appraisal, return or council."""
 
@@ -176,7 +75,13 @@ class UnitPage(QWidget):
         self.title.setObjectName("h1")
         lay.addWidget(self.title)
         self.sub = QLabel("")
+        self.sub.setWordWrap(True)
         lay.addWidget(self.sub)
+        self.warnings = QLabel("")
+        self.warnings.setObjectName("warn")
+        self.warnings.setWordWrap(True)
+        self.warnings.setVisible(False)
+        lay.addWidget(self.warnings)
         row = QHBoxLayout()
         self.criteria = _table([tr("Tiêu chí")])
         self.criteria.setMinimumHeight(400)
@@ -213,16 +118,36 @@ class UnitPage(QWidget):
         lay.addWidget(self.appraisal)
         acts = QHBoxLayout()
         self.return_text = QLineEdit()
-        self.return_text.setPlaceholderText(tr("Nhận xét khi trả lại, ví dụ: 7: thiếu sổ tiêm chủng"))
+        self.return_text.setPlaceholderText(tr("Nhận xét khi trả lại, hoặc lý do không công nhận / thu hồi / sửa"))
         acts.addWidget(self.return_text, 1)
-        for text, slot in ((tr("Trả lại xã"), self.give_back), (tr("Trình Hội đồng xét duyệt"), self.to_council),
-                           (tr("Công nhận"), lambda: self.decide(True)),
-                           (tr("Không công nhận"), lambda: self.decide(False)),
-                           (tr("Giấy báo ra USB…"), lambda: self.receipt_to_usb())):
+        self.buttons: dict[str, QPushButton] = {}
+        for key, text, slot in (("return", tr("Trả lại xã"), self.give_back),
+                                ("council", tr("Trình Hội đồng xét duyệt"), self.to_council),
+                                ("recognise", tr("Công nhận"), lambda: self.decide(True)),
+                                ("not_recognise", tr("Không công nhận"), lambda: self.decide(False)),
+                                ("receipt", tr("Giấy báo ra USB…"), lambda: self.receipt_to_usb())):
             b = QPushButton(text)
             b.clicked.connect(slot)
             acts.addWidget(b)
+            self.buttons[key] = b
         lay.addLayout(acts)
+        fix = QHBoxLayout()
+        fix.addWidget(QLabel(tr("Quyết định điều chỉnh số")))
+        self.fix_number = QLineEdit()
+        self.fix_number.setPlaceholderText("140/QĐ-UBND")
+        fix.addWidget(self.fix_number)
+        fix.addWidget(QLabel(tr("ngày")))
+        self.fix_date = QLineEdit()
+        self.fix_date.setPlaceholderText("20/12/2026")
+        fix.addWidget(self.fix_date)
+        for key, text, slot in (("revoke", tr("Thu hồi quyết định"), self.revoke),
+                                ("correct", tr("Sửa quyết định"), self.correct)):
+            b = QPushButton(text)
+            b.clicked.connect(slot)
+            fix.addWidget(b)
+            self.buttons[key] = b
+        fix.addStretch(1)
+        lay.addLayout(fix)
         self.status = QLabel("")
         self.status.setWordWrap(True)
         lay.addWidget(self.status)
@@ -230,18 +155,43 @@ class UnitPage(QWidget):
 
     def load(self, code: str) -> None:
         self.code = code
-        self.detail = district.unit_detail(self.ctx.ws, code)
+        self.detail = district_report.unit_history(self.ctx.ws, code)
         u, rounds, cur = self.detail["unit"], self.detail["rounds"], self.detail["current"]
+        life = ""
+        if u.get("valid_from") or u.get("valid_to"):
+            life = " · " + tr("tồn tại {a}–{b}").format(a=u.get("valid_from") or "…", b=u.get("valid_to") or "nay")
+        preds = self.detail.get("predecessor_names") or {}
+        if preds:
+            life += " · " + tr("sáp nhập từ: {names}").format(names=", ".join(preds.values()))
         self.title.setText(f"{u['name']} ({u['code']})")
         state = district.STATES.get(cur["state"], "") if cur else tr("Chưa nhận hồ sơ")
-        self.sub.setText(tr("Vòng {year}: {total} / {threshold} điểm — {state}").format(
-            year=cur["year"], total=_pts(cur["total"]), threshold=_pts(cur["threshold"]), state=state)
-            if cur else state)
+        if cur:
+            a = cur["appraised"]
+            verdict = tr("Đạt") if a["passing"] else tr("Không đạt") + " — " + "; ".join(a["reasons"])
+            self.sub.setText(tr("Vòng {year}: tự đánh giá {total} / {threshold} ({own}) · thẩm định {at} / {ath} "
+                                "({verdict}) — {state}").format(
+                year=cur["year"], total=_pts(cur["total"]), threshold=_pts(cur["threshold"]),
+                own=tr("Đạt") if cur["passing"] else tr("Không đạt"), at=_pts(a["total"]),
+                ath=_pts(a["threshold"]), verdict=verdict, state=state) + life)
+        else:
+            self.sub.setText(state + life)
+        notes = list((cur or {}).get("warnings") or [])
+        notes += [tr("Có gói gửi đến sau quyết định ({uuid}), chưa xem xét.").format(uuid=h["uuid"])
+                  for h in self.detail.get("held") or []]
+        notes += [tr("Quyết định {n} ({kind}): {reason}").format(
+            n=k["number"], kind=tr("thu hồi") if k["kind"] == "revoke" else tr("sửa"), reason=k["reason"])
+            for k in self.detail.get("corrections") or []]
+        self.warnings.setText("\n".join(notes))
+        self.warnings.setVisible(bool(notes))
         rs = district.area_ruleset(self.ctx.ws)
-        self.criteria.setColumnCount(2 + len(rounds))
-        self.criteria.setHorizontalHeaderLabels([tr("Tiêu chí"), tr("Tối đa")] + [str(r["year"]) for r in rounds])
+        heads = [str(r["year"]) if r.get("unit_code", u["code"]) == u["code"]
+                 else f"{r['year']} ({r.get('unit_name', r.get('unit_code'))})" for r in rounds]
+        appraised = cur["appraised"]["criteria"] if cur else {}
+        self.criteria.setColumnCount(2 + len(rounds) + (1 if cur else 0))
+        self.criteria.setHorizontalHeaderLabels([tr("Tiêu chí"), tr("Tối đa")] + heads
+                                                + ([tr("Thẩm định {y}").format(y=cur["year"])] if cur else []))
         _fill(self.criteria, [[f"{c.id}. {c.name}", _pts(c.max)] + [_pts(r["criteria"].get(c.id)) for r in rounds]
-                              for c in rs.criteria])
+                              + ([_pts(appraised.get(c.id))] if cur else []) for c in rs.criteria])
         self.criteria.horizontalHeader().setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
         self.evidence.clear()
         for e in (cur or {}).get("evidence", []):
@@ -253,10 +203,44 @@ class UnitPage(QWidget):
             v = (cur or {}).get("values", {}).get(iid, {}).get("value")
             self.indicator.addItem(f"{iid} — {ind.label[:60]} ({district._show(v) if v is not None else '—'})", iid)
         ap = (cur or {}).get("appraisal", {})
-        self.appraisal.setText("\n".join(
-            f"{iid}: {tr('đồng ý') if a['verdict'] == 'agree' else tr('không đồng ý')}"
-            f"{' — ' + a['comment'] if a['comment'] else ''}" for iid, a in ap.items()))
+        def line(iid: str, a: dict[str, Any]) -> str:
+            fixed = a["corrected"]
+            return (f"{iid}: {tr('đồng ý') if a['verdict'] == 'agree' else tr('không đồng ý')}"
+                    f"{' — ' + a['comment'] if a['comment'] else ''}"
+                    + ("" if fixed is None else " — " + tr("số liệu thẩm định: {v}").format(v=district._show(fixed))))
+
+        self.appraisal.setText("\n".join(line(iid, a) for iid, a in ap.items()
+                                         if a["verdict"] == "disagree" or a["comment"])
+            or (tr("Đã thống nhất số liệu ({n} chỉ số).").format(n=len(ap)) if ap else ""))
         self.minutes.setEnabled(bool((cur or {}).get("documents")))
+        self._enable()
+
+    def _enable(self) -> None:
+        """Each button only when the dossier's state allows that step (the workflow table decides)."""
+        from cff_desktop.ui.upper_inbox import allowed
+
+        cur = self.detail.get("current") or {}
+        row = {"state": cur.get("state", ""), "appraised_passing": (cur.get("appraised") or {}).get("passing")}
+        for key, b in self.buttons.items():
+            if key == "receipt":
+                b.setEnabled(row["state"] in ("returned", "recognised", "not_recognised"))
+            else:
+                b.setEnabled(allowed(row, key))
+
+    def revoke(self) -> None:
+        from cff_desktop.services.district_decisions import revoke_decision
+
+        self._act(lambda: revoke_decision(self.ctx.ws, self._ref(), reason=self.return_text.text(),
+                                          number=self.fix_number.text(), signed_on=self.fix_date.text(),
+                                          actor=self.ctx.actor), tr("Đã thu hồi quyết định."))
+
+    def correct(self) -> None:
+        from cff_desktop.services.district_decisions import correct_decision
+
+        now = (self.detail.get("current") or {}).get("state") != "recognised"
+        self._act(lambda: correct_decision(self.ctx.ws, self._ref(), now, reason=self.return_text.text(),
+                                           number=self.fix_number.text(), signed_on=self.fix_date.text(),
+                                           actor=self.ctx.actor), tr("Đã sửa quyết định."))
 
     def _ref(self) -> str:
         cur = self.detail.get("current")
@@ -354,7 +338,7 @@ class DecisionPage(QWidget):
         self.number = QLineEdit()
         self.number.setPlaceholderText("125/QĐ-UBND")
         self.date = QLineEdit()
-        self.date.setPlaceholderText("2025-12-05")
+        self.date.setPlaceholderText("05/12/2025")
         self.chair = QLineEdit()
         self.secretary = QLineEdit()
         self.members = QLineEdit()
@@ -369,7 +353,8 @@ class DecisionPage(QWidget):
         save.clicked.connect(self.save)
         row.addWidget(save)
         for text, kind in ((tr("In biên bản Hội đồng xét duyệt"), "council-minutes"),
-                           (tr("In Quyết định công nhận"), "decision")):
+                           (tr("In Quyết định công nhận"), "decision"),
+                           (tr("In quyết định điều chỉnh, thu hồi"), "correction")):
             b = QPushButton(text)
             b.clicked.connect(lambda _c=False, k=kind: _print_and_preview(self, ctx, k, self.year.value(),
                                                                           self.status))
@@ -387,7 +372,7 @@ class DecisionPage(QWidget):
         d = district.get_decision(self.ctx.ws, self.year.value()) or {}
         c = d.get("council") or {}
         self.number.setText(d.get("number", ""))
-        self.date.setText(d.get("signed_on", ""))
+        self.date.setText(vn(d.get("signed_on", "")))
         self.chair.setText(c.get("chair", ""))
         self.secretary.setText(c.get("secretary", ""))
         self.members.setText("; ".join(c.get("members", [])))
@@ -397,7 +382,8 @@ class DecisionPage(QWidget):
                    "members": [m.strip() for m in self.members.text().split(";") if m.strip()]}
         try:
             district.set_decision(self.ctx.ws, self.year.value(), number=self.number.text(),
-                                  signed_on=self.date.text(), council=council, actor=self.ctx.actor)
+                                  signed_on=parse_date(self.date.text(), tr("Ngày ký")).isoformat(),
+                                  council=council, actor=self.ctx.actor)
         except CffError as e:
             say(self.status, e.message, error=True)
             return
