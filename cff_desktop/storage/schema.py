@@ -352,7 +352,13 @@ MIGRATIONS: list[str] = [
         PRIMARY KEY (package_sha256, kind)
     );
     INSERT INTO package_warning (package_sha256, kind, text, at)
-        SELECT p.sha256, 'category', json_extract(p.snapshot, '$.commune.category'), p.received_at
+        SELECT p.sha256, 'category', 'xã tự xếp nhóm "' || CASE json_extract(p.snapshot, '$.commune.category')
+            WHEN 'urban_ward' THEN 'phường thuộc quận, thị xã, thành phố'
+            WHEN 'mountain_island_disadvantaged' THEN 'miền núi, hải đảo, đặc biệt khó khăn' ELSE 'còn lại' END
+            || '", danh sách địa bàn ghi nhóm "' || CASE u.category
+            WHEN 'urban_ward' THEN 'phường thuộc quận, thị xã, thành phố'
+            WHEN 'mountain_island_disadvantaged' THEN 'miền núi, hải đảo, đặc biệt khó khăn' ELSE 'còn lại' END
+            || '"; điểm chuẩn tính theo danh sách địa bàn', p.received_at
         FROM received_package p JOIN area_unit u ON u.code = p.unit_code
         WHERE json_extract(p.snapshot, '$.commune.category') IS NOT NULL
           AND json_extract(p.snapshot, '$.commune.category') != u.category;

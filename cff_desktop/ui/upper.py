@@ -502,15 +502,76 @@ def upper_window(ctx: AppContext) -> QWidget:
     win.setWindowTitle(f"cff_desktop — {APP_TITLE}")
     win.resize(1280, 720)
     win.setMinimumSize(1024, 600)
-    win.shell = UpperShell(ctx)  # type: ignore[attr-defined]
-    win.setCentralWidget(win.shell)  # type: ignore[attr-defined]
-    win.ctx = ctx  # type: ignore[attr-defined]
-    # No officer signs in at the upper level yet: the audit names the area's signer and the area.
-    from cff_desktop.services.district import get_area
+    from PySide6.QtWidgets import QStackedWidget
 
+    from cff_desktop.services.district import get_area
+    from cff_desktop.services.reviewers import has_reviewers
+
+    win.shell = UpperShell(ctx)  # type: ignore[attr-defined]
+    stack = QStackedWidget()
+    win.signin = ReviewerSignIn(ctx, lambda: stack.setCurrentWidget(win.shell))  # type: ignore[attr-defined]
+    stack.addWidget(win.signin)  # type: ignore[attr-defined]
+    stack.addWidget(win.shell)  # type: ignore[attr-defined]
+    win.setCentralWidget(stack)
+    win.ctx = ctx  # type: ignore[attr-defined]
+    # Until the area names its reviewers, the audit names the area's signer and the area.
     area = get_area(ctx.ws)
     ctx.default_actor = f"{area.get('signer_name') or 'Cán bộ cấp trên'} ({area.get('name', '')})"
+    stack.setCurrentWidget(win.signin if has_reviewers(ctx.ws) else win.shell)  # type: ignore[attr-defined]
     return win
 
 
-__all__ = ["DecisionPage", "InboxPage", "ReportPage", "UnitPage", "UpperShell", "upper_window"]
+class ReviewerSignIn(QWidget):
+    """Name + PIN of one of the area's reviewers, like the commune's sign-in; the audit then names them."""
+
+    def __init__(self, ctx: AppContext, done) -> None:
+        super().__init__()
+        self.ctx, self.done = ctx, done
+        lay = QVBoxLayout(self)
+        lay.addStretch(1)
+        box = QFrame()
+        box.setObjectName("card")
+        box.setMaximumWidth(420)
+        form = QFormLayout(box)
+        t = QLabel(tr("Đăng nhập cán bộ thẩm định"))
+        t.setObjectName("h2")
+        form.addRow(t)
+        self.who = QComboBox()
+        from cff_desktop.services.reviewers import list_reviewers
+
+        for r in list_reviewers(ctx.ws):
+            self.who.addItem(f"{r['name']}" + (f" — {r['position']}" if r["position"] else ""), str(r["id"]))
+        self.pin = QLineEdit()
+        self.pin.setEchoMode(QLineEdit.EchoMode.Password)
+        self.pin.returnPressed.connect(self.sign_in)
+        go = QPushButton(tr("Đăng nhập"))
+        go.setObjectName("primary")
+        go.clicked.connect(self.sign_in)
+        form.addRow(tr("Cán bộ"), self.who)
+        form.addRow(tr("Mã PIN"), self.pin)
+        form.addRow("", go)
+        self.status = QLabel("")
+        self.status.setWordWrap(True)
+        form.addRow(self.status)
+        row = QHBoxLayout()
+        row.addStretch(1)
+        row.addWidget(box)
+        row.addStretch(1)
+        lay.addLayout(row)
+        lay.addStretch(2)
+
+    def sign_in(self) -> None:
+        from cff_desktop.services.reviewers import sign_in
+
+        try:
+            session = sign_in(self.ctx.ws, self.who.currentData() or "", self.pin.text())
+        except CffError as e:
+            say(self.status, e.message, error=True)
+            self.pin.clear()
+            return
+        self.pin.clear()
+        self.ctx.sign_in(session)  # type: ignore[arg-type]
+        self.done()
+
+
+__all__ = ["DecisionPage", "InboxPage", "ReportPage", "ReviewerSignIn", "UnitPage", "UpperShell", "upper_window"]

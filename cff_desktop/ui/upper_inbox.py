@@ -163,7 +163,7 @@ class InboxFilter(QSortFilterProxyModel):
     def set_filters(self, **kw: Any) -> None:
         for k, v in kw.items():
             setattr(self, k, v)
-        self.invalidateFilter()
+        self.invalidateRowsFilter()
 
     def filterAcceptsRow(self, source_row: int, source_parent: QModelIndex | QPersistentModelIndex) -> bool:
         r = self.sourceModel().rows[source_row]  # type: ignore[attr-defined]
