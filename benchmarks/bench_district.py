@@ -40,8 +40,7 @@ def build_packages(root: Path, n: int, year: int, with_pdfs: bool) -> tuple[Path
     pub = root / "upper.pub"
     keys.generate_upper(data_paths(), pub)
     if not with_pdfs:
-        printing = getattr(packages, "export", packages)  # the exporter's module (split into packages/export.py)
-        printing._printing_available = lambda: False  # type: ignore[assignment]
+        packages.export._printing_available = lambda: False  # type: ignore[assignment]
     usb = root / "usb"
     usb.mkdir()
     for i in range(n):

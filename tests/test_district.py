@@ -84,7 +84,7 @@ def built(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Built]:
     kr = MemoryKeyring()
     old_kr, old_home = keyring.get_keyring(), os.environ.get("CFF_HOME")
     keyring.set_keyring(kr)
-    real_printing = packages._printing_available
+    real_printing = packages.export._printing_available
     try:
         os.environ["CFF_HOME"] = str(root / "upper")
         keys.generate_upper(data_paths(), root / "upper.pub")
@@ -96,7 +96,7 @@ def built(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Built]:
             b.passing[year] = set()
             for i in range(N):
                 # PDFs for one commune only (the minutes preview); the rest skip printing to save time
-                packages._printing_available = real_printing if i == 0 else (lambda: False)
+                packages.export._printing_available = real_printing if i == 0 else (lambda: False)
                 ws, ok = _commune(root, name_of(i), seed=i * 7 + year, year=year, code=code_of(i),
                                   category=category_of(i), public_key=b.public_key)
                 if ok:
@@ -107,7 +107,7 @@ def built(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Built]:
                     again.mkdir()
                     b.resubmitted = packages.export_package(ws, again).path
                 ws.close()
-        packages._printing_available = lambda: False
+        packages.export._printing_available = lambda: False
         out = root / "outsider"
         out.mkdir()
         ws, _ = _commune(root, "Xã Ngoài Địa Bàn", seed=3, year=2024, code="09999", category="other",
@@ -128,7 +128,7 @@ def built(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Built]:
         b.csv = root / "units.csv"
         b.csv.write_text("\n".join(lines) + "\n", "utf-8")
     finally:  # nothing of the build leaks into other tests: printing, keyring and CFF_HOME restored
-        packages._printing_available = real_printing
+        packages.export._printing_available = real_printing
         keyring.set_keyring(old_kr)
         if old_home is None:
             os.environ.pop("CFF_HOME", None)

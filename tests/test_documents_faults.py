@@ -9,6 +9,7 @@ from pathlib import Path
 import pytest
 from docs_helpers import close_demo, leftovers
 
+from cff_desktop.common import files
 from cff_desktop.common.errors import BadInput, StoreError
 
 
@@ -43,7 +44,7 @@ def test_disk_full_while_writing_leaves_no_partial_file(demo_ws, tmp_path: Path,
     def full(fd: int) -> None:
         raise OSError(errno.ENOSPC, "No space left on device")
 
-    monkeypatch.setattr(printing.os, "fsync", full)
+    monkeypatch.setattr(files.os, "fsync", full)  # where the temporary PDF is synced
     with pytest.raises(StoreError) as e:
         printing.render(demo_ws, "report", out)
     assert "đã đầy" in e.value.message and "chọn nơi lưu khác" in e.value.message
@@ -61,7 +62,7 @@ def test_rename_refused_rolls_back_record_and_number(demo_ws, tmp_path: Path,
     def readonly(src: str, dst: str) -> None:
         raise OSError(errno.EROFS, "Read-only file system", str(dst))
 
-    monkeypatch.setattr(printing.os, "replace", readonly)
+    monkeypatch.setattr(files.os, "replace", readonly)  # where it is renamed into place
     with pytest.raises(StoreError) as e:
         printing.render(demo_ws, "minutes", out)
     assert "chỉ cho phép đọc" in e.value.message and "chọn thư mục khác" in e.value.message.lower()

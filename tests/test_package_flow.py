@@ -229,6 +229,7 @@ def _assert_nothing_complete(usb: Path) -> None:
                                    "rename_fails", "full_before_start", "readback_mismatch"])
 def test_target_drive_faults_leave_no_complete_looking_file(demo_ws, tmp_path: Path,
                                                             monkeypatch: pytest.MonkeyPatch, fault: str) -> None:
+    import cff_desktop.common.files as files
     import cff_desktop.dossier.writer as writer
     from cff_desktop.services.packages import export_package
 
@@ -250,11 +251,11 @@ def test_target_drive_faults_leave_no_complete_looking_file(demo_ws, tmp_path: P
             return Stick(path, "xb")
         return real_open(path, mode, *a, **kw)
 
-    monkeypatch.setattr(writer, "open", fake_open, raising=False)
+    monkeypatch.setattr(files, "open", fake_open, raising=False)  # where the .part file is created
     if fault == "fsync_eio":
-        monkeypatch.setattr(writer.os, "fsync", lambda fd: (_ for _ in ()).throw(OSError(errno.EIO, "I/O error")))
+        monkeypatch.setattr(files.os, "fsync", lambda fd: (_ for _ in ()).throw(OSError(errno.EIO, "I/O error")))
     if fault == "rename_fails":
-        monkeypatch.setattr(writer.os, "replace",
+        monkeypatch.setattr(files.os, "replace",
                             lambda a, b: (_ for _ in ()).throw(OSError(errno.ENODEV, "No such device")))
     if fault == "full_before_start":
         monkeypatch.setattr(writer.shutil, "disk_usage", lambda p: type("U", (), {"free": 1000, "total": 10**9})())
@@ -275,12 +276,12 @@ def test_target_drive_faults_leave_no_complete_looking_file(demo_ws, tmp_path: P
 def test_stick_pulled_while_part_file_cannot_be_removed(demo_ws, tmp_path: Path,
                                                         monkeypatch: pytest.MonkeyPatch) -> None:
     """When the stick is gone the .part cannot even be deleted: its name still says incomplete."""
-    import cff_desktop.dossier.writer as writer
+    import cff_desktop.common.files as files
     from cff_desktop.services.packages import export_package
 
     usb = _usb(tmp_path)
     device_key(demo_ws)
-    monkeypatch.setattr(writer.os, "fsync", lambda fd: (_ for _ in ()).throw(OSError(errno.EIO, "I/O error")))
+    monkeypatch.setattr(files.os, "fsync", lambda fd: (_ for _ in ()).throw(OSError(errno.EIO, "I/O error")))
     monkeypatch.setattr(Path, "unlink", lambda self, missing_ok=False: (_ for _ in ()).throw(
         OSError(errno.EIO, "I/O error")))
     with pytest.raises(StoreError):

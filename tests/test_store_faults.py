@@ -573,7 +573,7 @@ def test_rotation_keeps_at_most_keep_backups(demo_ws: Any) -> None:
     assert not any(p.exists() for p in made[:5])
     assert not list((demo_ws.paths.backups).glob("*.part"))
     # a restore's own safety copy counts too: the folder still never grows past KEEP
-    from cff_desktop.storage.backup import restore
+    from cff_desktop.storage.restore import restore
 
     restore(demo_ws.store, made[-1])
     assert len(list_backups(demo_ws.store)) == KEEP

@@ -20,7 +20,7 @@ ROOT = Path(__file__).resolve().parents[1]
 
 def district(*args: str) -> subprocess.CompletedProcess[str]:
     env = dict(os.environ, PYTHONIOENCODING="utf-8")
-    return subprocess.run([sys.executable, "-m", "cff_desktop.cli.district", *args], capture_output=True, text=True,
+    return subprocess.run([sys.executable, "-m", "cff_desktop.cli.inbox_server", *args], capture_output=True, text=True,
                           encoding="utf-8", env=env, cwd=ROOT, stdin=subprocess.DEVNULL)
 
 
@@ -30,7 +30,7 @@ def server(tmp_path: Path):
         s.bind(("127.0.0.1", 0))
         port = s.getsockname()[1]
     data = tmp_path / "district"
-    p = subprocess.Popen([sys.executable, "-m", "cff_desktop.cli.district", "serve", "--data", str(data),
+    p = subprocess.Popen([sys.executable, "-m", "cff_desktop.cli.inbox_server", "serve", "--data", str(data),
                           "--host", "127.0.0.1", "--port", str(port)], cwd=ROOT,
                          stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
     url = f"http://127.0.0.1:{port}"

@@ -294,10 +294,10 @@ def test_disk_full_at_creation_refuses_cleanly_and_the_client_retries_later(demo
 def test_disk_full_mid_upload_keeps_what_was_written_then_resumes(demo_ws, district: District, tmp_path: Path,
                                                                   monkeypatch: pytest.MonkeyPatch) -> None:
     from cff_desktop.services.sync import queue_file
-    from cff_desktop.sync import server
+    from cff_desktop.sync.server import tus as server_tus
 
     written = [0]
-    real = server.write_chunk
+    real = server_tus.write_chunk
 
     def full_disk(fh: Any, data: bytes) -> None:
         if written[0] + len(data) > 120_000:
@@ -305,7 +305,7 @@ def test_disk_full_mid_upload_keeps_what_was_written_then_resumes(demo_ws, distr
         real(fh, data)
         written[0] += len(data)
 
-    monkeypatch.setattr(server, "write_chunk", full_disk)
+    monkeypatch.setattr(server_tus, "write_chunk", full_disk)
     enrol(demo_ws, district.url, district)
     path, uid, sha = make_package(demo_ws, tmp_path / "o", 400_000)
     queue_file(demo_ws, path)
@@ -315,7 +315,7 @@ def test_disk_full_mid_upload_keeps_what_was_written_then_resumes(demo_ws, distr
     kept = [p.stat().st_size for p in district.upload_files()]
     assert kept and 0 < kept[0] <= 120_000
     assert path.read_bytes()[:kept[0]] == district.upload_files()[0].read_bytes()  # a true prefix, nothing torn
-    monkeypatch.setattr(server, "write_chunk", real)  # space freed
+    monkeypatch.setattr(server_tus, "write_chunk", real)  # space freed
     assert passes(demo_ws).delivered
     assert sha_of(district.inbox.store.package_path(sha)) == sha
 

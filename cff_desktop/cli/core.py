@@ -28,7 +28,7 @@ def _ws(args: argparse.Namespace, create: bool = False):
 
 def _library(args: argparse.Namespace):
     from cff_desktop.services.library import RuleLibrary
-    from cff_desktop.storage.paths import data_paths
+    from cff_desktop.services.workspace import data_paths
 
     return RuleLibrary(data_paths(args.db).rulesets)
 
@@ -228,18 +228,18 @@ def cmd_audit(args: argparse.Namespace) -> int:
 
 
 def cmd_backup(args: argparse.Namespace) -> int:
-    from cff_desktop.storage.backup import backup
+    from cff_desktop.services.maintenance import backup_now
 
     with _ws(args) as ws:
-        print(backup(ws.store, reason="thu-cong"))
+        print(backup_now(ws))
     return 0
 
 
 def cmd_restore(args: argparse.Namespace) -> int:
-    from cff_desktop.storage.backup import restore
+    from cff_desktop.services.maintenance import restore_backup
 
     with _ws(args) as ws:
-        safety = restore(ws.store, Path(args.file))
+        safety = restore_backup(ws, Path(args.file))
     print(f"Đã khôi phục từ {args.file}. Bản trước khi khôi phục được giữ tại {safety}")
     return 0
 

@@ -24,7 +24,7 @@ def _where(args: argparse.Namespace) -> Iterator[Any]:
 
     The upper level may verify a package on a machine that holds no commune database.
     """
-    from cff_desktop.storage.paths import data_paths
+    from cff_desktop.services.workspace import data_paths
 
     paths = data_paths(args.db)
     if paths.db.is_file():
@@ -194,7 +194,7 @@ def cmd_list(args: argparse.Namespace) -> int:
 # --- keys ----------------------------------------------------------------------------------------
 
 def _paths(args: argparse.Namespace):
-    from cff_desktop.storage.paths import data_paths
+    from cff_desktop.services.workspace import data_paths
 
     return data_paths(args.db)
 

@@ -7,7 +7,7 @@ from datetime import date
 
 from cff_desktop.cli.core import _print_json, _ws
 from cff_desktop.common.errors import BadInput
-from cff_desktop.documents import KINDS
+from cff_desktop.services.kinds import KINDS
 
 
 def _date(text: str | None, flag: str) -> date | None:

@@ -1,6 +1,6 @@
 """``cff district ...``: the upper level's own work (area, units, received dossiers, appraisal, report).
 
-Not to be confused with the ``cff-district`` script (:mod:`cff_desktop.cli.district`), which runs
+Not to be confused with the ``cff-district`` script (:mod:`cff_desktop.cli.inbox_server`), which runs
 the inbox server; these commands work on this installation's database, like the upper-level
 screens of the app, and can read the inbox server's data folder (``cff district import --inbox``).
 

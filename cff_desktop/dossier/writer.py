@@ -12,11 +12,11 @@ import contextlib
 import errno
 import hashlib
 import os
-import secrets
 import shutil
 from collections.abc import Callable
 from pathlib import Path
 
+from cff_desktop.common import files
 from cff_desktop.common.errors import BadInput, Refused, StoreError
 from cff_desktop.dossier.format import PART_SUFFIX
 from cff_desktop.dossier.safezip import CHUNK
@@ -45,17 +45,6 @@ def _drop_cache(fd: int) -> None:
     if hasattr(os, "posix_fadvise"):
         with contextlib.suppress(OSError):
             os.posix_fadvise(fd, 0, 0, os.POSIX_FADV_DONTNEED)
-
-
-def _fsync_dir(folder: Path) -> None:
-    if os.name == "nt":  # Windows has no directory handles to fsync; the rename is journaled by NTFS
-        return
-    with contextlib.suppress(OSError):
-        fd = os.open(folder, os.O_RDONLY)
-        try:
-            os.fsync(fd)
-        finally:
-            os.close(fd)
 
 
 def sha256_of(path: Path) -> str:
@@ -90,22 +79,22 @@ def write_atomic(src: Path, target_dir: Path, name: str, *, sha256: str,
     if free < size + 64 * 1024:
         raise StoreError(f"ổ đích không đủ chỗ: cần {size / 1e6:,.1f} MB, còn {free / 1e6:,.1f} MB. "
                          "Xóa bớt tệp trên USB hoặc chọn ổ khác rồi xuất lại.", where)
-    part = target_dir / f"{name}.{secrets.token_hex(4)}{PART_SUFFIX}"
+    part: Path | None = None
     done = 0
     try:
-        with open(src, "rb") as inp, open(part, "xb") as out:
+        part, out = files.open_temp(target_dir, f"{name}.{{token}}{PART_SUFFIX}")
+        with open(src, "rb") as inp, out:
             while chunk := inp.read(CHUNK):
                 out.write(chunk)
                 done += len(chunk)
                 if progress:
                     progress(done, size)
-            out.flush()
-            os.fsync(out.fileno())
-        os.replace(part, final)
-        _fsync_dir(target_dir)
+            files.finish_temp(out)
+        files.commit_temp(part, final)
     except OSError as e:
-        with contextlib.suppress(OSError):
-            part.unlink()
+        if part is not None:
+            with contextlib.suppress(OSError):
+                part.unlink()
         raise describe_os_error(e, where) from None
     try:
         if sha256_of(final) != sha256:

@@ -12,6 +12,7 @@ from pathlib import Path
 from typing import Any
 
 from cff_desktop.common.errors import BadInput
+from cff_desktop.common.files import write_atomic
 from cff_desktop.documents.district_papers import KINDS, DistrictContext
 from cff_desktop.documents.district_papers import render as render_paper
 from cff_desktop.services.district import appraisal, area_ruleset, get_area, get_decision
@@ -65,10 +66,7 @@ def render(ws: Workspace, kind: str, out_dir: str | Path, year: int) -> Path:
     ctx = context(ws, year)
     data = render_paper(kind, ctx)
     target = ensure_dir(Path(out_dir)) / f"{FILE_NAMES[kind]}-{year}.pdf"
-    part = target.with_name(target.name + ".part")
-    part.write_bytes(data)
-    part.replace(target)
-    return target
+    return write_atomic(target, data)
 
 
 __all__ = ["KINDS", "context", "render"]

@@ -27,6 +27,7 @@ from typing import Any
 
 from cff_desktop.common.dates import parse_day_month, vn
 from cff_desktop.common.errors import BadInput
+from cff_desktop.common.files import atomic_file
 from cff_desktop.rules.model import CATEGORIES, CATEGORY_LABELS
 from cff_desktop.services.district import STATES, get_area
 from cff_desktop.services.rounds import ADMIN
@@ -401,7 +402,6 @@ def export_xlsx(ws: Workspace, out: str | Path, year: int) -> Path:
           [[s["code"], s["name"], s["consecutive"], ", ".join(map(str, s["years"]))]
            for s in rep["recognized_3_in_a_row"]])
     target = Path(out)
-    part = target.with_name(target.name + ".part")
-    wb.save(part)
-    part.replace(target)
+    with atomic_file(target) as fh:
+        wb.save(fh)
     return target

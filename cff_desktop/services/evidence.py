@@ -11,16 +11,15 @@ a scan whose fine print must stay sharp.
 
 from __future__ import annotations
 
-import contextlib
 import hashlib
 import io
 import mimetypes
 import os
-import tempfile
 from pathlib import Path
 from typing import Any
 
 from cff_desktop.common.errors import BadInput, NotFound, Refused, StoreError
+from cff_desktop.common.files import write_atomic
 from cff_desktop.common.text import format_number, nfc
 from cff_desktop.services.officers import can_edit, get_officer, label
 from cff_desktop.services.rounds import get_round, require_open
@@ -45,16 +44,9 @@ def store_blob(ws: Workspace, data: bytes) -> str:
     if target.is_file() and target.stat().st_size == len(data):
         return sha
     ensure_dir(target.parent)
-    fd, tmp = tempfile.mkstemp(dir=target.parent, suffix=".part")
     try:
-        with os.fdopen(fd, "wb") as f:
-            f.write(data)
-            f.flush()
-            os.fsync(f.fileno())
-        os.replace(tmp, target)
+        write_atomic(target, data, pattern="{token}.part", private=True)
     except OSError as e:
-        with contextlib.suppress(OSError):
-            os.unlink(tmp)
         raise StoreError(f"không ghi được tệp minh chứng vào thư mục dữ liệu ({e.strerror}). "
                          "Kiểm tra ổ đĩa còn chỗ trống.", str(target)) from None
     return sha

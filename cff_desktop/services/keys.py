@@ -10,10 +10,8 @@ without the keyring.
 
 from __future__ import annotations
 
-import contextlib
 import json
 import os
-import tempfile
 import uuid
 from dataclasses import dataclass
 from pathlib import Path
@@ -25,6 +23,7 @@ import pyrage
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 
 from cff_desktop.common.errors import BadInput, NotFound, Refused, StoreError
+from cff_desktop.common.files import write_atomic
 from cff_desktop.dossier import crypto
 from cff_desktop.services.workspace import Workspace
 from cff_desktop.storage.db import now_iso
@@ -59,16 +58,10 @@ def save_settings(where: Workspace | DataPaths, doc: dict[str, Any]) -> None:
     paths = _paths(where)
     ensure_dir(paths.home)
     target = _settings_path(paths)
-    fd, tmp = tempfile.mkstemp(dir=paths.home, prefix=".keys-", suffix=".part")
     try:
-        with os.fdopen(fd, "w", encoding="utf-8") as f:
-            json.dump(doc, f, ensure_ascii=False, indent=2, sort_keys=True)
-            f.flush()
-            os.fsync(f.fileno())
-        os.replace(tmp, target)
+        write_atomic(target, json.dumps(doc, ensure_ascii=False, indent=2, sort_keys=True).encode("utf-8"),
+                     pattern=".keys-{token}.part", private=True)
     except OSError as e:
-        with contextlib.suppress(OSError):
-            os.unlink(tmp)
         raise StoreError(f"không ghi được tệp khóa công khai ({e.strerror}).", str(target)) from None
 
 

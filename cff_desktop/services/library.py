@@ -6,11 +6,10 @@ created with, so a newer rule set cannot rescale a closed assessment.
 
 from __future__ import annotations
 
-import os
-import tempfile
 from pathlib import Path
 
 from cff_desktop.common.errors import NotFound, Refused
+from cff_desktop.common.files import write_atomic
 from cff_desktop.rules.loader import bundled_files, load_file, parse_bytes
 from cff_desktop.rules.model import RuleSet
 from cff_desktop.storage.paths import ensure_dir
@@ -64,15 +63,6 @@ class RuleLibrary:
         data = Path(path).read_bytes()
         ensure_dir(self.imported_dir)
         target = self.imported_dir / f"{new.id}-{new.version}.json"
-        fd, tmp = tempfile.mkstemp(dir=self.imported_dir, suffix=".part")
-        try:
-            with os.fdopen(fd, "wb") as f:
-                f.write(data)
-                f.flush()
-                os.fsync(f.fileno())
-            os.replace(tmp, target)
-        except OSError:
-            Path(tmp).unlink(missing_ok=True)
-            raise
+        write_atomic(target, data, pattern="{token}.part", private=True)
         self._cache = None
         return parse_bytes(data, str(target)), True

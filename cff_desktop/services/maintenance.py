@@ -8,10 +8,16 @@ from cff_desktop.common.errors import BadInput
 from cff_desktop.documents.preview import PageImage, page_images
 from cff_desktop.services.workspace import Workspace
 from cff_desktop.storage.backup import backup, list_backups
+from cff_desktop.storage.restore import restore
 
 
 def backup_now(ws: Workspace) -> Path:
     return backup(ws.store, reason="thu-cong")
+
+
+def restore_backup(ws: Workspace, source: Path) -> Path:
+    """Replace the database's content with a backup; returns the backup taken just before."""
+    return restore(ws.store, Path(source))
 
 
 def daily_backup(ws: Workspace, max_age_hours: float = 24) -> Path | None:

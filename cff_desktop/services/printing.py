@@ -18,7 +18,6 @@ import contextlib
 import errno
 import hashlib
 import os
-import secrets
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date
@@ -26,6 +25,7 @@ from pathlib import Path
 from typing import Any
 
 from cff_desktop.common.errors import BadInput, Refused, StoreError
+from cff_desktop.common.files import commit_temp, finish_temp, open_temp
 from cff_desktop.documents import DOCX_KINDS, KINDS, render_docx
 from cff_desktop.documents import render as render_document
 from cff_desktop.documents.content import TYPE_CODES, DocContext, Evidence, required_profile_fields
@@ -234,23 +234,19 @@ def _write_temp(out_dir: Path, data: bytes) -> Path:
     ``open(..., "xb")`` rather than mkstemp: the file gets the user's usual permissions (mkstemp's
     are owner-only, which would hide the PDF from the other accounts of a shared office PC).
     """
-    for _ in range(100):
-        tmp = out_dir / f".cff-{secrets.token_hex(6)}.pdf.tmp"
-        try:
-            f = open(tmp, "xb")
-        except FileExistsError:
-            continue
-        try:
-            with f:
-                f.write(data)
-                f.flush()
-                os.fsync(f.fileno())
-        except BaseException:
-            with contextlib.suppress(OSError):
-                os.unlink(tmp)
-            raise
-        return tmp
-    raise StoreError("không tạo được tệp tạm trong thư mục lưu; thử lại.", str(out_dir))
+    try:
+        tmp, f = open_temp(out_dir, ".cff-{token}.pdf.tmp")
+    except FileExistsError:
+        raise StoreError("không tạo được tệp tạm trong thư mục lưu; thử lại.", str(out_dir)) from None
+    try:
+        f.write(data)
+        finish_temp(f)
+    except BaseException:
+        f.close()
+        with contextlib.suppress(OSError):
+            os.unlink(tmp)
+        raise
+    return tmp
 
 
 def _commit(ws: Workspace, rnd: RoundInfo, kind: str, plan: list[_Number], final: Path, tmp: Path,
@@ -287,7 +283,7 @@ def _commit(ws: Workspace, rnd: RoundInfo, kind: str, plan: list[_Number], final
             "date": printed_date.isoformat(), "sha256": sha, "file": final.name, "draft": draft,
             "snapshot": snapshot_sha})
         try:
-            os.replace(tmp, final)
+            commit_temp(tmp, final)
         except OSError as e:
             raise _os_error(e, str(final)) from None
     return True

@@ -14,25 +14,26 @@ import tempfile
 import uuid
 from datetime import datetime
 from pathlib import Path
-from typing import Any
 
 from cff_desktop import __version__
 from cff_desktop.common.errors import BadInput, Refused
-from cff_desktop.dossier.format import EXTENSION, KIND_RECEIPT, PackageRejected
+from cff_desktop.dossier.format import EXTENSION, KIND_RECEIPT
 from cff_desktop.dossier.package import PayloadFile, build
 from cff_desktop.dossier.writer import write_atomic
 from cff_desktop.services import keys
-from cff_desktop.services.rounds import ADMIN, get_round
+from cff_desktop.services.district.queries import find_package
+from cff_desktop.services.packages.receipt import apply_receipt  # the commune's side, re-exported
+from cff_desktop.services.rounds import ADMIN
 from cff_desktop.services.workspace import Workspace
 from cff_desktop.storage.db import canonical, now_iso
+
+__all__ = ["DECISIONS", "apply_receipt", "ensure_work", "export_receipt"]
 
 DECISIONS = {"returned": "returned", "council": "accepted", "recognised": "accepted", "not_recognised": "returned"}
 
 
 def export_receipt(ws: Workspace, ref: str, to_dir: str | Path, *, actor: str = ADMIN) -> Path:
     """Write a receipt for the received package ``ref`` with its latest action (return or decision)."""
-    from cff_desktop.services.district import find_package
-
     pk = find_package(ws, ref)
     action = ws.store.one("SELECT action, comments, at FROM package_action WHERE package_sha256 = ?"
                           " ORDER BY rowid DESC LIMIT 1", (pk["sha256"],))
@@ -75,33 +76,3 @@ def ensure_work(ws: Workspace) -> Path:
     folder = ws.paths.home / "tmp"
     folder.mkdir(parents=True, exist_ok=True)
     return folder
-
-
-def apply_receipt(ws: Workspace, manifest: dict[str, Any], decision: Any, sha256: str, path: Path,
-                  actor: str) -> bool:
-    """At the commune: record the upper level's answer (False when it was already imported)."""
-    from cff_desktop.services.packages import _same_commune  # the packages' own commune matching
-
-    rnd = get_round(ws, manifest["round"]["year"])
-    where = str(path)
-    if not _same_commune(manifest["commune"], rnd.commune):
-        raise PackageRejected("other_commune", f"giấy báo này gửi cho {manifest['commune']['name']}, không phải "
-                              f"{rnd.commune['name']}.", where)
-    if not isinstance(decision, dict) or decision.get("decision") not in ("accepted", "returned"):
-        raise PackageRejected("bad_manifest", "decision.json trong giấy báo sai cấu trúc.", where)
-    if ws.store.one("SELECT 1 FROM sync_decision WHERE id = ?", (decision["id"],)):
-        return False
-    with ws.store.transaction() as conn:
-        seq = conn.execute("SELECT coalesce(max(seq), 0) + 1 FROM sync_decision").fetchone()[0]
-        conn.execute("INSERT INTO sync_decision (id, seq, package_uuid, decision, comments, decided_at, doc,"
-                     " received_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
-                     (decision["id"], seq, decision["package_uuid"], decision["decision"],
-                      json.dumps(decision.get("comments", []), ensure_ascii=False), decision["decided_at"],
-                      json.dumps(decision, ensure_ascii=False), now_iso()))
-        conn.execute("INSERT OR IGNORE INTO package (uuid, kind, direction, round_id, sha256, size, path, supersedes,"
-                     " manifest, created_at) VALUES (?, ?, 'in', ?, ?, ?, ?, NULL, ?, ?)",
-                     (manifest["uuid"], KIND_RECEIPT, rnd.id, sha256, path.stat().st_size, str(path),
-                      canonical(manifest), now_iso()))
-        ws.store.audit(actor, "receipt.import", f"round:{rnd.id}/package:{decision['package_uuid']}", None,
-                       {"decision": decision["decision"], "id": decision["id"], "comments": decision.get("comments")})
-    return True

@@ -23,6 +23,7 @@ import keyring
 import keyring.errors
 
 from cff_desktop.common.errors import CffError, NotFound, Refused
+from cff_desktop.common.files import write_atomic
 from cff_desktop.dossier.format import KIND_DOSSIER
 from cff_desktop.rules.loader import parse_bytes
 from cff_desktop.services import keys
@@ -315,7 +316,7 @@ def pull_rulesets(ws: Workspace, cl: sync_client.SyncClient) -> list[dict[str, A
         data = cl.ruleset_bytes(sha)
         rs = parse_bytes(data, f"{meta.get('id')} {meta.get('version')} (máy chủ)")
         path = folder / f"{rs.id}-{rs.version}-{sha[:12]}.json"
-        path.write_bytes(data)
+        write_atomic(path, data)
         with ws.store.transaction() as conn:
             conn.execute("INSERT INTO sync_ruleset (sha256, id, version, title, published_at, path, doc, received_at)"
                          " VALUES (?, ?, ?, ?, ?, ?, ?, ?)",

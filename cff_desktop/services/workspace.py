@@ -6,8 +6,9 @@ import os
 from dataclasses import dataclass, field
 
 from cff_desktop.services.library import RuleLibrary
-from cff_desktop.storage.db import Store, open_store
-from cff_desktop.storage.paths import DataPaths, data_paths
+from cff_desktop.storage.db import Store
+from cff_desktop.storage.migrate import open_store
+from cff_desktop.storage.paths import DataPaths, data_paths  # data_paths: re-exported for the CLI and the UI
 
 
 @dataclass

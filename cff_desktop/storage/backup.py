@@ -1,19 +1,19 @@
-"""Online backups with rotation, and restore.
+"""Online backups with rotation, and the check a backup file must pass before a restore.
 
 SQLite's online-backup API copies a consistent snapshot while the app keeps running, which a plain
 file copy of a WAL database cannot promise. A restore first backs up the current state, so a wrong
-restore can itself be undone.
+restore can itself be undone (:mod:`cff_desktop.storage.restore`).
 """
 
 from __future__ import annotations
 
-import os
 import sqlite3
 from datetime import datetime
 from pathlib import Path
 
 from cff_desktop.common.errors import StoreError
-from cff_desktop.storage.db import Store, migrate, peek_user_version, sqlite_error
+from cff_desktop.common.files import replace_durably
+from cff_desktop.storage.db import Store, peek_user_version, sqlite_error
 from cff_desktop.storage.paths import ensure_dir
 from cff_desktop.storage.schema import SCHEMA_VERSION
 
@@ -37,9 +37,7 @@ def backup(store: Store, reason: str = "thu-cong", keep: int = KEEP) -> Path:
             dest.execute("PRAGMA journal_mode = DELETE")
         finally:
             dest.close()
-        with open(tmp, "rb+") as f:
-            os.fsync(f.fileno())
-        os.replace(tmp, target)
+        replace_durably(tmp, target)
     except sqlite3.Error as e:
         tmp.unlink(missing_ok=True)
         raise sqlite_error(e, str(target)) from None
@@ -85,26 +83,3 @@ def check_backup_file(path: Path) -> None:
         raise sqlite_error(e, str(path)) from None
     if ok != "ok" or not has_audit:
         raise StoreError("tệp sao lưu bị hỏng hoặc không phải của cff_desktop", str(path))
-
-
-def restore(store: Store, source: Path) -> Path:
-    """Replace the live database's content with ``source``; returns the pre-restore backup."""
-    source = Path(source)
-    check_backup_file(source)
-    safety = backup(store, reason="truoc-khoi-phuc")
-    try:
-        src = sqlite3.connect(f"{source.absolute().as_uri()}?mode=ro", uri=True)
-        try:
-            src.backup(store.conn)
-        finally:
-            src.close()
-    except sqlite3.Error as e:
-        raise sqlite_error(e, str(store.paths.db)) from None
-    restored = store.conn.execute("PRAGMA user_version").fetchone()[0]
-    if restored < SCHEMA_VERSION:
-        migrate(store, restored)
-    # The restored history continues with a row saying it was restored, and from what.
-    with store.transaction():
-        store.audit("quản trị", "backup.restore", f"file:{source.name}", None,
-                    {"source": source.name, "pre_restore_backup": safety.name})
-    return safety

@@ -10,6 +10,7 @@ from __future__ import annotations
 import argparse
 import sys
 from pathlib import Path
+from typing import Any
 
 from cff_desktop import APP_TITLE, __version__
 
@@ -38,6 +39,13 @@ def _sentence(msg: str) -> str:
     return msg[:1].upper() + msg[1:]
 
 
+def _after_first_run(first: Any, db: str | None) -> None:
+    """The installation is set up: open its usual window in place of the first-run one."""
+    first.next_window = build_window(db)
+    first.next_window.show()
+    first.close()
+
+
 def build_window(db: str | None = None):
     """The main window over the database, or an explanation of why it cannot open."""
     from cff_desktop.common.errors import CffError
@@ -52,7 +60,9 @@ def build_window(db: str | None = None):
         if needs_first_run(db):
             from cff_desktop.ui.first_run import FirstRunWindow
 
-            return FirstRunWindow(db)
+            first = FirstRunWindow(db)
+            first.finished.connect(lambda: _after_first_run(first, db))
+            return first
         ws = open_workspace(db)
         from cff_desktop.services.district import is_upper
 
@@ -228,7 +238,7 @@ def main(argv: list[str] | None = None) -> int:
         for p in screenshots(Path(args.screenshot), args.db):
             print(p)
         return 0
-    from cff_desktop.storage.paths import data_paths
+    from cff_desktop.services.workspace import data_paths
 
     lock = acquire_instance_lock(data_paths(args.db).db)
     if lock is None:

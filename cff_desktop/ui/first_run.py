@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import date
 
-from PySide6.QtCore import Qt
+from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import (
     QComboBox,
     QFormLayout,
@@ -29,10 +29,14 @@ from cff_desktop.ui.widgets import say
 
 
 class FirstRunWindow(QMainWindow):
+    """Set up a new installation; emits :attr:`finished` once it is set up (the app opens what follows)."""
+
+    finished = Signal()
+
     def __init__(self, db: str | None = None) -> None:
         super().__init__()
         self.db = db
-        self.next_window: QWidget | None = None
+        self.next_window: QWidget | None = None  # set by whoever answers ``finished`` (ui.app)
         self.setWindowTitle(f"cff_desktop — {APP_TITLE}")
         self.resize(1280, 720)
         page = QWidget()
@@ -127,11 +131,7 @@ class FirstRunWindow(QMainWindow):
         except CffError as e:
             say(self.status, e.message, error=True)
             return
-        from cff_desktop.ui.app import build_window
-
-        self.next_window = build_window(self.db)
-        self.next_window.show()
-        self.close()
+        self.finished.emit()
 
     def start_commune(self) -> None:
         self._done(lambda: first_run.start_commune(

@@ -1,0 +1,244 @@
+"""Receiving dossiers at the upper level: one file, a folder (a USB stick) or the inbox server's data.
+
+Every check runs before anything is written; a refused package leaves the database and the data
+folder as they were.
+"""
+
+from __future__ import annotations
+
+import json
+import shutil
+import zipfile
+from collections.abc import Callable
+from dataclasses import asdict, dataclass
+from pathlib import Path
+from typing import Any
+
+from cff_desktop.common.errors import BadInput, CffError, NotFound, Refused
+from cff_desktop.common.files import replace_durably
+from cff_desktop.common.text import nfc
+from cff_desktop.dossier.format import EXTENSION, KIND_DOSSIER, MANIFEST, PackageRejected
+from cff_desktop.dossier.writer import sha256_of
+from cff_desktop.rules.model import CATEGORY_LABELS
+from cff_desktop.services.district.area import _fold, area_ruleset, get_area
+from cff_desktop.services.packages.verify import open_verified
+from cff_desktop.services.rounds import ADMIN
+from cff_desktop.services.workspace import Workspace
+from cff_desktop.storage.db import now_iso
+from cff_desktop.storage.paths import ensure_dir
+
+Progress = Callable[[int, int], None]
+
+
+@dataclass
+class Received:
+    """One file's outcome: imported (with what it superseded), already there, or refused and why."""
+
+    path: str
+    status: str  # imported | duplicate | refused
+    reason: str = ""
+    code: str = ""
+    unit: str = ""
+    year: int | None = None
+    sha256: str = ""
+    uuid: str = ""
+    superseded: str | None = None
+    kept_older: bool = False
+    warning: str = ""  # imported, but something the appraiser should look at first
+
+    def to_json(self) -> dict[str, Any]:
+        return asdict(self)
+
+
+def _store_dir(ws: Workspace, *parts: str) -> Path:
+    return ensure_dir(ws.paths.home.joinpath("district", *parts))
+
+
+def _peek_manifest(path: Path) -> dict[str, Any] | None:
+    """The manifest as claimed, unverified: lets area and rule set checks refuse before anything is trusted.
+
+    A forged claim changes nothing: the full verification that follows still has to pass.
+    """
+    try:
+        with zipfile.ZipFile(path) as z:
+            info = z.getinfo(MANIFEST)
+            if info.file_size > 1024 * 1024:
+                return None
+            doc = json.loads(z.read(info).decode("utf-8"))
+            return doc if isinstance(doc, dict) else None
+    except (OSError, KeyError, ValueError, zipfile.BadZipFile):
+        return None
+
+
+def _match_unit(ws: Workspace, commune: dict[str, Any]) -> dict[str, Any] | None:
+    code = nfc(str(commune.get("code") or ""))
+    if code:
+        return ws.store.one("SELECT * FROM area_unit WHERE code = ?", (code,))
+    want = _fold(str(commune.get("name") or ""))
+    hits = [u for u in ws.store.query("SELECT * FROM area_unit") if _fold(u["name"]) == want]
+    return hits[0] if len(hits) == 1 else None
+
+
+def _check_claims(ws: Workspace, area: dict[str, Any], m: dict[str, Any]) -> dict[str, Any]:
+    """Refuse, with what to do, a dossier of another area or scored on another rule set."""
+    if m.get("kind") != KIND_DOSSIER:
+        raise Refused(f"đây là gói loại '{m.get('kind')}', không phải hồ sơ đề nghị công nhận; cấp trên chỉ nhập "
+                      "hồ sơ (gói dossier).", "kind")
+    c = m.get("commune") or {}
+    unit = _match_unit(ws, c)
+    if unit is None:
+        code = c.get("code") or "không có mã"
+        raise Refused(f"{c.get('name', '?')} ({code}) không thuộc địa bàn {area['name']}; không nhập gói này. "
+                      "Nếu đúng là đơn vị của địa bàn, thêm vào danh sách đơn vị (`cff district units import`) "
+                      "rồi nhập lại.", "commune")
+    rs = m.get("ruleset") or {}
+    if rs.get("sha256") != area["ruleset_sha256"]:
+        mine = area_ruleset(ws)
+        raise Refused(f"gói chấm theo bộ tiêu chí {rs.get('id')} phiên bản {rs.get('version')} "
+                      f"(SHA-256 {str(rs.get('sha256', ''))[:12]}…), khác bộ tiêu chí của địa bàn "
+                      f"({mine.id} phiên bản {mine.version}); không nhập. Đề nghị xã chấm lại theo bộ tiêu chí "
+                      "của địa bàn rồi gửi lại.", "ruleset")
+    return unit
+
+
+def receive_package(ws: Workspace, path: str | Path, *, source: str = "usb", trust: bool = False,
+                    identity_file: Path | None = None, passphrase: str | None = None,
+                    actor: str = ADMIN) -> Received:
+    """Verify one dossier and file it for its unit and round; raises CffError/PackageRejected when refused."""
+    area = get_area(ws)
+    p = Path(path)
+    if not p.is_file():
+        raise NotFound("không thấy tệp gói (USB đã rút hoặc đường dẫn sai).", str(p))
+    sha = sha256_of(p)
+    old = ws.store.one("SELECT * FROM received_package WHERE sha256 = ?", (sha,))
+    if old is not None:
+        return Received(str(p), "duplicate", "gói này đã nhập trước đây; không thay đổi gì.", old["unit_code"],
+                        "", old["year"], sha, old["uuid"])
+    claimed = _peek_manifest(p)
+    if claimed is not None:
+        _check_claims(ws, area, claimed)
+    with open_verified(ws, p, trust=trust, identity_file=identity_file, passphrase=passphrase) as opened:
+        m = opened.manifest
+        unit = _check_claims(ws, area, m)
+        if not opened.readable:
+            raise Refused("gói được mã hóa cho một khóa khác, hoặc máy này chưa có khóa bí mật của cấp trên; "
+                          "không đọc được nội dung. Nhập khóa bí mật (--identity) hoặc đề nghị xã mã hóa lại "
+                          "bằng khóa công khai của cấp trên.", str(p))
+        snap = opened.read_json("snapshot.json")
+        names = opened.payload_names()
+        evidence = opened.read_json("evidence.json") if "evidence.json" in names else []
+        if ws.store.one("SELECT 1 FROM received_package WHERE uuid = ?", (m["uuid"],)):
+            raise Refused(f"đã có một gói khác cùng mã {m['uuid']} nhưng nội dung khác; gói có thể đã bị sửa. "
+                          "Đề nghị xã gửi lại.", str(p))
+        docs_dir = ws.paths.home / "district" / "docs" / sha
+        docs = [n for n in names if n.startswith("documents/") and n.endswith(".pdf")]
+        tmp_docs = docs_dir.with_name(sha + ".part")
+        if docs:
+            shutil.rmtree(tmp_docs, ignore_errors=True)
+            ensure_dir(tmp_docs)
+            for n in docs:
+                with open(tmp_docs / Path(n).name, "wb") as f:
+                    opened.copy(n, f)
+    year = int(m["round"]["year"])
+    score = snap.get("score", {})
+    target = _store_dir(ws, "packages") / f"{sha}{EXTENSION}"
+    part = target.with_suffix(".part")
+    shutil.copyfile(p, part)
+    if sha256_of(part) != sha:
+        part.unlink(missing_ok=True)
+        raise Refused("tệp gói đổi nội dung trong khi chép (USB lỏng?); cắm lại rồi nhập lại.", str(p))
+    replace_durably(part, target)
+    if docs:
+        shutil.rmtree(docs_dir, ignore_errors=True)
+        tmp_docs.replace(docs_dir)
+    now = now_iso()
+    res = Received(str(p), "imported", code=unit["code"], unit=unit["name"], year=year, sha256=sha, uuid=m["uuid"])
+    claimed = (snap.get("commune") or {}).get("category") or score.get("category")
+    if claimed and unit.get("category") and claimed != unit["category"]:
+        # The commune chose its category (and so its threshold) itself; the area's list may disagree.
+        listed = CATEGORY_LABELS.get(unit["category"], unit["category"])
+        res.warning = (f"xã tự xếp nhóm \"{CATEGORY_LABELS.get(claimed, claimed)}\" (ngưỡng "
+                       f"{score.get('threshold')}), danh sách địa bàn ghi nhóm \"{listed}\"; "
+                       "kiểm tra lại trước khi thẩm định.")
+    with ws.store.transaction() as conn:
+        cur = conn.execute("SELECT sha256, created_at FROM received_package WHERE unit_code = ? AND year = ?"
+                           " AND superseded_by IS NULL", (unit["code"], year)).fetchone()
+        superseded_by = None
+        if cur is not None and cur[1] > m["created_at"]:
+            superseded_by, res.kept_older = cur[0], True  # an older package arriving late: kept, marked
+        elif cur is not None:
+            conn.execute("UPDATE received_package SET superseded_by = ? WHERE sha256 = ?", (sha, cur[0]))
+            res.superseded = cur[0]
+        conn.execute(
+            "INSERT INTO received_package (sha256, uuid, unit_code, year, source, state, superseded_by, created_at,"
+            " received_at, total, threshold, passing, ruleset_sha256, signer, manifest, snapshot, evidence, file)"
+            " VALUES (?, ?, ?, ?, ?, 'verified', ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            (sha, m["uuid"], unit["code"], year, source, superseded_by, m["created_at"], now, score.get("total"),
+             score.get("threshold"), 1 if score.get("recognized") else 0, m["ruleset"]["sha256"],
+             m["device"]["fingerprint"], json.dumps(m, ensure_ascii=False), json.dumps(snap, ensure_ascii=False),
+             json.dumps(evidence, ensure_ascii=False), str(target)))
+        ws.store.audit(actor, "district.receive", f"unit:{unit['code']}/{year}", None,
+                       {"sha256": sha, "uuid": m["uuid"], "source": source, "superseded": res.superseded,
+                        "kept_older": res.kept_older})
+    return res
+
+
+def import_path(ws: Workspace, path: str | Path, *, trust: bool = False, identity_file: Path | None = None,
+                passphrase: str | None = None, actor: str = ADMIN, progress: Progress | None = None,
+                source: str = "usb") -> list[Received]:
+    """A package or a folder of them (a USB stick): each one checked and filed on its own.
+
+    One refused package never blocks the others; each outcome says why.
+    """
+    p = Path(path)
+    if p.is_dir():
+        files = sorted(f for f in p.rglob(f"*{EXTENSION}") if f.is_file())
+        if not files:
+            raise NotFound(f"thư mục không có gói {EXTENSION} nào.", str(p))
+    elif p.is_file():
+        files = [p]
+    else:
+        raise NotFound("không thấy tệp hoặc thư mục (USB đã rút hoặc đường dẫn sai).", str(p))
+    out: list[Received] = []
+    for i, f in enumerate(files):
+        try:
+            out.append(receive_package(ws, f, source=source, trust=trust, identity_file=identity_file,
+                                       passphrase=passphrase, actor=actor))
+        except PackageRejected as e:
+            out.append(Received(str(f), "refused", e.message))
+        except CffError as e:
+            out.append(Received(str(f), "refused", e.message))
+        if progress:
+            progress(i + 1, len(files))
+    return out
+
+
+def import_inbox(ws: Workspace, data: str | Path | None = None, *, actor: str = ADMIN,
+                 progress: Progress | None = None) -> list[Received]:
+    """File every dossier the inbox server received (its data folder on this machine).
+
+    The server accepted each upload only from a device enrolled for that commune, so the signer is
+    trusted here on that ground; every other check (hashes, decryption, area, rule set) runs again.
+    """
+
+    from cff_desktop.services.sync_district import list_inbox  # not a circle: keeps the web server off start-up
+
+    area = get_area(ws)
+    folder = str(data or area["inbox_data"])
+    if not folder:
+        raise BadInput("chưa đặt thư mục dữ liệu của máy chủ nhận hồ sơ (--inbox-data).", "--inbox-data")
+    listing = list_inbox(folder)
+    pkgs = [p for p in listing["packages"] if p["kind"] == KIND_DOSSIER]
+    pkgs.sort(key=lambda p: p["received_at"])
+    out: list[Received] = []
+    for i, pk in enumerate(pkgs):
+        try:
+            out.append(receive_package(ws, pk["path"], source="inbox", trust=True, actor=actor))
+        except (PackageRejected, CffError) as e:
+            out.append(Received(pk["path"], "refused", e.message))
+        if progress:
+            progress(i + 1, len(pkgs))
+    if folder != area["inbox_data"]:
+        with ws.store.transaction() as conn:
+            conn.execute("UPDATE area SET inbox_data = ? WHERE id = 1", (folder,))
+    return out
