@@ -21,10 +21,8 @@ from test_package_damage import dump
 
 def _printing_module():
     """Where the exporter asks whether PDFs can be printed (skipped here: packages ~9 kB, built 3× faster)."""
-    try:
-        from cff_desktop.services.packages import export
-    except ImportError:
-        from cff_desktop.services import packages as export
+    from cff_desktop.services.packages import export
+
     return export
 
 ROOT = Path(__file__).resolve().parents[1]
