@@ -136,7 +136,7 @@ def bench_inbox_filters(db: Path) -> list[float]:
         lambda: inbox.missing_box.setChecked(True), lambda: inbox.missing_box.setChecked(False),
         lambda: inbox.late_box.setChecked(True), lambda: inbox.late_box.setChecked(False),
         lambda: inbox.warn_box.setChecked(True), lambda: inbox.warn_box.setChecked(False),
-        lambda: inbox.table.sortByColumn(5, Qt.SortOrder.DescendingOrder),
+        lambda: inbox.table.sortByColumn(4, Qt.SortOrder.DescendingOrder),
         lambda: inbox.table.sortByColumn(0, Qt.SortOrder.AscendingOrder),
         lambda: inbox.model.set_rows(list(inbox.model.rows)),
     ]

@@ -499,7 +499,7 @@ def test_upper_level_audit_names_the_signer_and_dates_read_vietnamese(qtbot, upp
     qtbot.addWidget(win)
     shell = win.shell
     qtbot.waitUntil(lambda: shell.inbox.loaded)
-    assert re.fullmatch(r"\d\d/\d\d/\d{4}", shell.inbox.proxy.index(0, 8).data())
+    assert re.fullmatch(r"\d\d/\d\d/\d{4}", shell.inbox.proxy.index(0, 6).data())
     shell.open_unit(code_of(0))
     shell.unit.indicator.setCurrentIndex(shell.unit.indicator.findData("1.1"))
     shell.unit.appraise()

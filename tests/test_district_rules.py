@@ -331,14 +331,14 @@ def test_inbox_sorts_filters_counts_and_enables_only_allowed_batches(qtbot, area
     assert "Có cảnh báo: 1" in inbox.counts.text()
     inbox.result_filter.setCurrentIndex(inbox.result_filter.findData("fail"))
     shown = {inbox.proxy.index(r, 0).data() for r in range(inbox.proxy.rowCount())}
-    assert CODES[1] in shown and all(not inbox.proxy.index(r, 6).data() == "Đạt" for r in range(len(shown)))
+    assert CODES[1] in shown and all(inbox.proxy.index(r, 4).data().endswith("Không đạt") for r in range(len(shown)))
     inbox.result_filter.setCurrentIndex(0)
     inbox.warn_box.setChecked(True)
     assert [inbox.proxy.index(r, 0).data() for r in range(inbox.proxy.rowCount())] == [CODES[3]]
-    assert "Khác loại danh sách" in inbox.proxy.index(0, 9).data()
+    assert "Khác loại danh sách" in inbox.proxy.index(0, 7).data()
     inbox.warn_box.setChecked(False)
-    inbox.table.sortByColumn(5, Qt.SortOrder.DescendingOrder)
-    keys = [inbox.proxy.index(r, 5).data(Qt.ItemDataRole.UserRole) for r in range(inbox.proxy.rowCount())]
+    inbox.table.sortByColumn(4, Qt.SortOrder.DescendingOrder)
+    keys = [inbox.proxy.index(r, 4).data(Qt.ItemDataRole.UserRole) for r in range(inbox.proxy.rowCount())]
     assert keys == sorted(keys, reverse=True)
     bg = inbox.proxy.index(0, 0).data(Qt.ItemDataRole.BackgroundRole).color().name()
     assert bg in STATE_COLOURS.values()
@@ -368,6 +368,7 @@ def test_inbox_sorts_filters_counts_and_enables_only_allowed_batches(qtbot, area
     assert unit.warnings.isVisible() and "danh sách địa bàn ghi nhóm" in unit.warnings.text()
     assert "thẩm định" in unit.sub.text() and unit.criteria.columnCount() == 4
     assert unit.buttons["council"].isEnabled() and not unit.buttons["revoke"].isEnabled()
+    win.grab().save(str(tmp_path / "unit.png"))
 
 
 def test_window_asks_a_reviewer_to_sign_in_and_the_audit_names_them(qtbot, area) -> None:

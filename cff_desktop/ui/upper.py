@@ -109,9 +109,9 @@ class UnitPage(QWidget):
         form.addRow(tr("Ý kiến"), self.verdict)
         form.addRow(tr("Nhận xét"), self.comment)
         form.addRow(tr("Số liệu đúng"), self.corrected)
-        save = QPushButton(tr("Ghi thẩm định"))
-        save.clicked.connect(self.appraise)
-        form.addRow("", save)
+        self.save_appraisal = QPushButton(tr("Ghi thẩm định"))
+        self.save_appraisal.clicked.connect(self.appraise)
+        form.addRow("", self.save_appraisal)
         lay.addWidget(box)
         self.appraisal = QLabel("")
         self.appraisal.setWordWrap(True)
@@ -221,6 +221,7 @@ class UnitPage(QWidget):
 
         cur = self.detail.get("current") or {}
         row = {"state": cur.get("state", ""), "appraised_passing": (cur.get("appraised") or {}).get("passing")}
+        self.save_appraisal.setEnabled(allowed(row, "appraise"))
         for key, b in self.buttons.items():
             if key == "receipt":
                 b.setEnabled(row["state"] in ("returned", "recognised", "not_recognised"))

@@ -50,8 +50,8 @@ STATE_COLOURS = {
 }
 FAIL_TEXT = "#b42318"
 SHORT_CATEGORY = {"urban_ward": "Phường", "mountain_island_disadvantaged": "Miền núi, khó khăn", "other": "Khác"}
-COLUMNS = ["Mã", "Đơn vị", "Loại", "Tự đánh giá", "Kết quả tự ĐG", "Thẩm định", "Kết quả thẩm định",
-           "Trạng thái", "Ngày nhận", "Lưu ý"]
+COLUMNS = ["Mã", "Đơn vị", "Loại", "Tự đánh giá", "Thẩm định", "Trạng thái", "Ngày nhận", "Lưu ý"]
+NOTES_COLUMN = 7
 
 # Batch action → the workflow action that must be allowed for every selected dossier.
 BATCH_ACTIONS = {"agree": "appraise", "council": "council", "recognise": "recognise",
@@ -86,8 +86,11 @@ def notes(row: dict[str, Any]) -> str:
     return " · ".join(out)
 
 
-def _verdict(ok: bool, has: bool) -> str:
-    return (tr("Đạt") if ok else tr("Không đạt")) if has else ""
+def _result(total: Any, threshold: Any, ok: bool, has: bool) -> str:
+    """"1.000 / 850 — Đạt": points, the threshold and the verdict in one cell."""
+    if not has:
+        return "—"
+    return f"{format_points(total)} / {format_points(threshold)} — {tr('Đạt') if ok else tr('Không đạt')}"
 
 
 class InboxModel(QAbstractTableModel):
@@ -99,26 +102,26 @@ class InboxModel(QAbstractTableModel):
         self._text: list[list[str]] = []
         self._key: list[list[Any]] = []
         self._bg: list[QBrush] = []
+        self._failing: list[tuple[bool, bool]] = []
         self._brushes = {k: QBrush(QColor(v)) for k, v in STATE_COLOURS.items()}
         self._fail = QBrush(QColor(FAIL_TEXT))
 
     def set_rows(self, rows: list[dict[str, Any]]) -> None:
         self.beginResetModel()
         self.rows = rows
-        self._text, self._key, self._bg = [], [], []
+        self._text, self._key, self._bg, self._failing = [], [], [], []
         for r in rows:
             has = bool(r["assessed"])
             self._text.append([
                 r["code"], r["name"], tr(SHORT_CATEGORY.get(r["category"], r["category"])),
-                f"{format_points(r['total'])} / {format_points(r['threshold'])}" if has else "—",
-                _verdict(r["passing"], has),
-                f"{format_points(r['appraised_total'])} / {format_points(r['appraised_threshold'])}" if has else "—",
-                _verdict(r["appraised_passing"], has), r["state_label"], vn_date(r["received_at"] or ""),
-                notes(r)])
-            self._key.append([r["code"], r["name"], r["category"], r["total"] if has else -1, int(r["passing"]),
-                              r["appraised_total"] if has else -1, int(r["appraised_passing"]),
-                              r["state_label"], r["received_at"] or "", self._text[-1][-1]])
+                _result(r["total"], r["threshold"], r["passing"], has),
+                _result(r["appraised_total"], r["appraised_threshold"], r["appraised_passing"], has),
+                r["state_label"], vn_date(r["received_at"] or ""), notes(r)])
+            self._key.append([r["code"], r["name"], r["category"], r["total"] if has else -1,
+                              r["appraised_total"] if has else -1, r["state_label"], r["received_at"] or "",
+                              self._text[-1][-1]])
             self._bg.append(self._brushes.get(r["state"] or MISSING, self._brushes[MISSING]))
+            self._failing.append((has and not r["passing"], has and not r["appraised_passing"]))
         self.endResetModel()
 
     def rowCount(self, parent: QModelIndex | QPersistentModelIndex = QModelIndex()) -> int:  # noqa: B008
@@ -138,11 +141,11 @@ class InboxModel(QAbstractTableModel):
             return self._text[r][c]
         if role == Qt.ItemDataRole.BackgroundRole:
             return self._bg[r]
-        if role == Qt.ItemDataRole.ForegroundRole and c in (4, 6) and self._text[r][c] == tr("Không đạt"):
+        if role == Qt.ItemDataRole.ForegroundRole and c in (3, 4) and self._failing[r][c - 3]:
             return self._fail
         if role == Qt.ItemDataRole.UserRole:
             return self._key[r][c]
-        if role == Qt.ItemDataRole.ToolTipRole and c == 9:
+        if role == Qt.ItemDataRole.ToolTipRole and c == NOTES_COLUMN:
             row = self.rows[r]
             return "\n".join(row["warnings"] + row["failing_reasons"] + row["return_comments"]) or None
         return None
@@ -161,9 +164,15 @@ class InboxFilter(QSortFilterProxyModel):
         self.text = ""  # part of the code or name, any case
 
     def set_filters(self, **kw: Any) -> None:
+        modern = hasattr(self, "beginFilterChange")  # Qt ≥ 6.10; invalidateFilter() before (deprecated since)
+        if modern:
+            self.beginFilterChange()
         for k, v in kw.items():
             setattr(self, k, v)
-        self.invalidateRowsFilter()
+        if modern:
+            self.endFilterChange(QSortFilterProxyModel.Direction.Rows)
+        else:
+            self.invalidateFilter()
 
     def filterAcceptsRow(self, source_row: int, source_parent: QModelIndex | QPersistentModelIndex) -> bool:
         r = self.sourceModel().rows[source_row]  # type: ignore[attr-defined]
@@ -254,7 +263,7 @@ class InboxPage(QWidget):
         self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
         hh = self.table.horizontalHeader()
         hh.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
-        for col, width in enumerate((62, 170, 110, 92, 86, 92, 96, 130, 84, 260)):
+        for col, width in enumerate((58, 150, 120, 160, 160, 130, 86)):
             self.table.setColumnWidth(col, width)
         hh.setStretchLastSection(True)
         self.table.doubleClicked.connect(self._open)
