@@ -274,16 +274,18 @@ def test_merged_unit_carries_its_predecessors_recognitions(upper, built: Built, 
     from cff_desktop.services.district import decide, import_path, import_units, pass_to_council
     from cff_desktop.services.district_report import streaks
 
+    # two communes that pass every round (only a passing appraised result may be recognised)
+    first, second = sorted(c for c in built.passing[YEARS[0]] if all(c in built.passing[y] for y in YEARS))[:2]
     for y in YEARS:
         import_path(upper, built.folders[y], trust=True)
-        for ref in (f"{code_of(0)}/{y}", f"{code_of(3)}/{y}"):
+        for ref in (f"{first}/{y}", f"{second}/{y}"):
             pass_to_council(upper, ref)
             decide(upper, ref, True)
     merged = tmp_path / "merged.csv"
-    merged.write_text(f"code,name,category,predecessors\n03001,Xã Hợp Nhất,other,{code_of(0)};{code_of(3)}\n", "utf-8")
+    merged.write_text(f"code,name,category,predecessors\n03001,Xã Hợp Nhất,other,{first};{second}\n", "utf-8")
     import_units(upper, merged)
     codes = {s["code"] for s in streaks(upper, 2024)["3"]}
-    assert codes == {code_of(0), code_of(3), "03001"}
+    assert codes == {first, second, "03001"}
 
 
 # --- appraisal, return and decision through a real inbox server ---------------------------------
@@ -340,7 +342,7 @@ def test_appraise_and_return_reach_the_commune_through_the_inbox(upper, built: B
         out = return_package(upper, a["uuid"], ["Bổ sung chữ ký của Chủ tịch UBND xã"])
         assert out["delivery"] == "inbox"
         pass_to_council(upper, b["uuid"])
-        decide(upper, b["uuid"], True)
+        decide(upper, b["uuid"], False, reason="Tổng điểm dưới điểm chuẩn của phường")
         keyring.set_keyring(rings[4])
         monkeypatch.setenv("CFF_HOME", str(tmp_path / "commune-4"))
         got = passes(communes[0], backoff=FAST).decisions
@@ -474,7 +476,8 @@ def test_upper_level_screens(qtbot, upper, built: Built, tmp_path: Path) -> None
     qtbot.waitUntil(lambda: shell.inbox.loaded)
     assert shell.inbox.proxy.rowCount() == N and shell.inbox.year.value() == 2024
     shell.open_unit(code_of(0))
-    assert shell.unit.criteria.rowCount() == 13 and shell.unit.criteria.columnCount() == 2 + len(YEARS)
+    # criterion, maximum, one column per round, and the current round's appraised points
+    assert shell.unit.criteria.rowCount() == 13 and shell.unit.criteria.columnCount() == 3 + len(YEARS)
     shell.unit.indicator.setCurrentIndex(shell.unit.indicator.findData("7.1"))
     shell.unit.verdict.setCurrentIndex(1)
     shell.unit.comment.setText("Sổ tiêm chủng thiếu tháng 10")

@@ -238,15 +238,16 @@ def report(ctx: DistrictContext) -> list[Part]:
         f.append(para(f"So với năm {ch['previous_round']}: số đơn vị được công nhận {sign} {abs(ch['recognized'])}; "
                       f"tỷ lệ công nhận thay đổi {format_number(ch['rate'], 2)} điểm phần trăm."))
     f.append(heading("II. KẾT QUẢ THEO LOẠI ĐƠN VỊ"))
-    rows: list[list[Any]] = [["Loại đơn vị", "Số đơn vị", "Có hồ sơ", "Tự đánh giá đạt", "Được công nhận",
-                              "Tỷ lệ (%)"]]
+    rows: list[list[Any]] = [["Loại đơn vị", "Số đơn vị", "Có hồ sơ", "Tự đánh giá đạt", "Thẩm định đạt",
+                              "Được công nhận", "Tỷ lệ (%)"]]
     for b in r["by_category"].values():
-        rows.append([b["label"], str(b["units"]), str(b["assessed"]), str(b["passing"]), str(b["recognized"]),
+        rows.append([b["label"], str(b["units"]), str(b["assessed"]), str(b["passing"]),
+                     str(b.get("appraised_passing", b["passing"])), str(b["recognized"]),
                      format_number(b["rate"], 2)])
     w = text_width()
-    widths = [0, 18 * mm, 18 * mm, 22 * mm, 22 * mm, 18 * mm]
+    widths = [0, 16 * mm, 16 * mm, 20 * mm, 20 * mm, 20 * mm, 16 * mm]
     widths[0] = w - sum(widths)
-    f.append(data_table(rows, widths, center_cols=[1, 2, 3, 4, 5]))
+    f.append(data_table(rows, widths, center_cols=[1, 2, 3, 4, 5, 6]))
     f.append(heading("III. ĐƠN VỊ ĐƯỢC CÔNG NHẬN NHIỀU NĂM LIÊN TIẾP"))
     for k, key in (("5", "recognized_5_in_a_row"), ("3", "recognized_3_in_a_row")):
         names = [f"{s['name']} ({s['consecutive']} năm)" for s in r[key]]

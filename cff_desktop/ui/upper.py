@@ -420,7 +420,7 @@ class ReportPage(QWidget):
         self.summary.setWordWrap(True)
         lay.addWidget(self.summary)
         self.cats = _table([tr("Loại đơn vị"), tr("Số đơn vị"), tr("Có hồ sơ"), tr("Tự đánh giá đạt"),
-                            tr("Được công nhận"), tr("Tỷ lệ (%)")])
+                            tr("Thẩm định đạt"), tr("Được công nhận"), tr("Tỷ lệ (%)")])
         self.cats.horizontalHeader().setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
         self.cats.setMaximumHeight(130)
         lay.addWidget(self.cats)
@@ -441,17 +441,26 @@ class ReportPage(QWidget):
         except CffError as e:
             say(self.status, e.message, error=True)
             return
-        text = tr("{units} đơn vị; {assessed} có hồ sơ; {passing} tự đánh giá đạt; {recognized} được công nhận "
-                  "({rate} %).").format(units=r["units"], assessed=r["assessed"], passing=r["passing"],
-                                        recognized=r["recognized"], rate=format_number(r["rate"], 2))
+        text = tr("{units} đơn vị; {assessed} có hồ sơ; {passing} tự đánh giá đạt; {appraised} đạt theo thẩm định; "
+                  "{recognized} được công nhận ({rate} %).").format(
+            units=r["units"], assessed=r["assessed"], passing=r["passing"], appraised=r["appraised_passing"],
+            recognized=r["recognized"], rate=format_number(r["rate"], 2))
         if r["target"] is not None:
-            text += " " + tr("Chỉ tiêu: {t} %.").format(t=format_number(r["target"], 1))
+            text += " " + tr("Chỉ tiêu: {t} % — {met}.").format(
+                t=format_number(r["target"], 1), met=tr("đạt") if r["meets_target"] else tr("chưa đạt"))
+        else:
+            text += " " + tr("Chưa đặt chỉ tiêu năm {y}.").format(y=r["round"])
+        text += " " + tr("Chưa gửi: {m}; gửi muộn hoặc quá hạn: {l}; không công nhận: {n}; điều chỉnh quyết định: "
+                         "{k}; khác loại danh sách: {w}.").format(
+            m=len(r["missing"]), l=len(r["late"]), n=len(r["not_recognized"]), k=len(r["corrections"]),
+            w=len(r["category_warnings"]))
         if r["change"]:
             text += " " + tr("So với {y}: công nhận {d:+d}.").format(y=r["change"]["previous_round"],
                                                                     d=int(r["change"]["recognized"]))
         self.summary.setText(text)
-        _fill(self.cats, [[b["label"], str(b["units"]), str(b["assessed"]), str(b["passing"]), str(b["recognized"]),
-                           format_number(b["rate"], 2)] for b in r["by_category"].values()])
+        _fill(self.cats, [[b["label"], str(b["units"]), str(b["assessed"]), str(b["passing"]),
+                           str(b["appraised_passing"]), str(b["recognized"]), format_number(b["rate"], 2)]
+                          for b in r["by_category"].values()])
         self.streaks.setText(tr("Công nhận 3 năm liên tiếp: {three}. 5 năm liên tiếp: {five}.").format(
             three=", ".join(s["name"] for s in r["recognized_3_in_a_row"]) or "—",
             five=", ".join(s["name"] for s in r["recognized_5_in_a_row"]) or "—"))
