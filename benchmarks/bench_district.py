@@ -64,8 +64,9 @@ def copy_rounds(ws, year: int, rounds: int) -> None:
     with ws.store.transaction() as conn:
         for r in rows:
             if int(r["unit_code"]) % 4:
-                conn.execute("INSERT INTO recognition (unit_code, year, package_sha256, recognized, decided_at)"
-                             " VALUES (?, ?, ?, 1, ?)", (r["unit_code"], year, r["sha256"], r["received_at"]))
+                conn.execute("INSERT OR IGNORE INTO recognition (unit_code, year, package_sha256, recognized,"
+                             " decided_at) VALUES (?, ?, ?, 1, ?)", (r["unit_code"], year, r["sha256"],
+                                                                     r["received_at"]))
         for k in range(1, rounds):
             for r in rows:
                 sha = uuid.uuid4().hex + uuid.uuid4().hex

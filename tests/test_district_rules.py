@@ -394,3 +394,38 @@ def test_window_asks_a_reviewer_to_sign_in_and_the_audit_names_them(qtbot, area)
     win.shell.unit.appraise()
     actor = area.store.one("SELECT actor FROM audit WHERE action = 'district.appraise'")["actor"]
     assert actor == "Trần Văn Đức, Phó trưởng phòng (thẩm định viên #1)"
+
+
+def test_unit_page_acts_on_a_package_held_after_the_decision(qtbot, area, small: Small) -> None:
+    from gui_helpers import set_text
+
+    from cff_desktop.services.district import decide, import_path, pass_to_council
+    from cff_desktop.services.district_decisions import agree_all
+    from cff_desktop.ui.app import build_window
+
+    ref = f"{CODES[0]}/{YEAR}"
+    agree_all(area, ref)
+    pass_to_council(area, ref)
+    decide(area, ref, True)
+    held = import_path(area, small.again, trust=True)[0]
+    win = build_window(str(area.paths.db))
+    qtbot.addWidget(win)
+    win.shell.open_unit(CODES[0])
+    unit = win.shell.unit
+    assert "gửi đến sau quyết định" in unit.warnings.text()
+    assert unit.buttons["held_dismiss"].isEnabled() and not unit.buttons["held_accept"].isEnabled()
+    assert unit.buttons["revoke"].isEnabled() and unit.buttons["correct"].isEnabled()
+    assert not unit.buttons["recognise"].isEnabled() and not unit.save_appraisal.isEnabled()
+    before = dump(area)
+    unit.buttons["revoke"].click()  # no reason, no number: refused, nothing written
+    assert "lý do" in unit.status.text() and dump(area) == before
+    set_text(unit.return_text, "Xã gửi bản sửa lỗi")
+    set_text(unit.fix_number, "21/QĐ-UBND")
+    set_text(unit.fix_date, "23/12/2026")
+    unit.buttons["revoke"].click()
+    assert unit.buttons["held_accept"].isEnabled() and not unit.buttons["revoke"].isEnabled()
+    unit.buttons["held_accept"].click()
+    row = area.store.one("SELECT state, superseded_by, held_after_decision FROM received_package WHERE uuid = ?",
+                         (held.uuid,))
+    assert (row["state"], row["superseded_by"], row["held_after_decision"]) == ("verified", None, 0)
+    assert not unit.buttons["held_accept"].isEnabled() and unit.save_appraisal.isEnabled()

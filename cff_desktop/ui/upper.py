@@ -141,7 +141,9 @@ class UnitPage(QWidget):
         self.fix_date.setPlaceholderText("20/12/2026")
         fix.addWidget(self.fix_date)
         for key, text, slot in (("revoke", tr("Thu hồi quyết định"), self.revoke),
-                                ("correct", tr("Sửa quyết định"), self.correct)):
+                                ("correct", tr("Sửa quyết định"), self.correct),
+                                ("held_accept", tr("Nhận gói đến sau"), lambda: self.held(True)),
+                                ("held_dismiss", tr("Bỏ qua gói đến sau"), lambda: self.held(False))):
             b = QPushButton(text)
             b.clicked.connect(slot)
             fix.addWidget(b)
@@ -222,11 +224,27 @@ class UnitPage(QWidget):
         cur = self.detail.get("current") or {}
         row = {"state": cur.get("state", ""), "appraised_passing": (cur.get("appraised") or {}).get("passing")}
         self.save_appraisal.setEnabled(allowed(row, "appraise"))
+        held = bool(self.detail.get("held"))
         for key, b in self.buttons.items():
             if key == "receipt":
                 b.setEnabled(row["state"] in ("returned", "recognised", "not_recognised"))
+            elif key == "held_accept":  # only once no decision stands on the current dossier
+                b.setEnabled(held and allowed(row, "replace"))
+            elif key == "held_dismiss":
+                b.setEnabled(held)
             else:
                 b.setEnabled(allowed(row, key))
+
+    def held(self, accept: bool) -> None:
+        """Act on the package that came after the decision (the oldest waiting one)."""
+        from cff_desktop.services.district_decisions import act_on_held
+
+        waiting = self.detail.get("held") or []
+        if not waiting:
+            return
+        self._act(lambda: act_on_held(self.ctx.ws, waiting[0]["sha256"], accept, reason=self.return_text.text(),
+                                      actor=self.ctx.actor),
+                  tr("Đã nhận gói mới thay hồ sơ cũ.") if accept else tr("Đã bỏ qua gói đến sau, vẫn lưu lại."))
 
     def revoke(self) -> None:
         from cff_desktop.services.district_decisions import revoke_decision

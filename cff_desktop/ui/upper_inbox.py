@@ -263,7 +263,7 @@ class InboxPage(QWidget):
         self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
         hh = self.table.horizontalHeader()
         hh.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
-        for col, width in enumerate((58, 150, 120, 160, 160, 130, 86)):
+        for col, width in enumerate((58, 140, 135, 160, 170, 130, 86)):
             self.table.setColumnWidth(col, width)
         hh.setStretchLastSection(True)
         self.table.doubleClicked.connect(self._open)
