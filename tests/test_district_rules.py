@@ -429,3 +429,26 @@ def test_unit_page_acts_on_a_package_held_after_the_decision(qtbot, area, small:
                          (held.uuid,))
     assert (row["state"], row["superseded_by"], row["held_after_decision"]) == ("verified", None, 0)
     assert not unit.buttons["held_accept"].isEnabled() and unit.save_appraisal.isEnabled()
+
+
+@pytest.mark.parametrize("state", ["received", "verified", "under_appraisal", "returned", "council", "recognised",
+                                   "not_recognised"])
+def test_corrections_are_transitions_of_the_one_table(state: str) -> None:
+    from cff_desktop.common.errors import Refused
+    from cff_desktop.services.district import STATES, require_transition
+
+    decided = state in ("recognised", "not_recognised")
+    for action, after in (("revoke", "council"),
+                          ("correct", {"recognised": "not_recognised", "not_recognised": "recognised"}.get(state))):
+        if decided:
+            assert require_transition(state, action, "pkg") == after
+        else:
+            with pytest.raises(Refused) as e:
+                require_transition(state, action, "pkg")
+            assert e.value.message.startswith(f"hồ sơ đang ở trạng thái \"{STATES[state]}\"; chỉ ")
+    if decided:  # a newer package never silently replaces a decided one
+        with pytest.raises(Refused) as e:
+            require_transition(state, "replace", "pkg")
+        assert "thu hồi quyết định trước" in e.value.message
+    else:
+        assert require_transition(state, "replace", "pkg") == "verified"
