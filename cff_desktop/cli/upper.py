@@ -123,7 +123,7 @@ def cmd_list(args: argparse.Namespace) -> int:
     if args.json:
         _print_json(rows)
         return 0
-    print(f"{'Mã':<7} {'Đơn vị':<28} {'Tự đánh giá':>11} {'':<9} {'Thẩm định':>11} {'':<9}  {'Trạng thái':<18} "
+    print(f"{'Mã':<7} {'Đơn vị':<28} {'Tự đánh giá':<21} {'Thẩm định':<21}  {'Trạng thái':<18} "
           f"{'Ngày nhận':<10}  Lưu ý")
     for r in rows:
         tot = f"{format_points(r['total'])}/{format_points(r['threshold'])}" if r["total"] is not None else "—"
