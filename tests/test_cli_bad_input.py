@@ -2,7 +2,9 @@
 
 Every test here records the database (all tables) or the data folder (every file and its SHA-256)
 before the bad input and compares after it: a refusal that still wrote something is a failure.
-The CLI runs as its own process against a real SQLite file in ``tmp_path``.
+The CLI runs in this process through ``cli.run`` (the function the ``cff`` script calls) against a
+real SQLite file in ``tmp_path``; a few tests keep a real process, where the operating system's
+argument passing or exit status is what is tested.
 """
 
 from __future__ import annotations
@@ -16,7 +18,9 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from cli_helpers import assert_refused, db_dump, folder_state, ok, run_cff
+from cli_helpers import assert_refused, db_dump, folder_state, ok
+from cli_helpers import run_cff as run_cff_process
+from cli_inproc import cff_inproc as run_cff
 
 from cff_desktop.common.errors import BadInput, Refused
 from cff_desktop.common.resources import resource_dir
@@ -105,7 +109,8 @@ def test_values_set_refusal_with_explicit_db_names_nothing_else(tmp_path: Path, 
     """``--db`` elsewhere than CFF_HOME: the same refusal, that file untouched, CFF_HOME not created."""
     other_home = tmp_path / "unused-home"
     before = db_dump(demo_db)
-    assert_refused(run_cff(other_home, "values", "set", "7.1", "101/100", "--as", "4", db=demo_db),
+    # a real process: exit status 2 and the one line on stderr as a calling script sees them
+    assert_refused(run_cff_process(other_home, "values", "set", "7.1", "101/100", "--as", "4", db=demo_db),
                    "chỉ số 7.1", "lớn hơn mẫu số")
     assert db_dump(demo_db) == before
     assert not other_home.exists()
@@ -503,24 +508,25 @@ def all_text(db: Path) -> list[tuple[str, str]]:
 
 
 def test_decomposed_text_is_stored_nfc_and_found_by_any_spelling(home: Path, tmp_path: Path) -> None:
+    """Real processes: the decomposed text passes through the operating system's argv."""
     commune, province = "Xã Hoàng Đồng", "Lạng Sơn"
     name, position, note = "Nguyễn Thị Hường", "Trạm trưởng Trạm Y tế xã", "Theo sổ tiêm chủng thôn Nà Cạn"
-    ok(run_cff(home, "init", "--commune", nfd(commune), "--province", nfd(province),
+    ok(run_cff_process(home, "init", "--commune", nfd(commune), "--province", nfd(province),
                "--category", DEMO_CATEGORY, "--round", "2024", "--upper-level", nfd("Ủy ban nhân dân tỉnh")))
-    ok(run_cff(home, "officer", "add", "--name", nfd(name), "--sector", "y_te", "--position", nfd(position)))
+    ok(run_cff_process(home, "officer", "add", "--name", nfd(name), "--sector", "y_te", "--position", nfd(position)))
     # the officer is found by the decomposed spelling (and by another case), and by the composed one
-    out = ok(run_cff(home, "values", "set", "7.1", "98/100", "--as", nfd(name), "--note", nfd(note)))
+    out = ok(run_cff_process(home, "values", "set", "7.1", "98/100", "--as", nfd(name), "--note", nfd(note)))
     assert "50/50" in out
-    ok(run_cff(home, "values", "set", "9.1", "90/100", "--as", nfd(name.upper())))
-    ok(run_cff(home, "values", "set", "5.1", "0", "--as", name))
-    ok(run_cff(home, "assign", "8", nfd(name)))
+    ok(run_cff_process(home, "values", "set", "9.1", "90/100", "--as", nfd(name.upper())))
+    ok(run_cff_process(home, "values", "set", "5.1", "0", "--as", name))
+    ok(run_cff_process(home, "assign", "8", nfd(name)))
     # the composed spelling of the commune later finds the same commune, not a second one
-    ok(run_cff(home, "init", "--commune", commune, "--province", province, "--category", DEMO_CATEGORY,
+    ok(run_cff_process(home, "init", "--commune", commune, "--province", province, "--category", DEMO_CATEGORY,
                "--round", "2025", "--upper-level", "Ủy ban nhân dân tỉnh"))
     # the same person typed decomposed is the same person: refused as a duplicate, nothing written
     db = home / "cff.sqlite"
     before = db_dump(db)
-    assert_refused(run_cff(home, "officer", "add", "--name", nfd(name), "--sector", "y_te"), "--name", name)
+    assert_refused(run_cff_process(home, "officer", "add", "--name", nfd(name), "--sector", "y_te"), "--name", name)
     assert db_dump(db) == before
 
     conn = sqlite3.connect(db)

@@ -6,7 +6,7 @@ import argparse
 import json
 import sys
 from pathlib import Path
-from typing import Any
+from typing import Any, NoReturn
 
 from cff_desktop import __version__
 from cff_desktop.common.text import format_points
@@ -16,6 +16,13 @@ from cff_desktop.rules.report import result_to_json, result_to_text
 
 def _print_json(obj: Any) -> None:
     print(json.dumps(obj, ensure_ascii=False, indent=2))
+
+
+def _local(iso: str | None) -> str:
+    """A stored UTC instant as Vietnam's wall clock, offset included (``…T01:30:00+07:00``)."""
+    from cff_desktop.common.localtime import to_local
+
+    return to_local(iso).isoformat(timespec="seconds") if iso else ""
 
 
 def _ws(args: argparse.Namespace, create: bool = False):
@@ -101,12 +108,17 @@ def cmd_score(args: argparse.Namespace) -> int:
 # --- round set-up ------------------------------------------------------------------------------
 
 def cmd_init(args: argparse.Namespace) -> int:
+    from cff_desktop.services.profile import check_commune, update_commune
     from cff_desktop.services.rounds import init_round
 
+    extra = {k: v for k, v in (("code", args.code), ("unit_type", args.unit_type)) if v is not None}
+    extra = check_commune(extra)  # before anything is created
     with _ws(args, create=True) as ws:
         rnd = init_round(ws, commune=args.commune, province=args.province, category=args.category,
                          year=args.round, ruleset_id=args.ruleset, upper_level=args.upper_level or "",
                          district=args.district or "")
+        if extra:
+            update_commune(ws, extra)
         print(f"Đã tạo vòng đánh giá năm {rnd.year} cho {rnd.commune['name']} "
               f"({rnd.ruleset.id} {rnd.ruleset.version}) tại {ws.paths.db}")
     return 0
@@ -196,7 +208,7 @@ def cmd_values_list(args: argparse.Namespace) -> int:
     else:
         for r in rows:
             print(f"{r['indicator_id']:<6} {json.dumps(r['value'], ensure_ascii=False):<40} "
-                  f"{r['officer'] or ''}  {r['entered_at']}")
+                  f"{r['officer'] or ''}  {_local(r['entered_at'])}")
     return 0
 
 
@@ -222,7 +234,7 @@ def cmd_audit(args: argparse.Namespace) -> int:
         _print_json(rows)
     else:
         for r in rows:
-            print(f"{r['seq']:>6} {r['at']} {r['actor']:<28} {r['action']:<18} {r['entity']} "
+            print(f"{r['seq']:>6} {_local(r['at'])} {r['actor']:<28} {r['action']:<18} {r['entity']} "
                   f"{r['old'] or ''} → {r['new'] or ''}")
     return 0
 
@@ -246,9 +258,13 @@ def cmd_restore(args: argparse.Namespace) -> int:
 
 def cmd_demo_create(args: argparse.Namespace) -> int:
     from cff_desktop.services.demo import DEMO_PIN, create_demo
+    from cff_desktop.services.profile import check_commune
 
+    check_commune({"code": args.code, "unit_type": args.unit_type})  # before the file is created
     with _ws(args, create=True) as ws:
-        r = create_demo(ws, commune=args.commune, category=args.category, seed=args.seed)
+        r = create_demo(ws, commune=args.commune, category=args.category, seed=args.seed,
+                        year=args.round or 2024, province=args.province, code=args.code,
+                        unit_type=args.unit_type)
         print(f"Đã tạo dữ liệu mẫu: {r.commune}, năm {r.year}, {r.officers} cán bộ (PIN {DEMO_PIN}), "
               f"{r.values} chỉ số, tại {ws.paths.db}")
     return 0
@@ -257,11 +273,16 @@ def cmd_demo_create(args: argparse.Namespace) -> int:
 # --- parser ------------------------------------------------------------------------------------
 
 class _Parser(argparse.ArgumentParser):
-    def error(self, message: str) -> None:  # one line, exit 2, as the contract says
+    def error(self, message: str) -> NoReturn:  # one line, exit 2, as the contract says
         self.exit(2, f"{self.prog}: lỗi cú pháp: {message}\n")
 
 
-def build_parser() -> argparse.ArgumentParser:
+def build_parser(command: str | None = None) -> argparse.ArgumentParser:
+    """The whole ``cff`` parser, or (with ``command``) the parser needed to run that one command.
+
+    Building the ~70 sub-parsers of every feature costs a noticeable part of a command's start-up,
+    and a run only ever uses one; ``--help`` and unknown commands get everything.
+    """
     p = _Parser(prog="cff", description="Đánh giá xã, phường, thị trấn phù hợp với trẻ em.")
     p.add_argument("--version", action="version", version=f"cff {__version__}")
     p.add_argument("--db", help="tệp cơ sở dữ liệu (mặc định: thư mục dữ liệu của người dùng)")
@@ -294,6 +315,8 @@ def build_parser() -> argparse.ArgumentParser:
     x.add_argument("--ruleset")
     x.add_argument("--upper-level", dest="upper_level")
     x.add_argument("--district")
+    x.add_argument("--code", help="mã đơn vị hành chính, ví dụ 01234")
+    x.add_argument("--unit-type", dest="unit_type", help="xa | phuong | thi_tran | dac_khu")
     x.set_defaults(func=cmd_init)
 
     off = sub.add_parser("officer", help="cán bộ").add_subparsers(dest="sub", required=True)
@@ -349,14 +372,26 @@ def build_parser() -> argparse.ArgumentParser:
     x.add_argument("--commune", default="Xã Hoàng Đồng")
     x.add_argument("--category", default="mountain_island_disadvantaged")
     x.add_argument("--seed", type=int, default=0)
+    x.add_argument("--round", dest="round", type=int, help="năm của vòng mẫu (mặc định 2024)")
+    x.add_argument("--province", default="Lạng Sơn")
+    x.add_argument("--code", default="", help="mã đơn vị hành chính")
+    x.add_argument("--unit-type", dest="unit_type", default="xa", help="xa | phuong | thi_tran | dac_khu")
     x.set_defaults(func=cmd_demo_create)
 
     # Feature modules add their own sub-commands (one module per feature keeps them apart).
     import importlib
 
-    for name in FEATURES:
+    wanted = [f for f, cmds in FEATURES.items() if command in cmds] if command else []
+    if command in sub.choices:
+        wanted = []
+    elif not wanted:
+        wanted = list(FEATURES)
+    for name in wanted:
         importlib.import_module(f"cff_desktop.cli.{name}").register(sub)
     return p
 
 
-FEATURES = ["council", "printing", "package", "sync", "upper"]
+# Feature module → the top-level commands it registers (so one command loads only its module).
+FEATURES = {"council": ["council"], "printing": ["print"], "package": ["package", "keys"],
+            "sync": ["submit", "sync"], "upper": ["district"], "profile": ["profile"],
+            "evidence": ["evidence"]}

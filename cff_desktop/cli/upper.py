@@ -582,7 +582,7 @@ def register(sub: argparse._SubParsersAction) -> None:
     x.add_argument("kind", choices=["council-minutes", "decision", "report", "correction"])
     x.add_argument("--out", required=True)
     x.set_defaults(func=cmd_print)
-    x = d.add_parser("target", help="chỉ tiêu của năm (% đơn vị được công nhận)")
+    x = d.add_parser("target", help="chỉ tiêu của năm (%% đơn vị được công nhận)")
     _round(x)
     x.add_argument("--rate", type=float, required=True)
     _as(x)

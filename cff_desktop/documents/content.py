@@ -9,7 +9,7 @@ report and the score table cannot print different figures for the same round.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import date, datetime, timedelta
+from datetime import date, timedelta
 from decimal import Decimal
 from fractions import Fraction
 from typing import Any
@@ -17,6 +17,7 @@ from typing import Any
 from reportlab.lib.units import mm
 from reportlab.platypus import Flowable, Table
 
+from cff_desktop.common import localtime
 from cff_desktop.common.text import format_number, format_percent, format_points
 from cff_desktop.documents.layout import (
     Signer,
@@ -150,9 +151,9 @@ class DocContext:
         for key in ("started_at", "ended_at"):
             v = self.council.get(key)
             if v:
-                return datetime.fromisoformat(str(v)).date()
+                return localtime.local_date(str(v))
         v = self.snapshot.get("closed_at")
-        return datetime.fromisoformat(str(v)).date() if v else None
+        return localtime.local_date(str(v)) if v else None
 
     @property
     def recognized(self) -> bool:

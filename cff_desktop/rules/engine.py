@@ -17,7 +17,7 @@ from typing import Any
 from cff_desktop.common.errors import BadInput
 from cff_desktop.common.text import nfc
 from cff_desktop.rules.model import CATEGORIES, Indicator, RuleSet
-from cff_desktop.rules.values import Count, Manual, Ratio, Value, YesNo, parse_value
+from cff_desktop.rules.values import Count, Manual, Ratio, Value, YesNo, parse_points, parse_value
 
 ZERO = Decimal(0)
 
@@ -145,17 +145,9 @@ def parse_overrides(rs: RuleSet, raw: Mapping[str, Any]) -> dict[str, Override]:
         reason = nfc(ov.get("reason") or "") if isinstance(ov.get("reason", ""), str) else ""
         if not reason:
             raise BadInput("điều chỉnh điểm của hội đồng phải ghi rõ lý do", where)
-        p = ov["points"]
-        if isinstance(p, bool) or not isinstance(p, (int, float, str)):
-            raise BadInput("điểm điều chỉnh phải là một số", where)
-        try:
-            pts = Decimal(str(p).replace(",", "."))
-        except ArithmeticError:
-            raise BadInput(f"điểm điều chỉnh phải là một số, không phải '{p}'", where) from None
-        if not pts.is_finite() or pts < 0 or pts > crit.max:
-            raise BadInput(
-                f"điểm điều chỉnh {p} nằm ngoài khoảng 0..{crit.max} của tiêu chí {cid}", where
-            )
+        pts = parse_points(ov["points"], crit.max, where, "điểm điều chỉnh",
+                           f"điểm điều chỉnh {str(ov['points'])[:20]} nằm ngoài khoảng 0..{crit.max} "
+                           f"của tiêu chí {cid}")
         out[cid] = Override(pts, reason)
     return out
 

@@ -15,8 +15,6 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
-import jsonschema
-
 from cff_desktop.common.errors import BadInput
 from cff_desktop.common.resources import resource_dir
 from cff_desktop.common.text import nfc_deep
@@ -32,8 +30,8 @@ def _schema() -> dict[str, Any]:
     return json.loads(resource_dir("rulesets", "ruleset.schema.json").read_text("utf-8"))
 
 
-def _path_of(error: jsonschema.ValidationError) -> str:
-    parts = []
+def _path_of(error: Any) -> str:
+    parts: list[str] = []
     for p in error.absolute_path:
         parts.append(f"[{p}]" if isinstance(p, int) else (f".{p}" if parts else str(p)))
     return "".join(parts) or "(gốc)"
@@ -63,11 +61,42 @@ def _parse_cached(sha: str, data: bytes, source: str) -> RuleSet:
             f"tệp không phải JSON hợp lệ: {e.msg} (dòng {e.lineno}, cột {e.colno})", source
         ) from None
     raw = nfc_deep(raw)
-    validator = jsonschema.Draft202012Validator(_schema())
+    if sha not in bundled_hashes():
+        _check_schema(raw, source)
+    return _build(raw, sha, source)
+
+
+@lru_cache(maxsize=1)
+def bundled_hashes() -> frozenset[str]:
+    """SHA-256 of the rule sets shipped with the program.
+
+    Their bytes are checked against the schema by the test suite before release
+    (tests/test_rulesets.py), so at run time they skip the JSON Schema check: importing jsonschema
+    costs more than everything else ``cff score`` does. Any other bytes — imported files, rule sets
+    pinned in a package from elsewhere, published by the upper level — are always checked.
+    """
+    folder = resource_dir("rulesets")
+    return frozenset(hashlib.sha256(p.read_bytes()).hexdigest() for p in folder.glob("*.json")
+                     if not p.name.endswith(".schema.json"))
+
+
+def _check_schema(raw: Any, source: str) -> None:
+    import jsonschema  # only for rule sets that did not ship with the program (see bundled_hashes)
+
+    validator = _validator()
     err = jsonschema.exceptions.best_match(validator.iter_errors(raw))
     if err is not None:
         raise RuleSetError(f"trường {_path_of(err)}: {err.message}", source)
-    return _build(raw, sha, source)
+
+
+@lru_cache(maxsize=1)
+def _validator() -> Any:
+    """The schema, checked and compiled once per process."""
+    import jsonschema
+
+    schema = _schema()
+    jsonschema.Draft202012Validator.check_schema(schema)
+    return jsonschema.Draft202012Validator(schema)
 
 
 def load_file(path: Path) -> RuleSet:

@@ -6,6 +6,7 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
+from cff_desktop.common import localtime
 from cff_desktop.common.text import format_points
 from cff_desktop.rules.engine import ScoreResult
 from cff_desktop.rules.report import reason_text
@@ -57,14 +58,11 @@ class Dashboard:
 
 def vn_date(iso: str) -> str:
     """dd/mm/yyyy for display; '' stays ''."""
-    if not iso:
-        return ""
-    d = date.fromisoformat(iso[:10])
-    return d.strftime("%d/%m/%Y")
+    return localtime.date_text(iso)
 
 
 def timeline(rnd: RoundInfo, today: date | None = None) -> list[Milestone]:
-    today = today or date.today()
+    today = today or localtime.today()
     row: dict[str, Any] = rnd.row
     items = [
         ("Kỳ số liệu bắt đầu", row.get("window_start", "")),
@@ -74,7 +72,7 @@ def timeline(rnd: RoundInfo, today: date | None = None) -> list[Milestone]:
         ("Niêm yết công khai", row.get("posting_start", "")),
         ("Gửi hồ sơ lên cấp trên", row.get("submission_date", "")),
     ]
-    return [Milestone(lbl, d or "", bool(d) and date.fromisoformat(d[:10]) <= today) for lbl, d in items]
+    return [Milestone(lbl, d or "", bool(d) and (localtime.local_date(d) or today) <= today) for lbl, d in items]
 
 
 def build_dashboard(ws: Workspace, year: int | None = None) -> Dashboard:

@@ -104,7 +104,11 @@ def demo_figures(seed: int) -> dict[str, Any]:
 def create_demo(
     ws: Workspace, *, commune: str = "Xã Hoàng Đồng", province: str = "Lạng Sơn",
     category: str = "mountain_island_disadvantaged", seed: int = 0, year: int = 2024,
+    code: str = "", unit_type: str = "xa",
 ) -> DemoResult:
+    from cff_desktop.services.profile import check_commune
+
+    unit = check_commune({"code": code, "unit_type": unit_type})  # refused before anything is written
     if ws.store.one("SELECT 1 FROM commune LIMIT 1"):
         raise Refused(
             "cơ sở dữ liệu đã có dữ liệu; dữ liệu mẫu chỉ tạo trong cơ sở dữ liệu trống "
@@ -112,7 +116,7 @@ def create_demo(
             str(ws.paths.db),
         )
     rnd = init_round(ws, commune=commune, province=province, category=category, year=year,
-                     upper_level="Ủy ban nhân dân tỉnh Lạng Sơn", district="", villages=VILLAGES)
+                     upper_level="", district="", villages=VILLAGES)
     ids: dict[str, int] = {}
     for name, position, sector, role in OFFICERS:
         off = add_officer(ws, name=name, sector=sector, role=role, position=position, pin=DEMO_PIN)
@@ -132,8 +136,9 @@ def create_demo(
                             "submission_date": f"{year}-11-15"})
     with ws.store.transaction() as conn:
         # The People's Committee chair signs the printed papers (report, proposal, notice).
-        conn.execute("UPDATE commune SET chair_name = ?, chair_title = ? WHERE id = ?",
-                     (COUNCIL[0][0], "Chủ tịch", rnd.commune["id"]))
+        conn.execute("UPDATE commune SET chair_name = ?, chair_title = ?, code = ?, unit_type = ?"
+                     " WHERE id = ?", (COUNCIL[0][0], "Chủ tịch", unit["code"], unit["unit_type"],
+                                       rnd.commune["id"]))
         conn.execute("INSERT INTO council (round_id, place, started_at) VALUES (?, ?, ?)",
                      (rnd.id, f"Hội trường UBND {commune}", f"{year}-11-05T08:00"))
         for sort, (name, position, role) in enumerate(COUNCIL):

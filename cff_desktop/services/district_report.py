@@ -25,6 +25,7 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
+from cff_desktop.common import localtime
 from cff_desktop.common.dates import parse_day_month, vn
 from cff_desktop.common.errors import BadInput
 from cff_desktop.common.files import atomic_file
@@ -91,7 +92,7 @@ def _figures(ws: Workspace, year: int, today: date | None = None) -> dict[str, A
         held[r["unit_code"]] = r
     comments = _comments(ws, [p["sha256"] for p in pkgs])
     due = submission_deadline(ws, year)
-    today = today or date.today()
+    today = today or localtime.today()
     by_cat = {c: {"label": CATEGORY_LABELS[c], "units": 0, "assessed": 0, "passing": 0, "appraised_passing": 0,
                   "recognized": 0, "rate": 0.0} for c in CATEGORIES}
     communes = []
@@ -101,7 +102,7 @@ def _figures(ws: Workspace, year: int, today: date | None = None) -> dict[str, A
         r = rec.get(u["code"])
         b = by_cat[u["category"]]
         b["units"] += 1
-        late = bool(due and ((p is not None and p["received_at"][:10] > due.isoformat())
+        late = bool(due and ((p is not None and localtime.local_date(p["received_at"]) > due)
                              or (p is None and today > due)))
         row = {"code": u["code"], "name": u["name"], "category": u["category"], "assessed": p is not None,
                "total": p["total"] if p else None, "threshold": p["threshold"] if p else None,
@@ -148,7 +149,7 @@ def inbox_rows(ws: Workspace, year: int | None = None, today: date | None = None
     side by side, reasons, warnings, late and held packages — what the window and ``district list`` show."""
     if year is None:
         r = ws.store.one("SELECT MAX(year) AS y FROM received_package")
-        year = int(r["y"]) if r and r["y"] else date.today().year
+        year = int(r["y"]) if r and r["y"] else localtime.today().year
     return _figures(ws, year, today)["communes"]
 
 
@@ -316,7 +317,7 @@ def delete_deadline(ws: Workspace, kind: str, *, actor: str = ADMIN) -> None:
 
 def reminders(ws: Workspace, today: date | None = None, within_days: int = 45) -> list[dict[str, Any]]:
     """The deadlines of this area's level due within ``within_days`` (for the inbox), soonest first."""
-    today = today or date.today()
+    today = today or localtime.today()
     level = get_area(ws)["level"]
     out = []
     for r in ws.store.query("SELECT * FROM report_deadline"):

@@ -22,6 +22,7 @@ from typing import Any
 import keyring
 import keyring.errors
 
+from cff_desktop.common import localtime
 from cff_desktop.common.errors import CffError, NotFound, Refused
 from cff_desktop.common.files import write_atomic
 from cff_desktop.dossier.format import KIND_DOSSIER
@@ -175,15 +176,14 @@ def local_hhmm(iso_time: str) -> str:
     """"14:32" (local time) for a stored UTC time; with the date when it is not today."""
     if not iso_time:
         return ""
-    t = datetime.fromisoformat(iso_time).astimezone()
-    today = datetime.now().astimezone().date()
-    return t.strftime("%H:%M") if t.date() == today else t.strftime("%H:%M ngày %d/%m/%Y")
+    t = localtime.to_local(iso_time)
+    return t.strftime("%H:%M") if t.date() == localtime.today() else localtime.time_text(t)
 
 
 def local_time(iso_time: str) -> str:
     if not iso_time:
         return ""
-    return datetime.fromisoformat(iso_time).astimezone().strftime("%H:%M ngày %d/%m/%Y")
+    return localtime.time_text(iso_time)
 
 
 def _retry_message(e: SyncError, retry_at: datetime) -> str:

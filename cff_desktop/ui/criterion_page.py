@@ -9,7 +9,6 @@ pending write first.
 from __future__ import annotations
 
 import json
-from datetime import datetime
 from typing import Any
 
 from PySide6.QtCore import Qt, QTimer, Signal
@@ -25,6 +24,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from cff_desktop.common import localtime
 from cff_desktop.common.errors import BadInput, CffError
 from cff_desktop.common.text import format_percent, format_points, nfc
 from cff_desktop.rules.engine import IndicatorResult, score, score_indicator
@@ -387,7 +387,7 @@ class CriterionPage(QWidget):
             wrote = True
         self.pending.clear()
         if wrote:
-            self.show_state(datetime.now().strftime("%H:%M:%S"))
+            self.show_state(localtime.now().strftime("%H:%M:%S"))
             self.ctx.changed.emit("values")
             self.saved.emit(self.cid)
 
