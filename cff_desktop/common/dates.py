@@ -36,12 +36,10 @@ def parse_day_month(text: str, where: str = "DD/MM") -> tuple[int, int]:
 
 
 def vn(d: date | str | None) -> str:
-    """A date as dd/mm/yyyy ('' for none); ISO text is converted."""
-    if not d:
-        return ""
-    if isinstance(d, str):
-        try:
-            d = date.fromisoformat(d[:10])
-        except ValueError:
-            return d
-    return d.strftime("%d/%m/%Y")
+    """A date or an instant as dd/mm/yyyy in Vietnam's calendar ('' for none; text that is no date kept)."""
+    from cff_desktop.common.localtime import date_text
+
+    try:
+        return date_text(d)
+    except ValueError:
+        return str(d)
