@@ -12,26 +12,44 @@ screens of the app, and can read the inbox server's data folder (``cff district 
     cff district show CODE [--json]
     cff district appraise REF INDICATOR agree|disagree [--comment ...] [--corrected ...]
     cff district return REF --comment "7: ..."
-    cff district council REF
+    cff district council REF | --all-appraised [--round YEAR]
     cff district decide REF --recognized | --not-recognized --reason ...
-    cff district decision --round YEAR --number 12/QĐ-UBND --date 2025-12-05
+    cff district decide --recognized --all-passing [--round YEAR]
+    cff district decision --round YEAR --number 12/QĐ-UBND --date 05/12/2025
     cff district report --round YEAR [--json]
     cff district export-xlsx FILE --round YEAR
-    cff district print KIND --round YEAR --out DIR     # council-minutes | decision | report
+    cff district print KIND --round YEAR --out DIR     # council-minutes | decision | report | correction
     cff district target --round YEAR --rate 85
-    cff district deadline KIND DD/MM
+    cff district deadline list | edit KIND DD/MM [--label ...] [--level district|province] | delete KIND
+    cff district reviewer add --name "Nguyễn Văn An" --pin | reviewer list   # --pin asks (or reads CFF_PIN)
     cff district keys add|list|revoke ...           # see cli/unit_keys.py
+
+Changes are made by a signed-in reviewer once the area has any: ``--as HỌ_TÊN`` with the PIN in
+the environment variable ``CFF_PIN`` (never on the command line, where other users could see it).
+Dates are read as dd/mm/yyyy (05/12/2025) or ISO (2025-12-05).
 """
 
 from __future__ import annotations
 
 import argparse
+import os
 import sys
 from pathlib import Path
 
-from cff_desktop.cli.core import _print_json, _ws
-from cff_desktop.common import localtime
+from cff_desktop.cli.core import _PROMPT, _pin_arg, _print_json, _ws
+from cff_desktop.common.dates import vn
 from cff_desktop.common.text import format_number, format_points
+
+
+def _actor(args: argparse.Namespace, ws) -> str:
+    """Who the audit names: the reviewer signed in with ``--as`` and ``CFF_PIN`` (see the module doc)."""
+    from cff_desktop.services.reviewers import require_actor
+
+    return require_actor(ws, getattr(args, "as_reviewer", None), os.environ.get("CFF_PIN"))
+
+
+def _verdict(ok: bool | None) -> str:
+    return "—" if ok is None else ("Đạt" if ok else "Không đạt")
 
 
 def _year(args: argparse.Namespace, ws) -> int:
@@ -107,41 +125,129 @@ def cmd_import(args: argparse.Namespace) -> int:
 
 
 def cmd_list(args: argparse.Namespace) -> int:
-    from cff_desktop.services.district import inbox
+    from cff_desktop.services.district_report import inbox_rows
 
     with _ws(args) as ws:
-        rows = inbox(ws, args.round)
+        rows = inbox_rows(ws, getattr(args, "round", None))
     if args.json:
         _print_json(rows)
         return 0
+    print(f"{'Mã':<7} {'Đơn vị':<28} {'Tự đánh giá':<21} {'Thẩm định':<21}  {'Trạng thái':<18} "
+          f"{'Ngày nhận':<10}  Lưu ý")
     for r in rows:
         tot = f"{format_points(r['total'])}/{format_points(r['threshold'])}" if r["total"] is not None else "—"
-        when = localtime.date_text(r["received_at"])
-        print(f"{r['code']:<7} {r['name']:<28} {tot:>11}  {r['state_label']:<18} {when}")
+        app = (f"{format_points(r['appraised_total'])}/{format_points(r['appraised_threshold'])}"
+               if r["appraised_total"] is not None else "—")
+        notes = (["gửi muộn" if r["assessed"] else "quá hạn"] if r["late"] else []) + (
+            ["khác loại danh sách"] if r["warnings"] else []) + (["có gói đến sau quyết định"]
+                                                                 if r["held_after_decision"] else [])
+        if r["reason"]:
+            notes.append(f"lý do: {r['reason']}")
+        print(f"{r['code']:<7} {r['name'][:28]:<28} {tot:>11} {_verdict(r['passing'] if r['assessed'] else None):<9} "
+              f"{app:>11} {_verdict(r['appraised_passing'] if r['assessed'] else None):<9}  {r['state_label']:<18} "
+              f"{vn(r['received_at']):<10}  {'; '.join(notes)}")
     return 0
 
 
 def cmd_show(args: argparse.Namespace) -> int:
-    from cff_desktop.services.district import unit_detail
+    from cff_desktop.services.district import STATES
+    from cff_desktop.services.district_report import unit_history
 
     with _ws(args) as ws:
-        d = unit_detail(ws, args.code)
+        d = unit_history(ws, args.code)
     if args.json:
         _print_json(d)
         return 0
-    print(f"{d['unit']['name']} ({d['unit']['code']})")
+    u = d["unit"]
+    print(f"{u['name']} ({u['code']})")
+    if d["predecessor_names"]:
+        print("  Sáp nhập từ: " + ", ".join(f"{n} ({c})" for c, n in d["predecessor_names"].items()))
     for r in d["rounds"]:
-        print(f"  {r['year']}: {format_points(r['total'])}/{format_points(r['threshold'])} — {r['state']}")
+        whose = "" if r["unit_code"] == u["code"] else f" [{r['unit_name']}]"
+        print(f"  {r['year']}{whose}: tự đánh giá {format_points(r['total'])}/{format_points(r['threshold'])} — "
+              f"{STATES.get(r['state'], r['state'])}")
+    cur = d.get("current")
+    if cur:
+        a = cur["appraised"]
+        print(f"  Thẩm định {cur['year']}: {format_points(a['total'])}/{format_points(a['threshold'])} — "
+              f"{_verdict(a['passing'])}" + (f" ({'; '.join(a['reasons'])})" if a["reasons"] else ""))
+        for w in cur["warnings"]:
+            print(f"  Lưu ý: {w}")
+    for h in d["held"]:
+        print(f"  Gói đến sau quyết định: {h['uuid']} (năm {h['year']}), chưa xem xét.")
+    for k in d["corrections"]:
+        print(f"  Quyết định {k['number']} ngày {vn(k['signed_on'])} "
+              f"{'thu hồi' if k['kind'] == 'revoke' else 'sửa'}: {k['reason']}")
     return 0
 
 
 def cmd_appraise(args: argparse.Namespace) -> int:
     from cff_desktop.services.district import appraise
 
+    if args.indicator == "all":
+        return _agree_all(args)
     with _ws(args) as ws:
         a = appraise(ws, args.ref, args.indicator, args.verdict, comment=args.comment or "",
-                     corrected=args.corrected)
+                     corrected=args.corrected, actor=_actor(args, ws))
     print(f"Đã ghi thẩm định chỉ số {args.indicator}: {'đồng ý' if a['verdict'] == 'agree' else 'không đồng ý'}.")
+    return 0
+
+
+def _agree_all(args: argparse.Namespace) -> int:
+    """``appraise REF all agree``: "Thống nhất số liệu" for every indicator not appraised yet."""
+    from cff_desktop.common.errors import BadInput
+    from cff_desktop.services.district_decisions import agree_all
+
+    if args.verdict != "agree" or args.corrected or args.comment:
+        raise BadInput("`all` chỉ dùng với agree (thống nhất cả hồ sơ); không đồng ý thì ghi từng chỉ số.",
+                       "INDICATOR")
+    with _ws(args) as ws:
+        n = agree_all(ws, args.ref, actor=_actor(args, ws))
+    print(f"Đã ghi đồng ý {n} chỉ số còn lại của hồ sơ {args.ref}.")
+    return 0
+
+
+def cmd_revoke(args: argparse.Namespace) -> int:
+    from cff_desktop.services.district_decisions import revoke_decision
+
+    with _ws(args) as ws:
+        r = revoke_decision(ws, args.ref, reason=args.reason or "", number=args.number or "",
+                            signed_on=args.date or "", actor=_actor(args, ws))
+    print(f"Đã thu hồi quyết định của đơn vị {r['unit']} năm {r['year']} bằng Quyết định số {r['number']}; "
+          "hồ sơ trở lại trước Hội đồng xét duyệt. In: cff district print correction --round "
+          f"{r['year']} --out THƯ_MỤC")
+    return 0
+
+
+def cmd_correct(args: argparse.Namespace) -> int:
+    from cff_desktop.services.district_decisions import correct_decision
+
+    with _ws(args) as ws:
+        r = correct_decision(ws, args.ref, args.recognized, reason=args.reason or "", number=args.number or "",
+                             signed_on=args.date or "", actor=_actor(args, ws))
+    print(f"Đã sửa quyết định của đơn vị {r['unit']} năm {r['year']} thành "
+          f"{'công nhận' if r['recognized'] else 'không công nhận'} (Quyết định số {r['number']}).")
+    return 0
+
+
+def cmd_held(args: argparse.Namespace) -> int:
+    from cff_desktop.services.district_decisions import act_on_held, held_packages
+
+    with _ws(args) as ws:
+        if args.action == "list":
+            rows = held_packages(ws, getattr(args, "round", None))
+            if args.json:
+                _print_json(rows)
+                return 0
+            for h in rows:
+                print(f"{h['unit_code']:<7} {h['name']:<28} năm {h['year']}  nhận {vn(h['received_at'])}  {h['uuid']}")
+            return 0
+        if not args.ref:
+            from cff_desktop.common.errors import BadInput
+
+            raise BadInput("cho biết MÃ_GÓI của gói đến sau quyết định (xem `cff district held list`).", "REF")
+        r = act_on_held(ws, args.ref, args.action == "accept", reason=args.reason or "", actor=_actor(args, ws))
+    print(f"Gói {r['uuid']} của đơn vị {r['unit']}: {'đã nhận thay gói cũ' if r['accepted'] else 'bỏ qua, lưu lại'}.")
     return 0
 
 
@@ -149,7 +255,7 @@ def cmd_return(args: argparse.Namespace) -> int:
     from cff_desktop.services.district import return_package
 
     with _ws(args) as ws:
-        r = return_package(ws, args.ref, args.comment or [])
+        r = return_package(ws, args.ref, args.comment or [], actor=_actor(args, ws))
     how = ("xã nhận được ở lần đồng bộ tới" if r["delivery"] == "inbox"
            else "gói đến bằng USB: ghi giấy báo ra USB cho xã (cff district receipt MÃ --to Ổ_USB)")
     print(f"Đã trả lại hồ sơ {r['uuid']} với {len(r['comments'])} nhận xét; {how}.")
@@ -166,20 +272,58 @@ def cmd_receipt(args: argparse.Namespace) -> int:
     return 0
 
 
+def _print_batch(out, done_text: str, as_json: bool) -> int:
+    if as_json:
+        _print_json(out.to_json())
+        return 0
+    for d in out.done:
+        print(f"{done_text}: {d['name']} ({d['code']})")
+    for d in out.skipped:
+        print(f"Để nguyên: {d['name']} ({d['code']}) — {d['reason']}")
+    print(f"Tổng cộng: {len(out.done)} đơn vị {done_text.lower()}; {len(out.skipped)} đơn vị để nguyên.")
+    return 0
+
+
+def _one_or_all(args: argparse.Namespace, flag: str) -> bool:
+    """True for the round-wide form; refuses both or neither of REF and the flag."""
+    from cff_desktop.common.errors import BadInput
+
+    wide = bool(getattr(args, flag))
+    if wide == bool(args.ref):
+        raise BadInput(f"cho biết MÃ_GÓI (một hồ sơ) hoặc --{flag.replace('_', '-')} (cả vòng), không cả hai.",
+                       "REF")
+    return wide
+
+
 def cmd_council(args: argparse.Namespace) -> int:
     from cff_desktop.services.district import pass_to_council
+    from cff_desktop.services.district_batch import council_all_appraised
 
+    wide = _one_or_all(args, "all_appraised")
     with _ws(args) as ws:
-        r = pass_to_council(ws, args.ref)
+        actor = _actor(args, ws)
+        if wide:
+            return _print_batch(council_all_appraised(ws, _year(args, ws), actor=actor), "Đã trình Hội đồng",
+                                args.json)
+        r = pass_to_council(ws, args.ref, actor=actor)
     print(f"Đã trình Hội đồng xét duyệt hồ sơ {r['uuid']}.")
     return 0
 
 
 def cmd_decide(args: argparse.Namespace) -> int:
+    from cff_desktop.common.errors import BadInput
     from cff_desktop.services.district import decide
+    from cff_desktop.services.district_batch import decide_all_passing
 
+    wide = _one_or_all(args, "all_passing")
+    if wide and not args.recognized:
+        raise BadInput("--all-passing chỉ dùng với --recognized; không công nhận thì quyết định từng hồ sơ với "
+                       "lý do.", "--all-passing")
     with _ws(args) as ws:
-        r = decide(ws, args.ref, args.recognized, reason=args.reason or "")
+        actor = _actor(args, ws)
+        if wide:
+            return _print_batch(decide_all_passing(ws, _year(args, ws), actor=actor), "Đã công nhận", args.json)
+        r = decide(ws, args.ref, args.recognized, reason=args.reason or "", actor=actor)
     print(f"Đơn vị {r['unit']} năm {r['year']}: {'công nhận' if r['recognized'] else 'không công nhận'}.")
     return 0
 
@@ -194,9 +338,13 @@ def cmd_decision(args: argparse.Namespace) -> int:
         council["secretary"] = args.secretary
     if args.members:
         council["members"] = [m.strip() for m in args.members.split(";") if m.strip()]
+    from cff_desktop.common.dates import parse_date
+
+    signed = parse_date(args.date, "--date").isoformat()
     with _ws(args) as ws:
-        r = set_decision(ws, _year(args, ws), number=args.number, signed_on=args.date, council=council)
-    print(f"Quyết định số {r['number']} ngày {r['signed_on']} cho năm {r['year']}.")
+        r = set_decision(ws, _year(args, ws), number=args.number, signed_on=signed, council=council,
+                         actor=_actor(args, ws))
+    print(f"Quyết định số {r['number']} ngày {vn(r['signed_on'])} cho năm {r['year']}.")
     return 0
 
 
@@ -209,9 +357,25 @@ def cmd_report(args: argparse.Namespace) -> int:
         _print_json(r)
         return 0
     print(f"{r['area']}, năm {r['round']}: {r['units']} đơn vị; {r['assessed']} có hồ sơ; {r['passing']} tự đánh "
-          f"giá đạt; {r['recognized']} được công nhận ({format_number(r['rate'], 2)} %).")
+          f"giá đạt; {r['appraised_passing']} đạt theo thẩm định; {r['recognized']} được công nhận "
+          f"({format_number(r['rate'], 2)} %).")
+    if r["target"] is None:
+        print(f"Chỉ tiêu năm {r['round']}: chưa đặt (cff district target --round {r['round']} --rate 85).")
+    else:
+        print(f"Chỉ tiêu năm {r['round']}: {format_number(r['target'], 1)} % — "
+              f"{'đạt' if r['meets_target'] else 'chưa đạt'}.")
     for b in r["by_category"].values():
         print(f"  {b['label'][:60]}: {b['recognized']}/{b['units']}")
+    print(f"Chưa gửi hồ sơ: {len(r['missing'])}; gửi muộn hoặc quá hạn: {len(r['late'])}.")
+    for c in r["not_recognized"]:
+        print(f"  Không công nhận {c['name']} ({c['code']}): {c['reason']}")
+    for k in r["corrections"]:
+        what = "thu hồi" if k["kind"] == "revoke" else "sửa"
+        print(f"  Quyết định {k['number']} {what} kết quả {k['name']} ({k['unit_code']}): {k['reason']}")
+    for c in r["category_warnings"]:
+        print(f"  Lưu ý {c['name']} ({c['code']}): {'; '.join(c['warnings'])}")
+    for c in r["held_after_decision"]:
+        print(f"  {c['name']} ({c['code']}): có gói đến sau quyết định, chưa xem xét.")
     print(f"Công nhận 3 năm liên tiếp: {len(r['recognized_3_in_a_row'])}; 5 năm: {len(r['recognized_5_in_a_row'])}")
     return 0
 
@@ -235,26 +399,81 @@ def cmd_print(args: argparse.Namespace) -> int:
 
 
 def cmd_target(args: argparse.Namespace) -> int:
+    from cff_desktop.common.errors import BadInput
     from cff_desktop.services.district_report import set_target
 
+    if not getattr(args, "round", None):
+        raise BadInput("cho biết năm của chỉ tiêu: --round NĂM (ví dụ --round 2026).", "--round")
     with _ws(args) as ws:
-        set_target(ws, _year(args, ws), args.rate)
-    print(f"Chỉ tiêu năm {args.round or ''}: {format_number(args.rate, 1)} % đơn vị được công nhận.")
+        set_target(ws, int(args.round), args.rate, actor=_actor(args, ws))
+    print(f"Chỉ tiêu năm {args.round}: {format_number(args.rate, 1)} % đơn vị được công nhận.")
     return 0
 
 
-def cmd_deadline(args: argparse.Namespace) -> int:
-    from cff_desktop.services.district_report import set_deadline
+def cmd_deadline_list(args: argparse.Namespace) -> int:
+    from cff_desktop.services.district_report import list_deadlines
 
     with _ws(args) as ws:
-        set_deadline(ws, args.kind, args.day_month, label=args.label or "")
-    print(f"Hạn báo cáo {args.kind}: {args.day_month}.")
+        rows = list_deadlines(ws)
+    if args.json:
+        _print_json(rows)
+        return 0
+    for r in rows:
+        mark = "" if r["applies"] else "  (không áp dụng cho cấp của địa bàn này)"
+        print(f"{r['kind']:<10} {r['day']:02d}/{r['month']:02d}  {r['level_label']:<9} {r['label']}{mark}")
+    return 0
+
+
+def cmd_deadline_edit(args: argparse.Namespace) -> int:
+    from cff_desktop.services.district_report import list_deadlines, set_deadline
+
+    with _ws(args) as ws:
+        set_deadline(ws, args.kind, args.day_month, label=args.label or "", level=args.level,
+                     actor=_actor(args, ws))
+        r = next(d for d in list_deadlines(ws) if d["kind"] == args.kind)
+    print(f"Hạn {r['kind']} ({r['label']}, {r['level_label']}): {r['day']:02d}/{r['month']:02d} hằng năm.")
+    return 0
+
+
+def cmd_deadline_delete(args: argparse.Namespace) -> int:
+    from cff_desktop.services.district_report import delete_deadline
+
+    with _ws(args) as ws:
+        delete_deadline(ws, args.kind, actor=_actor(args, ws))
+    print(f"Đã xóa hạn {args.kind}.")
+    return 0
+
+
+def cmd_reviewer_add(args: argparse.Namespace) -> int:
+    from cff_desktop.services.reviewers import add_reviewer, label
+
+    pin = os.environ.get(args.pin_env) if args.pin_env else _pin_arg(args.pin, "của cán bộ thẩm định mới")
+    with _ws(args) as ws:
+        r = add_reviewer(ws, name=args.name, pin=pin or "", position=args.position or "", actor=_actor(args, ws))
+    print(f"Đã thêm cán bộ thẩm định {label(r)}.")
+    return 0
+
+
+def cmd_reviewer_list(args: argparse.Namespace) -> int:
+    from cff_desktop.services.reviewers import list_reviewers
+
+    with _ws(args) as ws:
+        rows = [{"id": r["id"], "name": r["name"], "position": r["position"]} for r in list_reviewers(ws)]
+    if args.json:
+        _print_json(rows)
+        return 0
+    for r in rows:
+        print(f"#{r['id']:<3} {r['name']:<28} {r['position']}")
     return 0
 
 
 def _round(x: argparse.ArgumentParser) -> None:
     """``--round`` after the sub-command too (``cff district report --round 2024``), as well as before it."""
     x.add_argument("--round", type=int, default=argparse.SUPPRESS, help="năm của vòng đánh giá")
+
+
+def _as(x: argparse.ArgumentParser) -> None:
+    x.add_argument("--as", dest="as_reviewer", help="họ tên cán bộ thẩm định (mã PIN trong biến CFF_PIN)")
 
 
 def register(sub: argparse._SubParsersAction) -> None:
@@ -295,29 +514,62 @@ def register(sub: argparse._SubParsersAction) -> None:
     x.set_defaults(func=cmd_show)
     x = d.add_parser("appraise", help="thẩm định một chỉ số: agree | disagree")
     x.add_argument("ref", help="MÃ_GÓI (UUID hoặc SHA-256) hoặc MÃ_XÃ/NĂM")
-    x.add_argument("indicator")
+    x.add_argument("indicator", help="mã chỉ số, hoặc all (thống nhất mọi chỉ số còn lại)")
     x.add_argument("verdict", choices=["agree", "disagree"])
     x.add_argument("--comment")
     x.add_argument("--corrected", help="số liệu đúng, ví dụ 97/100")
+    _as(x)
     x.set_defaults(func=cmd_appraise)
     x = d.add_parser("return", help="trả lại hồ sơ với nhận xét")
     x.add_argument("ref")
     x.add_argument("--comment", action="append")
+    _as(x)
     x.set_defaults(func=cmd_return)
     x = d.add_parser("receipt", help="giấy báo (trả lại hoặc quyết định) ra USB cho xã không có mạng")
     x.add_argument("ref")
     x.add_argument("--to", required=True)
     x.set_defaults(func=cmd_receipt)
-    x = d.add_parser("council", help="trình Hội đồng xét duyệt")
-    x.add_argument("ref")
+    x = d.add_parser("council", help="trình Hội đồng xét duyệt (một hồ sơ, hoặc --all-appraised)")
+    x.add_argument("ref", nargs="?")
+    x.add_argument("--all-appraised", dest="all_appraised", action="store_true",
+                   help="mọi hồ sơ của vòng đã thẩm định")
+    _round(x)
+    x.add_argument("--json", action="store_true")
+    _as(x)
     x.set_defaults(func=cmd_council)
-    x = d.add_parser("decide", help="kết luận của Hội đồng: công nhận hay không")
-    x.add_argument("ref")
+    x = d.add_parser("decide", help="kết luận của Hội đồng: công nhận hay không (hoặc --recognized --all-passing)")
+    x.add_argument("ref", nargs="?")
     g = x.add_mutually_exclusive_group(required=True)
     g.add_argument("--recognized", dest="recognized", action="store_true")
     g.add_argument("--not-recognized", dest="recognized", action="store_false")
     x.add_argument("--reason")
+    x.add_argument("--all-passing", dest="all_passing", action="store_true",
+                   help="công nhận mọi hồ sơ đã trình Hội đồng có kết quả thẩm định đạt")
+    _round(x)
+    x.add_argument("--json", action="store_true")
+    _as(x)
     x.set_defaults(func=cmd_decide)
+    for name, func, hlp in (("revoke", cmd_revoke, "thu hồi quyết định của một đơn vị (quyết định có số riêng)"),
+                            ("correct", cmd_correct, "sửa quyết định của một đơn vị (quyết định có số riêng)")):
+        x = d.add_parser(name, help=hlp)
+        x.add_argument("ref")
+        if name == "correct":
+            g = x.add_mutually_exclusive_group(required=True)
+            g.add_argument("--recognized", dest="recognized", action="store_true")
+            g.add_argument("--not-recognized", dest="recognized", action="store_false")
+        x.add_argument("--reason", required=True)
+        x.add_argument("--number", required=True, help="số của quyết định điều chỉnh, ví dụ 140/QĐ-UBND")
+        x.add_argument("--date", required=True, help="ngày ký, ví dụ 20/12/2026")
+        _as(x)
+        x.set_defaults(func=func)
+    x = d.add_parser("held", help="gói đến sau quyết định: list | accept REF | dismiss REF")
+    x.add_argument("action", choices=["list", "accept", "dismiss"])
+    x.add_argument("ref", nargs="?")
+    x.add_argument("--reason")
+    _round(x)
+    x.add_argument("--json", action="store_true")
+    _as(x)
+    x.set_defaults(func=cmd_held)
     x = d.add_parser("decision", help="số, ngày Quyết định công nhận và thành phần Hội đồng xét duyệt")
     _round(x)
     x.add_argument("--number", required=True)
@@ -325,6 +577,7 @@ def register(sub: argparse._SubParsersAction) -> None:
     x.add_argument("--chair")
     x.add_argument("--secretary")
     x.add_argument("--members", help="họ tên, chức vụ; cách nhau bằng dấu chấm phẩy")
+    _as(x)
     x.set_defaults(func=cmd_decision)
     x = d.add_parser("report", help="số liệu tổng hợp của một vòng")
     _round(x)
@@ -334,20 +587,44 @@ def register(sub: argparse._SubParsersAction) -> None:
     _round(x)
     x.add_argument("file")
     x.set_defaults(func=cmd_export_xlsx)
-    x = d.add_parser("print", help="in: council-minutes | decision | report")
+    x = d.add_parser("print", help="in: council-minutes | decision | report | correction")
     _round(x)
-    x.add_argument("kind", choices=["council-minutes", "decision", "report"])
+    x.add_argument("kind", choices=["council-minutes", "decision", "report", "correction"])
     x.add_argument("--out", required=True)
     x.set_defaults(func=cmd_print)
     x = d.add_parser("target", help="chỉ tiêu của năm (%% đơn vị được công nhận)")
     _round(x)
     x.add_argument("--rate", type=float, required=True)
+    _as(x)
     x.set_defaults(func=cmd_target)
-    x = d.add_parser("deadline", help="hạn báo cáo: district | province | half_year")
+    dl = d.add_parser("deadline", help="các hạn: commune (xã gửi hồ sơ) | district | province | half_year"
+                      ).add_subparsers(dest="sub2", required=True)
+    x = dl.add_parser("list", help="các hạn và cấp áp dụng")
+    x.add_argument("--json", action="store_true")
+    x.set_defaults(func=cmd_deadline_list)
+    x = dl.add_parser("edit", help="đặt hoặc sửa một hạn (ngày/tháng hằng năm)")
     x.add_argument("kind")
     x.add_argument("day_month", metavar="DD/MM")
     x.add_argument("--label")
-    x.set_defaults(func=cmd_deadline)
+    x.add_argument("--level", choices=["district", "province", ""], help="cấp áp dụng (để trống: mọi cấp)")
+    _as(x)
+    x.set_defaults(func=cmd_deadline_edit)
+    x = dl.add_parser("delete", help="xóa một hạn không áp dụng")
+    x.add_argument("kind")
+    _as(x)
+    x.set_defaults(func=cmd_deadline_delete)
+    rv = d.add_parser("reviewer", help="cán bộ thẩm định của cấp trên (họ tên + mã PIN)").add_subparsers(
+        dest="sub2", required=True)
+    x = rv.add_parser("add")
+    x.add_argument("--name", required=True)
+    x.add_argument("--pin", nargs="?", const=_PROMPT, help="mã PIN 4–8 chữ số: hỏi khi chạy, hoặc đọc biến CFF_PIN")
+    x.add_argument("--pin-env", dest="pin_env", help="đọc mã PIN của người mới từ biến môi trường này")
+    x.add_argument("--position", help="chức vụ")
+    _as(x)
+    x.set_defaults(func=cmd_reviewer_add)
+    x = rv.add_parser("list")
+    x.add_argument("--json", action="store_true")
+    x.set_defaults(func=cmd_reviewer_list)
     from cff_desktop.cli.unit_keys import register as register_keys
 
     register_keys(d)

@@ -45,6 +45,7 @@ KINDS = {
     "council-minutes": "Biên bản họp Hội đồng xét duyệt",
     "decision": "Quyết định công nhận",
     "report": "Báo cáo kết quả đánh giá, công nhận",
+    "correction": "Quyết định điều chỉnh, thu hồi công nhận",
 }
 
 STANDARD = "xã, phường, thị trấn phù hợp với trẻ em"
@@ -136,19 +137,27 @@ def council_minutes(ctx: DistrictContext) -> list[Part]:
         para("3. Thành viên: " + ("; ".join(members) if members else "...................."), st.plain),
         heading("II. NỘI DUNG"),
         para(f"1. Cơ quan thường trực báo cáo: đã nhận {ctx.report['assessed']} hồ sơ trên tổng số "
-             f"{ctx.report['units']} đơn vị; {ctx.report['passing']} đơn vị tự đánh giá đạt chuẩn. Kết quả "
-             "thẩm định từng hồ sơ như sau:"),
+             f"{ctx.report['units']} đơn vị; {ctx.report['passing']} đơn vị tự đánh giá đạt chuẩn; "
+             f"{ctx.report.get('appraised_passing', ctx.report['passing'])} đơn vị đạt chuẩn theo kết quả thẩm "
+             "định. Kết quả thẩm định từng hồ sơ như sau:"),
     ]
-    rows: list[list[Any]] = [["TT", "Đơn vị", "Tổng điểm tự đánh giá", "Điểm chuẩn", "Ý kiến thẩm định",
-                              "Kết luận"]]
+    rows: list[list[Any]] = [["TT", "Đơn vị", "Tự đánh giá / điểm chuẩn", "Thẩm định / điểm chuẩn",
+                              "Ý kiến thẩm định", "Kết luận"]]
     for n, d in enumerate(ctx.dossiers, 1):
-        findings = "; ".join(d.get("findings") or []) or "Thống nhất số liệu"
+        findings = "; ".join(d.get("findings") or []) or (
+            "Thống nhất số liệu" if d.get("agreed") else "Chưa thẩm định chi tiết")
         verdict = {"recognised": "Đề nghị công nhận", "not_recognised": "Không công nhận"}.get(
             d.get("state", ""), "Chưa kết luận")
-        rows.append([str(n), d["name"], _pts(d.get("total")), _pts(d.get("threshold")),
+        if d.get("reason"):
+            verdict += f". Lý do: {d['reason']}"
+        appraised = d.get("appraised_total", d.get("total"))
+        a_ok = d.get("appraised_passing")
+        rows.append([str(n), d["name"], f"{_pts(d.get('total'))} / {_pts(d.get('threshold'))}",
+                     f"{_pts(appraised)} / {_pts(d.get('appraised_threshold', d.get('threshold')))}"
+                     + ("" if a_ok is None else (" — Đạt" if a_ok else " — Không đạt")),
                      findings, verdict])
     w = text_width()
-    widths = [9 * mm, 38 * mm, 22 * mm, 18 * mm, 0, 26 * mm]
+    widths = [9 * mm, 34 * mm, 22 * mm, 26 * mm, 0, 30 * mm]
     widths[4] = w - sum(widths)
     f.append(data_table(rows, widths, center_cols=[0, 2, 3]))
     rec = len(_recognised(ctx))
@@ -188,13 +197,14 @@ def decision(ctx: DistrictContext) -> list[Part]:
         *title_block("Danh sách", f"Đơn vị đạt chuẩn {STANDARD} năm {ctx.year}",
                      extra=f"(Kèm theo Quyết định số {number} của Chủ tịch Ủy ban nhân dân {ctx.area})"),
     ]
-    rows: list[list[Any]] = [["TT", "Mã đơn vị", "Tên đơn vị", "Tổng điểm", "Điểm chuẩn"]]
+    rows: list[list[Any]] = [["TT", "Mã đơn vị", "Tên đơn vị", "Tự đánh giá", "Thẩm định", "Điểm chuẩn"]]
     for n, c in enumerate(rec, 1):
-        rows.append([str(n), c["code"], c["name"], _pts(c["total"]), _pts(c["threshold"])])
+        rows.append([str(n), c["code"], c["name"], _pts(c["total"]), _pts(c.get("appraised_total", c["total"])),
+                     _pts(c.get("appraised_threshold", c["threshold"]))])
     w = text_width()
-    widths = [10 * mm, 25 * mm, 0, 25 * mm, 25 * mm]
+    widths = [10 * mm, 22 * mm, 0, 22 * mm, 22 * mm, 22 * mm]
     widths[2] = w - sum(widths)
-    f.append(data_table(rows, widths, center_cols=[0, 1, 3, 4]))
+    f.append(data_table(rows, widths, center_cols=[0, 1, 3, 4, 5]))
     f.append(para(f"Tổng số: {len(rec)} đơn vị."))
     return [Part("decision", KINDS["decision"], f)]
 
@@ -210,47 +220,110 @@ def report(ctx: DistrictContext) -> list[Part]:
         *title_block("Báo cáo", f"Kết quả đánh giá, công nhận xã, phường, thị trấn\nphù hợp với trẻ em năm {ctx.year}"),
         heading("I. KẾT QUẢ CHUNG"),
         para(f"Tổng số đơn vị trên địa bàn: {r['units']}. Số đơn vị tự đánh giá và gửi hồ sơ: {r['assessed']}; "
-             f"số đơn vị tự đánh giá đạt chuẩn: {r['passing']}; số đơn vị được công nhận: {r['recognized']}, "
+             f"số đơn vị tự đánh giá đạt chuẩn: {r['passing']}; số đơn vị đạt chuẩn theo kết quả thẩm định: "
+             f"{r.get('appraised_passing', r['passing'])}; số đơn vị được công nhận: {r['recognized']}, "
              f"đạt tỷ lệ {format_number(r['rate'], 2)} %."),
     ]
     if target is not None:
         met = "đạt" if r["rate"] >= target else "chưa đạt"
         f.append(para(f"So với chỉ tiêu kế hoạch năm {ctx.year} ({format_number(target, 1)} % đơn vị được công "
                       f"nhận): {met}."))
+    else:
+        f.append(para(f"Chỉ tiêu kế hoạch năm {ctx.year}: chưa đặt."))
+    if r.get("missing") or r.get("late"):
+        f.append(para(f"Số đơn vị chưa gửi hồ sơ: {len(r.get('missing') or [])}; số đơn vị gửi muộn hoặc quá hạn: "
+                      f"{len(r.get('late') or [])}."))
     if ch:
         sign = "tăng" if ch["recognized"] >= 0 else "giảm"
         f.append(para(f"So với năm {ch['previous_round']}: số đơn vị được công nhận {sign} {abs(ch['recognized'])}; "
                       f"tỷ lệ công nhận thay đổi {format_number(ch['rate'], 2)} điểm phần trăm."))
     f.append(heading("II. KẾT QUẢ THEO LOẠI ĐƠN VỊ"))
-    rows: list[list[Any]] = [["Loại đơn vị", "Số đơn vị", "Có hồ sơ", "Tự đánh giá đạt", "Được công nhận",
-                              "Tỷ lệ (%)"]]
+    rows: list[list[Any]] = [["Loại đơn vị", "Số đơn vị", "Có hồ sơ", "Tự đánh giá đạt", "Thẩm định đạt",
+                              "Được công nhận", "Tỷ lệ (%)"]]
     for b in r["by_category"].values():
-        rows.append([b["label"], str(b["units"]), str(b["assessed"]), str(b["passing"]), str(b["recognized"]),
+        rows.append([b["label"], str(b["units"]), str(b["assessed"]), str(b["passing"]),
+                     str(b.get("appraised_passing", b["passing"])), str(b["recognized"]),
                      format_number(b["rate"], 2)])
     w = text_width()
-    widths = [0, 18 * mm, 18 * mm, 22 * mm, 22 * mm, 18 * mm]
+    widths = [0, 16 * mm, 16 * mm, 20 * mm, 20 * mm, 20 * mm, 16 * mm]
     widths[0] = w - sum(widths)
-    f.append(data_table(rows, widths, center_cols=[1, 2, 3, 4, 5]))
+    f.append(data_table(rows, widths, center_cols=[1, 2, 3, 4, 5, 6]))
     f.append(heading("III. ĐƠN VỊ ĐƯỢC CÔNG NHẬN NHIỀU NĂM LIÊN TIẾP"))
     for k, key in (("5", "recognized_5_in_a_row"), ("3", "recognized_3_in_a_row")):
         names = [f"{s['name']} ({s['consecutive']} năm)" for s in r[key]]
         f.append(para(f"Được công nhận từ {k} năm liên tiếp trở lên ({len(names)} đơn vị): "
                       + ("; ".join(names) if names else "không có") + "."))
-    f.append(heading("IV. DANH SÁCH ĐƠN VỊ"))
-    rows = [["TT", "Tên đơn vị", "Tổng điểm", "Điểm chuẩn", "Tự đánh giá", "Công nhận"]]
+    f.append(heading("IV. ĐƠN VỊ KHÔNG ĐƯỢC CÔNG NHẬN, ĐIỀU CHỈNH VÀ LƯU Ý"))
+    for c in r.get("not_recognized") or []:
+        f.append(para(f"- {c['name']}: không công nhận. Lý do: {c['reason'] or '(không ghi)'}."))
+    for k in r.get("corrections") or []:
+        what = "thu hồi công nhận" if k["kind"] == "revoke" else (
+            "sửa thành công nhận" if k["now_recognized"] else "sửa thành không công nhận")
+        f.append(para(f"- {k['name']}: {what} theo Quyết định số {k['number'] or '......'}. Lý do: {k['reason']}."))
+    for c in r.get("category_warnings") or []:
+        f.append(para(f"- {c['name']}: " + "; ".join(c["warnings"]) + "."))
+    for c in r.get("held_after_decision") or []:
+        f.append(para(f"- {c['name']}: có hồ sơ gửi đến sau quyết định, chưa xem xét."))
+    if not any(r.get(k) for k in ("not_recognized", "corrections", "category_warnings", "held_after_decision")):
+        f.append(para("Không có."))
+    f.append(heading("V. DANH SÁCH ĐƠN VỊ"))
+    rows = [["TT", "Tên đơn vị", "Tự đánh giá", "Thẩm định", "Điểm chuẩn", "Kết quả thẩm định", "Công nhận"]]
     for n, c in enumerate(r["communes"], 1):
-        rows.append([str(n), c["name"], _pts(c["total"]), _pts(c["threshold"]),
-                     "Đạt" if c["passing"] else ("Không đạt" if c["assessed"] else "Chưa gửi"),
-                     "Có" if c["recognized"] else ""])
-    widths = [10 * mm, 0, 22 * mm, 22 * mm, 24 * mm, 22 * mm]
+        rows.append([str(n), c["name"], _pts(c["total"]), _pts(c.get("appraised_total")),
+                     _pts(c.get("appraised_threshold", c["threshold"])),
+                     ("Đạt" if c.get("appraised_passing") else "Không đạt") if c["assessed"] else "Chưa gửi",
+                     "Có" if c["recognized"] else ("Không" if c.get("decided") else "")])
+    widths = [10 * mm, 0, 20 * mm, 20 * mm, 20 * mm, 24 * mm, 20 * mm]
     widths[1] = w - sum(widths)
-    f.append(data_table(rows, widths, center_cols=[0, 2, 3, 4, 5]))
+    f.append(data_table(rows, widths, center_cols=[0, 2, 3, 4, 5, 6]))
     f.append(closing_block(_signer(ctx), ["Ủy ban nhân dân tỉnh" if ctx.level == "district" else "Bộ Y tế",
                                           "Lưu hồ sơ"], archive="VT"))
     return [Part("report", KINDS["report"], f)]
 
 
-BUILDERS = {"council-minutes": council_minutes, "decision": decision, "report": report}
+# --- decisions revoked or corrected: each one its own decision with its own number -----------------------
+
+def correction(ctx: DistrictContext) -> list[Part]:
+    """One correcting decision per revoked or corrected recognition of the round, in the order made."""
+    st = styles()
+    parts: list[Part] = []
+    original = ctx.decision.get("number") or "......"
+    for k in ctx.report.get("corrections") or []:
+        sub = DistrictContext(**{**ctx.__dict__, "decision": {**ctx.decision, "number": k["number"],
+                                                              "signed_on": k["signed_on"]}})
+        if k["kind"] == "revoke":
+            about, art1 = (f"Về việc thu hồi công nhận {k['name']} đạt chuẩn {STANDARD} năm {ctx.year}",
+                           f"Thu hồi công nhận {k['name']} (mã {k['unit_code']}) đạt chuẩn {STANDARD} năm "
+                           f"{ctx.year} tại Quyết định số {original}.")
+        elif k["now_recognized"]:
+            about, art1 = (f"Về việc điều chỉnh kết quả công nhận {STANDARD} năm {ctx.year}",
+                           f"Điều chỉnh kết quả đối với {k['name']} (mã {k['unit_code']}): công nhận đạt chuẩn "
+                           f"{STANDARD} năm {ctx.year}.")
+        else:
+            about, art1 = (f"Về việc điều chỉnh kết quả công nhận {STANDARD} năm {ctx.year}",
+                           f"Điều chỉnh kết quả đối với {k['name']} (mã {k['unit_code']}): không công nhận đạt "
+                           f"chuẩn {STANDARD} năm {ctx.year}.")
+        f: list[Flowable] = [
+            header_block(parent=sub.parent, issuer=sub.issuer, number=k["number"] or "      /QĐ-UBND",
+                         place_line=place_date(sub.place_name, sub.doc_date, ctx.year)),
+            *title_block("Quyết định", about),
+            markup(f"<b>CHỦ TỊCH ỦY BAN NHÂN DÂN {esc(upper_vn(ctx.area))}</b>", st.center),
+            para(f"Căn cứ {ctx.legal_basis};"),
+            para(f"Căn cứ Quyết định số {original} về việc công nhận {STANDARD} năm {ctx.year};"),
+            para(f"Xét lý do: {k['reason']}."),
+            markup("<b>QUYẾT ĐỊNH:</b>", st.center),
+            markup(f"<b>Điều 1.</b> {esc(art1)}"),
+            markup("<b>Điều 2.</b> Quyết định này có hiệu lực kể từ ngày ký."),
+            closing_block(_signer(sub), ["Như Điều 1", "Lưu hồ sơ xét duyệt"], archive="VT"),
+        ]
+        parts.append(Part(f"correction-{len(parts) + 1}", KINDS["correction"], f))
+    if not parts:
+        parts.append(Part("correction", KINDS["correction"],
+                          [para(f"Năm {ctx.year} không có quyết định nào bị thu hồi hoặc điều chỉnh.")]))
+    return parts
+
+
+BUILDERS = {"council-minutes": council_minutes, "decision": decision, "report": report, "correction": correction}
 
 
 def render(kind: str, ctx: DistrictContext) -> bytes:

@@ -359,6 +359,60 @@ MIGRATIONS: list[str] = [
         revoked_at TEXT
     );
     """,
+    # issue 14 — the upper level decides on the truth: units' lifetimes (years alive), warnings
+    # stored with a package (a self-declared category the area's list contradicts), packages held
+    # because they came after the decision, decisions revoked or corrected with their own number,
+    # the upper level's own reviewers (name + PIN), deadlines per level.
+    """
+    ALTER TABLE area_unit ADD COLUMN valid_from INTEGER;
+    ALTER TABLE area_unit ADD COLUMN valid_to INTEGER;
+    ALTER TABLE received_package ADD COLUMN held_after_decision INTEGER NOT NULL DEFAULT 0;
+    ALTER TABLE report_deadline ADD COLUMN level TEXT NOT NULL DEFAULT '';
+    UPDATE report_deadline SET level = kind WHERE kind IN ('district', 'province');
+    CREATE TABLE package_warning (
+        package_sha256 TEXT NOT NULL REFERENCES received_package(sha256),
+        kind TEXT NOT NULL,
+        text TEXT NOT NULL,
+        at TEXT NOT NULL,
+        PRIMARY KEY (package_sha256, kind)
+    );
+    INSERT INTO package_warning (package_sha256, kind, text, at)
+        SELECT p.sha256, 'category', 'xã tự xếp nhóm "' || CASE json_extract(p.snapshot, '$.commune.category')
+            WHEN 'urban_ward' THEN 'phường thuộc quận, thị xã, thành phố'
+            WHEN 'mountain_island_disadvantaged' THEN 'miền núi, hải đảo, đặc biệt khó khăn' ELSE 'còn lại' END
+            || '", danh sách địa bàn ghi nhóm "' || CASE u.category
+            WHEN 'urban_ward' THEN 'phường thuộc quận, thị xã, thành phố'
+            WHEN 'mountain_island_disadvantaged' THEN 'miền núi, hải đảo, đặc biệt khó khăn' ELSE 'còn lại' END
+            || '"; điểm chuẩn tính theo danh sách địa bàn', p.received_at
+        FROM received_package p JOIN area_unit u ON u.code = p.unit_code
+        WHERE json_extract(p.snapshot, '$.commune.category') IS NOT NULL
+          AND json_extract(p.snapshot, '$.commune.category') != u.category;
+    CREATE TABLE decision_correction (
+        id INTEGER PRIMARY KEY,
+        unit_code TEXT NOT NULL REFERENCES area_unit(code),
+        year INTEGER NOT NULL,
+        package_sha256 TEXT NOT NULL REFERENCES received_package(sha256),
+        kind TEXT NOT NULL CHECK (kind IN ('revoke', 'correct')),
+        was_recognized INTEGER NOT NULL,
+        now_recognized INTEGER,
+        reason TEXT NOT NULL,
+        number TEXT NOT NULL DEFAULT '',
+        signed_on TEXT NOT NULL DEFAULT '',
+        actor TEXT NOT NULL,
+        at TEXT NOT NULL
+    );
+    CREATE INDEX decision_correction_year ON decision_correction (year, unit_code);
+    CREATE TABLE reviewer (
+        id INTEGER PRIMARY KEY,
+        name TEXT NOT NULL UNIQUE,
+        position TEXT NOT NULL DEFAULT '',
+        pin_hash TEXT NOT NULL DEFAULT '',
+        failed_pins INTEGER NOT NULL DEFAULT 0,
+        locked_until TEXT NOT NULL DEFAULT '',
+        active INTEGER NOT NULL DEFAULT 1,
+        created_at TEXT NOT NULL
+    );
+    """,
 ]
 
 SCHEMA_VERSION = len(MIGRATIONS)

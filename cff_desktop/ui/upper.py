@@ -21,7 +21,6 @@ from PySide6.QtWidgets import (
     QLabel,
     QLineEdit,
     QListWidget,
-    QMessageBox,
     QPushButton,
     QSpinBox,
     QTableWidget,
@@ -30,14 +29,15 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from cff_desktop.common.dates import parse_date, vn
 from cff_desktop.common.errors import CffError
 from cff_desktop.common.text import format_number, format_points
 from cff_desktop.services import district, district_report
-from cff_desktop.services.dashboard import vn_date
 from cff_desktop.services.workspace import open_workspace
 from cff_desktop.ui.context import AppContext
 from cff_desktop.ui.i18n import tr
 from cff_desktop.ui.ops import run_in_background
+from cff_desktop.ui.upper_inbox import InboxPage
 from cff_desktop.ui.widgets import NavShell, say, scroll_page
 
 
@@ -62,135 +62,6 @@ def _fill(t: QTableWidget, rows: list[list[str]]) -> None:
             t.setItem(r, c, QTableWidgetItem(text))
 
 
-class InboxPage(QWidget):
-    """Every unit of the area with its current dossier of the round; double-click opens the unit."""
-
-    def __init__(self, ctx: AppContext, open_unit) -> None:
-        super().__init__()
-        self.ctx = ctx
-        self.open_unit = open_unit
-        lay = QVBoxLayout(self)
-        lay.setContentsMargins(20, 16, 20, 16)
-        head = QHBoxLayout()
-        self.title = QLabel(tr("Hộp thư hồ sơ"))
-        self.title.setObjectName("h1")
-        head.addWidget(self.title)
-        head.addStretch(1)
-        head.addWidget(QLabel(tr("Năm")))
-        self.year = QSpinBox()
-        self.year.setRange(2019, 2100)
-        head.addWidget(self.year)
-        self.usb = QPushButton(tr("Nhập từ USB/thư mục…"))
-        self.usb.clicked.connect(self.import_folder)
-        head.addWidget(self.usb)
-        self.server = QPushButton(tr("Lấy từ máy chủ nhận hồ sơ"))
-        self.server.clicked.connect(self.import_server)
-        head.addWidget(self.server)
-        lay.addLayout(head)
-        self.reminders = QLabel("")
-        self.reminders.setWordWrap(True)
-        lay.addWidget(self.reminders)
-        self.table = _table([tr("Mã"), tr("Đơn vị"), tr("Vòng"), tr("Loại"), tr("Điểm / chuẩn"),
-                             tr("Tự đánh giá"), tr("Trạng thái"), tr("Ngày nhận")])
-        self.table.horizontalHeader().setSectionResizeMode(1, QHeaderView.ResizeMode.Stretch)
-        self.table.cellDoubleClicked.connect(lambda r, _c: self.open_unit(self.rows[r]["code"]))
-        lay.addWidget(self.table, 1)
-        self.status = QLabel(tr("Đang tải…"))
-        self.status.setWordWrap(True)  # a refusal names the fingerprint and what to do: show it whole
-        lay.addWidget(self.status)
-        self.rows: list[dict[str, Any]] = []
-        self.loaded = False
-        latest = ctx.ws.store.one("SELECT MAX(year) AS y FROM received_package")
-        self.year.setValue(int(latest["y"]) if latest and latest["y"] else 2025)
-        self.year.valueChanged.connect(lambda _v: self.reload())
-        self.reload()
-
-    def reload(self) -> None:
-        """Read the inbox off the UI thread (150 units × 5 rounds must not freeze the window)."""
-        db, year = self.ctx.ws.paths.db, self.year.value()
-        self.loaded = False
-
-        def job(_progress):
-            with open_workspace(db) as ws:
-                return district.inbox(ws, year), district_report.reminders(ws)
-
-        run_in_background(job, self._show, lambda m: say(self.status, m, error=True), owner=self)
-
-    def _show(self, result: tuple[list[dict[str, Any]], list[dict[str, Any]]]) -> None:
-        self.rows, rem = result
-        short = {"urban_ward": tr("Phường"), "mountain_island_disadvantaged": tr("Miền núi, khó khăn"),
-                 "other": tr("Khác")}
-        _fill(self.table, [[r["code"], r["name"], str(r["year"] or ""), short.get(r["category"], r["category"]),
-                            f"{_pts(r['total'])} / {_pts(r['threshold'])}" if r["total"] is not None else "—",
-                            "" if r["passing"] is None else (tr("Đạt") if r["passing"] else tr("Không đạt")),
-                            r["state_label"], vn_date(r["received_at"] or "")] for r in self.rows])
-        got = sum(1 for r in self.rows if r["state"])
-        self.status.setText(tr("{got}/{n} đơn vị đã gửi hồ sơ").format(got=got, n=len(self.rows))
-                            + (f" — {self.last_import}" if getattr(self, "last_import", "") else ""))
-        self.reminders.setText("  ".join(tr("Hạn: {label} — còn {days} ngày ({due}).").format(
-            label=r["label"], days=r["days_left"], due=vn_date(str(r["due"]))) for r in rem))
-        self.loaded = True
-
-    def _run_import(self, fn, retry=None) -> None:
-        """Run an import off the UI thread; ``retry(fingerprints)`` re-runs it trusting the signers
-        the officer confirmed (each unknown signer is asked about, with its fingerprint and commune)."""
-        db = self.ctx.ws.paths.db
-        say(self.status, tr("Đang nhập và kiểm tra…"))
-
-        def job(progress):
-            with open_workspace(db) as ws:
-                return fn(ws, progress)
-
-        def done(res: list[district.Received]) -> None:
-            unknown = {r.fingerprint: r.claimed for r in res if r.error == "unknown_key" and r.fingerprint}
-            confirmed = [fp for fp, claimed in unknown.items() if retry and self.confirm_signer(fp, claimed)]
-            if confirmed and retry:
-                retry(confirmed)
-                return
-            ok = sum(r.status == "imported" for r in res)
-            bad = [r for r in res if r.status == "refused"]
-            text = tr("Đã nhập {ok} gói; {bad} gói bị từ chối.").format(ok=ok, bad=len(bad))
-            if bad:
-                text += " " + bad[0].reason
-            say(self.status, text, error=bool(bad))
-            self.last_import = text  # kept on the status line when the table reloads
-            self.reload()
-            self.ctx.changed.emit("district")
-
-        run_in_background(job, done, lambda m: say(self.status, m, error=True),
-                          lambda d, t: self.status.setText(tr("Đã kiểm tra {d}/{t} gói").format(d=d, t=t)),
-                          owner=self)
-
-    def import_folder(self) -> None:
-        folder = QFileDialog.getExistingDirectory(self, tr("Chọn USB hoặc thư mục chứa gói hồ sơ"))
-        if folder:
-            self.import_from(folder)
-
-    def import_from(self, folder: str, trusted: tuple[str, ...] = ()) -> None:
-        def retry(more: list[str]) -> None:
-            self.import_from(folder, (*trusted, *more))
-
-        self._run_import(lambda ws, p: district.import_path(ws, folder, trust_fingerprints=trusted, progress=p),
-                         retry if not trusted else None)
-
-    def confirm_signer(self, fingerprint: str, claimed: dict[str, Any]) -> bool:
-        """Ask about one unknown signer: trust it for the commune it claims only after a phone check."""
-        name = claimed.get("name") or tr("(không ghi tên)")
-        code = claimed.get("code") or tr("không có mã")
-        text = tr("Có gói hồ sơ tự nhận là của {name} (mã {code}), ký bằng một máy chưa đăng ký:\n\n"
-                  "Dấu vân tay: {fp}\n\nGọi điện cho xã, đề nghị đọc dấu vân tay trên máy của xã (mục Gửi "
-                  "hồ sơ / `cff keys show`). Chỉ chọn \"Tin máy này\" khi từng ký tự khớp; máy này sẽ chỉ được "
-                  "ký cho {name}.").format(name=name, code=code, fp=fingerprint)
-        box = QMessageBox(QMessageBox.Icon.Question, tr("Máy ký chưa đăng ký"), text, parent=self)
-        yes = box.addButton(tr("Tin máy này"), QMessageBox.ButtonRole.AcceptRole)
-        box.addButton(tr("Không tin"), QMessageBox.ButtonRole.RejectRole)
-        box.exec()
-        return box.clickedButton() is yes
-
-    def import_server(self) -> None:
-        self._run_import(lambda ws, p: district.import_inbox(ws, progress=p))
-
-
 class UnitPage(QWidget):
     """One unit: 13 criteria beside previous rounds, evidence, minutes, appraisal, return or council."""
 
@@ -204,7 +75,13 @@ class UnitPage(QWidget):
         self.title.setObjectName("h1")
         lay.addWidget(self.title)
         self.sub = QLabel("")
+        self.sub.setWordWrap(True)
         lay.addWidget(self.sub)
+        self.warnings = QLabel("")
+        self.warnings.setObjectName("warn")
+        self.warnings.setWordWrap(True)
+        self.warnings.setVisible(False)
+        lay.addWidget(self.warnings)
         row = QHBoxLayout()
         self.criteria = _table([tr("Tiêu chí")])
         self.criteria.setMinimumHeight(400)
@@ -232,25 +109,47 @@ class UnitPage(QWidget):
         form.addRow(tr("Ý kiến"), self.verdict)
         form.addRow(tr("Nhận xét"), self.comment)
         form.addRow(tr("Số liệu đúng"), self.corrected)
-        save = QPushButton(tr("Ghi thẩm định"))
-        save.clicked.connect(self.appraise)
-        form.addRow("", save)
+        self.save_appraisal = QPushButton(tr("Ghi thẩm định"))
+        self.save_appraisal.clicked.connect(self.appraise)
+        form.addRow("", self.save_appraisal)
         lay.addWidget(box)
         self.appraisal = QLabel("")
         self.appraisal.setWordWrap(True)
         lay.addWidget(self.appraisal)
         acts = QHBoxLayout()
         self.return_text = QLineEdit()
-        self.return_text.setPlaceholderText(tr("Nhận xét khi trả lại, ví dụ: 7: thiếu sổ tiêm chủng"))
+        self.return_text.setPlaceholderText(tr("Nhận xét khi trả lại, hoặc lý do không công nhận / thu hồi / sửa"))
         acts.addWidget(self.return_text, 1)
-        for text, slot in ((tr("Trả lại xã"), self.give_back), (tr("Trình Hội đồng xét duyệt"), self.to_council),
-                           (tr("Công nhận"), lambda: self.decide(True)),
-                           (tr("Không công nhận"), lambda: self.decide(False)),
-                           (tr("Giấy báo ra USB…"), lambda: self.receipt_to_usb())):
+        self.buttons: dict[str, QPushButton] = {}
+        for key, text, slot in (("return", tr("Trả lại xã"), self.give_back),
+                                ("council", tr("Trình Hội đồng xét duyệt"), self.to_council),
+                                ("recognise", tr("Công nhận"), lambda: self.decide(True)),
+                                ("not_recognise", tr("Không công nhận"), lambda: self.decide(False)),
+                                ("receipt", tr("Giấy báo ra USB…"), lambda: self.receipt_to_usb())):
             b = QPushButton(text)
             b.clicked.connect(slot)
             acts.addWidget(b)
+            self.buttons[key] = b
         lay.addLayout(acts)
+        fix = QHBoxLayout()
+        fix.addWidget(QLabel(tr("Quyết định điều chỉnh số")))
+        self.fix_number = QLineEdit()
+        self.fix_number.setPlaceholderText("140/QĐ-UBND")
+        fix.addWidget(self.fix_number)
+        fix.addWidget(QLabel(tr("ngày")))
+        self.fix_date = QLineEdit()
+        self.fix_date.setPlaceholderText("20/12/2026")
+        fix.addWidget(self.fix_date)
+        for key, text, slot in (("revoke", tr("Thu hồi quyết định"), self.revoke),
+                                ("correct", tr("Sửa quyết định"), self.correct),
+                                ("held_accept", tr("Nhận gói đến sau"), lambda: self.held(True)),
+                                ("held_dismiss", tr("Bỏ qua gói đến sau"), lambda: self.held(False))):
+            b = QPushButton(text)
+            b.clicked.connect(slot)
+            fix.addWidget(b)
+            self.buttons[key] = b
+        fix.addStretch(1)
+        lay.addLayout(fix)
         self.status = QLabel("")
         self.status.setWordWrap(True)
         lay.addWidget(self.status)
@@ -258,18 +157,43 @@ class UnitPage(QWidget):
 
     def load(self, code: str) -> None:
         self.code = code
-        self.detail = district.unit_detail(self.ctx.ws, code)
+        self.detail = district_report.unit_history(self.ctx.ws, code)
         u, rounds, cur = self.detail["unit"], self.detail["rounds"], self.detail["current"]
+        life = ""
+        if u.get("valid_from") or u.get("valid_to"):
+            life = " · " + tr("tồn tại {a}–{b}").format(a=u.get("valid_from") or "…", b=u.get("valid_to") or "nay")
+        preds = self.detail.get("predecessor_names") or {}
+        if preds:
+            life += " · " + tr("sáp nhập từ: {names}").format(names=", ".join(preds.values()))
         self.title.setText(f"{u['name']} ({u['code']})")
         state = district.STATES.get(cur["state"], "") if cur else tr("Chưa nhận hồ sơ")
-        self.sub.setText(tr("Vòng {year}: {total} / {threshold} điểm — {state}").format(
-            year=cur["year"], total=_pts(cur["total"]), threshold=_pts(cur["threshold"]), state=state)
-            if cur else state)
+        if cur:
+            a = cur["appraised"]
+            verdict = tr("Đạt") if a["passing"] else tr("Không đạt") + " — " + "; ".join(a["reasons"])
+            self.sub.setText(tr("Vòng {year}: tự đánh giá {total} / {threshold} ({own}) · thẩm định {at} / {ath} "
+                                "({verdict}) — {state}").format(
+                year=cur["year"], total=_pts(cur["total"]), threshold=_pts(cur["threshold"]),
+                own=tr("Đạt") if cur["passing"] else tr("Không đạt"), at=_pts(a["total"]),
+                ath=_pts(a["threshold"]), verdict=verdict, state=state) + life)
+        else:
+            self.sub.setText(state + life)
+        notes = list((cur or {}).get("warnings") or [])
+        notes += [tr("Có gói gửi đến sau quyết định ({uuid}), chưa xem xét.").format(uuid=h["uuid"])
+                  for h in self.detail.get("held") or []]
+        notes += [tr("Quyết định {n} ({kind}): {reason}").format(
+            n=k["number"], kind=tr("thu hồi") if k["kind"] == "revoke" else tr("sửa"), reason=k["reason"])
+            for k in self.detail.get("corrections") or []]
+        self.warnings.setText("\n".join(notes))
+        self.warnings.setVisible(bool(notes))
         rs = district.area_ruleset(self.ctx.ws)
-        self.criteria.setColumnCount(2 + len(rounds))
-        self.criteria.setHorizontalHeaderLabels([tr("Tiêu chí"), tr("Tối đa")] + [str(r["year"]) for r in rounds])
+        heads = [str(r["year"]) if r.get("unit_code", u["code"]) == u["code"]
+                 else f"{r['year']} ({r.get('unit_name', r.get('unit_code'))})" for r in rounds]
+        appraised = cur["appraised"]["criteria"] if cur else {}
+        self.criteria.setColumnCount(2 + len(rounds) + (1 if cur else 0))
+        self.criteria.setHorizontalHeaderLabels([tr("Tiêu chí"), tr("Tối đa")] + heads
+                                                + ([tr("Thẩm định {y}").format(y=cur["year"])] if cur else []))
         _fill(self.criteria, [[f"{c.id}. {c.name}", _pts(c.max)] + [_pts(r["criteria"].get(c.id)) for r in rounds]
-                              for c in rs.criteria])
+                              + ([_pts(appraised.get(c.id))] if cur else []) for c in rs.criteria])
         self.criteria.horizontalHeader().setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
         self.evidence.clear()
         for e in (cur or {}).get("evidence", []):
@@ -281,10 +205,61 @@ class UnitPage(QWidget):
             v = (cur or {}).get("values", {}).get(iid, {}).get("value")
             self.indicator.addItem(f"{iid} — {ind.label[:60]} ({district._show(v) if v is not None else '—'})", iid)
         ap = (cur or {}).get("appraisal", {})
-        self.appraisal.setText("\n".join(
-            f"{iid}: {tr('đồng ý') if a['verdict'] == 'agree' else tr('không đồng ý')}"
-            f"{' — ' + a['comment'] if a['comment'] else ''}" for iid, a in ap.items()))
+        def line(iid: str, a: dict[str, Any]) -> str:
+            fixed = a["corrected"]
+            return (f"{iid}: {tr('đồng ý') if a['verdict'] == 'agree' else tr('không đồng ý')}"
+                    f"{' — ' + a['comment'] if a['comment'] else ''}"
+                    + ("" if fixed is None else " — " + tr("số liệu thẩm định: {v}").format(v=district._show(fixed))))
+
+        self.appraisal.setText("\n".join(line(iid, a) for iid, a in ap.items()
+                                         if a["verdict"] == "disagree" or a["comment"])
+            or (tr("Đã thống nhất số liệu ({n} chỉ số).").format(n=len(ap)) if ap else ""))
         self.minutes.setEnabled(bool((cur or {}).get("documents")))
+        self._enable()
+
+    def _enable(self) -> None:
+        """Each button only when the dossier's state allows that step (the workflow table decides)."""
+        from cff_desktop.ui.upper_inbox import allowed
+
+        cur = self.detail.get("current") or {}
+        row = {"state": cur.get("state", ""), "appraised_passing": (cur.get("appraised") or {}).get("passing")}
+        self.save_appraisal.setEnabled(allowed(row, "appraise"))
+        held = bool(self.detail.get("held"))
+        for key, b in self.buttons.items():
+            if key == "receipt":
+                b.setEnabled(row["state"] in ("returned", "recognised", "not_recognised"))
+            elif key == "held_accept":  # only once no decision stands on the current dossier
+                b.setEnabled(held and allowed(row, "replace"))
+            elif key == "held_dismiss":
+                b.setEnabled(held)
+            else:
+                b.setEnabled(allowed(row, key))
+
+    def held(self, accept: bool) -> None:
+        """Act on the package that came after the decision (the oldest waiting one)."""
+        from cff_desktop.services.district_decisions import act_on_held
+
+        waiting = self.detail.get("held") or []
+        if not waiting:
+            return
+        self._act(lambda: act_on_held(self.ctx.ws, waiting[0]["sha256"], accept, reason=self.return_text.text(),
+                                      actor=self.ctx.actor),
+                  tr("Đã nhận gói mới thay hồ sơ cũ.") if accept else tr("Đã bỏ qua gói đến sau, vẫn lưu lại."))
+
+    def revoke(self) -> None:
+        from cff_desktop.services.district_decisions import revoke_decision
+
+        self._act(lambda: revoke_decision(self.ctx.ws, self._ref(), reason=self.return_text.text(),
+                                          number=self.fix_number.text(), signed_on=self.fix_date.text(),
+                                          actor=self.ctx.actor), tr("Đã thu hồi quyết định."))
+
+    def correct(self) -> None:
+        from cff_desktop.services.district_decisions import correct_decision
+
+        now = (self.detail.get("current") or {}).get("state") != "recognised"
+        self._act(lambda: correct_decision(self.ctx.ws, self._ref(), now, reason=self.return_text.text(),
+                                           number=self.fix_number.text(), signed_on=self.fix_date.text(),
+                                           actor=self.ctx.actor), tr("Đã sửa quyết định."))
 
     def _ref(self) -> str:
         cur = self.detail.get("current")
@@ -382,7 +357,7 @@ class DecisionPage(QWidget):
         self.number = QLineEdit()
         self.number.setPlaceholderText("125/QĐ-UBND")
         self.date = QLineEdit()
-        self.date.setPlaceholderText("2025-12-05")
+        self.date.setPlaceholderText("05/12/2025")
         self.chair = QLineEdit()
         self.secretary = QLineEdit()
         self.members = QLineEdit()
@@ -397,7 +372,8 @@ class DecisionPage(QWidget):
         save.clicked.connect(self.save)
         row.addWidget(save)
         for text, kind in ((tr("In biên bản Hội đồng xét duyệt"), "council-minutes"),
-                           (tr("In Quyết định công nhận"), "decision")):
+                           (tr("In Quyết định công nhận"), "decision"),
+                           (tr("In quyết định điều chỉnh, thu hồi"), "correction")):
             b = QPushButton(text)
             b.clicked.connect(lambda _c=False, k=kind: _print_and_preview(self, ctx, k, self.year.value(),
                                                                           self.status))
@@ -415,7 +391,7 @@ class DecisionPage(QWidget):
         d = district.get_decision(self.ctx.ws, self.year.value()) or {}
         c = d.get("council") or {}
         self.number.setText(d.get("number", ""))
-        self.date.setText(d.get("signed_on", ""))
+        self.date.setText(vn(d.get("signed_on", "")))
         self.chair.setText(c.get("chair", ""))
         self.secretary.setText(c.get("secretary", ""))
         self.members.setText("; ".join(c.get("members", [])))
@@ -425,7 +401,8 @@ class DecisionPage(QWidget):
                    "members": [m.strip() for m in self.members.text().split(";") if m.strip()]}
         try:
             district.set_decision(self.ctx.ws, self.year.value(), number=self.number.text(),
-                                  signed_on=self.date.text(), council=council, actor=self.ctx.actor)
+                                  signed_on=parse_date(self.date.text(), tr("Ngày ký")).isoformat(),
+                                  council=council, actor=self.ctx.actor)
         except CffError as e:
             say(self.status, e.message, error=True)
             return
@@ -461,7 +438,7 @@ class ReportPage(QWidget):
         self.summary.setWordWrap(True)
         lay.addWidget(self.summary)
         self.cats = _table([tr("Loại đơn vị"), tr("Số đơn vị"), tr("Có hồ sơ"), tr("Tự đánh giá đạt"),
-                            tr("Được công nhận"), tr("Tỷ lệ (%)")])
+                            tr("Thẩm định đạt"), tr("Được công nhận"), tr("Tỷ lệ (%)")])
         self.cats.horizontalHeader().setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
         self.cats.setMaximumHeight(130)
         lay.addWidget(self.cats)
@@ -482,17 +459,26 @@ class ReportPage(QWidget):
         except CffError as e:
             say(self.status, e.message, error=True)
             return
-        text = tr("{units} đơn vị; {assessed} có hồ sơ; {passing} tự đánh giá đạt; {recognized} được công nhận "
-                  "({rate} %).").format(units=r["units"], assessed=r["assessed"], passing=r["passing"],
-                                        recognized=r["recognized"], rate=format_number(r["rate"], 2))
+        text = tr("{units} đơn vị; {assessed} có hồ sơ; {passing} tự đánh giá đạt; {appraised} đạt theo thẩm định; "
+                  "{recognized} được công nhận ({rate} %).").format(
+            units=r["units"], assessed=r["assessed"], passing=r["passing"], appraised=r["appraised_passing"],
+            recognized=r["recognized"], rate=format_number(r["rate"], 2))
         if r["target"] is not None:
-            text += " " + tr("Chỉ tiêu: {t} %.").format(t=format_number(r["target"], 1))
+            text += " " + tr("Chỉ tiêu: {t} % — {met}.").format(
+                t=format_number(r["target"], 1), met=tr("đạt") if r["meets_target"] else tr("chưa đạt"))
+        else:
+            text += " " + tr("Chưa đặt chỉ tiêu năm {y}.").format(y=r["round"])
+        text += " " + tr("Chưa gửi: {m}; gửi muộn hoặc quá hạn: {l}; không công nhận: {n}; điều chỉnh quyết định: "
+                         "{k}; khác loại danh sách: {w}.").format(
+            m=len(r["missing"]), l=len(r["late"]), n=len(r["not_recognized"]), k=len(r["corrections"]),
+            w=len(r["category_warnings"]))
         if r["change"]:
             text += " " + tr("So với {y}: công nhận {d:+d}.").format(y=r["change"]["previous_round"],
                                                                     d=int(r["change"]["recognized"]))
         self.summary.setText(text)
-        _fill(self.cats, [[b["label"], str(b["units"]), str(b["assessed"]), str(b["passing"]), str(b["recognized"]),
-                           format_number(b["rate"], 2)] for b in r["by_category"].values()])
+        _fill(self.cats, [[b["label"], str(b["units"]), str(b["assessed"]), str(b["passing"]),
+                           str(b["appraised_passing"]), str(b["recognized"]), format_number(b["rate"], 2)]
+                          for b in r["by_category"].values()])
         self.streaks.setText(tr("Công nhận 3 năm liên tiếp: {three}. 5 năm liên tiếp: {five}.").format(
             three=", ".join(s["name"] for s in r["recognized_3_in_a_row"]) or "—",
             five=", ".join(s["name"] for s in r["recognized_5_in_a_row"]) or "—"))
@@ -544,15 +530,76 @@ def upper_window(ctx: AppContext) -> QWidget:
     win.setWindowTitle(f"cff_desktop — {APP_TITLE}")
     win.resize(1280, 720)
     win.setMinimumSize(1024, 600)
-    win.shell = UpperShell(ctx)  # type: ignore[attr-defined]
-    win.setCentralWidget(win.shell)  # type: ignore[attr-defined]
-    win.ctx = ctx  # type: ignore[attr-defined]
-    # No officer signs in at the upper level yet: the audit names the area's signer and the area.
-    from cff_desktop.services.district import get_area
+    from PySide6.QtWidgets import QStackedWidget
 
+    from cff_desktop.services.district import get_area
+    from cff_desktop.services.reviewers import has_reviewers
+
+    win.shell = UpperShell(ctx)  # type: ignore[attr-defined]
+    stack = QStackedWidget()
+    win.signin = ReviewerSignIn(ctx, lambda: stack.setCurrentWidget(win.shell))  # type: ignore[attr-defined]
+    stack.addWidget(win.signin)  # type: ignore[attr-defined]
+    stack.addWidget(win.shell)  # type: ignore[attr-defined]
+    win.setCentralWidget(stack)
+    win.ctx = ctx  # type: ignore[attr-defined]
+    # Until the area names its reviewers, the audit names the area's signer and the area.
     area = get_area(ctx.ws)
     ctx.default_actor = f"{area.get('signer_name') or 'Cán bộ cấp trên'} ({area.get('name', '')})"
+    stack.setCurrentWidget(win.signin if has_reviewers(ctx.ws) else win.shell)  # type: ignore[attr-defined]
     return win
 
 
-__all__ = ["DecisionPage", "InboxPage", "ReportPage", "UnitPage", "UpperShell", "upper_window"]
+class ReviewerSignIn(QWidget):
+    """Name + PIN of one of the area's reviewers, like the commune's sign-in; the audit then names them."""
+
+    def __init__(self, ctx: AppContext, done) -> None:
+        super().__init__()
+        self.ctx, self.done = ctx, done
+        lay = QVBoxLayout(self)
+        lay.addStretch(1)
+        box = QFrame()
+        box.setObjectName("card")
+        box.setMaximumWidth(420)
+        form = QFormLayout(box)
+        t = QLabel(tr("Đăng nhập cán bộ thẩm định"))
+        t.setObjectName("h2")
+        form.addRow(t)
+        self.who = QComboBox()
+        from cff_desktop.services.reviewers import list_reviewers
+
+        for r in list_reviewers(ctx.ws):
+            self.who.addItem(f"{r['name']}" + (f" — {r['position']}" if r["position"] else ""), str(r["id"]))
+        self.pin = QLineEdit()
+        self.pin.setEchoMode(QLineEdit.EchoMode.Password)
+        self.pin.returnPressed.connect(self.sign_in)
+        go = QPushButton(tr("Đăng nhập"))
+        go.setObjectName("primary")
+        go.clicked.connect(self.sign_in)
+        form.addRow(tr("Cán bộ"), self.who)
+        form.addRow(tr("Mã PIN"), self.pin)
+        form.addRow("", go)
+        self.status = QLabel("")
+        self.status.setWordWrap(True)
+        form.addRow(self.status)
+        row = QHBoxLayout()
+        row.addStretch(1)
+        row.addWidget(box)
+        row.addStretch(1)
+        lay.addLayout(row)
+        lay.addStretch(2)
+
+    def sign_in(self) -> None:
+        from cff_desktop.services.reviewers import sign_in
+
+        try:
+            session = sign_in(self.ctx.ws, self.who.currentData() or "", self.pin.text())
+        except CffError as e:
+            say(self.status, e.message, error=True)
+            self.pin.clear()
+            return
+        self.pin.clear()
+        self.ctx.sign_in(session)  # type: ignore[arg-type]
+        self.done()
+
+
+__all__ = ["DecisionPage", "InboxPage", "ReportPage", "ReviewerSignIn", "UnitPage", "UpperShell", "upper_window"]

@@ -126,6 +126,10 @@ def decide(ws: Workspace, ref: str, recognized: bool, *, reason: str = "", actor
     reason = nfc(reason)
     if not recognized and not reason:
         raise BadInput("không công nhận thì cần ghi lý do (--reason).", "--reason")
+    if recognized:
+        from cff_desktop.services.district_decisions import require_passing  # the appraised result decides
+
+        require_passing(ws, pk)
     with ws.store.transaction() as conn:
         conn.execute("INSERT OR REPLACE INTO recognition (unit_code, year, package_sha256, recognized, reason,"
                      " decided_at) VALUES (?, ?, ?, ?, ?, ?)",

@@ -110,7 +110,12 @@ def _category(text: str) -> str | None:
 
 
 def parse_units_csv(path: str | Path) -> UnitsImport:
-    """Read ``code,name,category[,predecessors]``; every bad row is kept with its line number."""
+    """Read ``code,name,category[,predecessors][,valid_from][,valid_to]``; bad rows kept with their line.
+
+    ``valid_from``/``valid_to`` are the first and last year a unit existed (empty: always / still):
+    a unit merged into another ends the year before the merged unit starts, and the merged unit
+    names it in ``predecessors``. Columns after the third are found by their header.
+    """
     p = Path(path)
     try:
         text = p.read_text("utf-8-sig")
@@ -124,14 +129,28 @@ def parse_units_csv(path: str | Path) -> UnitsImport:
     if header[:3] != need:
         raise BadInput("dòng đầu của tệp phải là: code,name,category (thêm cột predecessors nếu có đơn vị "
                        "sáp nhập).", f"{p}:1")
+    extra = {h: i for i, h in enumerate(header) if i >= 3}
+    unknown = [h for h in extra if h not in ("predecessors", "valid_from", "valid_to")]
+    if unknown:
+        raise BadInput(f"cột '{unknown[0]}' không có; các cột được dùng: code,name,category,predecessors,"
+                       "valid_from,valid_to.", f"{p}:1")
     out = UnitsImport()
     seen: dict[str, int] = {}
     for line, row in enumerate(reader, start=2):
         if not any(c.strip() for c in row):
             continue
-        cells = [c.strip() for c in row] + ["", "", "", ""]
-        code, name, cat_text, pred = cells[0], cells[1], cells[2], cells[3]
+        cells = [c.strip() for c in row] + [""] * (len(header) + 4)
+        code, name, cat_text = cells[0], cells[1], cells[2]
+        pred = cells[extra["predecessors"]] if "predecessors" in extra else (cells[3] if len(header) <= 3 else "")
         problems = []
+        years: dict[str, int | None] = {}
+        for col in ("valid_from", "valid_to"):
+            text = cells[extra[col]] if col in extra else ""
+            if text and not (text.isdigit() and 1945 <= int(text) <= 2100):
+                problems.append(f"{col} '{text}' phải là một năm, ví dụ 2025")
+            years[col] = int(text) if text.isdigit() else None
+        if years["valid_from"] and years["valid_to"] and years["valid_from"] > years["valid_to"]:
+            problems.append(f"valid_from {years['valid_from']} sau valid_to {years['valid_to']}")
         if not code.isdigit():
             problems.append(f"mã đơn vị '{code}' phải là chữ số")
         if not name:
@@ -146,7 +165,8 @@ def parse_units_csv(path: str | Path) -> UnitsImport:
             continue
         seen[code] = line
         preds = [x.strip() for x in pred.replace(",", ";").split(";") if x.strip()]
-        out.good.append({"line": line, "code": code, "name": name, "category": cat, "predecessors": preds})
+        out.good.append({"line": line, "code": code, "name": name, "category": cat, "predecessors": preds,
+                         "valid_from": years["valid_from"], "valid_to": years["valid_to"]})
     return out
 
 
@@ -163,10 +183,12 @@ def import_units(ws: Workspace, path: str | Path, *, good_rows: bool = False, ac
     with ws.store.transaction() as conn:
         for u in res.good:
             conn.execute(
-                "INSERT INTO area_unit (code, name, category, predecessors, created_at) VALUES (?, ?, ?, ?, ?)"
-                " ON CONFLICT(code) DO UPDATE SET name = excluded.name, category = excluded.category,"
-                " predecessors = excluded.predecessors",
-                (u["code"], nfc(u["name"]), u["category"], json.dumps(u["predecessors"]), now_iso()))
+                "INSERT INTO area_unit (code, name, category, predecessors, valid_from, valid_to, created_at)"
+                " VALUES (?, ?, ?, ?, ?, ?, ?) ON CONFLICT(code) DO UPDATE SET name = excluded.name,"
+                " category = excluded.category, predecessors = excluded.predecessors,"
+                " valid_from = excluded.valid_from, valid_to = excluded.valid_to",
+                (u["code"], nfc(u["name"]), u["category"], json.dumps(u["predecessors"]), u["valid_from"],
+                 u["valid_to"], now_iso()))
         ws.store.audit(actor, "area.units.import", "area:1", None,
                        {"file": Path(path).name, "units": len(res.good), "bad_lines": [b["line"] for b in res.bad]})
     res.imported = len(res.good)

@@ -21,6 +21,8 @@ from cff_desktop.dossier.format import EXTENSION, KIND_DOSSIER, MANIFEST, Packag
 from cff_desktop.dossier.writer import sha256_of
 from cff_desktop.rules.model import CATEGORY_LABELS, RuleSet
 from cff_desktop.services.district.area import area_ruleset, get_area
+from cff_desktop.services.district.workflow import TRANSITIONS
+from cff_desktop.services.district_decisions import HELD_LABEL, store_warning
 from cff_desktop.services.packages.verify import open_verified
 from cff_desktop.services.rounds import ADMIN
 from cff_desktop.services.workspace import Workspace
@@ -201,27 +203,38 @@ def receive_package(ws: Workspace, path: str | Path, *, source: str = "usb", tru
         listed = CATEGORY_LABELS.get(unit["category"], unit["category"])
         res.warning = (f"xã tự xếp nhóm \"{CATEGORY_LABELS.get(claimed_cat, claimed_cat)}\" (ngưỡng "
                        f"{score.get('threshold')}), danh sách địa bàn ghi nhóm \"{listed}\"; "
-                       "kiểm tra lại trước khi thẩm định.")
+                       "điểm chuẩn tính theo danh sách địa bàn.")
+    category_warning = res.warning
     with ws.store.transaction() as conn:
-        cur = conn.execute("SELECT sha256, manifest FROM received_package WHERE unit_code = ? AND year = ?"
+        cur = conn.execute("SELECT sha256, manifest, state FROM received_package WHERE unit_code = ? AND year = ?"
                            " AND superseded_by IS NULL", (unit["code"], year)).fetchone()
-        superseded_by = None
+        superseded_by, held = None, 0
         if cur is not None and not supersedes(m, json.loads(cur[1])):
             superseded_by, res.kept_older = cur[0], True  # an older package arriving late: kept, marked
+        elif cur is not None and cur[2] not in TRANSITIONS["replace"][0]:
+            # A decision stands on the current package: the new one is kept but changes nothing
+            # until a reviewer accepts it (after revoking the decision) or dismisses it.
+            superseded_by, held = cur[0], 1
+            res.warning = "; ".join(x for x in (
+                f"gói {HELD_LABEL}: đã lưu, chưa thay hồ sơ đã quyết định; xem xét bằng `cff district held list`",
+                res.warning) if x)
         elif cur is not None:
             conn.execute("UPDATE received_package SET superseded_by = ? WHERE sha256 = ?", (sha, cur[0]))
             res.superseded = cur[0]
         conn.execute(
             "INSERT INTO received_package (sha256, uuid, unit_code, year, source, state, superseded_by, created_at,"
-            " received_at, total, threshold, passing, ruleset_sha256, signer, manifest, snapshot, evidence, file)"
-            " VALUES (?, ?, ?, ?, ?, 'verified', ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            " received_at, total, threshold, passing, ruleset_sha256, signer, manifest, snapshot, evidence, file,"
+            " held_after_decision) VALUES (?, ?, ?, ?, ?, 'verified', ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
             (sha, m["uuid"], unit["code"], year, source, superseded_by, m["created_at"], now, score["total"],
              score["threshold"], 1 if score["recognized"] else 0, m["ruleset"]["sha256"],
              m["device"]["fingerprint"], json.dumps(m, ensure_ascii=False), json.dumps(snap, ensure_ascii=False),
-             json.dumps(evidence, ensure_ascii=False), str(target)))
+             json.dumps(evidence, ensure_ascii=False), str(target), held))
+        if category_warning:
+            store_warning(conn, sha, "category", category_warning)
         ws.store.audit(actor, "district.receive", f"unit:{unit['code']}/{year}", None,
                        {"sha256": sha, "uuid": m["uuid"], "source": source, "superseded": res.superseded,
-                        "kept_older": res.kept_older, "signer": m["device"]["fingerprint"]})
+                        "kept_older": res.kept_older, "signer": m["device"]["fingerprint"],
+                        "held_after_decision": bool(held)})
     if newly:
         unit_keys.add_key(ws, unit["code"], m["device"]["fingerprint"], public_key=m["device"]["public_key"],
                           source="import", label=f"xác nhận khi nhập gói {m['uuid'][:8]}", actor=actor)

@@ -6,6 +6,9 @@ The states a package passes through at the upper level::
             │                               │                          └──not_recognise──▶ not_recognised
             └──────────────return───────────┴──▶ returned
 
+    recognised ◀──correct──▶ not_recognised;  either ──revoke──▶ council
+    a newer package replaces the current one (``replace``) only while no decision stands
+
 Every step (appraise, return, council, decide) asks :func:`require_transition` and gets the new
 state or a refusal that names the current state; a package a later one superseded is refused by
 :func:`require_current` whatever its state.
@@ -39,6 +42,17 @@ TRANSITIONS: dict[str, tuple[dict[str, str], str]] = {
     "recognise": ({"council": "recognised"}, "trình hội đồng xét duyệt trước (`cff district council MÃ_GÓI`)."),
     "not_recognise": ({"council": "not_recognised"},
                       "trình hội đồng xét duyệt trước (`cff district council MÃ_GÓI`)."),
+    # A decision is undone only by a decision of its own (number, date, written reason): revoked, the
+    # dossier is back before the council; corrected, the conclusion turns over.
+    "revoke": ({"recognised": "council", "not_recognised": "council"},
+               "chỉ thu hồi được hồ sơ đã có quyết định."),
+    "correct": ({"recognised": "not_recognised", "not_recognised": "recognised"},
+                "chỉ sửa được quyết định đã có; chưa có quyết định thì kết luận bằng `cff district decide`."),
+    # A newer package from the commune replaces the current one only while no decision stands on it;
+    # after the decision it is held ("đến sau quyết định") until a reviewer acts.
+    "replace": ({"received": "verified", "verified": "verified", "under_appraisal": "verified",
+                 "returned": "verified", "council": "verified"},
+                "gói mới đến sau quyết định; thu hồi quyết định trước (`cff district revoke`) rồi mới nhận gói mới."),
 }
 
 
