@@ -8,6 +8,7 @@ report and the score table cannot print different figures for the same round.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from decimal import Decimal
@@ -36,6 +37,45 @@ UNIT_PREFIXES = ("thị trấn", "đặc khu", "phường", "xã")
 UNIT_WORDS = {"xa": "xã", "phuong": "phường", "thi_tran": "thị trấn", "dac_khu": "đặc khu"}
 NBSP = "\u00a0"
 PROVISIONAL_NOTE = "(*) Thang điểm tạm, cần đối chiếu văn bản quy định chính thức."
+
+
+
+def split_unit_name(name: str) -> tuple[str, str]:
+    """("phường", "Tân Lập") from "Phường Tân Lập"; ("", "Hoàng Đồng") when no unit word was typed."""
+    name = " ".join(str(name or "").split())
+    low = name.lower()
+    for p in UNIT_PREFIXES:
+        if low.startswith(p + " "):
+            return p, name[len(p) + 1:].strip()
+    return "", name
+
+
+def unit_word(unit_type: str | None, name: str | None = None) -> str:
+    """The unit word every paper uses, in lower case as mid-sentence text needs it.
+
+    The profile's unit type decides; only when the profile has none does a unit word typed in
+    the name count (old profiles). The default is "xã".
+    """
+    if unit_type in UNIT_WORDS:
+        return UNIT_WORDS[str(unit_type)]
+    return split_unit_name(str(name or ""))[0] or "xã"
+
+
+def unit_type_of_name(name: str) -> str | None:
+    """The unit type a name starting with its unit word implies ("Phường Tân Lập" → "phuong")."""
+    word = split_unit_name(name)[0]
+    return next((k for k, v in UNIT_WORDS.items() if v == word), None)
+
+
+def localise(text: str, word: str) -> str:
+    """Shared labels say "xã" (the rule set's sector names: "Công an xã", "Đoàn TNCS … xã");
+    for a ward, township or special zone a label's closing unit word is replaced. Only the last
+    word: "xã hội" and the standard's own name ("xã, phường, thị trấn") stay as they are."""
+    if word == "xã":
+        return text
+    text = re.sub(r"\b(UBND|Ủy ban nhân dân|Chủ tịch) xã\b(?!,)", rf"\1 {word}", text)
+    return re.sub(r"(?<=\s)xã$", word, text)
+
 
 # Type abbreviations of document numbers (Nghị định 30/2020, Phụ lục III).
 TYPE_CODES = {"minutes": "BB", "report": "BC", "proposal": "TTr", "notice": "TB"}
@@ -78,29 +118,38 @@ class DocContext:
         return int(self.snapshot["round"]["year"])
 
     @property
-    def unit_name(self) -> str:
-        """The commune's full name as written in sentences: "xã Hoàng Đồng"."""
-        name = str(self.commune.get("name") or "").strip()
-        low = name.lower()
-        for p in UNIT_PREFIXES:
-            if low.startswith(p + " "):
-                return p + name[len(p):]
-        return f"{UNIT_WORDS.get(self.commune.get('unit_type') or 'xa', 'xã')} {name}"
+    def unit_word(self) -> str:
+        """"xã", "phường", "thị trấn" or "đặc khu": from the profile's unit type (see :func:`unit_word`)."""
+        return unit_word(self.commune.get("unit_type"), self.commune.get("name"))
 
     @property
     def place(self) -> str:
-        """The place name of the date line: "Hoàng Đồng" (the unit word dropped)."""
-        name = str(self.commune.get("name") or "").strip()
-        low = name.lower()
-        for p in UNIT_PREFIXES:
-            if low.startswith(p + " "):
-                return name[len(p) + 1:].strip()
-        return name
+        """The place name of the date line: "Hoàng Đồng" (any unit word typed in the name dropped)."""
+        return split_unit_name(str(self.commune.get("name") or ""))[1]
 
     @property
-    def unit_word(self) -> str:
-        """"xã", "phường", "thị trấn" or "đặc khu"."""
-        return self.unit_name[: len(self.unit_name) - len(self.place)].strip() or "xã"
+    def unit_name(self) -> str:
+        """The unit's full name as written mid-sentence: "xã Hoàng Đồng", "phường Tân Lập"."""
+        return f"{self.unit_word} {self.place}".strip()
+
+    @property
+    def unit_title(self) -> str:
+        """The unit's name opening a sentence: "Xã Hoàng Đồng", "Thị trấn Na Sầm"."""
+        return self.unit_name[:1].upper() + self.unit_name[1:]
+
+    @property
+    def committee(self) -> str:
+        """"Ủy ban nhân dân phường Tân Lập" — the issuing body named in sentences."""
+        return f"Ủy ban nhân dân {self.unit_name}"
+
+    @property
+    def council_name(self) -> str:
+        """"Hội đồng đánh giá phường phù hợp với trẻ em" — the commune council, in the unit's word."""
+        return f"Hội đồng đánh giá {self.unit_word} phù hợp với trẻ em"
+
+    def local(self, text: str) -> str:
+        """``text`` with the generic "xã" of shared labels (e.g. "Công an xã") in this unit's word."""
+        return localise(text, self.unit_word)
 
     @property
     def issuer(self) -> str:
@@ -206,7 +255,7 @@ class DocContext:
 
     def indicator_label(self, iid: str) -> str:
         model = self.indicator_model(iid)
-        return model.label if model else iid
+        return self.local(model.label) if model else iid
 
     def source_text(self, iid: str, *, dated: bool = True) -> str:
         """Who entered the figure, for which sector, and their note (the data source to name)."""
@@ -223,7 +272,7 @@ class DocContext:
 
     def criterion_sector(self, cid: str) -> str:
         c = self.ruleset.criterion(cid)
-        return SECTOR_LABELS.get(c.sector, c.sector) if c else ""
+        return self.local(SECTOR_LABELS.get(c.sector, c.sector)) if c else ""
 
     # --- shared blocks --------------------------------------------------------------------------
     def header(self, kind: str, *, issuer: str | None = None, parent: str | None = None,
@@ -346,7 +395,7 @@ def required_profile_fields(kind: str, ctx: DocContext) -> list[tuple[str, str]]
     c = ctx.commune
     missing: list[tuple[str, str]] = []
     if not str(c.get("name") or "").strip():
-        missing.append(("name", "tên xã"))
+        missing.append(("name", "tên xã, phường, thị trấn"))
     if kind in ("report", "proposal", "notice", "scores", "dossier") and not str(c.get("chair_name") or "").strip():
         missing.append(("chair_name", "họ tên Chủ tịch (hoặc Phó Chủ tịch) UBND ký văn bản"))
     if kind in ("proposal", "dossier", "report") and not ctx.upper_level:

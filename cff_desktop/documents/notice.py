@@ -43,7 +43,7 @@ def build(ctx: DocContext) -> list[Part]:
                                   f"năm {ctx.year}"),
         para(f"Căn cứ {ctx.ruleset.legal_basis};"),
         para(f"Căn cứ {ctx.doc_ref('minutes', 'Biên bản họp Hội đồng đánh giá')} của {ctx.unit_name},"),
-        para(f"Ủy ban nhân dân {ctx.unit_name} thông báo niêm yết công khai kết quả tự đánh giá {ctx.unit_word} "
+        para(f"{ctx.committee} thông báo niêm yết công khai kết quả tự đánh giá {ctx.unit_word} "
              f"phù hợp với trẻ em năm {ctx.year} như sau:"),
         para("1. Kết quả tự đánh giá:"),
         ctx.score_table(detailed=False),
@@ -51,11 +51,12 @@ def build(ctx: DocContext) -> list[Part]:
         markup(f"Tổng điểm: <b>{esc(ctx.total_text())}</b>; ngưỡng công nhận: {esc(ctx.threshold_text())}; "
                f"kết quả: <b>{ctx.verdict}</b>."),
         para(f"2. Thời gian niêm yết: {ctx.posting_days:02d} ngày làm việc, {period}."),
-        para("3. Địa điểm niêm yết: trụ sở Ủy ban nhân dân xã và nhà văn hóa các thôn, tổ dân phố."),
-        para("4. Trong thời gian niêm yết, mọi ý kiến phản ánh về kết quả tự đánh giá xin gửi về Ủy ban nhân dân "
-             "xã (qua công chức Văn hóa - Xã hội) để tổng hợp, xem xét."),
-        para(f"Ủy ban nhân dân {ctx.unit_name} thông báo để cán bộ, nhân dân được biết và tham gia ý kiến./."),
-        closing_block(ctx.signer, ["Thường trực Đảng ủy, HĐND xã", "Ủy ban MTTQ và các đoàn thể xã",
+        para(f"3. Địa điểm niêm yết: trụ sở {ctx.committee} và nhà văn hóa các thôn, tổ dân phố."),
+        para(f"4. Trong thời gian niêm yết, mọi ý kiến phản ánh về kết quả tự đánh giá xin gửi về {ctx.committee} "
+             "(qua công chức Văn hóa - Xã hội) để tổng hợp, xem xét."),
+        para(f"{ctx.committee} thông báo để cán bộ, nhân dân được biết và tham gia ý kiến./."),
+        closing_block(ctx.signer, [f"Thường trực Đảng ủy, HĐND {ctx.unit_word}",
+                                   f"Ủy ban MTTQ và các đoàn thể {ctx.unit_word}",
                                    "Các thôn, tổ dân phố (để niêm yết)"]),
     ]
     return [Part("notice", "Thông báo niêm yết công khai", f)]

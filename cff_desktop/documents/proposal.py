@@ -38,8 +38,8 @@ def build(ctx: DocContext) -> list[Part]:
              f"của {ctx.unit_name};"),
         para(f"Căn cứ kết quả niêm yết công khai tại {ctx.doc_ref('notice', 'Thông báo niêm yết')},"
              if ctx.numbers.get("notice") else
-             "Căn cứ kết quả niêm yết công khai kết quả tự đánh giá tại trụ sở Ủy ban nhân dân xã,"),
-        para(f"Ủy ban nhân dân {ctx.unit_name} kính trình {ctx.upper_level} xem xét, công nhận {ctx.unit_name} "
+             f"Căn cứ kết quả niêm yết công khai kết quả tự đánh giá tại trụ sở {ctx.committee},"),
+        para(f"{ctx.committee} kính trình {ctx.upper_level} xem xét, công nhận {ctx.unit_name} "
              f"đạt tiêu chuẩn xã, phường, thị trấn phù hợp với trẻ em năm {ctx.year}, cụ thể như sau:"),
         para(f"1. Tổng điểm tự đánh giá: {ctx.total_text()}; ngưỡng công nhận đối với nhóm "
              f"“{ctx.category_label}”: {ctx.threshold_text()}."),
@@ -52,8 +52,8 @@ def build(ctx: DocContext) -> list[Part]:
     ]
     if evidence:
         f.append(para(f"- Tài liệu minh chứng ({evidence} tệp, danh mục kèm theo hồ sơ)."))
-    f.append(para(f"Ủy ban nhân dân {ctx.unit_name} kính trình {ctx.upper_level} xem xét, quyết định./."))
-    f.append(closing_block(ctx.signer, ["Như trên", "Thường trực Đảng ủy, HĐND xã"]))
+    f.append(para(f"{ctx.committee} kính trình {ctx.upper_level} xem xét, quyết định./."))
+    f.append(closing_block(ctx.signer, ["Như trên", f"Thường trực Đảng ủy, HĐND {ctx.unit_word}"]))
     return [Part("proposal", "Tờ trình đề nghị công nhận", f)]
 
 

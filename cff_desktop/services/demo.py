@@ -111,11 +111,17 @@ def create_demo(
             "(dùng --db TỆP_MỚI hoặc CFF_HOME khác).",
             str(ws.paths.db),
         )
+    from cff_desktop.documents.content import UNIT_WORDS, localise, split_unit_name, unit_type_of_name
+
+    # The unit type follows the name ("Phường Tân Lập" is a ward), so every paper words it right.
+    unit_type = unit_type_of_name(commune) or "xa"
+    word = UNIT_WORDS[unit_type]
     rnd = init_round(ws, commune=commune, province=province, category=category, year=year,
                      upper_level="Ủy ban nhân dân tỉnh Lạng Sơn", district="", villages=VILLAGES)
     ids: dict[str, int] = {}
     for name, position, sector, role in OFFICERS:
-        off = add_officer(ws, name=name, sector=sector, role=role, position=position, pin=DEMO_PIN)
+        off = add_officer(ws, name=name, sector=sector, role=role, position=localise(position, word),
+                          pin=DEMO_PIN)
         ids[sector] = off["id"]
     figures = demo_figures(seed)
     owners = {c.id: c.sector for c in rnd.ruleset.criteria}
@@ -132,14 +138,14 @@ def create_demo(
                             "submission_date": f"{year}-11-15"})
     with ws.store.transaction() as conn:
         # The People's Committee chair signs the printed papers (report, proposal, notice).
-        conn.execute("UPDATE commune SET chair_name = ?, chair_title = ? WHERE id = ?",
-                     (COUNCIL[0][0], "Chủ tịch", rnd.commune["id"]))
+        conn.execute("UPDATE commune SET chair_name = ?, chair_title = ?, unit_type = ? WHERE id = ?",
+                     (COUNCIL[0][0], "Chủ tịch", unit_type, rnd.commune["id"]))
         conn.execute("INSERT INTO council (round_id, place, started_at) VALUES (?, ?, ?)",
-                     (rnd.id, f"Hội trường UBND {commune}", f"{year}-11-05T08:00"))
+                     (rnd.id, f"Hội trường UBND {word} {split_unit_name(commune)[1]}", f"{year}-11-05T08:00"))
         for sort, (name, position, role) in enumerate(COUNCIL):
             conn.execute(
                 "INSERT INTO council_member (round_id, name, position, council_role, sort)"
-                " VALUES (?, ?, ?, ?, ?)", (rnd.id, name, position, role, sort))
+                " VALUES (?, ?, ?, ?, ?)", (rnd.id, name, localise(position, word), role, sort))
         ws.store.audit("dữ liệu mẫu", "council.members", f"round:{rnd.id}", None,
                        {"members": len(COUNCIL), "at": now_iso()})
     return DemoResult(commune, year, len(OFFICERS), len(figures))
