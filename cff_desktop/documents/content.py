@@ -107,6 +107,8 @@ class DocContext:
     posting_start: date | None = None
     posting_days: int = 5
     snapshot_sha256: str = ""  # of the frozen snapshot; empty for a draft
+    # kind → the context a numbered paper was frozen with, so a dossier binds the very text signed
+    bound: dict[str, DocContext] = field(default_factory=dict)
 
     # --- the commune ---------------------------------------------------------------------------
     @property

@@ -127,8 +127,8 @@ def _image_page(ev: Evidence, n: int) -> list[Flowable]:
 def parts(ctx: DocContext, pages: dict[str, tuple[int, int]] | None = None,
           progress: Progress | None = None) -> list[Part]:
     out = [cover(ctx), contents(ctx, pages or {}, "evidence")]
-    for _key, _label, build in BOUND:
-        out.extend(build(ctx))
+    for key, _label, build in BOUND:
+        out.extend(build(ctx.bound.get(key, ctx)))
     out.extend(evidence_parts(ctx, progress))
     return out
 
