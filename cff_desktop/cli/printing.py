@@ -106,6 +106,32 @@ def cmd_numbers_set(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_print_settings_show(args: argparse.Namespace) -> int:
+    from cff_desktop.services.profile import PRINT_SETTINGS, print_settings
+
+    with _ws(args) as ws:
+        values = print_settings(ws)
+    if args.json:
+        _print_json(values)
+        return 0
+    for key, label in PRINT_SETTINGS.items():
+        shown = values[key].replace("\n", "; ") or "(mặc định của văn bản)"
+        print(f"{key}: {shown}\n    {label}")
+    return 0
+
+
+def cmd_print_settings_set(args: argparse.Namespace) -> int:
+    from cff_desktop.services.profile import set_print_setting
+
+    with _ws(args) as ws:
+        value = set_print_setting(ws, args.key, args.value)
+    if args.json:
+        _print_json({args.key: value})
+    else:
+        print(f"{args.key}: {value.replace(chr(10), '; ') or '(mặc định của văn bản)'}")
+    return 0
+
+
 def register(sub: argparse._SubParsersAction) -> None:
     """Add this feature's sub-commands to ``cff``."""
     x = sub.add_parser("print", help="in văn bản (PDF) theo Nghị định 30/2020",
@@ -139,3 +165,17 @@ def register(sub: argparse._SubParsersAction) -> None:
     t.add_argument("--year", type=int, help="năm (mặc định: năm nay)")
     t.add_argument("--json", action="store_true")
     t.set_defaults(func=cmd_numbers_set)
+
+    ps = sub.add_parser("print-settings", help="thiết lập văn bản in: nơi nhận từng loại, ngày nghỉ thêm")
+    psub = ps.add_subparsers(dest="print_settings_cmd", required=True, metavar="show | set")
+    s = psub.add_parser("show", help="các thiết lập hiện tại")
+    s.add_argument("--json", action="store_true")
+    s.set_defaults(func=cmd_print_settings_show)
+    t = psub.add_parser("set", help="đặt một thiết lập, ví dụ: print-settings set recipients.report "
+                                    "\"UBND tỉnh Lạng Sơn; Thường trực Đảng ủy; Lưu: VT, VHXH\"")
+    t.add_argument("key", metavar="KEY", help="recipients.report | recipients.proposal | recipients.notice | "
+                                              "extra_days_off")
+    t.add_argument("value", metavar="VALUE", help="nơi nhận cách nhau bởi dấu ';' (để trống = mặc định); "
+                                                  "ngày nghỉ YYYY-MM-DD cách nhau bởi dấu ','")
+    t.add_argument("--json", action="store_true")
+    t.set_defaults(func=cmd_print_settings_set)

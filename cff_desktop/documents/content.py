@@ -8,7 +8,9 @@ report and the score table cannot print different figures for the same round.
 
 from __future__ import annotations
 
+import functools
 import re
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from decimal import Decimal
@@ -109,6 +111,8 @@ class DocContext:
     snapshot_sha256: str = ""  # of the frozen snapshot; empty for a draft
     # kind → the context a numbered paper was frozen with, so a dossier binds the very text signed
     bound: dict[str, DocContext] = field(default_factory=dict)
+    recipients: dict[str, list[str]] = field(default_factory=dict)  # kind → "Nơi nhận" lines from settings
+    days_off: frozenset[date] = frozenset()  # the office's extra days off (public holidays are known)
 
     # --- the commune ---------------------------------------------------------------------------
     @property
@@ -276,6 +280,19 @@ class DocContext:
         c = self.ruleset.criterion(cid)
         return self.local(SECTOR_LABELS.get(c.sector, c.sector)) if c else ""
 
+    def recipients_for(self, kind: str, default: list[str]) -> tuple[list[str], str]:
+        """"Nơi nhận" of ``kind``: the settings' lines when the office set them, else ``default``;
+        a line "Lưu: …" gives the archive line (default "VT, VHXH")."""
+        archive = "VT, VHXH"
+        out: list[str] = []
+        for line in self.recipients.get(kind) or default:
+            text = line.strip().lstrip("-").strip().rstrip(";.").strip()
+            if text.lower().startswith("lưu:"):
+                archive = text[4:].strip() or archive
+            elif text:
+                out.append(text)
+        return out, archive
+
     # --- shared blocks --------------------------------------------------------------------------
     def header(self, kind: str, *, issuer: str | None = None, parent: str | None = None,
                numbered: bool = True, width: float | None = None) -> Table:
@@ -369,22 +386,38 @@ class DocContext:
         return out
 
 
-def working_days_after(start: date, days: int) -> date:
-    """The last day of a posting of ``days`` working days (Monday–Friday) starting on ``start``."""
+@functools.lru_cache(maxsize=16)
+def public_holidays(year: int) -> frozenset[date]:
+    """Vietnam's public holidays of ``year`` (Tết, Giỗ Tổ, 30/4, 1/5, Quốc khánh and the substituted
+    days off), from the maintained ``holidays`` package rather than a hand-kept lunar table."""
+    import holidays
+
+    return frozenset(holidays.country_holidays("VN", years=year).keys())
+
+
+def is_day_off(d: date, extra: Iterable[date] = ()) -> bool:
+    """Saturday, Sunday, a public holiday, or a day off the office entered."""
+    return d.weekday() >= 5 or d in public_holidays(d.year) or d in set(extra)
+
+
+def working_days_after(start: date, days: int, extra: Iterable[date] = ()) -> date:
+    """The last day of a posting of ``days`` working days starting on ``start`` (days off skipped)."""
+    off = frozenset(extra)
     d = start
-    while d.weekday() >= 5:
+    while is_day_off(d, off):
         d += timedelta(days=1)
     left = days - 1
     while left > 0:
         d += timedelta(days=1)
-        if d.weekday() < 5:
+        if not is_day_off(d, off):
             left -= 1
     return d
 
 
-def next_working_day(d: date) -> date:
+def next_working_day(d: date, extra: Iterable[date] = ()) -> date:
+    off = frozenset(extra)
     d += timedelta(days=1)
-    while d.weekday() >= 5:
+    while is_day_off(d, off):
         d += timedelta(days=1)
     return d
 

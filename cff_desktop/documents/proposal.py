@@ -53,7 +53,8 @@ def build(ctx: DocContext) -> list[Part]:
     if evidence:
         f.append(para(f"- Tài liệu minh chứng ({evidence} tệp, danh mục kèm theo hồ sơ)."))
     f.append(para(f"{ctx.committee} kính trình {ctx.upper_level} xem xét, quyết định./."))
-    f.append(closing_block(ctx.signer, ["Như trên", f"Thường trực Đảng ủy, HĐND {ctx.unit_word}"]))
+    f.append(closing_block(ctx.signer, *ctx.recipients_for("proposal", [
+        "Như trên", f"Thường trực Đảng ủy, HĐND {ctx.unit_word}"])))
     return [Part("proposal", "Tờ trình đề nghị công nhận", f)]
 
 

@@ -40,6 +40,7 @@ from cff_desktop.documents.layout import PdfInfo
 from cff_desktop.rules.report import reason_text
 from cff_desktop.services.council import draft_snapshot, get_snapshot
 from cff_desktop.services.evidence import blob_path
+from cff_desktop.services.profile import days_off_list, print_settings, recipient_lines
 from cff_desktop.services.rounds import ADMIN, RoundInfo, get_round, ruleset_of
 from cff_desktop.services.workspace import Workspace
 from cff_desktop.storage.db import now_iso
@@ -352,11 +353,17 @@ def render(ws: Workspace, kind: str, out_dir: str | os.PathLike[str], *, year: i
                           actor=actor, fmt=fmt, number=number).path
 
 
-def _frozen_now(rnd: RoundInfo, start: date | None, days: int) -> dict[str, Any]:
-    """What a paper's wording depends on beyond the snapshot, as it is at this moment."""
+def _frozen_now(ws: Workspace, rnd: RoundInfo, start: date | None, days: int) -> dict[str, Any]:
+    """What a paper's wording depends on beyond the snapshot, as it is at this moment: who signs,
+    who receives it, the posting period and the office's days off (settings)."""
     commune = {k: str(rnd.commune.get(k) or "").strip() for k in SIGNER_FIELDS}
+    settings = print_settings(ws)
+    recipients = {k.split(".", 1)[1]: recipient_lines(v) for k, v in settings.items()
+                  if k.startswith("recipients.") and v}
     return {"commune": {k: v for k, v in commune.items() if v}, "numbers": {}, "dates": {},
-            "posting_start": start.isoformat() if start else None, "posting_days": days}
+            "posting_start": start.isoformat() if start else None, "posting_days": days,
+            "recipients": recipients,
+            "days_off": [d.isoformat() for d in days_off_list(settings.get("extra_days_off", ""))]}
 
 
 def _context(base: dict[str, Any], rs: Any, frozen: dict[str, Any], *, draft: bool, evidence: list[Evidence],
@@ -369,7 +376,9 @@ def _context(base: dict[str, Any], rs: Any, frozen: dict[str, Any], *, draft: bo
                       dates={k: date.fromisoformat(v) for k, v in frozen["dates"].items()},
                       evidence=evidence, include_evidence=include_evidence,
                       posting_start=date.fromisoformat(start) if start else None,
-                      posting_days=int(frozen["posting_days"]), snapshot_sha256=snap_sha)
+                      posting_days=int(frozen["posting_days"]), snapshot_sha256=snap_sha,
+                      recipients={k: list(v) for k, v in (frozen.get("recipients") or {}).items()},
+                      days_off=frozenset(date.fromisoformat(d) for d in frozen.get("days_off") or []))
 
 
 def _refuse_change(row: dict[str, Any], kind: str, number: int | None, doc_date: date | None,
@@ -424,7 +433,7 @@ def render_printed(ws: Workspace, kind: str, out_dir: str | os.PathLike[str], *,
     rs = ruleset_of(ws, base["ruleset"]["sha256"])
     start, days = _posting(rnd, posting_start, posting_days)
     evidence = _evidence(ws, rnd, draft, include_evidence)
-    now = _frozen_now(rnd, start, days)
+    now = _frozen_now(ws, rnd, start, days)
     ctx = _context(base, rs, now, draft=draft and not working, evidence=evidence,
                    include_evidence=include_evidence, snap_sha=snap_sha)
     missing = required_profile_fields(kind, ctx)

@@ -93,6 +93,62 @@ def update_round_dates(ws: Workspace, changes: dict[str, str], *, actor: str = A
     return get_round(ws).row
 
 
+# Settings of the printed papers (issue 15). "Nơi nhận" differs from office to office (which Party
+# committee, which sections keep a copy); the office's own days off (a local holiday, a day swapped by
+# the province) lengthen a posting period just as public holidays do.
+PRINT_SETTINGS = {
+    "recipients.report": "Nơi nhận của báo cáo (mỗi dòng một nơi; dòng 'Lưu: …' là nơi lưu)",
+    "recipients.proposal": "Nơi nhận của tờ trình",
+    "recipients.notice": "Nơi nhận của thông báo niêm yết",
+    "extra_days_off": "Ngày nghỉ thêm của cơ quan (YYYY-MM-DD, cách nhau bởi dấu phẩy)",
+}
+MAX_RECIPIENTS = 15
+
+
+def recipient_lines(value: str) -> list[str]:
+    """Lines of a "Nơi nhận" setting: one per line (or separated by ";"), leading "-" dropped."""
+    parts = [p.strip().lstrip("-").strip().rstrip(";.").strip() for p in nfc(value).replace(";", "\n").splitlines()]
+    return [p for p in parts if p]
+
+
+def days_off_list(value: str) -> list[date]:
+    """The office's extra days off from the setting's text; a wrong date names itself."""
+    out = []
+    for part in nfc(value).replace(";", ",").replace("\n", ",").split(","):
+        part = part.strip()
+        if not part:
+            continue
+        try:
+            out.append(date.fromisoformat(part))
+        except ValueError:
+            raise BadInput(f"ngày nghỉ '{part}' không đúng dạng YYYY-MM-DD (ví dụ 2025-01-24)",
+                           "extra_days_off") from None
+    return sorted(set(out))
+
+
+def set_print_setting(ws: Workspace, key: str, value: str, *, actor: str = ADMIN) -> str:
+    """Check and store one setting of the printed papers; returns the value as stored."""
+    if key not in PRINT_SETTINGS:
+        raise BadInput(f"không có thiết lập '{key}'. Chọn: {', '.join(PRINT_SETTINGS)}", "KEY")
+    if key == "extra_days_off":
+        clean = ", ".join(d.isoformat() for d in days_off_list(value))
+    else:
+        lines = recipient_lines(value)
+        if len(lines) > MAX_RECIPIENTS:
+            raise BadInput(f"nơi nhận có {len(lines)} dòng; tối đa {MAX_RECIPIENTS}. Gộp bớt rồi lưu lại.", key)
+        long = next((x for x in lines if len(x) > 200), None)
+        if long:
+            raise BadInput(f"một nơi nhận dài quá 200 ký tự ('{long[:40]}…'); viết ngắn lại.", key)
+        clean = "\n".join(lines)
+    set_setting(ws, key, clean, actor=actor)
+    return clean
+
+
+def print_settings(ws: Workspace) -> dict[str, str]:
+    """The settings of the printed papers as stored (empty = the paper's default)."""
+    return {k: get_setting(ws, k) for k in PRINT_SETTINGS}
+
+
 def get_setting(ws: Workspace, key: str) -> str:
     row = ws.store.one("SELECT value FROM setting WHERE key = ?", (key,))
     return row["value"] if row else SETTINGS_DEFAULTS.get(key, "")
