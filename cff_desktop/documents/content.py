@@ -22,6 +22,7 @@ from reportlab.platypus import Flowable, Table
 
 from cff_desktop.common.text import format_number, format_percent, format_points
 from cff_desktop.documents.layout import (
+    BLANK,
     Signer,
     data_table,
     header_block,
@@ -300,7 +301,7 @@ class DocContext:
         number: str | None = None
         if numbered:
             code = TYPE_CODES.get(kind)
-            number = self.numbers.get(kind) or (f"      /{code}-UBND" if code else "")
+            number = self.numbers.get(kind) or (f"{BLANK}/{code}-UBND" if code else "")
         d = None if self.draft else self.dates.get(kind)
         return header_block(parent=self.parent_agency if parent is None else parent,
                             issuer=issuer or self.issuer, number=number,

@@ -134,10 +134,21 @@ def parts(ctx: DocContext, pages: dict[str, tuple[int, int]] | None = None,
 
 
 def render(ctx: DocContext, info: PdfInfo, progress: Progress | None = None) -> bytes:
-    """Two passes: the first finds where each paper starts, the second prints the contents with it."""
-    first = PdfInfo(info.title, info.author, info.subject, info.draft, info.keywords)
-    render_parts(parts(ctx), first)
-    return render_parts(parts(ctx, first.part_pages, progress), info)
+    """Two passes: the first finds where each paper starts, the second prints the contents with it.
+
+    Every page carries its running number ("Trang 7/16"). Should the second pass move a paper
+    (a longer contents table), it is laid out once more, so the ranges always equal the real pages.
+    """
+    probe = PdfInfo(info.title, info.author, info.subject, info.draft, info.keywords, running=True)
+    render_parts(parts(ctx), probe)
+    for _ in range(3):
+        info.running, info.total_pages = True, probe.pages
+        data = render_parts(parts(ctx, probe.part_pages, progress), info)
+        if info.part_pages == probe.part_pages and info.pages == probe.pages:
+            return data
+        probe = PdfInfo(info.title, info.author, info.subject, info.draft, info.keywords, running=True,
+                        part_pages=dict(info.part_pages), pages=info.pages)
+    return data
 
 
 def build(ctx: DocContext) -> list[Part]:

@@ -21,6 +21,7 @@ from cff_desktop.documents.layout import (
     need,
     para,
     short_date,
+    sign_off,
     styles,
     text_width,
     title_block,
@@ -89,6 +90,7 @@ def officer_part(ctx: DocContext, key: str, who: str, sector: str, criteria: lis
         para("Ghi số liệu của từng thôn; chỉ ghi số lượng, không ghi họ tên trẻ em (Nghị định 13/2023/NĐ-CP).",
              st.small_italic),
     ]
+    last = 1
     for cid in criteria:
         c = ctx.ruleset.criterion(cid)
         if c is None:
@@ -97,8 +99,11 @@ def officer_part(ctx: DocContext, key: str, who: str, sector: str, criteria: lis
         f.append(need(45))
         f.append(markup(f"<b>Tiêu chí {esc(c.id)}: {esc(ctx.local(c.name))}</b>{prov}", st.heading))
         for ind in c.indicators:
-            f.extend(indicator_flowables(ctx, ind))
-    f.append(closing_block(Signer(title="Người thu thập", name=who, note="(Ký, ghi rõ họ tên)"), None))
+            block = indicator_flowables(ctx, ind)
+            f.extend(block)
+            last = len(block)
+    # the last indicator (its label and table) goes with the signature
+    sign_off(f, closing_block(Signer(title="Người thu thập", name=who, note="(Ký, ghi rõ họ tên)"), None), last)
     return Part(key, f"Phiếu thu thập số liệu — {who or sector}", f)
 
 

@@ -19,6 +19,7 @@ from cff_desktop.documents.layout import (
     markup,
     para,
     short_date,
+    sign_off,
     title_block,
 )
 
@@ -56,8 +57,8 @@ def build(ctx: DocContext) -> list[Part]:
         para(f"4. Trong thời gian niêm yết, mọi ý kiến phản ánh về kết quả tự đánh giá xin gửi về {ctx.committee} "
              "(qua công chức Văn hóa - Xã hội) để tổng hợp, xem xét."),
         para(f"{ctx.committee} thông báo để cán bộ, nhân dân được biết và tham gia ý kiến./."),
-        closing_block(ctx.signer, *ctx.recipients_for("notice", [
-            f"Thường trực Đảng ủy, HĐND {ctx.unit_word}", f"Ủy ban MTTQ và các đoàn thể {ctx.unit_word}",
-            "Các thôn, tổ dân phố (để niêm yết)"])),
     ]
+    sign_off(f, closing_block(ctx.signer, *ctx.recipients_for("notice", [
+        f"Thường trực Đảng ủy, HĐND {ctx.unit_word}", f"Ủy ban MTTQ và các đoàn thể {ctx.unit_word}",
+        "Các thôn, tổ dân phố (để niêm yết)"])), 2)
     return [Part("notice", "Thông báo niêm yết công khai", f)]

@@ -18,6 +18,7 @@ from cff_desktop.documents.layout import (
     esc,
     markup,
     para,
+    sign_off,
     styles,
     title_block,
 )
@@ -30,7 +31,7 @@ def build(ctx: DocContext) -> list[Part]:
     evidence = len(ctx.evidence)
     f: list[Flowable] = [
         ctx.header("proposal"),
-        *title_block("Tờ trình", f"Về việc đề nghị công nhận {ctx.unit_name} đạt tiêu chuẩn\n"
+        *title_block("Tờ trình", f"Về việc đề nghị công nhận {ctx.unit_name} đạt tiêu chuẩn "
                                  f"{ctx.unit_word} phù hợp với trẻ em năm {ctx.year}"),
         markup(f"Kính gửi: {esc(ctx.upper_level)}.", _kinh_gui(st)),
         para(f"Căn cứ {ctx.ruleset.legal_basis};"),
@@ -53,8 +54,8 @@ def build(ctx: DocContext) -> list[Part]:
     if evidence:
         f.append(para(f"- Tài liệu minh chứng ({evidence} tệp, danh mục kèm theo hồ sơ)."))
     f.append(para(f"{ctx.committee} kính trình {ctx.upper_level} xem xét, quyết định./."))
-    f.append(closing_block(ctx.signer, *ctx.recipients_for("proposal", [
-        "Như trên", f"Thường trực Đảng ủy, HĐND {ctx.unit_word}"])))
+    sign_off(f, closing_block(ctx.signer, *ctx.recipients_for("proposal", [
+        "Như trên", f"Thường trực Đảng ủy, HĐND {ctx.unit_word}"])), 2)
     return [Part("proposal", "Tờ trình đề nghị công nhận", f)]
 
 

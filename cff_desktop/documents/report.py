@@ -19,6 +19,7 @@ from cff_desktop.documents.layout import (
     markup,
     para,
     short_date,
+    sign_off,
     text_width,
     title_block,
 )
@@ -96,9 +97,9 @@ def body(ctx: DocContext) -> list[Flowable]:
                       "phấn đấu đạt chuẩn trong kỳ đánh giá sau."))
     f.append(para(f"Trên đây là báo cáo kết quả tự đánh giá {ctx.unit_word} phù hợp với trẻ em năm {ctx.year} "
                   f"của {ctx.committee}./."))
-    f.append(closing_block(ctx.signer, *ctx.recipients_for("report", [
+    sign_off(f, closing_block(ctx.signer, *ctx.recipients_for("report", [
         ctx.upper_level, f"Thường trực Đảng ủy, HĐND {ctx.unit_word}",
-        f"Chủ tịch, các Phó Chủ tịch UBND {ctx.unit_word}"])))
+        f"Chủ tịch, các Phó Chủ tịch UBND {ctx.unit_word}"])), 2)
     return f
 
 

@@ -16,6 +16,7 @@ from cff_desktop.documents.layout import (
     esc,
     markup,
     para,
+    sign_off,
     styles,
     text_width,
     title_block,
@@ -48,5 +49,5 @@ def build(ctx: DocContext) -> list[Part]:
         if c.get("override"):
             f.append(para(f"Tiêu chí {c['id']}: Hội đồng điều chỉnh từ {c['computed_points']} thành "
                           f"{c['override']['points']} điểm. Lý do: {c['override']['reason']}", st.plain))
-    f.append(closing_block(ctx.signer, None, width=width))
+    sign_off(f, closing_block(ctx.signer, None, width=width), 2)
     return [Part("scores", "Bảng tổng hợp điểm", f, landscape=True)]

@@ -21,6 +21,7 @@ from cff_desktop.documents.layout import (
     esc,
     markup,
     para,
+    sign_off,
     styles,
     text_width,
     title_block,
@@ -109,7 +110,8 @@ def tally(ctx: DocContext, inds: list[Indicator]) -> Part:
     for ind in inds:
         f.append(markup(f"Chỉ số {esc(ind.id)}: tử số = {esc(ind.numerator_label)} = .........; "
                         f"mẫu số = {esc(ind.denominator_label)} = .........; tỷ lệ = ......... %", st.plain))
-    f.append(closing_block(Signer(title="Người tổng hợp", name="", note="(Ký, ghi rõ họ tên)"), None))
+    sign_off(f, closing_block(Signer(title="Người tổng hợp", name="", note="(Ký, ghi rõ họ tên)"), None),
+             len(inds))
     return Part("survey-tally", "Bảng tổng hợp kết quả khảo sát", f)
 
 

@@ -1,0 +1,87 @@
+"""Layout a văn thư checks: no lonely signature page, dotted blanks, contents pages equal the real pages."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import pytest
+from docs_helpers import close_demo, needs_poppler, page_texts, pages
+
+pytestmark = needs_poppler
+
+# The first line of each signature block the papers print.
+SIGN_TITLES = ("TM.", "KT.", "NGƯỜI THU THẬP", "NGƯỜI TỔNG HỢP", "THƯ KÝ")
+LONG = "Phường Tân Lập Thịnh Vượng Phát Triển Hưng Thịnh"
+
+
+def _print_all(cff_home: Path, out: Path, name: str):
+    from cff_desktop.services.demo import create_demo
+    from cff_desktop.services.printing import render_all
+    from cff_desktop.services.workspace import open_workspace
+
+    with open_workspace(create=True) as ws:
+        create_demo(ws, commune=name, category="other")
+        close_demo(ws)
+        done, _ = render_all(ws, out)
+    return done
+
+
+def _signature_tops(pg) -> list[float]:
+    """y of each signature block's first line on the page (the words of a title on one line)."""
+    tops = []
+    lines: dict[int, list] = {}
+    for w in pg.words:
+        lines.setdefault(round(w.y0), []).append(w)
+    for y, ws in lines.items():
+        text = " ".join(w.text for w in sorted(ws, key=lambda w: w.x0))
+        if any(t in text for t in SIGN_TITLES) and "Nơi nhận" not in text:
+            tops.append(float(y))
+    return tops
+
+
+@pytest.mark.parametrize("name", ["Xã Hoàng Đồng", LONG])
+def test_no_signature_block_alone_on_a_page(cff_home: Path, tmp_path: Path, name: str) -> None:
+    done = _print_all(cff_home, tmp_path / "out", name)
+    checked = 0
+    for p in done:
+        for n, pg in enumerate(pages(p.path), 1):
+            for top in _signature_tops(pg):
+                above = [w for w in pg.words if w.y1 < top - 1 and w.y0 > 20 * 72 / 25.4]  # below the page number
+                assert len(above) >= 12, f"{p.path.name} page {n}: signature block with no body text above it"
+                checked += 1
+    assert checked >= 8
+
+
+def test_dossier_contents_ranges_and_running_numbers(cff_home: Path, tmp_path: Path) -> None:
+    done = _print_all(cff_home, tmp_path / "out", LONG)
+    dossier = next(p for p in done if p.kind == "dossier").path
+    texts = page_texts(dossier)
+    total = len(texts)
+    for i, t in enumerate(texts, 1):
+        assert f"Trang {i}/{total}" in t, f"page {i} carries no running number"
+    titles = {"Tờ trình đề nghị công nhận": "TỜ TRÌNH", "Báo cáo kết quả tự đánh giá": "BÁO CÁO",
+              "Bảng tổng hợp điểm tự đánh giá": "BẢNG TỔNG HỢP ĐIỂM", "Biên bản họp Hội đồng đánh giá": "BIÊN BẢN",
+              "Danh mục tài liệu minh chứng": "PHỤ LỤC"}
+    rows = re.findall(r"\d (" + "|".join(titles) + r")[^–\d]*?(?:\d\d/\S+ )?(?:\d\d/\d\d/\d{4} )?(\d+)(?:–(\d+))?",
+                      texts[1])
+    assert [r[0] for r in rows] == list(titles)
+    ends = []
+    for label, a, b in rows:
+        first, last = int(a), int(b or a)
+        assert titles[label] in texts[first - 1], (label, first)
+        if first > 1:
+            assert titles[label] not in texts[first - 2] or label == "Danh mục tài liệu minh chứng"
+        ends.append(last)
+    assert ends[-1] == total
+    for (_, a, _), prev_end in zip(rows[1:], ends[:-1], strict=True):
+        assert int(a) == prev_end + 1, "the ranges are contiguous"
+
+
+def test_unknown_numbers_and_dates_leave_dotted_blanks(demo_ws, tmp_path: Path) -> None:
+    from cff_desktop.services.printing import render
+
+    f = render(demo_ws, "minutes", tmp_path)  # a draft: no number, no date yet
+    first = page_texts(f)[0]
+    assert "Số: ....../BB-UBND" in first
+    assert "Hoàng Đồng, ngày ...... tháng ...... năm 2024" in first
