@@ -120,7 +120,7 @@ def test_bad_number_options_refused(demo_ws, cff, tmp_path: Path) -> None:
     assert_refused(cff("print", "all", "--out", str(out), "--number", "5"), "--number")
     assert_refused(cff("print", "minutes", "--out", str(out), "--posting-start", "2024-11-06"), "niêm yết")
     assert_refused(cff("print", "report", "--out", str(out), "--include-evidence"), "dossier")
-    assert_refused(cff("print", "notice", "--out", str(out), "--format", "docx"), "bản Word")
+    assert_refused(cff("print", "dossier", "--out", str(out), "--format", "docx"), "chỉ in ra PDF")
     assert db_dump(db) == before and not out.exists()
 
 

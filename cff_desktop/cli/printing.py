@@ -28,8 +28,8 @@ def _check_options(args: argparse.Namespace) -> None:
     """Every option is honoured or refused with what to do instead."""
     kind = args.kind
     if args.format != "pdf" and kind not in DOCX_KINDS:
-        raise BadInput("chỉ biên bản (minutes) và báo cáo (report) có bản Word để chỉnh sửa; in từng loại một, "
-                       "các văn bản khác in ra PDF.", "--format")
+        raise BadInput("hồ sơ (dossier) chỉ in ra PDF (gộp các văn bản, đánh số trang liên tục); "
+                       "bản Word có cho từng văn bản: in riêng từng loại với --format docx.", "--format")
     if args.include_evidence and kind not in ("dossier", "all"):
         raise BadInput("--include-evidence chỉ dùng khi in hồ sơ (dossier) hoặc all", "--include-evidence")
     if (args.posting_start or args.posting_days is not None) and kind not in POSTING_KINDS:
@@ -149,7 +149,7 @@ def register(sub: argparse._SubParsersAction) -> None:
                    help="số văn bản lấy theo sổ văn bản đi (minutes, report, proposal, notice); "
                         "mặc định: số tiếp theo của bộ đếm")
     x.add_argument("--format", default="pdf", choices=["pdf", "docx"],
-                   help="docx: bản Word để chỉnh sửa câu chữ (chỉ biên bản và báo cáo); PDF là bản chuẩn")
+                   help="docx: bản Word để chỉnh sửa câu chữ (mọi văn bản trừ hồ sơ gộp); PDF là bản chuẩn")
     x.add_argument("--json", action="store_true")
     x.set_defaults(func=cmd_print)
 

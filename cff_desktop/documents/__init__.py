@@ -41,11 +41,13 @@ def render(kind: str, ctx: DocContext, info: PdfInfo,
     return render_parts(mod.build(ctx), info)
 
 
-DOCX_KINDS = ("minutes", "report")
+# Every paper has an editable Word version (same content, numbers and page numbering as the PDF);
+# the dossier is a binding of PDFs with running page numbers, so it is PDF only.
+DOCX_KINDS = tuple(k for k in KINDS if k != "dossier")
 
 
 def render_docx(kind: str, ctx: DocContext, info: PdfInfo) -> bytes:
-    """The same content as :func:`render` as an editable Word file (minutes and report only)."""
+    """The same content as :func:`render` as an editable Word file (every paper but the dossier)."""
     from cff_desktop.documents.docx_export import parts_to_docx
 
     if kind not in DOCX_KINDS:

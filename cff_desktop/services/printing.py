@@ -416,8 +416,8 @@ def render_printed(ws: Workspace, kind: str, out_dir: str | os.PathLike[str], *,
     if fmt not in ("pdf", "docx"):
         raise BadInput(f"định dạng '{fmt}' không hợp lệ. Chọn: pdf | docx", "--format")
     if fmt == "docx" and kind not in DOCX_KINDS:
-        raise BadInput("chỉ biên bản (minutes) và báo cáo (report) có bản Word để chỉnh sửa; "
-                       "các văn bản khác in ra PDF.", "--format")
+        raise BadInput("hồ sơ (dossier) chỉ in ra PDF (gộp các văn bản, đánh số trang liên tục); "
+                       "bản Word có cho từng văn bản: in riêng từng loại với --format docx.", "--format")
     if number is not None and kind not in TYPE_CODES:
         raise BadInput("--number chỉ dùng cho văn bản có số: " + ", ".join(TYPE_CODES) + ".", "--number")
     if number is not None and not 1 <= number <= 99999:
