@@ -65,3 +65,17 @@ def test_bad_settings_refused_nothing_written(demo_ws, cff) -> None:
                    "16 dòng", "tối đa 15")
     assert_refused(cff("print-settings", "set", "recipients.notice", "x" * 201), "200 ký tự")
     assert db_dump(db) == before
+
+
+def test_upper_level_decision_settings(demo_ws, cff, cff_json) -> None:
+    from cff_desktop.services.profile import get_setting, recipient_lines
+
+    cff("print-settings", "set", "upper.proposer", "  Trưởng phòng Văn hóa -  Xã hội. ", check=True)
+    cff("print-settings", "set", "upper.legal_lines",
+        "Căn cứ Luật Tổ chức chính quyền địa phương ngày 16 tháng 6 năm 2025;\nCăn cứ Nghị định số 42/2025/NĐ-CP",
+        check=True)
+    shown = cff_json("print-settings", "show", "--json")
+    assert shown["upper.proposer"] == "Trưởng phòng Văn hóa - Xã hội"
+    assert recipient_lines(get_setting(demo_ws, "upper.legal_lines")) == [
+        "Luật Tổ chức chính quyền địa phương ngày 16 tháng 6 năm 2025", "Nghị định số 42/2025/NĐ-CP"]
+    assert_refused(cff("print-settings", "set", "upper.proposer", "x" * 201), "200 ký tự")

@@ -7,6 +7,7 @@ report`` so the printed counts equal the screen's and the Excel file's.
 
 from __future__ import annotations
 
+import json
 from datetime import date
 from pathlib import Path
 
@@ -15,6 +16,7 @@ from cff_desktop.documents.district_papers import KINDS, DistrictContext
 from cff_desktop.documents.district_papers import render as render_paper
 from cff_desktop.services.district import appraisal, area_ruleset, get_area, get_decision
 from cff_desktop.services.district_report import report
+from cff_desktop.services.profile import get_setting, recipient_lines
 from cff_desktop.services.workspace import Workspace
 from cff_desktop.storage.paths import ensure_dir
 
@@ -25,18 +27,33 @@ FILE_NAMES = {"council-minutes": "Bien-ban-Hoi-dong-xet-duyet", "decision": "Quy
 def context(ws: Workspace, year: int, today: date | None = None) -> DistrictContext:
     area = get_area(ws)
     rep = report(ws, year)
+    reasons = {r["unit_code"]: r["reason"] for r in ws.store.query(
+        "SELECT unit_code, reason FROM recognition WHERE year = ? AND recognized = 0", (year,))}
+    for c in rep["communes"]:  # why a unit was not recognised is printed, not only counted
+        c["reason"] = reasons.get(c["code"], "")
     dossiers = []
     for r in ws.store.query(
-            "SELECT p.sha256, p.state, p.total, p.threshold, u.name FROM received_package p JOIN area_unit u"
+            "SELECT p.sha256, p.state, p.total, p.threshold, u.name, u.code FROM received_package p JOIN area_unit u"
             " ON u.code = p.unit_code WHERE p.year = ? AND p.superseded_by IS NULL"
             " AND p.state IN ('council', 'recognised', 'not_recognised') ORDER BY u.code", (year,)):
         findings = [f"Chỉ số {iid}: {a['comment']}" for iid, a in appraisal(ws, r["sha256"]).items()
                     if a["verdict"] == "disagree"]
-        dossiers.append(dict(r) | {"findings": findings})
+        dossiers.append(dict(r) | {"findings": findings, "reason": reasons.get(r["code"], "")})
+    returned = []
+    for r in ws.store.query(
+            "SELECT p.sha256, u.name, u.code FROM received_package p JOIN area_unit u ON u.code = p.unit_code"
+            " WHERE p.year = ? AND p.superseded_by IS NULL AND p.state = 'returned' ORDER BY u.code", (year,)):
+        act = ws.store.one("SELECT comments FROM package_action WHERE package_sha256 = ? AND action = 'returned'"
+                           " ORDER BY id DESC LIMIT 1", (r["sha256"],))
+        comments = [str(c.get("text") or "") for c in json.loads(act["comments"])] if act else []
+        returned.append({"name": r["name"], "code": r["code"], "comments": [c for c in comments if c]})
     return DistrictContext(area=area["name"], level=area["level"], province=area["province"], year=year,
                            legal_basis=area_ruleset(ws).legal_basis, report=rep,
                            decision=get_decision(ws, year) or {}, dossiers=dossiers,
-                           signer_name=area["signer_name"], signer_title=area["signer_title"], today=today)
+                           signer_name=area["signer_name"], signer_title=area["signer_title"],
+                           today=today or date.today(), returned=returned,
+                           legal_lines=recipient_lines(get_setting(ws, "upper.legal_lines")),
+                           proposer=get_setting(ws, "upper.proposer"))
 
 
 def render(ws: Workspace, kind: str, out_dir: str | Path, year: int) -> Path:

@@ -101,13 +101,19 @@ PRINT_SETTINGS = {
     "recipients.proposal": "Nơi nhận của tờ trình",
     "recipients.notice": "Nơi nhận của thông báo niêm yết",
     "extra_days_off": "Ngày nghỉ thêm của cơ quan (YYYY-MM-DD, cách nhau bởi dấu phẩy)",
+    # the upper level's decision: its "Căn cứ" lines (replacing the local-government law line the app
+    # picks by the signing date) and who proposes it ("Theo đề nghị của …")
+    "upper.legal_lines": "Cấp trên: các dòng 'Căn cứ …' của Quyết định công nhận (mỗi dòng một văn bản)",
+    "upper.proposer": "Cấp trên: 'Theo đề nghị của …' (ví dụ: Trưởng phòng Văn hóa - Xã hội)",
 }
 MAX_RECIPIENTS = 15
 
 
 def recipient_lines(value: str) -> list[str]:
-    """Lines of a "Nơi nhận" setting: one per line (or separated by ";"), leading "-" dropped."""
+    """Lines of a "Nơi nhận" or "Căn cứ" setting: one per line (or separated by ";"), leading "-" and a
+    leading "Căn cứ" dropped (the paper writes it)."""
     parts = [p.strip().lstrip("-").strip().rstrip(";.").strip() for p in nfc(value).replace(";", "\n").splitlines()]
+    parts = [p[len("Căn cứ"):].strip() if p.lower().startswith("căn cứ ") else p for p in parts]
     return [p for p in parts if p]
 
 
@@ -132,6 +138,10 @@ def set_print_setting(ws: Workspace, key: str, value: str, *, actor: str = ADMIN
         raise BadInput(f"không có thiết lập '{key}'. Chọn: {', '.join(PRINT_SETTINGS)}", "KEY")
     if key == "extra_days_off":
         clean = ", ".join(d.isoformat() for d in days_off_list(value))
+    elif key == "upper.proposer":
+        clean = " ".join(nfc(value).split()).rstrip(".")
+        if len(clean) > 200:
+            raise BadInput("'Theo đề nghị của' dài quá 200 ký tự; viết ngắn lại.", key)
     else:
         lines = recipient_lines(value)
         if len(lines) > MAX_RECIPIENTS:
