@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import itertools
 import re
 from pathlib import Path
 
@@ -60,22 +61,24 @@ def test_dossier_contents_ranges_and_running_numbers(cff_home: Path, tmp_path: P
     total = len(texts)
     for i, t in enumerate(texts, 1):
         assert f"Trang {i}/{total}" in t, f"page {i} carries no running number"
-    titles = {"Tờ trình đề nghị công nhận": "TỜ TRÌNH", "Báo cáo kết quả tự đánh giá": "BÁO CÁO",
-              "Bảng tổng hợp điểm tự đánh giá": "BẢNG TỔNG HỢP ĐIỂM", "Biên bản họp Hội đồng đánh giá": "BIÊN BẢN",
-              "Danh mục tài liệu minh chứng": "PHỤ LỤC"}
-    rows = re.findall(r"\d (" + "|".join(titles) + r")[^–\d]*?(?:\d\d/\S+ )?(?:\d\d/\d\d/\d{4} )?(\d+)(?:–(\d+))?",
-                      texts[1])
-    assert [r[0] for r in rows] == list(titles)
-    ends = []
-    for label, a, b in rows:
-        first, last = int(a), int(b or a)
-        assert titles[label] in texts[first - 1], (label, first)
-        if first > 1:
-            assert titles[label] not in texts[first - 2] or label == "Danh mục tài liệu minh chứng"
-        ends.append(last)
-    assert ends[-1] == total
-    for (_, a, _), prev_end in zip(rows[1:], ends[:-1], strict=True):
-        assert int(a) == prev_end + 1, "the ranges are contiguous"
+    markers = {"Tờ trình đề nghị công nhận": "TỜ TRÌNH", "Báo cáo kết quả tự đánh giá": "BÁO CÁO",
+               "Bảng tổng hợp điểm tự đánh giá": "BẢNG TỔNG HỢP ĐIỂM",
+               "Quyết định thành lập Hội đồng đánh giá": "Về việc thành lập Hội đồng",
+               "Biên bản họp Hội đồng đánh giá": "Họp Hội đồng đánh giá",
+               "Biên bản kết thúc niêm yết công khai": "Kết thúc niêm yết công khai kết quả",
+               "Danh mục tài liệu minh chứng": "PHỤ LỤC"}
+    ranges = []
+    for label, marker in markers.items():
+        m = re.search(re.escape(label) + r" (?:\S+-UBND )?(?:\d\d/\d\d/\d{4} )?(\d+)(?:–(\d+))?", texts[1])
+        assert m, label
+        first, last = int(m.group(1)), int(m.group(2) or m.group(1))
+        assert marker in texts[first - 1], (label, first)
+        assert marker not in texts[first - 2], (label, "starts on the page the contents give, not later")
+        ranges.append((texts[1].index(label), first, last))
+    ranges.sort()
+    assert ranges[0][1] == 3 and ranges[-1][2] == total
+    for (_, _, prev_end), (_, first, _) in itertools.pairwise(ranges):
+        assert first == prev_end + 1, "the ranges are contiguous"
 
 
 def test_unknown_numbers_and_dates_leave_dotted_blanks(demo_ws, tmp_path: Path) -> None:

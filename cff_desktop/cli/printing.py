@@ -11,8 +11,8 @@ from cff_desktop.common.errors import BadInput
 from cff_desktop.documents import DOCX_KINDS, KINDS
 
 # Which options mean something for which kinds; any other combination is refused, never ignored.
-NUMBERED_KINDS = ("minutes", "report", "proposal", "notice")
-POSTING_KINDS = ("notice", "proposal", "dossier", "all")  # the notice is printed first for these
+NUMBERED_KINDS = ("council_decision", "plan", "minutes", "notice", "posting_end", "report", "proposal")
+POSTING_KINDS = ("notice", "posting_end", "proposal", "dossier", "all")  # the notice is printed first for these
 
 
 def _date(text: str | None, flag: str) -> date | None:

@@ -17,11 +17,14 @@ if TYPE_CHECKING:
     from cff_desktop.documents.layout import PdfInfo
 
 KINDS: dict[str, str] = {
+    "council_decision": "Quyết định thành lập Hội đồng đánh giá",
+    "plan": "Kế hoạch tự đánh giá",
     "minutes": "Biên bản họp Hội đồng đánh giá",
     "report": "Báo cáo kết quả tự đánh giá",
     "proposal": "Tờ trình đề nghị công nhận",
     "scores": "Bảng tổng hợp điểm",
     "notice": "Thông báo niêm yết công khai kết quả",
+    "posting_end": "Biên bản kết thúc niêm yết công khai",
     "forms": "Phiếu thu thập số liệu theo ngành (để trống)",
     "survey": "Phiếu khảo sát mức độ hài lòng và bảng tổng hợp",
     "dossier": "Hồ sơ đề nghị công nhận (gộp một tệp PDF)",

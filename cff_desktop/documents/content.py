@@ -81,7 +81,8 @@ def localise(text: str, word: str) -> str:
 
 
 # Type abbreviations of document numbers (Nghị định 30/2020, Phụ lục III).
-TYPE_CODES = {"minutes": "BB", "report": "BC", "proposal": "TTr", "notice": "TB"}
+TYPE_CODES = {"minutes": "BB", "report": "BC", "proposal": "TTr", "notice": "TB",
+              "council_decision": "QĐ", "plan": "KH", "posting_end": "BB"}
 
 
 @dataclass(frozen=True)
@@ -114,6 +115,8 @@ class DocContext:
     bound: dict[str, DocContext] = field(default_factory=dict)
     recipients: dict[str, list[str]] = field(default_factory=dict)  # kind → "Nơi nhận" lines from settings
     days_off: frozenset[date] = frozenset()  # the office's extra days off (public holidays are known)
+    texts: dict[str, str] = field(default_factory=dict)  # the office's own wording (report sections, feedback)
+    timeline: dict[str, str] = field(default_factory=dict)  # the round's dates (council, posting, submission)
 
     # --- the commune ---------------------------------------------------------------------------
     @property
@@ -180,6 +183,12 @@ class DocContext:
     @property
     def signer(self) -> Signer:
         return ubnd_signer(str(self.commune.get("chair_name") or ""), str(self.commune.get("chair_title") or ""))
+
+    @property
+    def chair_signer(self) -> Signer:
+        """For the Chairman's own decisions: CHỦ TỊCH, or KT. CHỦ TỊCH / PHÓ CHỦ TỊCH (never TM.)."""
+        s = self.signer
+        return s if s.authority.startswith("KT.") else Signer(title=s.title, name=s.name)
 
     @property
     def category_label(self) -> str:
@@ -432,11 +441,14 @@ def required_profile_fields(kind: str, ctx: DocContext) -> list[tuple[str, str]]
     missing: list[tuple[str, str]] = []
     if not str(c.get("name") or "").strip():
         missing.append(("name", "tên xã, phường, thị trấn"))
-    if kind in ("report", "proposal", "notice", "scores", "dossier") and not str(c.get("chair_name") or "").strip():
+    if kind in ("report", "proposal", "notice", "scores", "dossier", "council_decision", "plan", "posting_end") \
+            and not str(c.get("chair_name") or "").strip():
         missing.append(("chair_name", "họ tên Chủ tịch (hoặc Phó Chủ tịch) UBND ký văn bản"))
     if kind in ("proposal", "dossier", "report") and not ctx.upper_level:
         missing.append(("upper_level", "cấp trên nhận hồ sơ"))
-    if kind in ("minutes", "dossier"):
+    if kind == "council_decision" and not ctx.members():
+        missing.append(("council.members", "thành viên Hội đồng đánh giá"))
+    if kind in ("minutes", "dossier", "council_decision"):
         if not ctx.members("chair"):
             missing.append(("council.chair", "chủ tọa cuộc họp (thành viên hội đồng có vai trò Chủ tịch Hội đồng)"))
         if not ctx.members("secretary"):

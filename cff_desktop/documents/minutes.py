@@ -98,6 +98,7 @@ def build(ctx: DocContext) -> list[Part]:
              f"{council.get('place') or '....................'}, {ctx.council_name} {ctx.unit_name} tổ chức họp "
              f"đánh giá kết quả thực hiện tiêu chuẩn xã, phường, thị trấn phù hợp với trẻ em năm {ctx.year} "
              f"theo {ctx.ruleset.legal_basis}."),
+        para(f"Hội đồng được thành lập theo {_founding(ctx)} của Chủ tịch {ctx.committee}."),
         heading("I. THÀNH PHẦN THAM DỰ"),
         markup(f"1. Chủ tọa: <b>{esc(chair['name'])}</b>"
                f"{', ' + esc(chair['position']) if chair.get('position') else ''}, Chủ tịch Hội đồng.", st.plain),
@@ -141,6 +142,13 @@ def build(ctx: DocContext) -> list[Part]:
         two_signatures(Signer(title="Thư ký", name=secretary["name"], note="(Ký, ghi rõ họ tên)"),
                        Signer(title="Chủ tọa", name=chair["name"], note="(Ký, ghi rõ họ tên)"))))
     return [Part("minutes", "Biên bản họp Hội đồng đánh giá", f)]
+
+
+def _founding(ctx: DocContext) -> str:
+    """The decision forming the council, with a dotted blank for its number until it is issued."""
+    if ctx.numbers.get("council_decision"):
+        return ctx.doc_ref("council_decision", "Quyết định")
+    return f"Quyết định số ....../QĐ-UBND ngày ...... tháng ...... năm {ctx.year}"
 
 
 def _d(value: str | None) -> str:

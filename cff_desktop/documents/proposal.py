@@ -37,7 +37,9 @@ def build(ctx: DocContext) -> list[Part]:
         para(f"Căn cứ {ctx.ruleset.legal_basis};"),
         para(f"Căn cứ kết quả tự đánh giá và {ctx.doc_ref('minutes', 'Biên bản họp Hội đồng đánh giá')} "
              f"của {ctx.unit_name};"),
-        para(f"Căn cứ kết quả niêm yết công khai tại {ctx.doc_ref('notice', 'Thông báo niêm yết')},"
+        para(f"Căn cứ kết quả niêm yết công khai tại {ctx.doc_ref('notice', 'Thông báo niêm yết')}"
+             + (f" và {ctx.doc_ref('posting_end', 'Biên bản kết thúc niêm yết')}"
+                if ctx.numbers.get("posting_end") else "") + ","
              if ctx.numbers.get("notice") else
              f"Căn cứ kết quả niêm yết công khai kết quả tự đánh giá tại trụ sở {ctx.committee},"),
         para(f"{ctx.committee} kính trình {ctx.upper_level} xem xét, công nhận {ctx.unit_name} "
@@ -50,6 +52,7 @@ def build(ctx: DocContext) -> list[Part]:
         para(f"- {ctx.doc_ref('report', 'Báo cáo kết quả tự đánh giá')};"),
         para("- Bảng tổng hợp điểm tự đánh giá các tiêu chí;"),
         para(f"- {ctx.doc_ref('minutes', 'Biên bản họp Hội đồng đánh giá')};"),
+        para(f"- {ctx.doc_ref('posting_end', 'Biên bản kết thúc niêm yết công khai')};"),
     ]
     if evidence:
         f.append(para(f"- Tài liệu minh chứng ({evidence} tệp, danh mục kèm theo hồ sơ)."))

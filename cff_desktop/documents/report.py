@@ -24,6 +24,12 @@ from cff_desktop.documents.layout import (
     title_block,
 )
 
+# The office's own assessment, written in the settings (print-settings set report_highlights "…");
+# a section left empty prints dotted lines to write by hand (or edit the Word copy).
+SECTIONS = [("report_highlights", "Kết quả nổi bật"), ("report_advantages", "Thuận lợi"),
+            ("report_difficulties", "Khó khăn, hạn chế"), ("report_causes", "Nguyên nhân")]
+DOTS = "." * 150
+
 
 def sources_table(ctx: DocContext) -> Flowable:
     """Notes on data sources: per indicator, the officer, the sector, the date and their note."""
@@ -87,8 +93,13 @@ def body(ctx: DocContext) -> list[Flowable]:
         para("Số liệu do các công chức, ngành được phân công cung cấp, tổng hợp từ sổ sách, báo cáo của "
              "các thôn và đơn vị; chi tiết như sau:"),
         sources_table(ctx),
-        heading("V. KIẾN NGHỊ"),
+        heading("V. ĐÁNH GIÁ CHUNG"),
     ]
+    for n, (key, label) in enumerate(SECTIONS, 1):
+        f.append(para(f"{n}. {label}: {ctx.texts.get(key) or DOTS}"))
+    f.append(heading("VI. KIẾN NGHỊ"))
+    if ctx.texts.get("report_proposals"):
+        f.append(para(ctx.texts["report_proposals"]))
     if ctx.recognized:
         f.append(para(f"{ctx.committee} đề nghị {ctx.upper_level} xem xét, công nhận "
                       f"{ctx.unit_name} đạt tiêu chuẩn xã, phường, thị trấn phù hợp với trẻ em năm {ctx.year}."))

@@ -37,10 +37,17 @@ from cff_desktop.documents import DOCX_KINDS, KINDS, render_docx
 from cff_desktop.documents import render as render_document
 from cff_desktop.documents.content import TYPE_CODES, DocContext, Evidence, required_profile_fields
 from cff_desktop.documents.layout import PdfInfo
+from cff_desktop.documents.notice import posting_period
 from cff_desktop.rules.report import reason_text
 from cff_desktop.services.council import draft_snapshot, get_snapshot
 from cff_desktop.services.evidence import blob_path
-from cff_desktop.services.profile import days_off_list, print_settings, recipient_lines
+from cff_desktop.services.profile import (
+    ROUND_DATES,
+    TEXT_SETTINGS,
+    days_off_list,
+    print_settings,
+    recipient_lines,
+)
 from cff_desktop.services.rounds import ADMIN, RoundInfo, get_round, ruleset_of
 from cff_desktop.services.workspace import Workspace
 from cff_desktop.storage.db import now_iso
@@ -56,16 +63,26 @@ FILE_NAMES = {
     "forms": "phieu-thu-thap-so-lieu",
     "survey": "phieu-khao-sat-hai-long",
     "dossier": "ho-so-de-nghi-cong-nhan",
+    "council_decision": "quyet-dinh-thanh-lap-hoi-dong",
+    "plan": "ke-hoach-tu-danh-gia",
+    "posting_end": "bien-ban-ket-thuc-niem-yet",
 }
 # Which numbered papers each kind prints (the dossier binds three numbered ones).
 NUMBERED = {"minutes": ["minutes"], "report": ["report"], "proposal": ["proposal"], "notice": ["notice"],
             "dossier": ["proposal", "report", "minutes"]}
 # The numbered papers a paper cites, which must have their numbers (and frozen text) before it is laid
 # out: a tờ trình cites the minutes, the notice and the report; the dossier binds them all.
-DEPENDS = {"minutes": [], "notice": ["minutes"], "report": ["minutes"],
-           "proposal": ["minutes", "notice", "report"], "dossier": ["minutes", "notice", "report", "proposal"]}
+DEPENDS = {"minutes": [], "notice": ["minutes"], "posting_end": ["minutes", "notice"], "report": ["minutes"],
+           "proposal": ["minutes", "notice", "posting_end", "report"],
+           "dossier": ["minutes", "notice", "posting_end", "report", "proposal"]}
+# Cited when already issued, never printed on their behalf: they are dated before the meeting.
+OPTIONAL_CITES = {"minutes": ["council_decision"], "report": ["council_decision", "plan"]}
+# Papers of the round rather than of the council's result: numbered whenever printed (before the
+# meeting too) and kept across a reopened council.
+ROUND_LEVEL = ("council_decision", "plan")
 # `cff print all`: cited papers first, so nothing is laid out before the numbers it cites exist.
-PRINT_ORDER = ["minutes", "notice", "report", "scores", "proposal", "forms", "survey", "dossier"]
+PRINT_ORDER = ["council_decision", "plan", "forms", "survey", "minutes", "notice", "posting_end", "report",
+               "scores", "proposal", "dossier"]
 # Working papers used before and during data collection: never drafts, dated the day printed.
 WORKING = ("forms", "survey")
 # Profile fields that are not assessed but printed (who signs, who receives): as of the number.
@@ -145,10 +162,15 @@ def _posting(rnd: RoundInfo, posting_start: date | None, posting_days: int | Non
 
 # --- numbers -------------------------------------------------------------------------------------
 
+def _key(kind: str, snap_sha: str) -> str:
+    """Round-level papers are frozen for the round; the others for the council's snapshot."""
+    return "" if kind in ROUND_LEVEL else snap_sha
+
+
 def _frozen_row(ws: Workspace, rnd: RoundInfo, snap_sha: str, kind: str) -> dict[str, Any] | None:
-    """The numbered paper of ``kind`` issued from this very snapshot, with its frozen text."""
+    """The numbered paper of ``kind`` issued from this very snapshot (or round), with its frozen text."""
     return ws.store.one("SELECT * FROM issued_paper WHERE round_id = ? AND snapshot_sha256 = ? AND kind = ?",
-                        (rnd.id, snap_sha, kind))
+                        (rnd.id, _key(kind, snap_sha), kind))
 
 
 def number_text(seq: int, code: str) -> str:
@@ -301,7 +323,7 @@ def _commit(ws: Workspace, rnd: RoundInfo, kind: str, final: Path, tmp: Path, sh
     with ws.store.transaction() as conn:
         if issue is not None:
             if conn.execute("SELECT 1 FROM issued_paper WHERE round_id = ? AND snapshot_sha256 = ? AND kind = ?",
-                            (rnd.id, snapshot_sha, kind)).fetchone():
+                            (rnd.id, _key(kind, snapshot_sha), kind)).fetchone():
                 return False
             taken = _used(conn, issue.doc_date.year, issue.code, issue.seq)
             if taken:
@@ -313,7 +335,7 @@ def _commit(ws: Workspace, rnd: RoundInfo, kind: str, final: Path, tmp: Path, sh
             conn.execute(
                 "INSERT INTO issued_paper (round_id, snapshot_sha256, kind, type_code, year, seq, number, doc_date,"
                 " frozen, pdf, sha256, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-                (rnd.id, snapshot_sha, kind, issue.code, issue.doc_date.year, issue.seq, number,
+                (rnd.id, _key(kind, snapshot_sha), kind, issue.code, issue.doc_date.year, issue.seq, number,
                  issue.doc_date.isoformat(), json.dumps(issue.frozen, ensure_ascii=False, sort_keys=True),
                  issue.pdf, hashlib.sha256(issue.pdf).hexdigest(), now_iso()))
             row = conn.execute("SELECT last FROM doc_counter WHERE year = ? AND type_code = ?",
@@ -363,7 +385,10 @@ def _frozen_now(ws: Workspace, rnd: RoundInfo, start: date | None, days: int) ->
     return {"commune": {k: v for k, v in commune.items() if v}, "numbers": {}, "dates": {},
             "posting_start": start.isoformat() if start else None, "posting_days": days,
             "recipients": recipients,
-            "days_off": [d.isoformat() for d in days_off_list(settings.get("extra_days_off", ""))]}
+            "days_off": [d.isoformat() for d in days_off_list(settings.get("extra_days_off", ""))],
+            "texts": {k: v for k in TEXT_SETTINGS if (v := settings.get(k, ""))},
+            "timeline": {k: str(rnd.row.get(k) or "") for k in ROUND_DATES} | {
+                "posting_days": str(rnd.row.get("posting_days") or "")}}
 
 
 def _context(base: dict[str, Any], rs: Any, frozen: dict[str, Any], *, draft: bool, evidence: list[Evidence],
@@ -378,7 +403,8 @@ def _context(base: dict[str, Any], rs: Any, frozen: dict[str, Any], *, draft: bo
                       posting_start=date.fromisoformat(start) if start else None,
                       posting_days=int(frozen["posting_days"]), snapshot_sha256=snap_sha,
                       recipients={k: list(v) for k, v in (frozen.get("recipients") or {}).items()},
-                      days_off=frozenset(date.fromisoformat(d) for d in frozen.get("days_off") or []))
+                      days_off=frozenset(date.fromisoformat(d) for d in frozen.get("days_off") or []),
+                      texts=dict(frozen.get("texts") or {}), timeline=dict(frozen.get("timeline") or {}))
 
 
 def _refuse_change(row: dict[str, Any], kind: str, number: int | None, doc_date: date | None,
@@ -427,6 +453,8 @@ def render_printed(ws: Workspace, kind: str, out_dir: str | os.PathLike[str], *,
     rnd = get_round(ws, year)
     base, snap_sha, draft = _snapshot(ws, rnd)
     working = kind in WORKING
+    if kind in ROUND_LEVEL:  # issued before the council meets: numbered, never a draft
+        working, draft = True, False
     if draft and number is not None:
         raise Refused("Hội đồng chưa kết thúc họp: văn bản còn là dự thảo, chưa cấp số. Kết thúc họp rồi in "
                       "với số này.", "--number")
@@ -477,10 +505,17 @@ def render_printed(ws: Workspace, kind: str, out_dir: str | os.PathLike[str], *,
                                snap_sha=snap_sha), info)
         elif not draft and kind in TYPE_CODES:  # a new number: lay out, freeze
             frozen = json.loads(json.dumps(now))
-            for dep in DEPENDS.get(kind, []):
+            for dep in DEPENDS.get(kind, []) + OPTIONAL_CITES.get(kind, []):
                 dep_row = _frozen_row(ws, rnd, snap_sha, dep)
                 if dep_row is not None:
                     frozen["numbers"][dep], frozen["dates"][dep] = dep_row["number"], dep_row["doc_date"]
+                    if kind == "posting_end" and dep == "notice":  # the period the notice announced
+                        fz = json.loads(dep_row["frozen"])
+                        for k in ("posting_start", "posting_days", "days_off"):
+                            frozen[k] = fz.get(k, frozen.get(k))
+            if kind == "posting_end" and doc_date is None:  # signed the day the posting ends
+                doc_date = posting_period(_context(base, rs, frozen, draft=False, evidence=evidence,
+                                                   include_evidence=False, snap_sha=snap_sha))[1]
             d = doc_date or _default_date(rnd, kind, ctx) or date.today()
             code = TYPE_CODES[kind]
             seq = number if number is not None else _next_seq(ws.store.conn, d.year, code)

@@ -105,7 +105,19 @@ PRINT_SETTINGS = {
     # picks by the signing date) and who proposes it ("Theo đề nghị của …")
     "upper.legal_lines": "Cấp trên: các dòng 'Căn cứ …' của Quyết định công nhận (mỗi dòng một văn bản)",
     "upper.proposer": "Cấp trên: 'Theo đề nghị của …' (ví dụ: Trưởng phòng Văn hóa - Xã hội)",
+    "recipients.council_decision": "Nơi nhận của quyết định thành lập Hội đồng",
+    "recipients.plan": "Nơi nhận của kế hoạch",
+    # the office's own wording, frozen with the paper's number
+    "report_highlights": "Báo cáo: kết quả nổi bật",
+    "report_advantages": "Báo cáo: thuận lợi",
+    "report_difficulties": "Báo cáo: khó khăn, hạn chế",
+    "report_causes": "Báo cáo: nguyên nhân",
+    "report_proposals": "Báo cáo: kiến nghị",
+    "posting_feedback": "Biên bản kết thúc niêm yết: ý kiến phản ánh nhận được",
+    "posting_handling": "Biên bản kết thúc niêm yết: kết quả xem xét, giải quyết",
 }
+TEXT_SETTINGS = ("report_highlights", "report_advantages", "report_difficulties", "report_causes",
+                 "report_proposals", "posting_feedback", "posting_handling")
 MAX_RECIPIENTS = 15
 
 
@@ -138,6 +150,11 @@ def set_print_setting(ws: Workspace, key: str, value: str, *, actor: str = ADMIN
         raise BadInput(f"không có thiết lập '{key}'. Chọn: {', '.join(PRINT_SETTINGS)}", "KEY")
     if key == "extra_days_off":
         clean = ", ".join(d.isoformat() for d in days_off_list(value))
+    elif key in TEXT_SETTINGS:
+        clean = nfc(value).strip()
+        if len(clean) > 4000:
+            raise BadInput(f"nội dung dài {len(clean)} ký tự; tối đa 4.000. Viết gọn lại hoặc sửa trên bản Word.",
+                           key)
     elif key == "upper.proposer":
         clean = " ".join(nfc(value).split()).rstrip(".")
         if len(clean) > 200:
