@@ -400,9 +400,11 @@ class DocContext:
 def public_holidays(year: int) -> frozenset[date]:
     """Vietnam's public holidays of ``year`` (Tết, Giỗ Tổ, 30/4, 1/5, Quốc khánh and the substituted
     days off), from the maintained ``holidays`` package rather than a hand-kept lunar table."""
-    import holidays
+    # a static import of the country module (not holidays.country_holidays("VN")): the package loads
+    # countries by name at run time, which the frozen app's import analysis cannot see
+    from holidays.countries.vietnam import Vietnam
 
-    return frozenset(holidays.country_holidays("VN", years=year).keys())
+    return frozenset(Vietnam(years=year).keys())
 
 
 def is_day_off(d: date, extra: Iterable[date] = ()) -> bool:
