@@ -149,3 +149,22 @@ def test_working_papers_are_never_drafts_and_dated_the_day_printed(demo_ws, cff,
     after = tmp_path / "after"
     cff("print", "forms", "--out", str(after), "--date", "2024-11-01", check=True)
     assert "Hoàng Đồng, ngày 01 tháng 11 năm 2024" in page_texts(after / "phieu-thu-thap-so-lieu-2024.pdf")[0]
+
+
+def test_paper_numbered_by_an_older_version_keeps_its_number(demo_ws, tmp_path: Path) -> None:
+    import sqlite3
+
+    from cff_desktop.services.printing import render_printed
+
+    close_demo(demo_ws)
+    first = render_printed(demo_ws, "minutes", tmp_path / "a", doc_date=None)
+    # what an older version left: the register row only, no frozen text
+    con = sqlite3.connect(demo_ws.paths.db)
+    with con:
+        con.execute("DELETE FROM issued_paper")
+    con.close()
+    again = render_printed(demo_ws, "minutes", tmp_path / "b")
+    assert again.number == first.number == "01/BB-UBND" and again.doc_date == first.doc_date
+    assert demo_ws.store.one("SELECT number FROM issued_paper WHERE kind = 'minutes'")["number"] == "01/BB-UBND"
+    nxt = render_printed(demo_ws, "notice", tmp_path / "b")
+    assert nxt.number == "01/TB-UBND"

@@ -117,6 +117,7 @@ class _Issue:
     frozen: dict[str, Any]
     pdf: bytes
     typed: bool  # from the office's register (--number), not the counter
+    legacy: bool = False  # printed before texts were frozen: keeps the number it was given then
 
 
 # --- snapshot and context ------------------------------------------------------------------------
@@ -178,19 +179,37 @@ def number_text(seq: int, code: str) -> str:
     return f"{seq:02d}/{code}-UBND"
 
 
-def _used(conn: Any, year: int, code: str, seq: int) -> str | None:
+def _used(conn: Any, year: int, code: str, seq: int, *, frozen_only: bool = False) -> str | None:
     """What already carries number ``seq`` of type ``code`` in ``year`` (None when it is free).
 
-    Papers printed before numbers were frozen are in ``document`` only, so both are looked at.
+    Papers printed before numbers were frozen are in ``document`` only, so both are looked at
+    (``frozen_only`` when that very paper is being frozen under its old number).
     """
     row = conn.execute("SELECT kind, doc_date FROM issued_paper WHERE year = ? AND type_code = ? AND seq = ?",
                        (year, code, seq)).fetchone()
-    if row is None:
+    if row is None and not frozen_only:
         row = conn.execute("SELECT kind, doc_date FROM document WHERE number = ? AND substr(doc_date, 1, 4) = ?"
                            " AND draft = 0 LIMIT 1", (number_text(seq, code), str(year))).fetchone()
     if row is None:
         return None
     return f"{KINDS.get(row[0], row[0]).lower()} ngày {_dmy(row[1])}"
+
+
+def _legacy_number(ws: Workspace, rnd: RoundInfo, kind: str) -> tuple[int, date] | None:
+    """The number and date a paper of this snapshot got before texts were frozen (older versions kept
+    only the register row), so upgrading does not renumber a paper already signed."""
+    snap = ws.store.one("SELECT created_at FROM snapshot WHERE round_id = ?", (rnd.id,))
+    if snap is None or kind in ROUND_LEVEL:
+        return None
+    row = ws.store.one("SELECT number, doc_date FROM document WHERE round_id = ? AND kind = ? AND draft = 0"
+                       " AND number != '' AND created_at >= ? ORDER BY id DESC LIMIT 1",
+                       (rnd.id, kind, snap["created_at"]))
+    if row is None:
+        return None
+    try:
+        return int(row["number"].split("/", 1)[0]), date.fromisoformat(row["doc_date"])
+    except ValueError:
+        return None
 
 
 def _next_seq(conn: Any, year: int, code: str) -> int:
@@ -325,7 +344,7 @@ def _commit(ws: Workspace, rnd: RoundInfo, kind: str, final: Path, tmp: Path, sh
             if conn.execute("SELECT 1 FROM issued_paper WHERE round_id = ? AND snapshot_sha256 = ? AND kind = ?",
                             (rnd.id, _key(kind, snapshot_sha), kind)).fetchone():
                 return False
-            taken = _used(conn, issue.doc_date.year, issue.code, issue.seq)
+            taken = _used(conn, issue.doc_date.year, issue.code, issue.seq, frozen_only=issue.legacy)
             if taken:
                 if issue.typed:
                     raise Refused(f"số {number_text(issue.seq, issue.code)} năm {issue.doc_date.year} đã cấp cho "
@@ -518,7 +537,11 @@ def render_printed(ws: Workspace, kind: str, out_dir: str | os.PathLike[str], *,
                                                    include_evidence=False, snap_sha=snap_sha))[1]
             d = doc_date or _default_date(rnd, kind, ctx) or date.today()
             code = TYPE_CODES[kind]
-            seq = number if number is not None else _next_seq(ws.store.conn, d.year, code)
+            old = _legacy_number(ws, rnd, kind) if number is None and doc_date is None else None
+            if old is not None:
+                seq, d = old
+            else:
+                seq = number if number is not None else _next_seq(ws.store.conn, d.year, code)
             if number is not None and (taken := _used(ws.store.conn, d.year, code, number)):
                 raise Refused(f"số {number_text(number, code)} năm {d.year} đã cấp cho {taken}; một số không "
                               "được dùng hai lần. Xem sổ văn bản đi và chọn số khác.", "--number")
@@ -527,7 +550,7 @@ def render_printed(ws: Workspace, kind: str, out_dir: str | os.PathLike[str], *,
             fctx = _context(base, rs, frozen, draft=False, evidence=evidence, include_evidence=False,
                             snap_sha=snap_sha)
             pdf = render_document(kind, fctx, info, None)
-            issue = _Issue(seq, code, d, frozen, pdf, number is not None)
+            issue = _Issue(seq, code, d, frozen, pdf, number is not None, legacy=old is not None)
             data = pdf if fmt == "pdf" else render_docx(kind, fctx, info)
         else:  # drafts, working papers, the score table and the dossier: from the issued papers
             ctx.numbers, ctx.dates, ctx.bound = {}, {}, {}
