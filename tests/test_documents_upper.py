@@ -44,6 +44,11 @@ def _ctx(**kw) -> DistrictContext:
                            "state": "not_recognised", "findings": ["Chỉ số 13.1: phiếu khảo sát thiếu"],
                            "reason": "Tổng điểm dưới ngưỡng 900 điểm"}],
                 returned=[{"code": "01240", "name": "Thị trấn Na Sầm", "comments": ["7: thiếu minh chứng tiêm chủng"]}],
+                per_criterion=[
+                    {"id": "1", "name": "Nguồn lực thực hiện quyền trẻ em", "max": 100, "full": 2, "partial": 0,
+                     "zero": [], "not_assessed": []},
+                    {"id": "3", "name": "Trẻ em bị xâm hại", "max": 100, "full": 1, "partial": 0,
+                     "zero": ["Phường Tam Thanh"], "not_assessed": []}],
                 signer_name="Nguyễn Văn An", signer_title="Chủ tịch", proposer="Trưởng phòng Văn hóa - Xã hội",
                 today=date(2024, 12, 10))
     base.update(kw)
@@ -110,6 +115,8 @@ def test_report_opening_list_reasons_and_closing(tmp_path: Path, title: str) -> 
     assert "Thực hiện Quyết định số 06/QĐ-TTg" in text and "báo cáo kết quả đánh giá, công nhận" in text
     assert "(Quyết định số 125/QĐ-UBND ngày 05/12/2024)" in text
     assert "01237" in text and "Tổng điểm dưới ngưỡng 900 điểm" in text
+    assert "III. KẾT QUẢ THEO TIÊU CHÍ" in text and "1: Phường Tam Thanh" in text
+    assert "Tiêu chí có đơn vị bị 0 điểm (không đủ điều kiện công nhận): tiêu chí 3 (1 đơn vị)." in text
     assert "Trên đây là báo cáo kết quả đánh giá, công nhận" in text
     assert "- Ủy ban nhân dân tỉnh Lạng Sơn;" in text
     assert ("TM. ỦY BAN NHÂN DÂN CHỦ TỊCH" if title == "Chủ tịch" else "KT. CHỦ TỊCH PHÓ CHỦ TỊCH") in text

@@ -78,6 +78,9 @@ class DistrictContext:
     legal_lines: list[str] = field(default_factory=list)  # "Căn cứ" lines from settings (replace the law line)
     proposer: str = ""  # "Theo đề nghị của …" (e.g. "Trưởng phòng Văn hóa - Xã hội"), from settings
     returned: list[dict[str, Any]] = field(default_factory=list)  # dossiers sent back: name, code, comments
+    # per criterion over the units' dossiers: id, name, max, full (count), partial (count),
+    # zero (unit names), not_assessed (unit names)
+    per_criterion: list[dict[str, Any]] = field(default_factory=list)
 
     @property
     def issuer(self) -> str:
@@ -323,12 +326,31 @@ def report(ctx: DistrictContext) -> list[Part]:
     widths = [0, 18 * mm, 18 * mm, 22 * mm, 22 * mm, 18 * mm]
     widths[0] = w - sum(widths)
     f.append(data_table(rows, widths, center_cols=[1, 2, 3, 4, 5]))
-    f.append(heading("III. ĐƠN VỊ ĐƯỢC CÔNG NHẬN NHIỀU NĂM LIÊN TIẾP"))
+    f.append(heading("III. KẾT QUẢ THEO TIÊU CHÍ"))
+    if ctx.per_criterion:
+        f.append(para(f"Kết quả chấm điểm từng tiêu chí của {r['assessed']} đơn vị có hồ sơ (theo số liệu đã "
+                      "kiểm tra lại tại cấp trên):"))
+        rows = [["TC", "Tiêu chí", "Đạt điểm tối đa", "Đạt một phần", "0 điểm (đơn vị)", "Chưa đánh giá"]]
+        for c in ctx.per_criterion:
+            rows.append([c["id"], c["name"], str(c["full"]), str(c["partial"]),
+                         f"{len(c['zero'])}" + (f": {'; '.join(c['zero'])}" if c["zero"] else ""),
+                         f"{len(c['not_assessed'])}" + (f": {'; '.join(c['not_assessed'])}" if c["not_assessed"]
+                                                        else "")])
+        cw = [10 * mm, 0, 20 * mm, 20 * mm, 38 * mm, 26 * mm]
+        cw[1] = w - sum(cw)
+        f.append(data_table(rows, cw, center_cols=[0, 2, 3]))
+        weak = [c for c in ctx.per_criterion if c["zero"]]
+        if weak:
+            f.append(para("Tiêu chí có đơn vị bị 0 điểm (không đủ điều kiện công nhận): " + "; ".join(
+                f"tiêu chí {c['id']} ({len(c['zero'])} đơn vị)" for c in weak) + "."))
+    else:
+        f.append(para("Chưa có hồ sơ nào để tổng hợp theo tiêu chí."))
+    f.append(heading("IV. ĐƠN VỊ ĐƯỢC CÔNG NHẬN NHIỀU NĂM LIÊN TIẾP"))
     for k, key in (("5", "recognized_5_in_a_row"), ("3", "recognized_3_in_a_row")):
         names = [f"{s['name']} ({s['consecutive']} năm)" for s in r[key]]
         f.append(para(f"Được công nhận từ {k} năm liên tiếp trở lên ({len(names)} đơn vị): "
                       + ("; ".join(names) if names else "không có") + "."))
-    f.append(heading("IV. DANH SÁCH ĐƠN VỊ"))
+    f.append(heading("V. DANH SÁCH ĐƠN VỊ"))
     rows = [["TT", "Mã", "Tên đơn vị", "Tổng điểm", "Điểm chuẩn", "Tự đánh giá", "Công nhận", "Ghi chú"]]
     for n, cm in enumerate(r["communes"], 1):
         rows.append([str(n), cm.get("code", ""), cm["name"], _pts(cm["total"]), _pts(cm["threshold"]),
@@ -338,7 +360,7 @@ def report(ctx: DistrictContext) -> list[Part]:
     widths = [9 * mm, 16 * mm, 0, 17 * mm, 17 * mm, 20 * mm, 19 * mm, 36 * mm]
     widths[2] = w - sum(widths)
     f.append(data_table(rows, widths, center_cols=[0, 1, 3, 4, 5, 6]))
-    f.append(heading("V. ĐỀ XUẤT, KIẾN NGHỊ"))
+    f.append(heading("VI. ĐỀ XUẤT, KIẾN NGHỊ"))
     f.append(para("Tiếp tục chỉ đạo các đơn vị chưa đạt chuẩn khắc phục các tiêu chí còn hạn chế; duy trì, nâng "
                   "cao chất lượng thực hiện quyền trẻ em ở các đơn vị đã được công nhận."))
     f.append(para(f"Trên đây là báo cáo kết quả đánh giá, công nhận {STANDARD} năm {ctx.year} của Ủy ban "

@@ -10,6 +10,7 @@ from __future__ import annotations
 import json
 from datetime import date
 from pathlib import Path
+from typing import Any
 
 from cff_desktop.common.errors import BadInput
 from cff_desktop.documents.district_papers import KINDS, DistrictContext
@@ -48,12 +49,36 @@ def context(ws: Workspace, year: int, today: date | None = None) -> DistrictCont
         comments = [str(c.get("text") or "") for c in json.loads(act["comments"])] if act else []
         returned.append({"name": r["name"], "code": r["code"], "comments": [c for c in comments if c]})
     return DistrictContext(area=area["name"], level=area["level"], province=area["province"], year=year,
+                           per_criterion=per_criterion(ws, year),
                            legal_basis=area_ruleset(ws).legal_basis, report=rep,
                            decision=get_decision(ws, year) or {}, dossiers=dossiers,
                            signer_name=area["signer_name"], signer_title=area["signer_title"],
                            today=today or date.today(), returned=returned,
                            legal_lines=recipient_lines(get_setting(ws, "upper.legal_lines")),
                            proposer=get_setting(ws, "upper.proposer"))
+
+
+def per_criterion(ws: Workspace, year: int) -> list[dict[str, Any]]:
+    """Per criterion over the current dossiers of the year: how many units scored the maximum, part
+    of it, zero (named: a zero blocks recognition) or did not assess it, from each dossier's
+    verified snapshot."""
+    out: dict[str, dict[str, Any]] = {}
+    for r in ws.store.query(
+            "SELECT p.snapshot, u.name FROM received_package p JOIN area_unit u ON u.code = p.unit_code"
+            " WHERE p.year = ? AND p.superseded_by IS NULL ORDER BY u.code", (year,)):
+        for c in (json.loads(r["snapshot"]).get("score") or {}).get("criteria") or []:
+            row = out.setdefault(str(c["id"]), {"id": str(c["id"]), "name": c.get("name", ""), "max": c.get("max"),
+                                                "full": 0, "partial": 0, "zero": [], "not_assessed": []})
+            points, top = float(c.get("points") or 0), float(c.get("max") or 0)
+            if not c.get("assessed"):
+                row["not_assessed"].append(r["name"])
+            elif points <= 0:
+                row["zero"].append(r["name"])
+            elif points >= top:
+                row["full"] += 1
+            else:
+                row["partial"] += 1
+    return sorted(out.values(), key=lambda c: int(c["id"]) if c["id"].isdigit() else 999)
 
 
 def render(ws: Workspace, kind: str, out_dir: str | Path, year: int) -> Path:

@@ -1,0 +1,42 @@
+"""The upper level's papers printed from real received dossiers: reasons, settings, per-criterion results."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from docs_helpers import flat_text, needs_poppler, page_texts
+from test_district import N, _decide_rounds, _import_all, built, upper  # noqa: F401  (fixtures)
+
+pytestmark = needs_poppler
+
+
+def test_upper_papers_from_received_dossiers(upper, built, tmp_path: Path) -> None:  # noqa: F811
+    from cff_desktop.services.district import set_decision
+    from cff_desktop.services.district_print import context, render
+    from cff_desktop.services.profile import set_print_setting
+
+    _import_all(upper, built)
+    rec = _decide_rounds(upper, built)
+    set_decision(upper, 2024, number="125/QĐ-UBND", signed_on="2024-12-05",
+                 council={"chair": "Hoàng Văn Bình", "secretary": "Lê Thị Mai", "members": ["Vi Văn Nam"]})
+    set_print_setting(upper, "upper.proposer", "Trưởng phòng Văn hóa - Xã hội")
+    ctx = context(upper, 2024)
+    assert ctx.per_criterion, "every dossier's criteria are counted"
+    names = {c["code"]: c["name"] for c in ctx.report["communes"]}
+    passing_names = {c["name"] for c in ctx.report["communes"] if c["passing"]}
+    for c in ctx.per_criterion:
+        assert c["full"] + c["partial"] + len(c["zero"]) + len(c["not_assessed"]) == N, c["id"]
+        assert not set(c["zero"]) & passing_names, "a unit with a criterion at 0 cannot pass"
+    decision = flat_text(render(upper, "decision", tmp_path, 2024))
+    assert not decision.startswith("ỦY BAN NHÂN DÂN TỈNH"), "no parent line above the committee"
+    assert "Theo đề nghị của Trưởng phòng Văn hóa - Xã hội." in decision
+    assert "(Kèm theo Quyết định số 125/QĐ-UBND ngày 05/12/2024" in decision
+    assert "TM. ỦY BAN NHÂN DÂN" not in decision
+    refused = [code for code in names if code.endswith("7")]
+    minutes = flat_text(render(upper, "council-minutes", tmp_path, 2024))
+    assert "Không công nhận: Hồ sơ minh chứng tiêu chí 13 chưa đầy đủ" in minutes
+    report = render(upper, "report", tmp_path, 2024)
+    text = flat_text(report)
+    assert "III. KẾT QUẢ THEO TIÊU CHÍ" in text and "Trên đây là báo cáo" in text
+    assert all(code in text for code in refused) and "Hồ sơ minh chứng tiêu chí 13 chưa đầy đủ" in text
+    assert len(rec[2024]) >= 1 and page_texts(report)[0].startswith("ỦY BAN NHÂN DÂN")
