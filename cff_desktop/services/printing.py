@@ -67,9 +67,6 @@ FILE_NAMES = {
     "plan": "ke-hoach-tu-danh-gia",
     "posting_end": "bien-ban-ket-thuc-niem-yet",
 }
-# Which numbered papers each kind prints (the dossier binds three numbered ones).
-NUMBERED = {"minutes": ["minutes"], "report": ["report"], "proposal": ["proposal"], "notice": ["notice"],
-            "dossier": ["proposal", "report", "minutes"]}
 # The numbered papers a paper cites, which must have their numbers (and frozen text) before it is laid
 # out: a tờ trình cites the minutes, the notice and the report; the dossier binds them all.
 DEPENDS = {"minutes": [], "notice": ["minutes"], "posting_end": ["minutes", "notice"], "report": ["minutes"],
