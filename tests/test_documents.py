@@ -32,9 +32,11 @@ LONG_DATE = "Hoàng Đồng, ngày 05 tháng 11 năm 2024"
 
 @pytest.fixture
 def printed(demo_ws, cff, tmp_path: Path) -> Path:
-    """All eight papers of the closed demo round, printed through the CLI."""
-    close_demo(demo_ws)
+    """Every paper of the closed demo round, printed through the CLI (the round's papers before the meeting)."""
     out = tmp_path / "in"
+    cff("print", "council_decision", "--out", str(out), "--date", "2024-10-01", check=True)
+    cff("print", "plan", "--out", str(out), "--date", "2024-10-02", check=True)
+    close_demo(demo_ws)
     p = cff("print", "all", "--out", str(out), check=True)
     assert len(p.stdout.strip().splitlines()) == len(KINDS)
     return out

@@ -17,12 +17,15 @@ LONG = "Phường Tân Lập Thịnh Vượng Phát Triển Hưng Thịnh"
 
 
 def _print_all(cff_home: Path, out: Path, name: str):
+    from datetime import date
+
     from cff_desktop.services.demo import create_demo
-    from cff_desktop.services.printing import render_all
+    from cff_desktop.services.printing import render_all, render_printed
     from cff_desktop.services.workspace import open_workspace
 
     with open_workspace(create=True) as ws:
         create_demo(ws, commune=name, category="other")
+        render_printed(ws, "council_decision", out, doc_date=date(2024, 10, 1))  # before the meeting
         close_demo(ws)
         done, _ = render_all(ws, out)
     return done

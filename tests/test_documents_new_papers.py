@@ -101,3 +101,16 @@ def test_founding_decision_needs_members_and_signer(cff_home: Path, cff, tmp_pat
     line = assert_refused(cff("print", "council_decision", "--out", str(tmp_path / "in")), "thành viên Hội đồng")
     assert "họ tên Chủ tịch" in line
     assert db_dump(db) == before and not (tmp_path / "in").exists()
+
+
+def test_founding_decision_after_the_meeting_needs_its_signing_date(demo_ws, cff, tmp_path: Path) -> None:
+    close_demo(demo_ws)
+    db = demo_ws.paths.db
+    out = tmp_path / "in"
+    before = db_dump(db)
+    assert_refused(cff("print", "council_decision", "--out", str(out)), "Hội đồng đã họp ngày 05/11/2024",
+                   "--date YYYY-MM-DD")
+    assert_refused(cff("print", "plan", "--out", str(out)), "kế hoạch tự đánh giá phải mang ngày ký trước đó")
+    assert db_dump(db) == before and not out.exists()
+    cff("print", "council_decision", "--out", str(out), "--date", "2024-10-15", check=True)
+    assert "Hoàng Đồng, ngày 15 tháng 10 năm 2024" in flat_text(out / "quyet-dinh-thanh-lap-hoi-dong-2024.pdf")

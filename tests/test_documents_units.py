@@ -53,6 +53,12 @@ def test_every_paper_words_the_unit(cff_home: Path, tmp_path: Path, unit_type: s
     ws = _demo(cff_home, name, category)
     try:
         assert ws.store.one("SELECT unit_type FROM commune")["unit_type"] == unit_type, "the demo types its unit"
+        from datetime import date
+
+        from cff_desktop.services.printing import render_printed
+
+        for kind in ("council_decision", "plan"):  # issued before the meeting
+            render_printed(ws, kind, tmp_path / "out", doc_date=date(2024, 10, 1))
         close_demo(ws)
         done, skipped = render_all(ws, tmp_path / "out")
     finally:

@@ -492,6 +492,11 @@ def render_printed(ws: Workspace, kind: str, out_dir: str | os.PathLike[str], *,
     row = None if draft else _frozen_row(ws, rnd, snap_sha, kind) if kind in TYPE_CODES else None
     if row is not None:
         _refuse_change(row, kind, number, doc_date, (posting_start, posting_days))
+    elif kind in ROUND_LEVEL and rnd.closed and doc_date is None:
+        met = ctx.meeting_date
+        raise Refused(f"Hội đồng đã họp{' ngày ' + _dmy(met.isoformat()) if met else ''}: "
+                      f"{KINDS[kind].lower()} phải mang ngày ký trước đó, không phải hôm nay. In với ngày ký trong "
+                      f"sổ văn bản đi: cff print {kind} --date YYYY-MM-DD.", "--date")
     out = _prepare_dir(Path(out_dir))
     step()
     also: list[Printed] = []
