@@ -160,7 +160,7 @@ def register(sub: argparse._SubParsersAction) -> None:
     s.add_argument("--json", action="store_true")
     s.set_defaults(func=cmd_numbers_show)
     t = nsub.add_parser("set", help="đặt số tiếp theo của một loại văn bản (ví dụ: numbers set TTr 15 --year 2024)")
-    t.add_argument("type", metavar="TYPE", help="BB | BC | TB | TTr")
+    t.add_argument("type", metavar="TYPE", help="BB | BC | KH | QĐ | TB | TTr")
     t.add_argument("next", type=int, metavar="NUMBER", help="số sẽ cấp cho văn bản tiếp theo")
     t.add_argument("--year", type=int, help="năm (mặc định: năm nay)")
     t.add_argument("--json", action="store_true")
