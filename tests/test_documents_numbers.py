@@ -116,6 +116,13 @@ def test_bad_number_options_refused(demo_ws, cff, tmp_path: Path) -> None:
     assert_refused(cff("print", "scores", "--out", str(out), "--number", "3"), "--number")
     assert_refused(cff("print", "minutes", "--out", str(out), "--number", "0"), "từ 1 đến 99999")
     assert_refused(cff("numbers", "set", "XYZ", "3", "--year", "2024"), "XYZ", "TTr")
+    got = json.loads(cff("numbers", "set", "ttr", "4", "--year", "2030", "--json", check=True).stdout)
+    assert got["next"] == "04/TTr-UBND"
+    got = json.loads(cff("numbers", "set", "Q\u0110", "9", "--year", "2030", "--json", check=True).stdout)
+    assert got["next"] == "09/QĐ-UBND"
+    got = json.loads(cff("numbers", "set", "qd", "10", "--year", "2030", "--json", check=True).stdout)
+    assert got["next"] == "10/QĐ-UBND"
+    before = db_dump(db)
     assert_refused(cff("numbers", "set", "BB", "0", "--year", "2024"), "từ 1")
     assert_refused(cff("print", "all", "--out", str(out), "--date", "2024-11-20"), "--date", "từng loại")
     assert_refused(cff("print", "all", "--out", str(out), "--number", "5"), "--number")

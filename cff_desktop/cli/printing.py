@@ -94,15 +94,16 @@ def cmd_numbers_show(args: argparse.Namespace) -> int:
 
 
 def cmd_numbers_set(args: argparse.Namespace) -> int:
-    from cff_desktop.services.printing import number_text, set_next_number
+    from cff_desktop.services.printing import set_next_number
 
     year = args.year or date.today().year
     with _ws(args) as ws:
-        n = set_next_number(ws, args.type, args.next, year)
+        nxt = set_next_number(ws, args.type, args.next, year)
+    code = nxt.split("/", 1)[1].removesuffix("-UBND")
     if args.json:
-        _print_json({"type": args.type, "year": year, "next": number_text(n, args.type)})
+        _print_json({"type": code, "year": year, "next": nxt})
     else:
-        print(f"Số tiếp theo của loại {args.type} năm {year}: {number_text(n, args.type)}")
+        print(f"Số tiếp theo của loại {code} năm {year}: {nxt}")
     return 0
 
 

@@ -26,6 +26,7 @@ import hashlib
 import json
 import os
 import secrets
+import unicodedata
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date
@@ -223,13 +224,17 @@ def _dmy(iso: str) -> str:
     return f"{d.day:02d}/{d.month:02d}/{d.year}"
 
 
-def set_next_number(ws: Workspace, code: str, next_number: int, year: int, *, actor: str = ADMIN) -> int:
-    """Make ``next_number`` the next number of type ``code`` in ``year`` (to follow the office's register).
+def set_next_number(ws: Workspace, code: str, next_number: int, year: int, *, actor: str = ADMIN) -> str:
+    """Make ``next_number`` the next number of type ``code`` in ``year`` (to follow the office's register);
+    returns it as printed ("15/TTr-UBND").
 
     Refused when that number was already given: a number is never used twice. Numbers after it
     that are taken are skipped when printing.
     """
     codes = sorted(set(TYPE_CODES.values()))
+    # typed from a keyboard: any case, decomposed accents (Unikey), or "QD" without the Đ
+    typed = unicodedata.normalize("NFC", str(code)).strip()
+    code = next((c for c in codes if c.lower() == typed.lower() or (c == "QĐ" and typed.upper() == "QD")), typed)
     if code not in codes:
         raise BadInput(f"loại số '{code}' không có. Chọn: {', '.join(codes)}", "TYPE")
     if not 1 <= int(next_number) <= 99999:
@@ -247,7 +252,7 @@ def set_next_number(ws: Workspace, code: str, next_number: int, year: int, *, ac
                      (year, code, next_number - 1))
         ws.store.audit(actor, "document.counter", f"counter:{year}/{code}", {"next": old + 1},
                        {"next": next_number})
-    return next_number
+    return number_text(next_number, code)
 
 
 def number_counters(ws: Workspace, year: int) -> list[dict[str, Any]]:
