@@ -180,3 +180,46 @@ def register(sub: argparse._SubParsersAction) -> None:
                                                   "ngày nghỉ YYYY-MM-DD cách nhau bởi dấu ','")
     t.add_argument("--json", action="store_true")
     t.set_defaults(func=cmd_print_settings_set)
+
+
+# --- the review council's meeting, for its minutes (used by `cff district decision`) ---------------
+
+def add_review_meeting_args(x: argparse.ArgumentParser) -> None:
+    """Options recording the review council's meeting, printed in its minutes (else dotted blanks)."""
+    x.add_argument("--place", help="địa điểm họp Hội đồng xét duyệt")
+    x.add_argument("--started-at", dest="started_at", help="giờ bắt đầu họp YYYY-MM-DDTHH:MM")
+    x.add_argument("--ended-at", dest="ended_at", help="giờ kết thúc họp YYYY-MM-DDTHH:MM")
+    x.add_argument("--absent", help="thành viên vắng mặt; cách nhau bằng dấu chấm phẩy")
+    x.add_argument("--vote", action="append", default=[], metavar="MÃ_ĐƠN_VỊ=SỐ",
+                   help="số thành viên đồng ý với kết luận về một đơn vị (lặp lại cho từng đơn vị)")
+
+
+def review_meeting(args: argparse.Namespace) -> dict[str, object]:
+    """The meeting's details from the options, checked; nothing is written when one is wrong."""
+    from datetime import datetime
+
+    out: dict[str, object] = {}
+    if getattr(args, "place", None):
+        out["place"] = " ".join(args.place.split())
+    for key, flag in (("started_at", "--started-at"), ("ended_at", "--ended-at")):
+        text = getattr(args, key, None)
+        if text:
+            try:
+                out[key] = datetime.fromisoformat(text).isoformat(timespec="minutes")
+            except ValueError:
+                raise BadInput(f"giờ '{text}' không đúng dạng YYYY-MM-DDTHH:MM (ví dụ 2024-12-02T08:00)",
+                               flag) from None
+    if out.get("started_at") and out.get("ended_at") and str(out["ended_at"]) < str(out["started_at"]):
+        raise BadInput("giờ kết thúc họp phải sau giờ bắt đầu", "--ended-at")
+    if getattr(args, "absent", None):
+        out["absent"] = [m.strip() for m in args.absent.split(";") if m.strip()]
+    votes: dict[str, int] = {}
+    for item in getattr(args, "vote", None) or []:
+        code, _, n = item.partition("=")
+        if not code.strip() or not n.strip().isdigit():
+            raise BadInput(f"biểu quyết '{item}' không đúng dạng MÃ_ĐƠN_VỊ=SỐ (ví dụ 01234=7)", "--vote")
+        votes[code.strip()] = int(n)
+    if votes:
+        out["votes"] = votes
+    return out
+

@@ -183,6 +183,9 @@ def cmd_decision(args: argparse.Namespace) -> int:
         council["secretary"] = args.secretary
     if args.members:
         council["members"] = [m.strip() for m in args.members.split(";") if m.strip()]
+    from cff_desktop.cli.printing import review_meeting
+
+    council |= review_meeting(args)  # time, place, absent, votes: printed in the review minutes
     with _ws(args) as ws:
         r = set_decision(ws, _year(args, ws), number=args.number, signed_on=args.date, council=council)
     print(f"Quyết định số {r['number']} ngày {r['signed_on']} cho năm {r['year']}.")
@@ -313,6 +316,9 @@ def register(sub: argparse._SubParsersAction) -> None:
     x.add_argument("--chair")
     x.add_argument("--secretary")
     x.add_argument("--members", help="họ tên, chức vụ; cách nhau bằng dấu chấm phẩy")
+    from cff_desktop.cli.printing import add_review_meeting_args
+
+    add_review_meeting_args(x)
     x.set_defaults(func=cmd_decision)
     x = d.add_parser("report", help="số liệu tổng hợp của một vòng")
     _round(x)
