@@ -31,6 +31,10 @@ def main(repeat: int = 15) -> None:
     out = home / "in"
     with open_workspace(create=True) as ws:
         create_demo(ws)
+        from datetime import date
+
+        for kind in ("council_decision", "plan"):  # the round's papers, issued before the meeting
+            render(ws, kind, out, doc_date=date(2024, 10, 1))
         record_vote(ws, votes_for=10, votes_against=0)
         close_meeting(ws, conclusion="Đề nghị công nhận", ended_at="2024-11-05T10:30")
         t0 = time.perf_counter()

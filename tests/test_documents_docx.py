@@ -64,12 +64,36 @@ def test_draft_docx_is_marked(demo_ws, tmp_path: Path) -> None:
     word = render_printed(demo_ws, "minutes", tmp_path, fmt="docx")
     assert word.draft and word.path.name.startswith("du-thao-")
     d = docx.Document(str(word.path))
-    assert "DỰ THẢO" in d.sections[0].header.paragraphs[0].text
+    for header in (d.sections[0].header, d.sections[0].first_page_header):
+        assert "DỰ THẢO" in " ".join(p.text for p in header.paragraphs), "every page, the first included"
 
 
-def test_other_kinds_have_no_word_version(cff, demo_ws, tmp_path: Path) -> None:
-    p = cff("print", "scores", "--out", str(tmp_path / "out"), "--format", "docx")
-    assert p.returncode == 2 and "chỉ biên bản" in p.stderr
+def test_every_paper_but_the_dossier_has_a_word_version(cff, demo_ws, tmp_path: Path) -> None:
+    p = cff("print", "dossier", "--out", str(tmp_path / "out"), "--format", "docx")
+    assert p.returncode == 2 and "chỉ in ra PDF" in p.stderr
     assert not (tmp_path / "out").exists() or not any((tmp_path / "out").iterdir())
+    for kind in ("scores", "notice", "forms", "survey"):
+        got = json.loads(cff("print", kind, "--out", str(tmp_path / "w"), "--format", "docx", "--json",
+                             check=True).stdout)["printed"][0]
+        assert got["path"].endswith(".docx")
+        assert "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM" in docx_text(Path(got["path"]))
     assert json.loads(cff("print", "minutes", "--out", str(tmp_path / "w"), "--format", "docx", "--json",
                           check=True).stdout)["printed"][0]["path"].endswith(".docx")
+
+
+def test_docx_numbers_pages_and_keeps_the_pdf_spacing(closed, tmp_path: Path) -> None:
+    from docx.oxml.ns import qn
+
+    word = render_printed(closed, "minutes", tmp_path, fmt="docx")
+    d = docx.Document(str(word.path))
+    sec = d.sections[0]
+    assert sec.different_first_page_header_footer, "no number on page 1, as Nghị định 30 sets it"
+    assert sec._sectPr.find(qn("w:pgNumType")).get(qn("w:start")) == "1"
+    fields = sec.header._element.findall(".//" + qn("w:fldSimple"))
+    assert [f.get(qn("w:instr")) for f in fields] == ["PAGE"]
+    assert sec.header.paragraphs[0].alignment == 1  # centred
+    assert not sec.first_page_header._element.findall(".//" + qn("w:fldSimple"))
+    # only the signature blocks leave a tall empty paragraph (was one ~25 mm gap per criterion)
+    gaps = [p for p in d.paragraphs if not p.text.strip() and p.paragraph_format.space_after
+            and p.paragraph_format.space_after.pt >= 20]
+    assert len(gaps) <= 2, len(gaps)

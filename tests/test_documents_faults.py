@@ -11,6 +11,7 @@ from docs_helpers import close_demo, leftovers
 
 from cff_desktop.common import files
 from cff_desktop.common.errors import BadInput, StoreError
+from cff_desktop.documents import KINDS
 
 
 def _counts(ws) -> tuple[int, int, int]:
@@ -130,7 +131,9 @@ def test_failed_round_has_no_proposal_but_prints_the_rest(cff_home, cff, tmp_pat
     p = cff("print", "all", "--out", str(out), check=True)
     names = sorted(f.name for f in out.iterdir())
     assert "to-trinh-de-nghi-cong-nhan-2024.pdf" not in names and "ho-so-de-nghi-cong-nhan-2024.pdf" not in names
-    assert len(names) == 6 and "không in tờ trình" in p.stdout
+    # no proposal, no dossier; the founding decision and the plan are dated before the meeting (--date)
+    assert len(names) == len(KINDS) - 4 and "không in tờ trình" in p.stdout
+    assert "không in quyết định thành lập hội đồng đánh giá: Hội đồng đã họp ngày 05/11/2024" in p.stdout
 
 
 def test_unknown_kind_and_bad_date(cff, demo_ws, tmp_path: Path) -> None:

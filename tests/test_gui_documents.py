@@ -82,3 +82,26 @@ def test_word_copies_of_minutes_and_report(qtbot, docs, tmp_path: Path) -> None:
     idle(qtbot, docs)
     assert sorted(p.suffix for p in (tmp_path / "word").iterdir()) == [".docx", ".docx"]
     assert "Đã in 2 văn bản" in docs.status.text()
+
+
+def test_number_from_the_register_in_the_print_dialog(qtbot, docs, demo_ws, tmp_path: Path) -> None:
+    from docs_helpers import flat_text
+
+    out = tmp_path / "so"
+    docs.out_dir.setText(str(out))
+    for box in docs.kind_boxes.values():
+        box.setChecked(False)
+    docs.kind_boxes["minutes"].setChecked(True)
+    docs.kind_boxes["report"].setChecked(True)
+    docs.number_box.setValue(12)
+    docs.print_selected()
+    assert "chỉ chọn một văn bản" in docs.status.text() and not out.exists()
+    docs.kind_boxes["minutes"].setChecked(False)
+    docs.kind_boxes["report"].setChecked(False)
+    docs.kind_boxes["council_decision"].setChecked(True)  # issued before the meeting: numbered now
+    docs.print_selected()
+    idle(qtbot, docs)
+    assert "Đã in 1 văn bản" in docs.status.text(), docs.status.text()
+    assert "Số: 12/QĐ-UBND" in flat_text(out / "quyet-dinh-thanh-lap-hoi-dong-2024.pdf")
+    assert docs.number_box.value() == 0, "the register number is not reused for the next print"
+    docs.grab().save(str(tmp_path / "documents-page.png"))

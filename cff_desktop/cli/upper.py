@@ -341,6 +341,10 @@ def cmd_decision(args: argparse.Namespace) -> int:
     from cff_desktop.common.dates import parse_date
 
     signed = parse_date(args.date, "--date").isoformat()
+
+    from cff_desktop.cli.printing import review_meeting
+
+    council |= review_meeting(args)  # time, place, absent, votes: printed in the review minutes
     with _ws(args) as ws:
         r = set_decision(ws, _year(args, ws), number=args.number, signed_on=signed, council=council,
                          actor=_actor(args, ws))
@@ -578,6 +582,9 @@ def register(sub: argparse._SubParsersAction) -> None:
     x.add_argument("--secretary")
     x.add_argument("--members", help="họ tên, chức vụ; cách nhau bằng dấu chấm phẩy")
     _as(x)
+    from cff_desktop.cli.printing import add_review_meeting_args
+
+    add_review_meeting_args(x)
     x.set_defaults(func=cmd_decision)
     x = d.add_parser("report", help="số liệu tổng hợp của một vòng")
     _round(x)

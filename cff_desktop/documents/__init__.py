@@ -17,11 +17,14 @@ if TYPE_CHECKING:
     from cff_desktop.documents.layout import PdfInfo
 
 KINDS: dict[str, str] = {
+    "council_decision": "Quyết định thành lập Hội đồng đánh giá",
+    "plan": "Kế hoạch tự đánh giá",
     "minutes": "Biên bản họp Hội đồng đánh giá",
     "report": "Báo cáo kết quả tự đánh giá",
     "proposal": "Tờ trình đề nghị công nhận",
     "scores": "Bảng tổng hợp điểm",
     "notice": "Thông báo niêm yết công khai kết quả",
+    "posting_end": "Biên bản kết thúc niêm yết công khai",
     "forms": "Phiếu thu thập số liệu theo ngành (để trống)",
     "survey": "Phiếu khảo sát mức độ hài lòng và bảng tổng hợp",
     "dossier": "Hồ sơ đề nghị công nhận (gộp một tệp PDF)",
@@ -41,11 +44,13 @@ def render(kind: str, ctx: DocContext, info: PdfInfo,
     return render_parts(mod.build(ctx), info)
 
 
-DOCX_KINDS = ("minutes", "report")
+# Every paper has an editable Word version (same content, numbers and page numbering as the PDF);
+# the dossier is a binding of PDFs with running page numbers, so it is PDF only.
+DOCX_KINDS = tuple(k for k in KINDS if k != "dossier")
 
 
 def render_docx(kind: str, ctx: DocContext, info: PdfInfo) -> bytes:
-    """The same content as :func:`render` as an editable Word file (minutes and report only)."""
+    """The same content as :func:`render` as an editable Word file (every paper but the dossier)."""
     from cff_desktop.documents.docx_export import parts_to_docx
 
     if kind not in DOCX_KINDS:

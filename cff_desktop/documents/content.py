@@ -8,6 +8,9 @@ report and the score table cannot print different figures for the same round.
 
 from __future__ import annotations
 
+import functools
+import re
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 from decimal import Decimal
@@ -20,6 +23,7 @@ from reportlab.platypus import Flowable, Table
 from cff_desktop.common import localtime
 from cff_desktop.common.text import format_number, format_percent, format_points
 from cff_desktop.documents.layout import (
+    BLANK,
     Signer,
     data_table,
     header_block,
@@ -40,8 +44,48 @@ UNIT_WORDS = {"xa": "xã", "phuong": "phường", "thi_tran": "thị trấn", "d
 NBSP = "\u00a0"
 PROVISIONAL_NOTE = "(*) Thang điểm tạm, cần đối chiếu văn bản quy định chính thức."
 
+
+
+def split_unit_name(name: str) -> tuple[str, str]:
+    """("phường", "Tân Lập") from "Phường Tân Lập"; ("", "Hoàng Đồng") when no unit word was typed."""
+    name = " ".join(str(name or "").split())
+    low = name.lower()
+    for p in UNIT_PREFIXES:
+        if low.startswith(p + " "):
+            return p, name[len(p) + 1:].strip()
+    return "", name
+
+
+def unit_word(unit_type: str | None, name: str | None = None) -> str:
+    """The unit word every paper uses, in lower case as mid-sentence text needs it.
+
+    The profile's unit type decides; only when the profile has none does a unit word typed in
+    the name count (old profiles). The default is "xã".
+    """
+    if unit_type in UNIT_WORDS:
+        return UNIT_WORDS[str(unit_type)]
+    return split_unit_name(str(name or ""))[0] or "xã"
+
+
+def unit_type_of_name(name: str) -> str | None:
+    """The unit type a name starting with its unit word implies ("Phường Tân Lập" → "phuong")."""
+    word = split_unit_name(name)[0]
+    return next((k for k, v in UNIT_WORDS.items() if v == word), None)
+
+
+def localise(text: str, word: str) -> str:
+    """Shared labels say "xã" (the rule set's sector names: "Công an xã", "Đoàn TNCS … xã"; the
+    rate indicators' "trẻ em của xã", "trên địa bàn xã"); for a ward, township or special zone the
+    unit word is replaced. "xã hội" and the standard's own name ("xã, phường, thị trấn") stay."""
+    if word == "xã":
+        return text
+    text = re.sub(r"\b(UBND|Ủy ban nhân dân|Chủ tịch|trẻ em của|trên địa bàn) xã\b(?!,)(?! hội)", rf"\1 {word}", text)
+    return re.sub(r"(?<=\s)xã$", word, text)
+
+
 # Type abbreviations of document numbers (Nghị định 30/2020, Phụ lục III).
-TYPE_CODES = {"minutes": "BB", "report": "BC", "proposal": "TTr", "notice": "TB"}
+TYPE_CODES = {"minutes": "BB", "report": "BC", "proposal": "TTr", "notice": "TB",
+              "council_decision": "QĐ", "plan": "KH", "posting_end": "BB"}
 
 
 @dataclass(frozen=True)
@@ -70,6 +114,12 @@ class DocContext:
     posting_start: date | None = None
     posting_days: int = 5
     snapshot_sha256: str = ""  # of the frozen snapshot; empty for a draft
+    # kind → the context a numbered paper was frozen with, so a dossier binds the very text signed
+    bound: dict[str, DocContext] = field(default_factory=dict)
+    recipients: dict[str, list[str]] = field(default_factory=dict)  # kind → "Nơi nhận" lines from settings
+    days_off: frozenset[date] = frozenset()  # the office's extra days off (public holidays are known)
+    texts: dict[str, str] = field(default_factory=dict)  # the office's own wording (report sections, feedback)
+    timeline: dict[str, str] = field(default_factory=dict)  # the round's dates (council, posting, submission)
 
     # --- the commune ---------------------------------------------------------------------------
     @property
@@ -81,29 +131,38 @@ class DocContext:
         return int(self.snapshot["round"]["year"])
 
     @property
-    def unit_name(self) -> str:
-        """The commune's full name as written in sentences: "xã Hoàng Đồng"."""
-        name = str(self.commune.get("name") or "").strip()
-        low = name.lower()
-        for p in UNIT_PREFIXES:
-            if low.startswith(p + " "):
-                return p + name[len(p):]
-        return f"{UNIT_WORDS.get(self.commune.get('unit_type') or 'xa', 'xã')} {name}"
+    def unit_word(self) -> str:
+        """"xã", "phường", "thị trấn" or "đặc khu": from the profile's unit type (see :func:`unit_word`)."""
+        return unit_word(self.commune.get("unit_type"), self.commune.get("name"))
 
     @property
     def place(self) -> str:
-        """The place name of the date line: "Hoàng Đồng" (the unit word dropped)."""
-        name = str(self.commune.get("name") or "").strip()
-        low = name.lower()
-        for p in UNIT_PREFIXES:
-            if low.startswith(p + " "):
-                return name[len(p) + 1:].strip()
-        return name
+        """The place name of the date line: "Hoàng Đồng" (any unit word typed in the name dropped)."""
+        return split_unit_name(str(self.commune.get("name") or ""))[1]
 
     @property
-    def unit_word(self) -> str:
-        """"xã", "phường", "thị trấn" or "đặc khu"."""
-        return self.unit_name[: len(self.unit_name) - len(self.place)].strip() or "xã"
+    def unit_name(self) -> str:
+        """The unit's full name as written mid-sentence: "xã Hoàng Đồng", "phường Tân Lập"."""
+        return f"{self.unit_word} {self.place}".strip()
+
+    @property
+    def unit_title(self) -> str:
+        """The unit's name opening a sentence: "Xã Hoàng Đồng", "Thị trấn Na Sầm"."""
+        return self.unit_name[:1].upper() + self.unit_name[1:]
+
+    @property
+    def committee(self) -> str:
+        """"Ủy ban nhân dân phường Tân Lập" — the issuing body named in sentences."""
+        return f"Ủy ban nhân dân {self.unit_name}"
+
+    @property
+    def council_name(self) -> str:
+        """"Hội đồng đánh giá phường phù hợp với trẻ em" — the commune council, in the unit's word."""
+        return f"Hội đồng đánh giá {self.unit_word} phù hợp với trẻ em"
+
+    def local(self, text: str) -> str:
+        """``text`` with the generic "xã" of shared labels (e.g. "Công an xã") in this unit's word."""
+        return localise(text, self.unit_word)
 
     @property
     def issuer(self) -> str:
@@ -127,6 +186,12 @@ class DocContext:
     @property
     def signer(self) -> Signer:
         return ubnd_signer(str(self.commune.get("chair_name") or ""), str(self.commune.get("chair_title") or ""))
+
+    @property
+    def chair_signer(self) -> Signer:
+        """For the Chairman's own decisions: CHỦ TỊCH, or KT. CHỦ TỊCH / PHÓ CHỦ TỊCH (never TM.)."""
+        s = self.signer
+        return s if s.authority.startswith("KT.") else Signer(title=s.title, name=s.name)
 
     @property
     def category_label(self) -> str:
@@ -214,7 +279,7 @@ class DocContext:
 
     def indicator_label(self, iid: str) -> str:
         model = self.indicator_model(iid)
-        return model.label if model else iid
+        return self.local(model.label) if model else iid
 
     def source_text(self, iid: str, *, dated: bool = True) -> str:
         """Who entered the figure, for which sector, and their note (the data source to name)."""
@@ -231,7 +296,20 @@ class DocContext:
 
     def criterion_sector(self, cid: str) -> str:
         c = self.ruleset.criterion(cid)
-        return SECTOR_LABELS.get(c.sector, c.sector) if c else ""
+        return self.local(SECTOR_LABELS.get(c.sector, c.sector)) if c else ""
+
+    def recipients_for(self, kind: str, default: list[str]) -> tuple[list[str], str]:
+        """"Nơi nhận" of ``kind``: the settings' lines when the office set them, else ``default``;
+        a line "Lưu: …" gives the archive line (default "VT, VHXH")."""
+        archive = "VT, VHXH"
+        out: list[str] = []
+        for line in self.recipients.get(kind) or default:
+            text = line.strip().lstrip("-").strip().rstrip(";.").strip()
+            if text.lower().startswith("lưu:"):
+                archive = text[4:].strip() or archive
+            elif text:
+                out.append(text)
+        return out, archive
 
     # --- shared blocks --------------------------------------------------------------------------
     def header(self, kind: str, *, issuer: str | None = None, parent: str | None = None,
@@ -240,7 +318,7 @@ class DocContext:
         number: str | None = None
         if numbered:
             code = TYPE_CODES.get(kind)
-            number = self.numbers.get(kind) or (f"      /{code}-UBND" if code else "")
+            number = self.numbers.get(kind) or (f"{BLANK}/{code}-UBND" if code else "")
         d = None if self.draft else self.dates.get(kind)
         return header_block(parent=self.parent_agency if parent is None else parent,
                             issuer=issuer or self.issuer, number=number,
@@ -330,22 +408,40 @@ class DocContext:
         return out
 
 
-def working_days_after(start: date, days: int) -> date:
-    """The last day of a posting of ``days`` working days (Monday–Friday) starting on ``start``."""
+@functools.lru_cache(maxsize=16)
+def public_holidays(year: int) -> frozenset[date]:
+    """Vietnam's public holidays of ``year`` (Tết, Giỗ Tổ, 30/4, 1/5, Quốc khánh and the substituted
+    days off), from the maintained ``holidays`` package rather than a hand-kept lunar table."""
+    # a static import of the country module (not holidays.country_holidays("VN")): the package loads
+    # countries by name at run time, which the frozen app's import analysis cannot see
+    from holidays.countries.vietnam import Vietnam
+
+    return frozenset(Vietnam(years=year).keys())
+
+
+def is_day_off(d: date, extra: Iterable[date] = ()) -> bool:
+    """Saturday, Sunday, a public holiday, or a day off the office entered."""
+    return d.weekday() >= 5 or d in public_holidays(d.year) or d in set(extra)
+
+
+def working_days_after(start: date, days: int, extra: Iterable[date] = ()) -> date:
+    """The last day of a posting of ``days`` working days starting on ``start`` (days off skipped)."""
+    off = frozenset(extra)
     d = start
-    while d.weekday() >= 5:
+    while is_day_off(d, off):
         d += timedelta(days=1)
     left = days - 1
     while left > 0:
         d += timedelta(days=1)
-        if d.weekday() < 5:
+        if not is_day_off(d, off):
             left -= 1
     return d
 
 
-def next_working_day(d: date) -> date:
+def next_working_day(d: date, extra: Iterable[date] = ()) -> date:
+    off = frozenset(extra)
     d += timedelta(days=1)
-    while d.weekday() >= 5:
+    while is_day_off(d, off):
         d += timedelta(days=1)
     return d
 
@@ -358,12 +454,15 @@ def required_profile_fields(kind: str, ctx: DocContext) -> list[tuple[str, str]]
     c = ctx.commune
     missing: list[tuple[str, str]] = []
     if not str(c.get("name") or "").strip():
-        missing.append(("name", "tên xã"))
-    if kind in ("report", "proposal", "notice", "scores", "dossier") and not str(c.get("chair_name") or "").strip():
+        missing.append(("name", "tên xã, phường, thị trấn"))
+    if kind in ("report", "proposal", "notice", "scores", "dossier", "council_decision", "plan", "posting_end") \
+            and not str(c.get("chair_name") or "").strip():
         missing.append(("chair_name", "họ tên Chủ tịch (hoặc Phó Chủ tịch) UBND ký văn bản"))
     if kind in ("proposal", "dossier", "report") and not ctx.upper_level:
         missing.append(("upper_level", "cấp trên nhận hồ sơ"))
-    if kind in ("minutes", "dossier"):
+    if kind == "council_decision" and not ctx.members():
+        missing.append(("council.members", "thành viên Hội đồng đánh giá"))
+    if kind in ("minutes", "dossier", "council_decision"):
         if not ctx.members("chair"):
             missing.append(("council.chair", "chủ tọa cuộc họp (thành viên hội đồng có vai trò Chủ tịch Hội đồng)"))
         if not ctx.members("secretary"):

@@ -175,13 +175,42 @@ def _flowable(container: Any, fl: Any, avail_pt: float = 165 * PT_PER_MM) -> Non
         _rule(container, fl, avail_pt)
     elif isinstance(fl, PageBreak) and hasattr(container, "add_page_break"):
         container.add_page_break()
+    elif isinstance(fl, CondPageBreak):  # before Spacer: it is one, and must not become a 25 mm gap
+        return
     elif isinstance(fl, Spacer):
         if fl.height >= 12:  # the room left for a signature and seal
             gap = container.add_paragraph()
             gap.paragraph_format.space_after = Pt(fl.height)
-    elif isinstance(fl, CondPageBreak):
-        return
     # other flowables (part markers, images) carry no words to edit
+
+
+def _page_numbers(section: Any, numbered: bool, draft: bool) -> None:
+    """As in the PDF: the page number centred in the top margin from page 2, each part from 1;
+    a draft says DỰ THẢO at the top right of every page."""
+    section.header.is_linked_to_previous = False
+    section.first_page_header.is_linked_to_previous = False
+    section.different_first_page_header_footer = True
+    sect = section._sectPr
+    pg = sect.find(qn("w:pgNumType"))
+    if pg is None:
+        pg = sect.makeelement(qn("w:pgNumType"), {})
+        sect.append(pg)
+    pg.set(qn("w:start"), "1")
+    head = section.header.paragraphs[0]
+    if numbered:
+        head.alignment = WD_ALIGN_PARAGRAPH.CENTER
+        field = head._p.makeelement(qn("w:fldSimple"), {qn("w:instr"): "PAGE"})
+        run = field.makeelement(qn("w:r"), {})
+        text = run.makeelement(qn("w:t"), {})
+        text.text = "2"
+        run.append(text)
+        field.append(run)
+        head._p.append(field)
+    if draft:
+        for h, taken in ((section.header, numbered), (section.first_page_header, False)):
+            mark = h.add_paragraph() if taken else h.paragraphs[0]
+            mark.alignment = WD_ALIGN_PARAGRAPH.RIGHT
+            mark.add_run(DRAFT_MARK).bold = True
 
 
 def parts_to_docx(parts: Sequence[Part], info: PdfInfo) -> bytes:
@@ -208,11 +237,7 @@ def parts_to_docx(parts: Sequence[Part], info: PdfInfo) -> bytes:
             section.page_height, section.page_width = Mm(210), Mm(297)
         section.top_margin, section.bottom_margin = Mm(MARGIN_TOP / PT_PER_MM), Mm(MARGIN_BOTTOM / PT_PER_MM)
         section.left_margin, section.right_margin = Mm(MARGIN_LEFT / PT_PER_MM), Mm(MARGIN_RIGHT / PT_PER_MM)
-        if info.draft:
-            head = section.header.paragraphs[0]
-            head.alignment = WD_ALIGN_PARAGRAPH.RIGHT
-            run = head.add_run(DRAFT_MARK)
-            run.bold = True
+        _page_numbers(section, part.numbered, info.draft)
         page_w = (297 if part.landscape else 210) * PT_PER_MM
         for fl in part.flowables:
             _flowable(doc, fl, page_w - MARGIN_LEFT - MARGIN_RIGHT)

@@ -15,7 +15,7 @@ from reportlab.lib.units import mm
 from reportlab.platypus import Flowable, Image, Spacer
 
 from cff_desktop.common.text import format_number
-from cff_desktop.documents import minutes, proposal, report, scores
+from cff_desktop.documents import council_decision, minutes, posting_end, proposal, report, scores
 from cff_desktop.documents.content import DocContext, Evidence
 from cff_desktop.documents.layout import (
     Part,
@@ -35,9 +35,20 @@ from cff_desktop.documents.layout import (
 BOUND = [("proposal", "Tờ trình đề nghị công nhận", proposal.build),
          ("report", "Báo cáo kết quả tự đánh giá", report.build),
          ("scores", "Bảng tổng hợp điểm tự đánh giá", scores.build),
-         ("minutes", "Biên bản họp Hội đồng đánh giá", minutes.build)]
+         ("minutes", "Biên bản họp Hội đồng đánh giá", minutes.build),
+         ("posting_end", "Biên bản kết thúc niêm yết công khai", posting_end.build)]
+# Bound only once issued: the decision forming the council (inspectors check it first).
+OPTIONAL = [("council_decision", "Quyết định thành lập Hội đồng đánh giá", council_decision.build)]
 IMAGE_TYPES = (".jpg", ".jpeg", ".png", ".gif", ".bmp")
 Progress = Callable[[int, int], None]
+
+
+def _bound(ctx: DocContext) -> list:
+    """The bound papers in order; the council's founding decision, once issued, before its minutes."""
+    out = list(BOUND)
+    if "council_decision" in ctx.bound:
+        out.insert([k for k, _, _ in out].index("minutes"), OPTIONAL[0])
+    return out
 
 
 def cover(ctx: DocContext) -> Part:
@@ -60,7 +71,7 @@ def cover(ctx: DocContext) -> Part:
 
 def contents(ctx: DocContext, pages: dict[str, tuple[int, int]], evidence_key: str | None) -> Part:
     rows: list[list[str]] = [["TT", "Tên tài liệu", "Số, ký hiệu", "Ngày", "Trang"]]
-    items = [(key, label) for key, label, _ in BOUND]
+    items = [(key, label) for key, label, _ in _bound(ctx)]
     if evidence_key:
         items.append((evidence_key, "Danh mục tài liệu minh chứng"))
     for n, (key, label) in enumerate(items, 1):
@@ -127,17 +138,28 @@ def _image_page(ev: Evidence, n: int) -> list[Flowable]:
 def parts(ctx: DocContext, pages: dict[str, tuple[int, int]] | None = None,
           progress: Progress | None = None) -> list[Part]:
     out = [cover(ctx), contents(ctx, pages or {}, "evidence")]
-    for _key, _label, build in BOUND:
-        out.extend(build(ctx))
+    for key, _label, build in _bound(ctx):
+        out.extend(build(ctx.bound.get(key, ctx)))
     out.extend(evidence_parts(ctx, progress))
     return out
 
 
 def render(ctx: DocContext, info: PdfInfo, progress: Progress | None = None) -> bytes:
-    """Two passes: the first finds where each paper starts, the second prints the contents with it."""
-    first = PdfInfo(info.title, info.author, info.subject, info.draft, info.keywords)
-    render_parts(parts(ctx), first)
-    return render_parts(parts(ctx, first.part_pages, progress), info)
+    """Two passes: the first finds where each paper starts, the second prints the contents with it.
+
+    Every page carries its running number ("Trang 7/16"). Should the second pass move a paper
+    (a longer contents table), it is laid out once more, so the ranges always equal the real pages.
+    """
+    probe = PdfInfo(info.title, info.author, info.subject, info.draft, info.keywords, running=True)
+    render_parts(parts(ctx), probe)
+    for _ in range(3):
+        info.running, info.total_pages = True, probe.pages
+        data = render_parts(parts(ctx, probe.part_pages, progress), info)
+        if info.part_pages == probe.part_pages and info.pages == probe.pages:
+            return data
+        probe = PdfInfo(info.title, info.author, info.subject, info.draft, info.keywords, running=True,
+                        part_pages=dict(info.part_pages), pages=info.pages)
+    return data
 
 
 def build(ctx: DocContext) -> list[Part]:

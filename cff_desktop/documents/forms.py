@@ -21,6 +21,7 @@ from cff_desktop.documents.layout import (
     need,
     para,
     short_date,
+    sign_off,
     styles,
     text_width,
     title_block,
@@ -37,13 +38,15 @@ def _villages(ctx: DocContext) -> list[str]:
 
 def indicator_flowables(ctx: DocContext, ind: Indicator) -> list[Flowable]:
     st = styles()
-    out: list[Flowable] = [need(35), markup(f"<b>Chỉ số {esc(ind.id)}.</b> {esc(ind.label)}", st.plain)]
+    loc = ctx.local
+    out: list[Flowable] = [need(35), markup(f"<b>Chỉ số {esc(ind.id)}.</b> {esc(loc(ind.label))}", st.plain)]
     w = text_width()
     villages = _villages(ctx)
     if ind.kind == "ratio":
-        out.append(markup(f"<i>Tử số:</i> {esc(ind.numerator_label)}. <i>Mẫu số:</i> {esc(ind.denominator_label)}.",
-                          st.plain))
-        rows = [["TT", "Thôn, tổ dân phố", f"Tử số: {ind.numerator_label}", f"Mẫu số: {ind.denominator_label}",
+        out.append(markup(f"<i>Tử số:</i> {esc(loc(ind.numerator_label))}. "
+                          f"<i>Mẫu số:</i> {esc(loc(ind.denominator_label))}.", st.plain))
+        rows = [["TT", "Thôn, tổ dân phố", f"Tử số: {loc(ind.numerator_label)}",
+                 f"Mẫu số: {loc(ind.denominator_label)}",
                  "Ghi chú"]]
         rows += [[str(n), v, "", "", ""] for n, v in enumerate(villages, 1)]
         rows.append(["", "Tổng cộng", "", "", ""])
@@ -51,7 +54,7 @@ def indicator_flowables(ctx: DocContext, ind: Indicator) -> list[Flowable]:
         widths[4] = w - sum(widths)
         out.append(data_table(rows, widths, bold_rows=[len(rows) - 1], center_cols=[0]))
     elif ind.kind == "count" and ind.is_rate:  # a rate: the cases and the children they are among
-        rows = [["TT", "Thôn, tổ dân phố", ind.count_label or ind.label, ind.population_label,
+        rows = [["TT", "Thôn, tổ dân phố", loc(ind.count_label or ind.label), loc(ind.population_label),
                  "Ghi chú (không ghi họ tên trẻ em)"]]
         rows += [[str(n), v, "", "", ""] for n, v in enumerate(villages, 1)]
         rows.append(["", "Tổng cộng", "", "", ""])
@@ -59,7 +62,7 @@ def indicator_flowables(ctx: DocContext, ind: Indicator) -> list[Flowable]:
         widths[4] = w - sum(widths)
         out.append(data_table(rows, widths, bold_rows=[len(rows) - 1], center_cols=[0]))
     elif ind.kind == "count":
-        label = ind.count_label or ind.label
+        label = loc(ind.count_label or ind.label)
         rows = [["TT", "Thôn, tổ dân phố", label, "Ghi chú (không ghi họ tên trẻ em)"]]
         rows += [[str(n), v, "", ""] for n, v in enumerate(villages, 1)]
         rows.append(["", "Tổng cộng", "", ""])
@@ -74,7 +77,7 @@ def indicator_flowables(ctx: DocContext, ind: Indicator) -> list[Flowable]:
                         st.plain))
     else:  # manual points
         if ind.help:
-            out.append(para(ind.help, st.small_italic))
+            out.append(para(loc(ind.help), st.small_italic))
         out.append(para(f"Điểm đề xuất: ........ / {ind.max} điểm. Căn cứ: "
                         "............................................................................"
                         "...........................................................................", st.plain))
@@ -95,16 +98,20 @@ def officer_part(ctx: DocContext, key: str, who: str, sector: str, criteria: lis
         para("Ghi số liệu của từng thôn; chỉ ghi số lượng, không ghi họ tên trẻ em (Nghị định 13/2023/NĐ-CP).",
              st.small_italic),
     ]
+    last = 1
     for cid in criteria:
         c = ctx.ruleset.criterion(cid)
         if c is None:
             continue
         prov = " (*)" if c.provisional else ""
         f.append(need(45))
-        f.append(markup(f"<b>Tiêu chí {esc(c.id)}: {esc(c.name)}</b>{prov}", st.heading))
+        f.append(markup(f"<b>Tiêu chí {esc(c.id)}: {esc(ctx.local(c.name))}</b>{prov}", st.heading))
         for ind in c.indicators:
-            f.extend(indicator_flowables(ctx, ind))
-    f.append(closing_block(Signer(title="Người thu thập", name=who, note="(Ký, ghi rõ họ tên)"), None))
+            block = indicator_flowables(ctx, ind)
+            f.extend(block)
+            last = len(block)
+    # the last indicator (its label and table) goes with the signature
+    sign_off(f, closing_block(Signer(title="Người thu thập", name=who, note="(Ký, ghi rõ họ tên)"), None), last)
     return Part(key, f"Phiếu thu thập số liệu — {who or sector}", f)
 
 
@@ -115,7 +122,7 @@ def build(ctx: DocContext) -> list[Part]:
         who = (ctx.snapshot.get("assignments") or {}).get(c.id, "")
         key = who or f"sector:{c.sector}"
         assigned.setdefault(key, []).append(c.id)
-        sector_of.setdefault(key, SECTOR_LABELS.get(c.sector, c.sector))
+        sector_of.setdefault(key, ctx.local(SECTOR_LABELS.get(c.sector, c.sector)))
     parts = []
     for n, (key, crits) in enumerate(assigned.items(), 1):
         who = "" if key.startswith("sector:") else key

@@ -75,6 +75,9 @@ def upper_vn(text: str) -> str:
     return unicodedata.normalize("NFC", text).upper()
 
 
+BLANK = "......"  # a dotted blank for a day, month or number written by hand
+
+
 def _two(n: int) -> str:
     return f"{n:02d}"
 
@@ -87,8 +90,8 @@ def day_text(d: date) -> str:
 
 def place_date(place: str, d: date | None, year: int | None = None) -> str:
     """The italic place-and-date line; a draft leaves day and month blank for the signer."""
-    if d is None:
-        return f"{place}, ngày      tháng      năm {year or ''}".rstrip()
+    if d is None:  # dots, not spaces: spaces collapse and leave no room to write the day by hand
+        return f"{place}, ngày {BLANK} tháng {BLANK} năm {year or BLANK}"
     return f"{place}, {day_text(d)}"
 
 
@@ -410,6 +413,19 @@ def data_table(rows: Sequence[Sequence[Any]], col_widths: Sequence[float], *, he
     return t
 
 
+def sign_off(flowables: list[Flowable], closing: Flowable, keep_last: int = 1) -> list[Flowable]:
+    """Append the signature block kept on one page with the last ``keep_last`` flowables before it.
+
+    A signature page that carries no text of the paper is sent back by the văn thư (it could be
+    stapled under any text), so the closing lines travel with the signature to the next page.
+    """
+    n = max(1, min(keep_last, len(flowables)))
+    tail = flowables[-n:]
+    del flowables[-n:]
+    flowables.append(KeepTogether([*tail, closing]))
+    return flowables
+
+
 def keep(*flowables: Flowable) -> KeepTogether:
     return KeepTogether(list(flowables))
 
@@ -440,6 +456,11 @@ class PdfInfo:
     draft: bool = False
     keywords: str = ""
     part_pages: dict[str, tuple[int, int]] = field(default_factory=dict)
+    # a bound file (the dossier): every page also carries its place in the file, "Trang 7/16",
+    # bottom right, the numbers the list of contents gives (each paper keeps its own numbers on top)
+    running: bool = False
+    total_pages: int = 0
+    pages: int = 0  # filled by render_parts
 
 
 DRAFT_MARK = "DỰ THẢO"
@@ -500,6 +521,10 @@ class _PaperTemplate(BaseDocTemplate):
             self.part_pages[self._part_key][1] = self.page
         n = self.page - self._part_first + 1
         canv.saveState()
+        if self.info.running:
+            canv.setFont(fs.regular, 10)
+            total = f"/{self.info.total_pages}" if self.info.total_pages else ""
+            canv.drawRightString(w - MARGIN_RIGHT, MARGIN_BOTTOM / 2 - 3, f"Trang {self.page}{total}")
         if self._part_numbered and n >= 2:
             canv.setFont(fs.regular, 13)
             canv.drawCentredString(MARGIN_LEFT + (w - MARGIN_LEFT - MARGIN_RIGHT) / 2, h - MARGIN_TOP / 2 - 4,
@@ -532,4 +557,5 @@ def render_parts(parts: Sequence[Part], info: PdfInfo) -> bytes:
         story.extend(part.flowables)
     doc.build(story)
     info.part_pages = {k: (v[0], v[1]) for k, v in doc.part_pages.items()}
+    info.pages = doc.page
     return buf.getvalue()

@@ -93,11 +93,12 @@ def build(ctx: DocContext) -> list[Part]:
     f: list[Flowable] = [
         ctx.header("minutes", parent=ctx.short_issuer,
                    issuer=f"Hội đồng đánh giá\n{ctx.unit_word} phù hợp với trẻ em"),
-        *title_block("Biên bản", f"Họp {COUNCIL_NAME} năm {ctx.year}"),
+        *title_block("Biên bản", f"Họp {ctx.council_name} năm {ctx.year}"),
         para(f"Hôm nay, vào lúc {_clock(council.get('started_at'))}, tại "
-             f"{council.get('place') or '....................'}, {COUNCIL_NAME} {ctx.unit_name} tổ chức họp "
+             f"{council.get('place') or '....................'}, {ctx.council_name} {ctx.unit_name} tổ chức họp "
              f"đánh giá kết quả thực hiện tiêu chuẩn xã, phường, thị trấn phù hợp với trẻ em năm {ctx.year} "
              f"theo {ctx.ruleset.legal_basis}."),
+        para(f"Hội đồng được thành lập theo {_founding(ctx)} của Chủ tịch {ctx.committee}."),
         heading("I. THÀNH PHẦN THAM DỰ"),
         markup(f"1. Chủ tọa: <b>{esc(chair['name'])}</b>"
                f"{', ' + esc(chair['position']) if chair.get('position') else ''}, Chủ tịch Hội đồng.", st.plain),
@@ -125,7 +126,7 @@ def build(ctx: DocContext) -> list[Part]:
         para(_vote_text(council, len(present))),
         heading("III. KẾT LUẬN"),
         *[para(line) for line in ctx.verdict_lines()],
-        markup(f"Kết luận: {esc(ctx.unit_name[0].upper() + ctx.unit_name[1:])} <b>{ctx.verdict}</b> tiêu chuẩn "
+        markup(f"Kết luận: {esc(ctx.unit_title)} <b>{ctx.verdict}</b> tiêu chuẩn "
                f"xã, phường, thị trấn phù hợp với trẻ em năm {ctx.year}."),
     ]
     reasons = ctx.reasons()
@@ -154,6 +155,13 @@ def _clock(value: str | None) -> str:
         return clock_text(value)
     except ValueError:
         return clock_text(None)
+
+
+def _founding(ctx: DocContext) -> str:
+    """The decision forming the council, with a dotted blank for its number until it is issued."""
+    if ctx.numbers.get("council_decision"):
+        return ctx.doc_ref("council_decision", "Quyết định")
+    return f"Quyết định số ....../QĐ-UBND ngày ...... tháng ...... năm {ctx.year}"
 
 
 def _d(value: str | None) -> str:

@@ -1,8 +1,8 @@
 """Thông báo niêm yết công khai kết quả tự đánh giá, with the posting period.
 
 The posting period is a setting (provisional default: 5 working days); the period is counted in
-working days (Monday–Friday) from its first day. Public holidays are not known to the app, so the
-clerk checks the end date when a holiday falls inside.
+working days from its first day: Saturdays, Sundays, Vietnam's public holidays (Tết included) and
+the days off the office entered in the settings are skipped.
 """
 
 from __future__ import annotations
@@ -19,6 +19,7 @@ from cff_desktop.documents.layout import (
     markup,
     para,
     short_date,
+    sign_off,
     title_block,
 )
 
@@ -27,10 +28,10 @@ def posting_period(ctx: DocContext) -> tuple[date | None, date | None]:
     start = ctx.posting_start
     if start is None:  # posting starts the working day after the notice is signed
         d = ctx.dates.get("notice")
-        start = next_working_day(d) if d and not ctx.draft else None
+        start = next_working_day(d, ctx.days_off) if d and not ctx.draft else None
     if start is None:
         return None, None
-    return start, working_days_after(start, ctx.posting_days)
+    return start, working_days_after(start, ctx.posting_days, ctx.days_off)
 
 
 def build(ctx: DocContext) -> list[Part]:
@@ -43,19 +44,21 @@ def build(ctx: DocContext) -> list[Part]:
                                   f"năm {ctx.year}"),
         para(f"Căn cứ {ctx.ruleset.legal_basis};"),
         para(f"Căn cứ {ctx.doc_ref('minutes', 'Biên bản họp Hội đồng đánh giá')} của {ctx.unit_name},"),
-        para(f"Ủy ban nhân dân {ctx.unit_name} thông báo niêm yết công khai kết quả tự đánh giá {ctx.unit_word} "
+        para(f"{ctx.committee} thông báo niêm yết công khai kết quả tự đánh giá {ctx.unit_word} "
              f"phù hợp với trẻ em năm {ctx.year} như sau:"),
         para("1. Kết quả tự đánh giá:"),
         ctx.score_table(detailed=False),
         *ctx.flow_score_notes(),
         markup(f"Tổng điểm: <b>{esc(ctx.total_text())}</b>; ngưỡng công nhận: {esc(ctx.threshold_text())}; "
                f"kết quả: <b>{ctx.verdict}</b>."),
-        para(f"2. Thời gian niêm yết: {ctx.posting_days:02d} ngày làm việc, {period}."),
-        para("3. Địa điểm niêm yết: trụ sở Ủy ban nhân dân xã và nhà văn hóa các thôn, tổ dân phố."),
-        para("4. Trong thời gian niêm yết, mọi ý kiến phản ánh về kết quả tự đánh giá xin gửi về Ủy ban nhân dân "
-             "xã (qua công chức Văn hóa - Xã hội) để tổng hợp, xem xét."),
-        para(f"Ủy ban nhân dân {ctx.unit_name} thông báo để cán bộ, nhân dân được biết và tham gia ý kiến./."),
-        closing_block(ctx.signer, ["Thường trực Đảng ủy, HĐND xã", "Ủy ban MTTQ và các đoàn thể xã",
-                                   "Các thôn, tổ dân phố (để niêm yết)"]),
+        para(f"2. Thời gian niêm yết: {ctx.posting_days:02d} ngày làm việc (không kể ngày nghỉ, ngày lễ, Tết), "
+             f"{period}."),
+        para(f"3. Địa điểm niêm yết: trụ sở {ctx.committee} và nhà văn hóa các thôn, tổ dân phố."),
+        para(f"4. Trong thời gian niêm yết, mọi ý kiến phản ánh về kết quả tự đánh giá xin gửi về {ctx.committee} "
+             "(qua công chức Văn hóa - Xã hội) để tổng hợp, xem xét."),
+        para(f"{ctx.committee} thông báo để cán bộ, nhân dân được biết và tham gia ý kiến./."),
     ]
+    sign_off(f, closing_block(ctx.signer, *ctx.recipients_for("notice", [
+        f"Thường trực Đảng ủy, HĐND {ctx.unit_word}", f"Ủy ban MTTQ và các đoàn thể {ctx.unit_word}",
+        "Các thôn, tổ dân phố (để niêm yết)"])), 2)
     return [Part("notice", "Thông báo niêm yết công khai", f)]

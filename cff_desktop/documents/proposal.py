@@ -18,6 +18,7 @@ from cff_desktop.documents.layout import (
     esc,
     markup,
     para,
+    sign_off,
     styles,
     title_block,
 )
@@ -30,16 +31,18 @@ def build(ctx: DocContext) -> list[Part]:
     evidence = len(ctx.evidence)
     f: list[Flowable] = [
         ctx.header("proposal"),
-        *title_block("Tờ trình", f"Về việc đề nghị công nhận {ctx.unit_name} đạt tiêu chuẩn\n"
+        *title_block("Tờ trình", f"Về việc đề nghị công nhận {ctx.unit_name} đạt tiêu chuẩn "
                                  f"{ctx.unit_word} phù hợp với trẻ em năm {ctx.year}"),
         markup(f"Kính gửi: {esc(ctx.upper_level)}.", _kinh_gui(st)),
         para(f"Căn cứ {ctx.ruleset.legal_basis};"),
         para(f"Căn cứ kết quả tự đánh giá và {ctx.doc_ref('minutes', 'Biên bản họp Hội đồng đánh giá')} "
              f"của {ctx.unit_name};"),
-        para(f"Căn cứ kết quả niêm yết công khai tại {ctx.doc_ref('notice', 'Thông báo niêm yết')},"
+        para(f"Căn cứ kết quả niêm yết công khai tại {ctx.doc_ref('notice', 'Thông báo niêm yết')}"
+             + (f" và {ctx.doc_ref('posting_end', 'Biên bản kết thúc niêm yết')}"
+                if ctx.numbers.get("posting_end") else "") + ","
              if ctx.numbers.get("notice") else
-             "Căn cứ kết quả niêm yết công khai kết quả tự đánh giá tại trụ sở Ủy ban nhân dân xã,"),
-        para(f"Ủy ban nhân dân {ctx.unit_name} kính trình {ctx.upper_level} xem xét, công nhận {ctx.unit_name} "
+             f"Căn cứ kết quả niêm yết công khai kết quả tự đánh giá tại trụ sở {ctx.committee},"),
+        para(f"{ctx.committee} kính trình {ctx.upper_level} xem xét, công nhận {ctx.unit_name} "
              f"đạt tiêu chuẩn xã, phường, thị trấn phù hợp với trẻ em năm {ctx.year}, cụ thể như sau:"),
         para(f"1. Tổng điểm tự đánh giá: {ctx.total_text()}; ngưỡng công nhận đối với nhóm "
              f"“{ctx.category_label}”: {ctx.threshold_text()}."),
@@ -49,11 +52,13 @@ def build(ctx: DocContext) -> list[Part]:
         para(f"- {ctx.doc_ref('report', 'Báo cáo kết quả tự đánh giá')};"),
         para("- Bảng tổng hợp điểm tự đánh giá các tiêu chí;"),
         para(f"- {ctx.doc_ref('minutes', 'Biên bản họp Hội đồng đánh giá')};"),
+        para(f"- {ctx.doc_ref('posting_end', 'Biên bản kết thúc niêm yết công khai')};"),
     ]
     if evidence:
         f.append(para(f"- Tài liệu minh chứng ({evidence} tệp, danh mục kèm theo hồ sơ)."))
-    f.append(para(f"Ủy ban nhân dân {ctx.unit_name} kính trình {ctx.upper_level} xem xét, quyết định./."))
-    f.append(closing_block(ctx.signer, ["Như trên", "Thường trực Đảng ủy, HĐND xã"]))
+    f.append(para(f"{ctx.committee} kính trình {ctx.upper_level} xem xét, quyết định./."))
+    sign_off(f, closing_block(ctx.signer, *ctx.recipients_for("proposal", [
+        "Như trên", f"Thường trực Đảng ủy, HĐND {ctx.unit_word}"])), 2)
     return [Part("proposal", "Tờ trình đề nghị công nhận", f)]
 
 

@@ -19,10 +19,16 @@ from cff_desktop.documents.layout import (
     markup,
     para,
     short_date,
+    sign_off,
     text_width,
     title_block,
 )
-from cff_desktop.documents.minutes import COUNCIL_NAME
+
+# The office's own assessment, written in the settings (print-settings set report_highlights "…");
+# a section left empty prints dotted lines to write by hand (or edit the Word copy).
+SECTIONS = [("report_highlights", "Kết quả nổi bật"), ("report_advantages", "Thuận lợi"),
+            ("report_difficulties", "Khó khăn, hạn chế"), ("report_causes", "Nguyên nhân")]
+DOTS = "." * 150
 
 
 def sources_table(ctx: DocContext) -> Flowable:
@@ -52,19 +58,19 @@ def body(ctx: DocContext) -> list[Flowable]:
     present = ctx.members(present=True)
     council = ctx.council
     f: list[Flowable] = [
-        para(f"Thực hiện {ctx.ruleset.legal_basis}, Ủy ban nhân dân {ctx.unit_name} báo cáo kết quả tự đánh giá "
+        para(f"Thực hiện {ctx.ruleset.legal_basis}, {ctx.committee} báo cáo kết quả tự đánh giá "
              f"{ctx.unit_word} phù hợp với trẻ em năm {ctx.year} như sau:"),
         heading("I. TÌNH HÌNH CHUNG"),
-        para(f"{ctx.unit_name[0].upper() + ctx.unit_name[1:]} thuộc nhóm “{ctx.category_label}”"
+        para(f"{ctx.unit_title} thuộc nhóm “{ctx.category_label}”"
              + (f", gồm {len(villages)} thôn, tổ dân phố" if villages else "") + ". "
              f"Kỳ số liệu đánh giá từ ngày {short_date(rnd.get('window_start')) or '....'} đến ngày "
              f"{short_date(rnd.get('window_end')) or '....'}."),
         heading("II. TỔ CHỨC TỰ ĐÁNH GIÁ"),
-        para("Ủy ban nhân dân xã phân công công chức và các ngành thu thập số liệu theo từng tiêu chí: "
+        para(f"Ủy ban nhân dân {ctx.unit_word} phân công công chức và các ngành thu thập số liệu theo từng tiêu chí: "
              + "; ".join(f"tiêu chí {cid}: {name}" for cid, name in sorted(
                  (ctx.snapshot.get("assignments") or {}).items(), key=lambda kv: int(kv[0])
                  if str(kv[0]).isdigit() else 0)) + "."),
-        para(f"{COUNCIL_NAME} họp ngày {short_date(ctx.meeting_date) or '....'} tại "
+        para(f"{ctx.council_name} họp ngày {short_date(ctx.meeting_date) or '....'} tại "
              f"{council.get('place') or '....'}, có {len(present)}/{len(ctx.members())} thành viên dự họp; "
              f"kết quả được ghi tại {ctx.doc_ref('minutes', 'Biên bản họp Hội đồng')}."),
         heading("III. KẾT QUẢ TỰ ĐÁNH GIÁ"),
@@ -87,18 +93,24 @@ def body(ctx: DocContext) -> list[Flowable]:
         para("Số liệu do các công chức, ngành được phân công cung cấp, tổng hợp từ sổ sách, báo cáo của "
              "các thôn và đơn vị; chi tiết như sau:"),
         sources_table(ctx),
-        heading("V. KIẾN NGHỊ"),
+        heading("V. ĐÁNH GIÁ CHUNG"),
     ]
+    for n, (key, label) in enumerate(SECTIONS, 1):
+        f.append(para(f"{n}. {label}: {ctx.texts.get(key) or DOTS}"))
+    f.append(heading("VI. KIẾN NGHỊ"))
+    if ctx.texts.get("report_proposals"):
+        f.append(para(ctx.texts["report_proposals"]))
     if ctx.recognized:
-        f.append(para(f"Ủy ban nhân dân {ctx.unit_name} đề nghị {ctx.upper_level} xem xét, công nhận "
+        f.append(para(f"{ctx.committee} đề nghị {ctx.upper_level} xem xét, công nhận "
                       f"{ctx.unit_name} đạt tiêu chuẩn xã, phường, thị trấn phù hợp với trẻ em năm {ctx.year}."))
     else:
-        f.append(para(f"Ủy ban nhân dân {ctx.unit_name} tiếp tục chỉ đạo khắc phục các tiêu chí chưa đạt, "
+        f.append(para(f"{ctx.committee} tiếp tục chỉ đạo khắc phục các tiêu chí chưa đạt, "
                       "phấn đấu đạt chuẩn trong kỳ đánh giá sau."))
     f.append(para(f"Trên đây là báo cáo kết quả tự đánh giá {ctx.unit_word} phù hợp với trẻ em năm {ctx.year} "
-                  f"của Ủy ban nhân dân {ctx.unit_name}./."))
-    f.append(closing_block(ctx.signer, [ctx.upper_level, "Thường trực Đảng ủy, HĐND xã",
-                                        "Chủ tịch, các Phó Chủ tịch UBND xã"]))
+                  f"của {ctx.committee}./."))
+    sign_off(f, closing_block(ctx.signer, *ctx.recipients_for("report", [
+        ctx.upper_level, f"Thường trực Đảng ủy, HĐND {ctx.unit_word}",
+        f"Chủ tịch, các Phó Chủ tịch UBND {ctx.unit_word}"])), 2)
     return f
 
 

@@ -16,6 +16,7 @@ from cff_desktop.documents.layout import (
     esc,
     markup,
     para,
+    sign_off,
     styles,
     text_width,
     title_block,
@@ -27,7 +28,7 @@ def build(ctx: DocContext) -> list[Part]:
     width = text_width(LANDSCAPE)
     extra = ""
     if ctx.numbers.get("report"):
-        extra = f"(Kèm theo {ctx.doc_ref('report', 'Báo cáo')} của Ủy ban nhân dân {ctx.unit_name})"
+        extra = f"(Kèm theo {ctx.doc_ref('report', 'Báo cáo')} của {ctx.committee})"
     f: list[Flowable] = [
         ctx.header("scores", numbered=False, width=width),
         *title_block("Bảng tổng hợp điểm", f"Tự đánh giá {ctx.unit_word} phù hợp với trẻ em năm {ctx.year}",
@@ -38,7 +39,7 @@ def build(ctx: DocContext) -> list[Part]:
         ctx.score_table(detailed=True, width=width),
         *ctx.flow_score_notes(),
         *[para(line, st.plain) for line in ctx.verdict_lines()],
-        markup(f"Kết luận: {esc(ctx.unit_name[0].upper() + ctx.unit_name[1:])} <b>{ctx.verdict}</b> tiêu chuẩn "
+        markup(f"Kết luận: {esc(ctx.unit_title)} <b>{ctx.verdict}</b> tiêu chuẩn "
                f"xã, phường, thị trấn phù hợp với trẻ em năm {ctx.year}.", st.plain),
     ]
     reasons = ctx.reasons()
@@ -48,5 +49,5 @@ def build(ctx: DocContext) -> list[Part]:
         if c.get("override"):
             f.append(para(f"Tiêu chí {c['id']}: Hội đồng điều chỉnh từ {c['computed_points']} thành "
                           f"{c['override']['points']} điểm. Lý do: {c['override']['reason']}", st.plain))
-    f.append(closing_block(ctx.signer, None, width=width))
+    sign_off(f, closing_block(ctx.signer, None, width=width), 2)
     return [Part("scores", "Bảng tổng hợp điểm", f, landscape=True)]

@@ -21,6 +21,7 @@ from cff_desktop.documents.layout import (
     esc,
     markup,
     para,
+    sign_off,
     styles,
     text_width,
     title_block,
@@ -34,12 +35,13 @@ CHILD_QUESTIONS = [
     "Em có được khám sức khỏe, tiêm chủng và đi học đầy đủ không?",
     "Em có được tham gia các hoạt động của Đội, câu lạc bộ, diễn đàn trẻ em không?",
 ]
+# "{unit}" is the unit word of the profile (xã, phường, thị trấn, đặc khu).
 ADULT_QUESTIONS = [
-    "Ông/bà có được biết về các chính sách, chương trình bảo vệ, chăm sóc trẻ em của xã không?",
+    "Ông/bà có được biết về các chính sách, chương trình bảo vệ, chăm sóc trẻ em của {unit} không?",
     "Trẻ em có hoàn cảnh đặc biệt trong thôn có được hỗ trợ kịp thời không?",
     "Các điểm vui chơi, hoạt động văn hóa, thể thao cho trẻ em ở thôn có đáp ứng nhu cầu không?",
-    "Dịch vụ y tế, giáo dục cho trẻ em tại xã có thuận tiện không?",
-    "Khi có vụ việc xâm hại, bạo lực trẻ em, chính quyền xã có xử lý kịp thời không?",
+    "Dịch vụ y tế, giáo dục cho trẻ em tại {unit} có thuận tiện không?",
+    "Khi có vụ việc xâm hại, bạo lực trẻ em, chính quyền {unit} có xử lý kịp thời không?",
 ]
 
 
@@ -72,7 +74,7 @@ def questionnaire(ctx: DocContext, ind: Indicator, n: int) -> Part:
              st.plain),
     ]
     rows: list[list[str]] = [["TT", "Câu hỏi", "Có / Hài lòng", "Chưa / Không hài lòng"]]
-    rows += [[str(k), q, "□", "□"] for k, q in enumerate(qs, 1)]
+    rows += [[str(k), q.format(unit=ctx.unit_word), "□", "□"] for k, q in enumerate(qs, 1)]
     overall = (f"Nhìn chung, {you} có hài lòng về việc thực hiện quyền trẻ em ở {ctx.unit_word} mình không?")
     rows.append([str(len(qs) + 1), overall, "□", "□"])
     w = text_width()
@@ -108,7 +110,8 @@ def tally(ctx: DocContext, inds: list[Indicator]) -> Part:
     for ind in inds:
         f.append(markup(f"Chỉ số {esc(ind.id)}: tử số = {esc(ind.numerator_label)} = .........; "
                         f"mẫu số = {esc(ind.denominator_label)} = .........; tỷ lệ = ......... %", st.plain))
-    f.append(closing_block(Signer(title="Người tổng hợp", name="", note="(Ký, ghi rõ họ tên)"), None))
+    sign_off(f, closing_block(Signer(title="Người tổng hợp", name="", note="(Ký, ghi rõ họ tên)"), None),
+             len(inds))
     return Part("survey-tally", "Bảng tổng hợp kết quả khảo sát", f)
 
 

@@ -106,22 +106,28 @@ def demo_figures(seed: int) -> dict[str, Any]:
 def create_demo(
     ws: Workspace, *, commune: str = "Xã Hoàng Đồng", province: str = "Lạng Sơn",
     category: str = "mountain_island_disadvantaged", seed: int = 0, year: int = 2024,
-    code: str = DEMO_CODE, unit_type: str = "xa",
+    code: str = DEMO_CODE, unit_type: str | None = None,
 ) -> DemoResult:
+    from cff_desktop.documents.content import UNIT_WORDS, localise, split_unit_name, unit_type_of_name
     from cff_desktop.services.profile import check_commune
 
-    unit = check_commune({"code": code, "unit_type": unit_type})  # refused before anything is written
+    # The unit type follows the name ("Phường Tân Lập" is a ward) unless it is given, so every
+    # paper words it right; refused before anything is written.
+    unit = check_commune({"code": code, "unit_type": unit_type or unit_type_of_name(commune) or "xa"})
     if ws.store.one("SELECT 1 FROM commune LIMIT 1"):
         raise Refused(
             "cơ sở dữ liệu đã có dữ liệu; dữ liệu mẫu chỉ tạo trong cơ sở dữ liệu trống "
             "(dùng --db TỆP_MỚI hoặc CFF_HOME khác).",
             str(ws.paths.db),
         )
+    unit_type = unit["unit_type"]
+    word = UNIT_WORDS[unit_type]
     rnd = init_round(ws, commune=commune, province=province, category=category, year=year,
                      upper_level="", district="", villages=VILLAGES)
     ids: dict[str, int] = {}
     for name, position, sector, role in OFFICERS:
-        off = add_officer(ws, name=name, sector=sector, role=role, position=position, pin=DEMO_PIN)
+        off = add_officer(ws, name=name, sector=sector, role=role, position=localise(position, word),
+                          pin=DEMO_PIN)
         ids[sector] = off["id"]
     figures = demo_figures(seed)
     owners = {c.id: c.sector for c in rnd.ruleset.criteria}
@@ -139,14 +145,13 @@ def create_demo(
     with ws.store.transaction() as conn:
         # The People's Committee chair signs the printed papers (report, proposal, notice).
         conn.execute("UPDATE commune SET chair_name = ?, chair_title = ?, code = ?, unit_type = ?"
-                     " WHERE id = ?", (COUNCIL[0][0], "Chủ tịch", unit["code"], unit["unit_type"],
-                                       rnd.commune["id"]))
+                     " WHERE id = ?", (COUNCIL[0][0], "Chủ tịch", unit["code"], unit_type, rnd.commune["id"]))
         conn.execute("INSERT INTO council (round_id, place, started_at) VALUES (?, ?, ?)",
-                     (rnd.id, f"Hội trường UBND {commune}", f"{year}-11-05T08:00"))
+                     (rnd.id, f"Hội trường UBND {word} {split_unit_name(commune)[1]}", f"{year}-11-05T08:00"))
         for sort, (name, position, role) in enumerate(COUNCIL):
             conn.execute(
                 "INSERT INTO council_member (round_id, name, position, council_role, sort)"
-                " VALUES (?, ?, ?, ?, ?)", (rnd.id, name, position, role, sort))
+                " VALUES (?, ?, ?, ?, ?)", (rnd.id, name, localise(position, word), role, sort))
         ws.store.audit("dữ liệu mẫu", "council.members", f"round:{rnd.id}", None,
                        {"members": len(COUNCIL), "at": now_iso()})
     return DemoResult(commune, year, len(OFFICERS), len(figures))

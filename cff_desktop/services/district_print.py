@@ -7,10 +7,12 @@ report`` so the printed counts equal the screen's and the Excel file's.
 
 from __future__ import annotations
 
+import json
 from datetime import date
 from pathlib import Path
 from typing import Any
 
+from cff_desktop.common import localtime
 from cff_desktop.common.errors import BadInput
 from cff_desktop.common.files import write_atomic
 from cff_desktop.documents.district_papers import KINDS, DistrictContext
@@ -18,6 +20,7 @@ from cff_desktop.documents.district_papers import render as render_paper
 from cff_desktop.services.district import appraisal, area_ruleset, get_area, get_decision
 from cff_desktop.services.district_appraised import _show
 from cff_desktop.services.district_report import report
+from cff_desktop.services.profile import get_setting, recipient_lines
 from cff_desktop.services.workspace import Workspace
 from cff_desktop.storage.paths import ensure_dir
 
@@ -40,7 +43,7 @@ def context(ws: Workspace, year: int, today: date | None = None) -> DistrictCont
     by_code = {c["code"]: c for c in rep["communes"]}
     dossiers = []
     for r in ws.store.query(
-            "SELECT p.sha256, p.unit_code, p.state, p.total, p.threshold, u.name FROM received_package p"
+            "SELECT p.sha256, p.unit_code, p.state, p.total, p.threshold, u.name, u.code FROM received_package p"
             " JOIN area_unit u ON u.code = p.unit_code WHERE p.year = ? AND p.superseded_by IS NULL"
             " AND p.state IN ('council', 'recognised', 'not_recognised') ORDER BY u.code", (year,)):
         c = by_code.get(r["unit_code"])
@@ -53,10 +56,45 @@ def context(ws: Workspace, year: int, today: date | None = None) -> DistrictCont
                                    "appraised_total": c["appraised_total"],
                                    "appraised_threshold": c["appraised_threshold"],
                                    "appraised_passing": c["appraised_passing"]})
+    returned = []
+    for r in ws.store.query(
+            "SELECT p.sha256, u.name, u.code FROM received_package p JOIN area_unit u ON u.code = p.unit_code"
+            " WHERE p.year = ? AND p.superseded_by IS NULL AND p.state = 'returned' ORDER BY u.code", (year,)):
+        act = ws.store.one("SELECT comments FROM package_action WHERE package_sha256 = ? AND action = 'returned'"
+                           " ORDER BY id DESC LIMIT 1", (r["sha256"],))
+        comments = [str(c.get("text") or "") for c in json.loads(act["comments"])] if act else []
+        returned.append({"name": r["name"], "code": r["code"], "comments": [c for c in comments if c]})
     return DistrictContext(area=area["name"], level=area["level"], province=area["province"], year=year,
+                           per_criterion=per_criterion(ws, year),
                            legal_basis=area_ruleset(ws).legal_basis, report=rep,
                            decision=get_decision(ws, year) or {}, dossiers=dossiers,
-                           signer_name=area["signer_name"], signer_title=area["signer_title"], today=today)
+                           signer_name=area["signer_name"], signer_title=area["signer_title"],
+                           today=today or localtime.today(), returned=returned,
+                           legal_lines=recipient_lines(get_setting(ws, "upper.legal_lines")),
+                           proposer=get_setting(ws, "upper.proposer"))
+
+
+def per_criterion(ws: Workspace, year: int) -> list[dict[str, Any]]:
+    """Per criterion over the current dossiers of the year: how many units scored the maximum, part
+    of it, zero (named: a zero blocks recognition) or did not assess it, from each dossier's
+    verified snapshot."""
+    out: dict[str, dict[str, Any]] = {}
+    for r in ws.store.query(
+            "SELECT p.snapshot, u.name FROM received_package p JOIN area_unit u ON u.code = p.unit_code"
+            " WHERE p.year = ? AND p.superseded_by IS NULL ORDER BY u.code", (year,)):
+        for c in (json.loads(r["snapshot"]).get("score") or {}).get("criteria") or []:
+            row = out.setdefault(str(c["id"]), {"id": str(c["id"]), "name": c.get("name", ""), "max": c.get("max"),
+                                                "full": 0, "partial": 0, "zero": [], "not_assessed": []})
+            points, top = float(c.get("points") or 0), float(c.get("max") or 0)
+            if not c.get("assessed"):
+                row["not_assessed"].append(r["name"])
+            elif points <= 0:
+                row["zero"].append(r["name"])
+            elif points >= top:
+                row["full"] += 1
+            else:
+                row["partial"] += 1
+    return sorted(out.values(), key=lambda c: int(c["id"]) if c["id"].isdigit() else 999)
 
 
 def render(ws: Workspace, kind: str, out_dir: str | Path, year: int) -> Path:

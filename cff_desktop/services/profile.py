@@ -217,6 +217,89 @@ def apply_profile(ws: Workspace, changes: dict[str, str], *, actor: str = ADMIN)
     return profile_view(ws)
 
 
+# Settings of the printed papers (issue 15). "Nơi nhận" differs from office to office (which Party
+# committee, which sections keep a copy); the office's own days off (a local holiday, a day swapped by
+# the province) lengthen a posting period just as public holidays do.
+PRINT_SETTINGS = {
+    "recipients.report": "Nơi nhận của báo cáo (mỗi dòng một nơi; dòng 'Lưu: …' là nơi lưu)",
+    "recipients.proposal": "Nơi nhận của tờ trình",
+    "recipients.notice": "Nơi nhận của thông báo niêm yết",
+    "extra_days_off": "Ngày nghỉ thêm của cơ quan (YYYY-MM-DD, cách nhau bởi dấu phẩy)",
+    # the upper level's decision: its "Căn cứ" lines (replacing the local-government law line the app
+    # picks by the signing date) and who proposes it ("Theo đề nghị của …")
+    "upper.legal_lines": "Cấp trên: các dòng 'Căn cứ …' của Quyết định công nhận (mỗi dòng một văn bản)",
+    "upper.proposer": "Cấp trên: 'Theo đề nghị của …' (ví dụ: Trưởng phòng Văn hóa - Xã hội)",
+    "recipients.council_decision": "Nơi nhận của quyết định thành lập Hội đồng",
+    "recipients.plan": "Nơi nhận của kế hoạch",
+    # the office's own wording, frozen with the paper's number
+    "report_highlights": "Báo cáo: kết quả nổi bật",
+    "report_advantages": "Báo cáo: thuận lợi",
+    "report_difficulties": "Báo cáo: khó khăn, hạn chế",
+    "report_causes": "Báo cáo: nguyên nhân",
+    "report_proposals": "Báo cáo: kiến nghị",
+    "posting_feedback": "Biên bản kết thúc niêm yết: ý kiến phản ánh nhận được",
+    "posting_handling": "Biên bản kết thúc niêm yết: kết quả xem xét, giải quyết",
+}
+TEXT_SETTINGS = ("report_highlights", "report_advantages", "report_difficulties", "report_causes",
+                 "report_proposals", "posting_feedback", "posting_handling")
+MAX_RECIPIENTS = 15
+
+
+def recipient_lines(value: str) -> list[str]:
+    """Lines of a "Nơi nhận" or "Căn cứ" setting: one per line (or separated by ";"), leading "-" and a
+    leading "Căn cứ" dropped (the paper writes it)."""
+    parts = [p.strip().lstrip("-").strip().rstrip(";.").strip() for p in nfc(value).replace(";", "\n").splitlines()]
+    parts = [p[len("Căn cứ"):].strip() if p.lower().startswith("căn cứ ") else p for p in parts]
+    return [p for p in parts if p]
+
+
+def days_off_list(value: str) -> list[date]:
+    """The office's extra days off from the setting's text; a wrong date names itself."""
+    out = []
+    for part in nfc(value).replace(";", ",").replace("\n", ",").split(","):
+        part = part.strip()
+        if not part:
+            continue
+        try:
+            out.append(date.fromisoformat(part))
+        except ValueError:
+            raise BadInput(f"ngày nghỉ '{part}' không đúng dạng YYYY-MM-DD (ví dụ 2025-01-24)",
+                           "extra_days_off") from None
+    return sorted(set(out))
+
+
+def set_print_setting(ws: Workspace, key: str, value: str, *, actor: str = ADMIN) -> str:
+    """Check and store one setting of the printed papers; returns the value as stored."""
+    if key not in PRINT_SETTINGS:
+        raise BadInput(f"không có thiết lập '{key}'. Chọn: {', '.join(PRINT_SETTINGS)}", "KEY")
+    if key == "extra_days_off":
+        clean = ", ".join(d.isoformat() for d in days_off_list(value))
+    elif key in TEXT_SETTINGS:
+        clean = nfc(value).strip()
+        if len(clean) > 4000:
+            raise BadInput(f"nội dung dài {len(clean)} ký tự; tối đa 4.000. Viết gọn lại hoặc sửa trên bản Word.",
+                           key)
+    elif key == "upper.proposer":
+        clean = " ".join(nfc(value).split()).rstrip(".")
+        if len(clean) > 200:
+            raise BadInput("'Theo đề nghị của' dài quá 200 ký tự; viết ngắn lại.", key)
+    else:
+        lines = recipient_lines(value)
+        if len(lines) > MAX_RECIPIENTS:
+            raise BadInput(f"nơi nhận có {len(lines)} dòng; tối đa {MAX_RECIPIENTS}. Gộp bớt rồi lưu lại.", key)
+        long = next((x for x in lines if len(x) > 200), None)
+        if long:
+            raise BadInput(f"một nơi nhận dài quá 200 ký tự ('{long[:40]}…'); viết ngắn lại.", key)
+        clean = "\n".join(lines)
+    set_setting(ws, key, clean, actor=actor)
+    return clean
+
+
+def print_settings(ws: Workspace) -> dict[str, str]:
+    """The settings of the printed papers as stored (empty = the paper's default)."""
+    return {k: get_setting(ws, k) for k in PRINT_SETTINGS}
+
+
 def get_setting(ws: Workspace, key: str) -> str:
     row = ws.store.one("SELECT value FROM setting WHERE key = ?", (key,))
     return row["value"] if row else SETTINGS_DEFAULTS.get(key, "")

@@ -413,6 +413,30 @@ MIGRATIONS: list[str] = [
         created_at TEXT NOT NULL
     );
     """,
+    # issued papers (issue 15, self-contained): a numbered paper's text is frozen when its number is
+    # taken. The PDF bytes and what its wording depended on beyond the snapshot (signer, addressee,
+    # posting period, the numbers it cites) are kept, so a reprint is byte for byte the paper that
+    # was signed and the dossier binds the same text. (year, type_code, seq) is unique: a number of
+    # the office's register is never given twice, whether it came from the counter or was typed.
+    """
+    CREATE TABLE issued_paper (
+        id INTEGER PRIMARY KEY,
+        round_id INTEGER NOT NULL REFERENCES round(id),
+        snapshot_sha256 TEXT NOT NULL,
+        kind TEXT NOT NULL,
+        type_code TEXT NOT NULL,
+        year INTEGER NOT NULL,
+        seq INTEGER NOT NULL CHECK (seq >= 1),
+        number TEXT NOT NULL,
+        doc_date TEXT NOT NULL,
+        frozen TEXT NOT NULL,
+        pdf BLOB NOT NULL,
+        sha256 TEXT NOT NULL,
+        created_at TEXT NOT NULL,
+        UNIQUE (year, type_code, seq),
+        UNIQUE (round_id, snapshot_sha256, kind)
+    );
+    """,
 ]
 
 SCHEMA_VERSION = len(MIGRATIONS)

@@ -25,6 +25,7 @@ from PySide6.QtWidgets import (
     QProgressBar,
     QPushButton,
     QScrollArea,
+    QSpinBox,
     QVBoxLayout,
     QWidget,
 )
@@ -106,6 +107,14 @@ class DocumentsPage(QWidget):
         out_row.addWidget(self.out_dir, 1)
         out_row.addWidget(browse)
         pl.addLayout(out_row, row, 0, 1, 2)
+        # the office's register (sổ văn bản đi) gives the number; 0 = the app's counter
+        self.number_box = QSpinBox()
+        self.number_box.setRange(0, 99999)
+        self.number_box.setSpecialValueText(tr("tự động"))
+        self.number_box.setToolTip(tr("Số lấy theo sổ văn bản đi, cho một văn bản có số (quyết định, kế hoạch, "
+                                      "biên bản, thông báo, báo cáo, tờ trình). Để \"tự động\" thì lấy số tiếp theo."))
+        out_row.addWidget(QLabel(tr("Số theo sổ văn bản đi")))
+        out_row.addWidget(self.number_box)
         self.evidence_box = QCheckBox(tr("Kèm minh chứng vào bộ hồ sơ"))
         self.print_button = QPushButton(tr("In các văn bản đã chọn"))
         self.print_button.setObjectName("primary")
@@ -181,8 +190,10 @@ class DocumentsPage(QWidget):
         if rnd.closed:
             self.draft_note.setText(tr("Hội đồng đã kết thúc họp: văn bản in từ số liệu đã khóa, có số và ngày."))
         else:
-            self.draft_note.setText(tr("Hội đồng chưa kết thúc họp: văn bản in ra là DỰ THẢO (ghi trên mỗi trang), "
-                                       "chưa có số. Xuất hồ sơ ra USB cần hội đồng kết thúc họp trước."))
+            self.draft_note.setText(tr("Hội đồng chưa kết thúc họp: biên bản, thông báo, báo cáo, tờ trình in ra là "
+                                       "DỰ THẢO (ghi trên mỗi trang), chưa có số; quyết định thành lập Hội đồng, kế "
+                                       "hoạch và các phiếu in chính thức. Xuất hồ sơ ra USB cần hội đồng kết thúc họp "
+                                       "trước."))
         self.export_button.setEnabled(rnd.closed and not self.busy)
         found = maintenance.backups(self.ctx.ws)
         self.backup_info.setText(tr("Bản sao lưu gần nhất: {name}").format(name=found[0].name) if found
@@ -243,6 +254,12 @@ class DocumentsPage(QWidget):
         if not wanted:
             self._say(tr("Chọn ít nhất một loại văn bản."), error=True)
             return
+        number = self.number_box.value() or None
+        numbered = [k for k in wanted if k in printing.TYPE_CODES]
+        if number is not None and (len(wanted) != 1 or len(numbered) != 1):
+            self._say(tr("Số theo sổ văn bản đi dùng cho một văn bản có số: chỉ chọn một văn bản đó "
+                         "(hoặc để ô số là \"tự động\")."), error=True)
+            return
         db, out, actor = self.ctx.ws.paths.db, Path(self.out_dir.text()), self.ctx.actor
         include = self.evidence_box.isChecked()
 
@@ -252,8 +269,9 @@ class DocumentsPage(QWidget):
             with open_workspace(db) as ws:
                 for n, kind in enumerate(wanted):
                     try:
-                        done.append((kind, printing.render(ws, kind, out, include_evidence=include, actor=actor,
-                                                           fmt=fmt)))
+                        p = printing.render_printed(ws, kind, out, include_evidence=include and kind == "dossier",
+                                                    actor=actor, fmt=fmt, number=number)
+                        done += [(x.kind, x.path) for x in (*p.also, p)]  # cited papers printed first
                     except CffError as e:
                         errors.append(f"{dict(printing.kinds())[kind]}: {e.message}")
                     progress(n + 1, len(wanted))
@@ -275,6 +293,7 @@ class DocumentsPage(QWidget):
         if errors:
             self._say(tr("Chưa in được: ") + "; ".join(errors), error=True)
         else:
+            self.number_box.setValue(0)  # a register number is for one paper only
             self._say(tr("Đã in {n} văn bản vào {dir}.").format(n=len(done), dir=done[0][1].parent if done else ""))
 
     def preview(self, pdf: Path | None) -> PreviewDialog | None:
