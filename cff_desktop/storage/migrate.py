@@ -62,7 +62,7 @@ def migrate(store: Store, current: int) -> None:
             if n >= SCHEMA_VERSION:
                 store.conn.execute("COMMIT")
                 return
-            for stmt in _split_sql(MIGRATIONS[n]):
+            for stmt in split_sql(MIGRATIONS[n]):
                 store.conn.execute(stmt)
             store.conn.execute(f"PRAGMA user_version = {n + 1}")
             store.conn.execute("COMMIT")
@@ -72,8 +72,8 @@ def migrate(store: Store, current: int) -> None:
             raise sqlite_error(e, str(store.paths.db)) from None
 
 
-def _split_sql(script: str) -> list[str]:
-    """Split a migration into statements (executescript would COMMIT on its own)."""
+def split_sql(script: str) -> list[str]:
+    """Split a migration into statements (executescript would COMMIT on its own); the inbox uses it too."""
     out: list[str] = []
     buf = ""
     for line in script.splitlines(keepends=True):
