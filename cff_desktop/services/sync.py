@@ -126,7 +126,7 @@ class Queued:
 
 
 def _outbox_dir(ws: Workspace) -> Path:
-    return ensure_dir(ws.paths.home / "outbox")
+    return ensure_dir(ws.paths.outbox)
 
 
 def submit(ws: Workspace, *, year: int | None = None, actor: str = ADMIN,
@@ -306,7 +306,7 @@ def pull_decisions(ws: Workspace, cl: sync_client.SyncClient) -> list[dict[str, 
 
 def pull_rulesets(ws: Workspace, cl: sync_client.SyncClient) -> list[dict[str, Any]]:
     """Fetch newly published rule sets; each is offered only after signature, hash and schema pass."""
-    folder = ensure_dir(ws.paths.home / "sync-rulesets")
+    folder = ensure_dir(ws.paths.sync_rulesets)
     new = []
     for body, doc in cl.rulesets():
         meta = body.get("ruleset") or {}

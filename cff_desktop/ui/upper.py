@@ -320,7 +320,7 @@ class UnitPage(QWidget):
 def _print_and_preview(page: QWidget, ctx: AppContext, kind: str, year: int, status: QLabel) -> None:
     from cff_desktop.services.district_print import render
 
-    db, out = ctx.ws.paths.db, ctx.ws.paths.home / "district" / "papers"
+    db, out = ctx.ws.paths.db, ctx.ws.paths.upper_papers
 
     def job(_p):
         with open_workspace(db) as ws:

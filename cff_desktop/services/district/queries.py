@@ -74,7 +74,7 @@ def unit_detail(ws: Workspace, code: str) -> dict[str, Any]:
                               "current": None}
     if current:
         row = next(p for p in pkgs if p["sha256"] == current["sha256"])
-        docs_dir = ws.paths.home / "district" / "docs" / row["sha256"]
+        docs_dir = ws.paths.upper_docs / row["sha256"]
         detail["current"] = current | {
             "evidence": json.loads(row["evidence"]),
             "documents": sorted(str(f) for f in docs_dir.glob("*.pdf")) if docs_dir.is_dir() else [],

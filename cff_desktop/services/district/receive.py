@@ -51,7 +51,7 @@ class Received:
 
 
 def _store_dir(ws: Workspace, *parts: str) -> Path:
-    return ensure_dir(ws.paths.home.joinpath("district", *parts))
+    return ensure_dir(ws.paths.upper.joinpath(*parts))
 
 
 def _peek_manifest(path: Path) -> dict[str, Any] | None:
@@ -130,7 +130,7 @@ def receive_package(ws: Workspace, path: str | Path, *, source: str = "usb", tru
         if ws.store.one("SELECT 1 FROM received_package WHERE uuid = ?", (m["uuid"],)):
             raise Refused(f"đã có một gói khác cùng mã {m['uuid']} nhưng nội dung khác; gói có thể đã bị sửa. "
                           "Đề nghị xã gửi lại.", str(p))
-        docs_dir = ws.paths.home / "district" / "docs" / sha
+        docs_dir = ws.paths.upper_docs / sha
         docs = [n for n in names if n.startswith("documents/") and n.endswith(".pdf")]
         tmp_docs = docs_dir.with_name(sha + ".part")
         if docs:
@@ -141,7 +141,7 @@ def receive_package(ws: Workspace, path: str | Path, *, source: str = "usb", tru
                     opened.copy(n, f)
     year = int(m["round"]["year"])
     score = snap.get("score", {})
-    target = _store_dir(ws, "packages") / f"{sha}{EXTENSION}"
+    target = ensure_dir(ws.paths.upper_packages) / f"{sha}{EXTENSION}"
     part = target.with_suffix(".part")
     shutil.copyfile(p, part)
     if sha256_of(part) != sha:

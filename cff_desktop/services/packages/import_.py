@@ -261,7 +261,7 @@ def import_package(ws: Workspace, path: str | Path, *, resolutions: dict[str, Re
 def _receive(ws: Workspace, opened: Opened, res: ImportResult, actor: str, progress: Progress | None) -> ImportResult:
     """A dossier at the upper level: keep the verified file in the inbox and record it."""
     m = opened.manifest
-    inbox = ensure_dir(ws.paths.home / "inbox")
+    inbox = ensure_dir(ws.paths.inbox)
     name = f"{m['uuid']}{EXTENSION}"
     final = inbox / name
     if final.exists() and sha256_of(final) != opened.sha256:
