@@ -508,3 +508,21 @@ def test_upper_level_audit_names_the_signer_and_dates_read_vietnamese(qtbot, upp
     shots = screenshots(tmp_path / "shots", str(upper.paths.db))
     assert [p.name.split("-", 1)[1] for p in shots] == [
         "cap-tren-hop-thu.png", "cap-tren-don-vi.png", "cap-tren-decision.png", "cap-tren-report.png"]
+
+
+def test_latest_year_is_the_newest_round_received_and_the_default_everywhere(upper, built: Built, cff,
+                                                                              cff_home: Path) -> None:
+    from cff_desktop.services.district import import_path, inbox, latest_year
+
+    db = str(upper.paths.db)
+    assert latest_year(upper) is None
+    assert {r["year"] for r in inbox(upper)} == {None}
+    p = cff("--db", db, "district", "report")
+    assert p.returncode == 2 and "chưa có hồ sơ nào; cho biết năm bằng --round NĂM." in p.stderr
+    for y in (YEARS[1], YEARS[0]):  # an older round arriving last does not move the default back
+        import_path(upper, built.folders[y], trust=True)
+    assert latest_year(upper) == YEARS[1]
+    assert {r["year"] for r in inbox(upper)} == {YEARS[1]}
+    assert all(r["state"] == "verified" for r in inbox(upper))
+    rep = json.loads(cff("--db", db, "district", "report", "--json", check=True).stdout)
+    assert rep["assessed"] == N and rep["passing"] == len(built.passing[YEARS[1]])

@@ -34,12 +34,13 @@ from cff_desktop.common.text import format_number, format_points
 def _year(args: argparse.Namespace, ws) -> int:
     if args.round:
         return int(args.round)
-    r = ws.store.one("SELECT MAX(year) AS y FROM received_package")
     from cff_desktop.common.errors import BadInput
+    from cff_desktop.services.district import latest_year
 
-    if not r or not r["y"]:
+    year = latest_year(ws)
+    if year is None:
         raise BadInput("chưa có hồ sơ nào; cho biết năm bằng --round NĂM.", "--round")
-    return int(r["y"])
+    return year
 
 
 def cmd_init(args: argparse.Namespace) -> int:

@@ -101,8 +101,7 @@ class InboxPage(QWidget):
         lay.addWidget(self.status)
         self.rows: list[dict[str, Any]] = []
         self.loaded = False
-        latest = ctx.ws.store.one("SELECT MAX(year) AS y FROM received_package")
-        self.year.setValue(int(latest["y"]) if latest and latest["y"] else 2025)
+        self.year.setValue(district.latest_year(ctx.ws) or 2025)
         self.year.valueChanged.connect(lambda _v: self.reload())
         self.reload()
 
@@ -349,8 +348,7 @@ class DecisionPage(QWidget):
         form = QFormLayout()
         self.year = QSpinBox()
         self.year.setRange(2019, 2100)
-        latest = ctx.ws.store.one("SELECT MAX(year) AS y FROM received_package")
-        self.year.setValue(int(latest["y"]) if latest and latest["y"] else 2025)
+        self.year.setValue(district.latest_year(ctx.ws) or 2025)
         self.number = QLineEdit()
         self.number.setPlaceholderText("125/QĐ-UBND")
         self.date = QLineEdit()
@@ -419,8 +417,7 @@ class ReportPage(QWidget):
         head.addWidget(QLabel(tr("Năm")))
         self.year = QSpinBox()
         self.year.setRange(2019, 2100)
-        latest = ctx.ws.store.one("SELECT MAX(year) AS y FROM received_package")
-        self.year.setValue(int(latest["y"]) if latest and latest["y"] else 2025)
+        self.year.setValue(district.latest_year(ctx.ws) or 2025)
         head.addWidget(self.year)
         pr = QPushButton(tr("In báo cáo"))
         pr.clicked.connect(lambda: _print_and_preview(self, ctx, "report", self.year.value(), self.status))
