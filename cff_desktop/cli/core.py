@@ -6,7 +6,7 @@ import argparse
 import json
 import sys
 from pathlib import Path
-from typing import Any
+from typing import Any, NoReturn
 
 from cff_desktop import __version__
 from cff_desktop.common.text import format_points
@@ -257,7 +257,7 @@ def cmd_demo_create(args: argparse.Namespace) -> int:
 # --- parser ------------------------------------------------------------------------------------
 
 class _Parser(argparse.ArgumentParser):
-    def error(self, message: str) -> None:  # one line, exit 2, as the contract says
+    def error(self, message: str) -> NoReturn:  # one line, exit 2, as the contract says
         self.exit(2, f"{self.prog}: lỗi cú pháp: {message}\n")
 
 

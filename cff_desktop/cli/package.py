@@ -227,7 +227,8 @@ def cmd_keys_show(args: argparse.Namespace) -> int:
     from cff_desktop.services.keys import device_info, trusted_devices, upper_recipient
 
     paths = _paths(args)
-    info = {"device": device_info(paths), "upper": upper_recipient(paths), "trusted": trusted_devices(paths)}
+    info: dict[str, Any] = {"device": device_info(paths), "upper": upper_recipient(paths),
+                            "trusted": trusted_devices(paths)}
     if args.json:
         _print_json(info)
         return 0

@@ -30,7 +30,7 @@ def nfc_deep(obj: Any) -> Any:
 
 
 def _group_thousands(digits: str) -> str:
-    out = []
+    out: list[str] = []
     while len(digits) > 3:
         out.insert(0, digits[-3:])
         digits = digits[:-3]

@@ -33,7 +33,7 @@ def _schema() -> dict[str, Any]:
 
 
 def _path_of(error: jsonschema.ValidationError) -> str:
-    parts = []
+    parts: list[str] = []
     for p in error.absolute_path:
         parts.append(f"[{p}]" if isinstance(p, int) else (f".{p}" if parts else str(p)))
     return "".join(parts) or "(gốc)"

@@ -39,6 +39,7 @@ def _figures(ws: Workspace, year: int) -> dict[str, Any]:
         " WHERE year = ? AND superseded_by IS NULL", (year,))}
     rec = {r["unit_code"]: bool(r["recognized"]) for r in ws.store.query(
         "SELECT unit_code, recognized FROM recognition WHERE year = ?", (year,))}
+    by_cat: dict[str, dict[str, Any]]
     by_cat = {c: {"label": CATEGORY_LABELS[c], "units": 0, "assessed": 0, "passing": 0, "recognized": 0, "rate": 0.0}
               for c in CATEGORIES}
     communes = []

@@ -57,9 +57,9 @@ def downscale(data: bytes) -> tuple[bytes, str] | None:
     from PIL import Image, ImageOps, UnidentifiedImageError
 
     try:
-        with Image.open(io.BytesIO(data)) as im:
-            im.load()
-            im = ImageOps.exif_transpose(im)
+        with Image.open(io.BytesIO(data)) as opened:
+            opened.load()
+            im: Image.Image = ImageOps.exif_transpose(opened)
             if im.mode not in ("RGB", "L"):
                 bg = Image.new("RGB", im.size, "white")
                 rgba = im.convert("RGBA")

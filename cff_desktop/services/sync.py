@@ -9,6 +9,7 @@ show. The UI calls these off the UI thread; ``cff sync`` calls them in the foreg
 
 from __future__ import annotations
 
+import functools
 import json
 import random
 import re
@@ -233,7 +234,7 @@ def sync_once(ws: Workspace, *, progress: PassProgress | None = None, backoff: B
 
         try:
             d = cl.deliver(Path(row["path"]), uuid, row["sha256"], upload_url=row["upload_url"],
-                           on_upload_url=lambda url, _u=uuid: outbox.set_upload_url(ws.store, _u, url),
+                           on_upload_url=functools.partial(outbox.set_upload_url, ws.store, uuid),
                            progress=on_progress)
         except AuthFailed as e:
             outbox.failed(ws.store, uuid, e.message, code=e.code, retry_at=None)

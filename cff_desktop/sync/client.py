@@ -14,7 +14,7 @@ import hashlib
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import Any, cast
 from urllib.parse import urlsplit
 
 import requests
@@ -157,7 +157,7 @@ class SyncClient:
             body = open_document(doc, self.server_key, RECEIPT_TYPE)
         except BadDocument as e:
             raise BadReceipt(e.message, "máy chủ") from None
-        pkg = body.get("package") if isinstance(body.get("package"), dict) else {}
+        pkg: dict[str, Any] = body["package"] if isinstance(body.get("package"), dict) else {}
         if pkg.get("uuid") != uuid or pkg.get("sha256") != sha256:
             raise BadReceipt("giấy báo nhận của máy chủ ghi một gói khác (mã hoặc SHA-256 không khớp); chưa coi là "
                              "đã gửi.", "máy chủ")
@@ -194,7 +194,7 @@ class SyncClient:
             return Delivery(known, 0, 0)
         up = TusUploader(self.session, f"{self.server}{TUS_PATH}", headers=self._auth, timeout=self.timeout,
                          chunk=self.chunk, progress=progress, max_stalls=self.max_stalls,
-                         **({"pause": self.pause} if self.pause else {}))
+                         **cast("dict[str, Any]", {"pause": self.pause} if self.pause else {}))
         for _ in range(3):  # an upload that expired or was thrown away is started again
             url = upload_url
             if not url:

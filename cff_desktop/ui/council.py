@@ -8,6 +8,8 @@ until the round is reopened with a reason.
 
 from __future__ import annotations
 
+from typing import Any
+
 from PySide6.QtCore import QDateTime, Qt
 from PySide6.QtWidgets import (
     QCheckBox,
@@ -203,8 +205,9 @@ class CouncilPage(QWidget):
             box.setCheckState(Qt.CheckState.Checked if m["present"] else Qt.CheckState.Unchecked)
             box.setData(Qt.ItemDataRole.UserRole, m["id"])
             self.members.setItem(r, 3, box)
-            for c in range(3):
-                self.members.item(r, c).setFlags(Qt.ItemFlag.ItemIsEnabled | Qt.ItemFlag.ItemIsSelectable)
+            for col in range(3):
+                if (cell := self.members.item(r, col)) is not None:
+                    cell.setFlags(Qt.ItemFlag.ItemIsEnabled | Qt.ItemFlag.ItemIsSelectable)
         self.members.resizeColumnToContents(0)
         self.members.resizeColumnToContents(2)
         self.members.blockSignals(False)
@@ -259,7 +262,7 @@ class CouncilPage(QWidget):
         self.status.style().polish(self.status)
 
     # -- actions ----------------------------------------------------------------------------------
-    def _meeting(self, **fields: str) -> None:
+    def _meeting(self, **fields: Any) -> None:
         try:
             svc.set_meeting(self.ctx.ws, actor=self.ctx.actor, **fields)
         except CffError as e:

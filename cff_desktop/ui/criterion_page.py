@@ -212,8 +212,9 @@ class CriterionPage(QWidget):
         self.ctx = ctx
         self.cid = criterion_id
         rnd = get_round(ctx.ws)
-        self.crit = rnd.ruleset.criterion(criterion_id)
-        assert self.crit is not None
+        crit = rnd.ruleset.criterion(criterion_id)
+        assert crit is not None
+        self.crit = crit
         self.pending: set[str] = set()
         self.saved_values: dict[str, tuple[Any, str]] = {}
         self.timer = QTimer(self)
@@ -298,7 +299,7 @@ class CriterionPage(QWidget):
             ed.load(stored, row["note"] if row else "")
             self.saved_values[iid] = (stored, row["note"] if row else "")
         session = self.ctx.session
-        self.editable = bool(session) and not rnd.closed and can_edit(ws, rnd, session.officer, self.cid)
+        self.editable = session is not None and not rnd.closed and can_edit(ws, rnd, session.officer, self.cid)
         for ed in self.editors.values():
             ed.set_editable(self.editable)
         if hasattr(self, "evidence"):
@@ -379,7 +380,7 @@ class CriterionPage(QWidget):
             if v is None or (v.to_json(), note) == self.saved_values.get(iid):
                 continue
             try:
-                set_value(self.ctx.ws, iid, v.to_json(), as_officer=self.ctx.session.ref, note=note)
+                set_value(self.ctx.ws, iid, v.to_json(), as_officer=self.ctx.officer_ref, note=note)
             except CffError as e:
                 ed.show_result(None, _sentence(e.message))
                 continue
@@ -393,7 +394,7 @@ class CriterionPage(QWidget):
 
     def reopen_criterion(self) -> None:
         try:
-            mark_done(self.ctx.ws, self.cid, as_officer=self.ctx.session.ref, done=False)
+            mark_done(self.ctx.ws, self.cid, as_officer=self.ctx.officer_ref, done=False)
         except CffError as e:
             self.done_error.setText(_sentence(e.message))
             return
@@ -404,7 +405,7 @@ class CriterionPage(QWidget):
     def mark_done(self) -> None:
         self.flush()
         try:
-            mark_done(self.ctx.ws, self.cid, as_officer=self.ctx.session.ref)
+            mark_done(self.ctx.ws, self.cid, as_officer=self.ctx.officer_ref)
         except CffError as e:
             self.done_error.setText(_sentence(e.message))
             return

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING, cast
+
 from PySide6.QtCore import QEvent, QObject, QTimer
 from PySide6.QtGui import QCloseEvent
 from PySide6.QtWidgets import (
@@ -19,6 +21,9 @@ from cff_desktop.ui.entry import EntryPage
 from cff_desktop.ui.i18n import tr
 from cff_desktop.ui.signin import SignInPage
 from cff_desktop.ui.widgets import NavShell
+
+if TYPE_CHECKING:
+    from cff_desktop.ui.setup import SetupPage
 
 
 class _IdleWatcher(QObject):
@@ -79,7 +84,7 @@ class Shell(NavShell):
 
     def import_ruleset(self, path: str | None = None) -> None:
         """From a provisional criterion's banner to Set-up → Round, where the import lives."""
-        setup = self.show_page("setup")
+        setup = cast("SetupPage", self.show_page("setup"))
         setup.setCurrentWidget(setup.round)
         setup.round.import_ruleset(path)
 
@@ -107,7 +112,7 @@ class MainWindow(QMainWindow):
         self._watcher = _IdleWatcher(self.idle, self)
         from PySide6.QtWidgets import QApplication
 
-        QApplication.instance().installEventFilter(self._watcher)
+        cast(QApplication, QApplication.instance()).installEventFilter(self._watcher)
         self._start_daily_backup()
 
     def _start_daily_backup(self) -> None:

@@ -24,6 +24,7 @@ from starlette.responses import Response
 
 from cff_desktop.sync.inbox_store import iso
 from cff_desktop.sync.protocol import SHA256_RE, TUS_VERSION, UPLOAD_ID_RE, UUID_RE, decode_metadata
+from cff_desktop.sync.server._base import InboxBase
 from cff_desktop.sync.server._common import _conflict_message, _http_date, error
 
 CHECKSUM_ALGORITHMS = ("sha1", "sha256", "md5")
@@ -51,7 +52,7 @@ class _Pumped:
     checksum_ok: bool | None = None
 
 
-class TusMixin:
+class TusMixin(InboxBase):
     """The ``/files/`` endpoints; the upload rows live in the inbox store, the bytes in ``uploads/``."""
 
     def _tus_headers(self, extra: dict[str, str] | None = None) -> dict[str, str]:
