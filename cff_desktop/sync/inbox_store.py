@@ -36,7 +36,7 @@ from cryptography.hazmat.primitives.serialization import (
 )
 
 from cff_desktop.common.errors import BadInput, NotFound, StoreError
-from cff_desktop.storage.migrate import split_sql
+from cff_desktop.storage.migrate import apply_migrations
 from cff_desktop.sync.protocol import COMMUNE_RE, SHA256_RE, UPLOAD_ID_RE, fingerprint, public_text
 
 # Each entry brings the database from version ``i`` to ``i + 1`` (``PRAGMA user_version``); append, never edit.
@@ -163,31 +163,15 @@ class InboxStore:
             self.conn.close()
 
     def _migrate(self) -> None:
-        """Apply pending migrations one transaction each; refuse a file written by a newer server untouched.
+        """Apply pending migrations; refuse a file written by a newer server, untouched."""
 
-        Each step re-reads the version under the write lock, so two servers started on one folder at the
-        same moment do not both apply a step.
-        """
-        while True:
-            self.conn.execute("BEGIN IMMEDIATE")
-            try:
-                n = int(self.conn.execute("PRAGMA user_version").fetchone()[0])
-                if n > SCHEMA_VERSION:
-                    raise StoreError(
-                        f"cơ sở dữ liệu của máy chủ do phiên bản mới hơn tạo ra (lược đồ {n}, phiên bản này chỉ "
-                        f"hiểu đến {SCHEMA_VERSION}). Hãy cài phiên bản cff_desktop mới hơn; tệp không bị thay đổi.",
-                        str(self.data / DB_FILE))
-                if n == SCHEMA_VERSION:
-                    self.conn.execute("COMMIT")
-                    return
-                for stmt in split_sql(MIGRATIONS[n]):
-                    self.conn.execute(stmt)
-                self.conn.execute(f"PRAGMA user_version = {n + 1}")
-                self.conn.execute("COMMIT")
-            except BaseException:
-                if self.conn.in_transaction:
-                    self.conn.execute("ROLLBACK")
-                raise
+        def too_new(n: int) -> StoreError:
+            return StoreError(
+                f"cơ sở dữ liệu của máy chủ do phiên bản mới hơn tạo ra (lược đồ {n}, phiên bản này chỉ "
+                f"hiểu đến {SCHEMA_VERSION}). Hãy cài phiên bản cff_desktop mới hơn; tệp không bị thay đổi.",
+                str(self.data / DB_FILE))
+
+        apply_migrations(self.conn, MIGRATIONS, too_new)
 
     # -- key ------------------------------------------------------------------------------------
     def _load_key(self) -> Ed25519PrivateKey:
