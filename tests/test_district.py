@@ -526,3 +526,34 @@ def test_latest_year_is_the_newest_round_received_and_the_default_everywhere(upp
     assert all(r["state"] == "verified" for r in inbox(upper))
     rep = json.loads(cff("--db", db, "district", "report", "--json", check=True).stdout)
     assert rep["assessed"] == N and rep["passing"] == len(built.passing[YEARS[1]])
+
+
+def test_refusals_in_the_upper_window_name_its_buttons_not_cli_flags(qtbot, upper, built: Built) -> None:
+    from cff_desktop.services import district
+    from cff_desktop.ui.app import build_window
+    from cff_desktop.ui.remedies import ui_hint
+
+    before = snapshot_of(upper)
+    folder = built.folders[YEARS[0]]
+    # devices not yet trusted: every package refused, naming the remedy rather than a flag
+    res = district.import_path(upper, folder, trust=False)
+    assert [r.status for r in res] == ["refused"] * N and {r.remedy for r in res} == {"trust_device"}
+    assert all("máy lạ" in r.reason and "--" not in r.reason for r in res)
+    assert ui_hint(res[0].remedy) == " Nếu dấu vân tay khớp, đánh dấu «Tin máy ký (đã so dấu vân tay)» rồi nhập lại."
+    assert snapshot_of(upper) == before
+    # returning a dossier without a comment: the window points at the box beside the button
+    district.import_path(upper, folder, trust=True)
+    win = build_window(str(upper.paths.db))
+    qtbot.addWidget(win)
+    win.show()
+    shell = win.shell
+    qtbot.waitUntil(lambda: shell.inbox.loaded)
+    shell.open_unit(code_of(0))
+    shell.unit.return_text.setText("")
+    before = snapshot_of(upper)
+    shell.unit.give_back()
+    text = shell.unit.status.text()
+    assert "Trả lại hồ sơ cần ít nhất một nhận xét" in text and "«Trả lại xã»" in text, text
+    assert "--comment" not in text and "cff" not in text
+    assert snapshot_of(upper) == before
+    win.close()

@@ -12,6 +12,7 @@ import sys
 import traceback
 
 from cff_desktop.cli.core import _Parser, build_parser
+from cff_desktop.cli.remedies import cli_error_line
 from cff_desktop.common.errors import CffError
 
 __all__ = ["_Parser", "build_parser", "main", "run"]
@@ -26,7 +27,7 @@ def run(prog: str, parser, argv: list[str] | None = None) -> int:
     try:
         return args.func(args)
     except CffError as e:
-        print(f"{prog}: lỗi: {e}", file=sys.stderr)
+        print(f"{prog}: lỗi: {cli_error_line(e)}", file=sys.stderr)
         return e.exit_code
     except OSError as e:
         where = f"{e.filename}: " if e.filename else ""

@@ -28,6 +28,7 @@ import argparse
 from pathlib import Path
 
 from cff_desktop.cli.core import _print_json, _ws
+from cff_desktop.cli.remedies import cli_hint
 from cff_desktop.common.text import format_number, format_points
 
 
@@ -93,7 +94,7 @@ def cmd_import(args: argparse.Namespace) -> int:
             elif r.status == "duplicate":
                 print(f"Đã có: {Path(r.path).name}")
             else:
-                print(f"Không nhập {Path(r.path).name}: {r.reason}")
+                print(f"Không nhập {Path(r.path).name}: {r.reason}{cli_hint(r.remedy)}")
     return 2 if out and all(r.status == "refused" for r in out) else 0
 
 

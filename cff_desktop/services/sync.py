@@ -107,12 +107,12 @@ def enrol(ws: Workspace, server: str, code: str, *, actor: str = ADMIN) -> Confi
 def _client(ws: Workspace, **kw: Any) -> sync_client.SyncClient:
     cfg = config(ws)
     if cfg is None:
-        raise Refused("máy này chưa đăng ký với máy chủ của cấp trên. Xin mã đăng ký rồi chạy "
-                      "`cff sync enrol --server URL --code MÃ`.", "sync")
+        raise Refused("máy này chưa đăng ký với máy chủ của cấp trên. Xin cấp trên mã đăng ký rồi đăng ký máy.",
+                      "sync", remedy="enrol_device")
     token = _token(cfg.fingerprint)
     if not token:
         raise Refused("không thấy mã truy cập trong kho khóa của máy (kho khóa đã bị xóa hoặc đổi người dùng "
-                      "Windows). Đăng ký lại: `cff sync enrol --server URL --code MÃ`.", "keyring")
+                      "Windows). Xin mã đăng ký mới rồi đăng ký lại máy.", "keyring", remedy="enrol_device")
     return sync_client.SyncClient(cfg.server, token, cfg.server_key, cfg.commune, **kw)
 
 

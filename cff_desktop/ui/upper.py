@@ -38,6 +38,7 @@ from cff_desktop.services.workspace import open_workspace
 from cff_desktop.ui.context import AppContext
 from cff_desktop.ui.i18n import tr
 from cff_desktop.ui.ops import run_in_background
+from cff_desktop.ui.remedies import error_text, ui_hint
 from cff_desktop.ui.widgets import NavShell, say, scroll_page
 
 
@@ -143,7 +144,7 @@ class InboxPage(QWidget):
             bad = [r for r in res if r.status == "refused"]
             text = tr("Đã nhập {ok} gói; {bad} gói bị từ chối.").format(ok=ok, bad=len(bad))
             if bad:
-                text += " " + bad[0].reason
+                text += " " + bad[0].reason + ui_hint(bad[0].remedy)
             say(self.status, text, error=bool(bad))
             self.reload()
             self.ctx.changed.emit("district")
@@ -267,7 +268,7 @@ class UnitPage(QWidget):
         try:
             fn()
         except CffError as e:
-            say(self.status, e.message, error=True)
+            say(self.status, error_text(e), error=True)
             return
         say(self.status, done_text)
         self.load(self.code)
@@ -397,7 +398,7 @@ class DecisionPage(QWidget):
             district.set_decision(self.ctx.ws, self.year.value(), number=self.number.text(),
                                   signed_on=self.date.text(), council=council, actor=self.ctx.actor)
         except CffError as e:
-            say(self.status, e.message, error=True)
+            say(self.status, error_text(e), error=True)
             return
         say(self.status, tr("Đã lưu."))
 
@@ -449,7 +450,7 @@ class ReportPage(QWidget):
         try:
             r = district_report.report(self.ctx.ws, self.year.value())
         except CffError as e:
-            say(self.status, e.message, error=True)
+            say(self.status, error_text(e), error=True)
             return
         text = tr("{units} đơn vị; {assessed} có hồ sơ; {passing} tự đánh giá đạt; {recognized} được công nhận "
                   "({rate} %).").format(units=r["units"], assessed=r["assessed"], passing=r["passing"],

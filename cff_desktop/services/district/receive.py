@@ -45,6 +45,7 @@ class Received:
     superseded: str | None = None
     kept_older: bool = False
     warning: str = ""  # imported, but something the appraiser should look at first
+    remedy: str | None = None  # refused: how to fix it, worded by the CLI or the window (common.errors.REMEDIES)
 
     def to_json(self) -> dict[str, Any]:
         return asdict(self)
@@ -205,9 +206,9 @@ def import_path(ws: Workspace, path: str | Path, *, trust: bool = False, identit
             out.append(receive_package(ws, f, source=source, trust=trust, identity_file=identity_file,
                                        passphrase=passphrase, actor=actor))
         except PackageRejected as e:
-            out.append(Received(str(f), "refused", e.message))
+            out.append(Received(str(f), "refused", e.message, remedy=e.remedy))
         except CffError as e:
-            out.append(Received(str(f), "refused", e.message))
+            out.append(Received(str(f), "refused", e.message, remedy=e.remedy))
         if progress:
             progress(i + 1, len(files))
     return out
@@ -235,7 +236,7 @@ def import_inbox(ws: Workspace, data: str | Path | None = None, *, actor: str = 
         try:
             out.append(receive_package(ws, pk["path"], source="inbox", trust=True, actor=actor))
         except (PackageRejected, CffError) as e:
-            out.append(Received(pk["path"], "refused", e.message))
+            out.append(Received(pk["path"], "refused", e.message, remedy=e.remedy))
         if progress:
             progress(i + 1, len(pkgs))
     if folder != area["inbox_data"]:

@@ -36,17 +36,19 @@ TRANSITIONS: dict[str, tuple[dict[str, str], str]] = {
                "không trả lại được."),
     "council": ({"verified": "council", "under_appraisal": "council"},
                 "chỉ hồ sơ đã kiểm tra hoặc đang thẩm định mới trình hội đồng."),
-    "recognise": ({"council": "recognised"}, "trình hội đồng xét duyệt trước (`cff district council MÃ_GÓI`)."),
-    "not_recognise": ({"council": "not_recognised"},
-                      "trình hội đồng xét duyệt trước (`cff district council MÃ_GÓI`)."),
+    "recognise": ({"council": "recognised"}, "trình hội đồng xét duyệt trước."),
+    "not_recognise": ({"council": "not_recognised"}, "trình hội đồng xét duyệt trước."),
 }
+# action -> the remedy a refusal names (common.errors.REMEDIES), worded by the CLI or the window
+TRANSITION_REMEDIES: dict[str, str] = {"recognise": "pass_to_council", "not_recognise": "pass_to_council"}
 
 
 def require_transition(state: str, action: str, ref: str = "") -> str:
     """The state after ``action`` from ``state``; :class:`Refused` (naming the state) when not allowed."""
     allowed, refusal = TRANSITIONS[action]
     if state not in allowed:
-        raise Refused(f"hồ sơ đang ở trạng thái \"{STATES[state]}\"; {refusal}", ref)
+        raise Refused(f"hồ sơ đang ở trạng thái \"{STATES[state]}\"; {refusal}", ref,
+                      remedy=TRANSITION_REMEDIES.get(action))
     return allowed[state]
 
 
