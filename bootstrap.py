@@ -3,6 +3,7 @@
 
     python bootstrap.py run    # create .venv, install, make a demo commune, open the app
     python bootstrap.py test   # create .venv, install with test extras; ruff, import-linter, mypy, then the tests
+    python bootstrap.py test --fast   # the same checks without the slow tests, on every core
 
 The virtual environment lives in .venv at the repository root. Installing is skipped when
 pyproject.toml has not changed since the last install (a stamp file records its hash).
@@ -56,7 +57,15 @@ def test() -> int:
     sh(PY, "-m", "ruff", "check", "cff_desktop", "tests", "benchmarks", "scripts", "bootstrap.py", env=env)
     sh(BIN / ("lint-imports.exe" if os.name == "nt" else "lint-imports"), env=env)
     sh(PY, "-m", "mypy", env=env)  # files and strictness: [tool.mypy] in pyproject.toml
-    return subprocess.call([str(PY), "-m", "pytest", *sys.argv[2:]], cwd=ROOT, env=env)
+    args = sys.argv[2:]
+    if "--fast" in args:
+        # everything but the tests marked slow (bundle, installer, interop, kill loops), spread over
+        # the cores: the loop to run before every commit (under 3 minutes on 2 cores)
+        # (--dist loadfile: a file's session fixtures, such as the upper level's 90 dossiers, are
+        # built by one worker only)
+        args = ["-m", "not slow", "-n", str(min(os.cpu_count() or 1, 4)), "--dist", "loadfile", "-q",
+                *[a for a in args if a != "--fast"]]
+    return subprocess.call([str(PY), "-m", "pytest", *args], cwd=ROOT, env=env)
 
 
 if __name__ == "__main__":

@@ -1,17 +1,22 @@
-"""Sync figures: delivery over a bad 2G link, and the inbox under 50 communes at once.
+"""Sync figures: delivery over a mountain 2G link, and the inbox under many communes at once.
 
-1. Through a proxy throttled to 64 kbit/s (8,000 bytes/s upstream) that drops the connection
-   every 200 kB, deliver one package: time against the ideal (size ÷ bandwidth) and bytes on the
-   wire ÷ package size. In the same run, the same link with what a plain (multipart-like) upload
-   does: send the whole package again after each failure (bounded to a few attempts: with a cut
-   every 200 kB a package larger than that can never arrive this way).
-2. 50 simulated communes (each its own device key and token) deliver packages concurrently to a
-   ``cff-district serve`` process on loopback: packages accepted per second, and the server's
-   resident memory (peak and at the end).
+1. Link scenarios, each through a proxy on 127.0.0.1 with a 300 ms round trip that resets both
+   sides of every connection after a given number of upstream bytes and can stay down after
+   each cut, with the real ``cff sync`` loop (``services.sync.run``) at its DEFAULT settings:
+   (a) 64 kbit/s, cut every 200 kB;
+   (b) 640 kbit/s, cut every 150 kB, link down 1.5 s after each cut;
+   (c) 64 kbit/s, cut every 200 kB, link down 20 s after each cut.
+   Printed: time ÷ ideal (size ÷ bandwidth), time ÷ (ideal + total outage), bytes on the link ÷
+   package size, cuts, and whether the inbox stored the package exactly once.
+2. Many simulated communes (each its own device key and token) deliver packages concurrently to
+   a ``cff-district serve`` process on loopback: packages accepted per second, duplicates,
+   and the server's resident memory (peak and at the end).
 
-    .venv/bin/python benchmarks/bench_sync.py [--size-mb 5] [--communes 50] [--per-commune 4]
-                                               [--skip-link] [--skip-load]
+    .venv/bin/python benchmarks/bench_sync.py [--scenarios abc] [--size-a-mb 1] [--size-b-mb 4]
+        [--size-c-mb 1] [--communes 50] [--per-commune 4] [--skip-link] [--skip-load]
 
+Default sizes keep each link scenario within about 2–4 minutes (a full 5 MB at 64 kbit/s takes
+over 10 minutes; the ratios do not depend on the size once a package spans several cuts).
 Everything runs on 127.0.0.1; keys live in an in-memory keyring.
 """
 
@@ -35,12 +40,14 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "tests"))
 
 from memory_keyring import MemoryKeyring  # noqa: E402
-from sync_helpers import CutProxy, District, make_package, wait_for  # noqa: E402
+from sync_helpers import District, LinkProxy, make_package, wait_for  # noqa: E402
 
-RATE = 8000  # 64 kbit/s
-CUT = 200_000
-
-
+SCENARIOS = {  # name: (bytes per second, cut every, outage seconds after each cut)
+    "a": (8_000, 200_000, 0.0),
+    "b": (80_000, 150_000, 1.5),
+    "c": (8_000, 200_000, 20.0),
+}
+RTT = 0.3
 
 
 def _workspace(tmp: Path):
@@ -53,65 +60,40 @@ def _workspace(tmp: Path):
     return ws
 
 
-def link(tmp: Path, size: int) -> None:
-    from cff_desktop.services.sync import enrol, queue_file, sync_once
+def link(tmp: Path, name: str, size: int, ws, d: District, up_share: float = 0.5) -> None:
+    from cff_desktop.services.sync import enrol, queue_file, run, set_paused
     from cff_desktop.sync import outbox
-    from cff_desktop.sync.client import new_session
-    from cff_desktop.sync.outbox import Backoff
-    from cff_desktop.sync.protocol import encode_metadata
 
-    ws = _workspace(tmp)
-    d = District(tmp / "district")
-    path, uid, sha = make_package(ws, tmp / "out", size)
+    rate, cut, outage = SCENARIOS[name]
+    path, uid, _ = make_package(ws, tmp / f"out-{name}", size, seed=ord(name))
     real = path.stat().st_size
-    ideal = real / RATE
-    print(f"package {real:,} bytes; link {RATE * 8 // 1000} kbit/s, cut every {CUT:,} bytes; "
-          f"ideal time {ideal:.0f} s")
-
-    proxy = CutProxy(d.port, cut_every=CUT, rate=RATE)
+    ideal = real / rate
+    bound = ideal * 4 + 600
+    proxy = LinkProxy(d.port, rate=rate, rtt=RTT, cut_every=cut, outage=outage, max_seconds=bound + 60,
+                      up_share=up_share)
     enrol(ws, proxy.url, d.code())
     queue_file(ws, path)
+    timer = threading.Timer(bound, lambda: set_paused(ws, True))  # a run can never hang the benchmark
+    timer.start()
     t0 = time.monotonic()
-    passes = 0
-    while outbox.pending(ws.store) and passes < 200:
-        sync_once(ws, backoff=Backoff(base=1, cap=1, jitter=0), pause=lambda s: time.sleep(0.5), max_stalls=6)
-        passes += 1
-        nxt = outbox.next_due(ws.store)
-        if nxt and outbox.pending(ws.store):
-            time.sleep(1)
+    run(ws)  # cff sync's loop, default settings
     took = time.monotonic() - t0
+    timer.cancel()
+    set_paused(ws, False)
     r = outbox.get(ws.store, uid)
-    print(f"resumable (tus): {r['state']} in {took:.0f} s = {took / ideal:.2f} x ideal; "
-          f"wire {proxy.up_bytes:,} bytes = {proxy.up_bytes / real:.3f} x size; {proxy.cuts} cuts, {passes} passes")
+    outages = proxy.cuts * outage
+    got = d.inbox.store.one("SELECT count(*) AS n FROM package WHERE uuid = ?", (uid,))["n"]
+    lost_in_air = proxy.cuts * rate * RTT * up_share
+    print(f"({name}) {real:,} bytes at {rate * 8 // 1000} kbit/s, RTT {RTT * 1000:.0f} ms ({up_share * 100:.0f}% of it "
+          f"upward), cut every {cut:,} bytes"
+          f"{f', down {outage:g} s after each cut' if outage else ''}: {r['state']} in {took:.0f} s "
+          f"(ideal {ideal:.0f} s) = {took / ideal:.2f} x ideal, {took / (ideal + outages):.2f} x (ideal + "
+          f"{outages:.0f} s outage); link bytes {proxy.up_bytes:,} = {proxy.up_bytes / real:.3f} x size; "
+          f"{proxy.cuts} cuts (≈{lost_in_air / 1000:.0f} kB lost in the air: "
+          f"{(proxy.up_bytes - lost_in_air) / real:.3f} x size without it), {proxy.refused} connections refused "
+          f"while down; stored once: {got == 1}; "
+          f"receipt {r['receipt_id'] or '-'}", flush=True)
     proxy.close()
-
-    # the same link, re-sending the whole package after each failure
-    proxy = CutProxy(d.port, cut_every=CUT, rate=RATE)
-    token = ws.store.one("SELECT value FROM setting WHERE key = 'sync.server_fingerprint'")["value"]
-    token = keyring.get_password("cff_desktop", f"sync-token:{token}")
-    s = new_session()
-    headers = {"Authorization": f"Bearer {token}", "Tus-Resumable": "1.0.0"}
-    attempts, done = 0, False
-    t0 = time.monotonic()
-    while attempts < 5 and not done:
-        attempts += 1
-        other = str(uuidlib.uuid4())  # a new upload each time, as a plain POST would be
-        try:
-            resp = s.post(f"{proxy.url}/files/", timeout=30, headers=headers | {
-                "Upload-Length": str(real), "Upload-Metadata": encode_metadata({"uuid": other, "sha256": sha})})
-            url = proxy.url + resp.headers["Location"]
-            resp = s.patch(url, data=path.read_bytes(), timeout=(30, 120), headers=headers | {
-                "Upload-Offset": "0", "Content-Type": "application/offset+octet-stream"})
-            done = resp.status_code == 204
-        except requests.RequestException:
-            pass
-    took = time.monotonic() - t0
-    state = "delivered" if done else f"NOT delivered after {attempts} attempts"
-    print(f"whole package again on each failure: {state} in {took:.0f} s; wire {proxy.up_bytes:,} bytes = "
-          f"{proxy.up_bytes / real:.3f} x size (each attempt dies at the next cut: it can never arrive)")
-    proxy.close()
-    d.stop()
-    ws.close()
 
 
 def _rss(pid: int) -> tuple[int, int]:
@@ -214,6 +196,15 @@ def load(tmp: Path, communes: int, per: int, size: int) -> None:
               f"errors {len(errors)}")
         print(f"server memory: {base_rss / 1e6:.0f} MB idle, peak {max(peak[0], hwm) / 1e6:.0f} MB, "
               f"{rss / 1e6:.0f} MB after")
+        import sqlite3
+
+        conn = sqlite3.connect(data / "inbox.sqlite")
+        try:
+            rows, distinct = conn.execute("SELECT count(*), count(DISTINCT commune || uuid) FROM package").fetchone()
+        finally:
+            conn.close()
+        print(f"stored: {rows} package rows for {communes * per} packages, {rows - distinct} duplicates; "
+              f"{len(list((data / 'uploads').iterdir()))} upload files left")
         for e in errors[:3]:
             print("  error:", e)
     finally:
@@ -223,10 +214,14 @@ def load(tmp: Path, communes: int, per: int, size: int) -> None:
 
 def main() -> None:
     ap = argparse.ArgumentParser()
-    ap.add_argument("--size-mb", type=float, default=5.0)
+    ap.add_argument("--scenarios", default="abc")
+    ap.add_argument("--size-a-mb", type=float, default=1.0)
+    ap.add_argument("--size-b-mb", type=float, default=4.0)
+    ap.add_argument("--size-c-mb", type=float, default=1.0)
     ap.add_argument("--communes", type=int, default=50)
     ap.add_argument("--per-commune", type=int, default=4)
     ap.add_argument("--load-kb", type=int, default=200)
+    ap.add_argument("--up-share", type=float, default=0.5, help="part of the round trip on the way up")
     ap.add_argument("--skip-link", action="store_true")
     ap.add_argument("--skip-load", action="store_true")
     args = ap.parse_args()
@@ -236,7 +231,14 @@ def main() -> None:
         if not args.skip_load:
             load(tmp, args.communes, args.per_commune, args.load_kb * 1000)
         if not args.skip_link:
-            link(tmp, int(args.size_mb * 1_000_000))
+            ws = _workspace(tmp)
+            d = District(tmp / "district")
+            try:
+                for name in args.scenarios:
+                    link(tmp, name, int(getattr(args, f"size_{name}_mb") * 1_000_000), ws, d, args.up_share)
+            finally:
+                d.stop()
+                ws.close()
 
 
 if __name__ == "__main__":

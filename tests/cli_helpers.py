@@ -65,9 +65,13 @@ def folder_state(folder: Path) -> dict[str, str]:
             for p in sorted(folder.rglob("*")) if p.is_file()}
 
 
-@pytest.fixture(scope="module")
+@pytest.fixture(scope="session")
 def demo_template(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """One demo database made by ``cff demo create``; each test works on its own copy."""
+    """One demo database per test session, made by ``cff demo create``; each test copies it.
+
+    Building the demo takes about two seconds; a hundred tests that each built their own spent
+    more time there than in what they test.
+    """
     home = tmp_path_factory.mktemp("demo") / "home"
     ok(run_cff(home, "demo", "create"))
     db = home / "cff.sqlite"
@@ -85,6 +89,6 @@ def home(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
 
 @pytest.fixture
 def demo_db(home: Path, demo_template: Path) -> Path:
-    home.mkdir(parents=True)
+    home.mkdir(parents=True, exist_ok=True)
     shutil.copy2(demo_template, home / "cff.sqlite")
     return home / "cff.sqlite"

@@ -53,12 +53,14 @@ def cff_json(cff: CffRunner) -> Callable[..., object]:
 
 
 @pytest.fixture
-def demo_ws(cff_home: Path):
-    """An open workspace holding the demo commune (seed 0)."""
-    from cff_desktop.services.demo import create_demo
+def demo_ws(cff_home: Path, demo_template: Path):
+    """An open workspace holding the demo commune (seed 0): a copy of the session's demo database."""
+    import shutil
+
     from cff_desktop.services.workspace import open_workspace
 
-    ws = open_workspace(create=True)
-    create_demo(ws, seed=0)
+    cff_home.mkdir(parents=True, exist_ok=True)
+    shutil.copy2(demo_template, cff_home / "cff.sqlite")
+    ws = open_workspace()
     yield ws
     ws.close()

@@ -8,8 +8,10 @@ from __future__ import annotations
 
 import hashlib
 import json
+import queue
 import random
 import socket
+import struct
 import threading
 import time
 import uuid as uuidlib
@@ -244,3 +246,167 @@ def make_package(ws, folder: Path, size: int = 200_000, *, uid: str | None = Non
 
 def sha_of(path: Path) -> str:
     return hashlib.sha256(path.read_bytes()).hexdigest()
+
+
+class LinkProxy:
+    """A mountain 2G link between a client and the inbox, on 127.0.0.1.
+
+    - ``rate``: client→server bytes per second (token bucket); the reply direction is not throttled.
+    - ``rtt``: round trip in seconds; every piece of data waits ``rtt / 2`` in each direction,
+      so stop-and-wait pauses and reconnects cost what they cost on the air.
+    - ``cut_every`` (± ``jitter``): after that many client→server bytes every open connection is
+      reset (RST) on *both* sides; bytes still "in the air" (inside the delay line) are lost.
+    - ``outage``: for that many seconds after each cut the link stays down: new connections are
+      reset as soon as they arrive.
+    - ``max_seconds``: the proxy stops by itself after that long (a run can never hang).
+    - ``up_share``: the part of the round trip spent on the way up (0.5: symmetric). Bytes in the
+      upward delay line when a cut comes are lost, as bytes in the air are: ``rate × up delay``
+      per cut (12 kB at 640 kbit/s with 150 ms), whatever the client does.
+
+    ``up_bytes``: bytes the client put on the link towards the server (what a metered link bills).
+    """
+
+    def __init__(self, backend_port: int, *, rate: float | None = None, rtt: float = 0.0,
+                 cut_every: int | None = None, jitter: float = 0.0, outage: float = 0.0, seed: int = 1,
+                 max_seconds: float = 1800.0, up_share: float = 0.5) -> None:
+        self.backend_port = backend_port
+        self.rate = rate
+        self.delays = (rtt * up_share, rtt * (1 - up_share))  # (upward, downward)
+        self.cut_every = cut_every
+        self.jitter = jitter
+        self.outage = outage
+        self.rng = random.Random(seed)
+        self.up_bytes = 0
+        self.cuts = 0
+        self.refused = 0
+        self.lock = threading.Lock()
+        self.down_until = 0.0
+        self._since_cut = 0
+        self._threshold = self._next_threshold()
+        self._conns: list[tuple[socket.socket, socket.socket]] = []
+        self._bucket_t = time.monotonic()
+        self._bucket = 0.0
+        self._deadline = time.monotonic() + max_seconds
+        self.sock = socket.create_server(("127.0.0.1", 0))
+        self.sock.settimeout(0.2)
+        self.port = self.sock.getsockname()[1]
+        self.url = f"http://127.0.0.1:{self.port}"
+        self._stop = False
+        self.thread = threading.Thread(target=self._accept, daemon=True)
+        self.thread.start()
+
+    def _next_threshold(self) -> int | None:
+        if not self.cut_every:
+            return None
+        j = int(self.cut_every * self.jitter)
+        return self.cut_every + (self.rng.randint(-j, j) if j else 0)
+
+    @staticmethod
+    def _reset(s: socket.socket) -> None:
+        try:
+            s.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER, struct.pack("ii", 1, 0))
+        except OSError:
+            pass
+        s.close()
+
+    def _accept(self) -> None:
+        while not self._stop and time.monotonic() < self._deadline:
+            try:
+                c, _ = self.sock.accept()
+            except TimeoutError:
+                continue
+            except OSError:
+                return
+            if time.monotonic() < self.down_until:
+                self.refused += 1
+                self._reset(c)
+                continue
+            try:
+                b = socket.create_connection(("127.0.0.1", self.backend_port), timeout=5)
+            except OSError:
+                self._reset(c)
+                continue
+            c.settimeout(None)
+            b.settimeout(None)
+            with self.lock:
+                self._conns.append((c, b))
+            for src, dst, up in ((c, b, True), (b, c, False)):
+                line: queue.Queue[tuple[float, bytes] | None] = queue.Queue()
+                threading.Thread(target=self._read, args=(src, line, up), daemon=True).start()
+                threading.Thread(target=self._write, args=(dst, src, line), daemon=True).start()
+        self.cut_all()
+
+    def _throttle(self, n: int) -> None:
+        if not self.rate:
+            return
+        while True:
+            with self.lock:
+                now = time.monotonic()
+                self._bucket = min(max(self.rate * 0.05, 1024), self._bucket + (now - self._bucket_t) * self.rate)
+                self._bucket_t = now
+                if self._bucket >= n:
+                    self._bucket -= n
+                    return
+                wait = (n - self._bucket) / self.rate
+            time.sleep(wait)
+
+    def cut_all(self) -> None:
+        with self.lock:
+            conns, self._conns = self._conns, []
+            self.cuts += 1
+            self.down_until = time.monotonic() + self.outage
+        for c, b in conns:
+            self._reset(c)
+            self._reset(b)
+
+    def _read(self, src: socket.socket, line: queue.Queue, upstream: bool) -> None:
+        piece = 1024 if self.rate else 65536
+        try:
+            while True:
+                data = src.recv(piece)
+                if not data:
+                    break
+                if upstream:
+                    self._throttle(len(data))
+                    cut = False
+                    with self.lock:
+                        if self._threshold is not None and self._since_cut + len(data) >= self._threshold:
+                            data = data[:max(self._threshold - self._since_cut, 0)]
+                            self._since_cut = 0
+                            self._threshold = self._next_threshold()
+                            cut = True
+                        else:
+                            self._since_cut += len(data)
+                        self.up_bytes += len(data)
+                    if cut:  # what was still in the air is lost with the connection
+                        self.cut_all()
+                        return
+                line.put((time.monotonic() + self.delays[0 if upstream else 1], data))
+        except OSError:
+            pass
+        finally:
+            line.put(None)
+
+    def _write(self, dst: socket.socket, src: socket.socket, line: queue.Queue) -> None:
+        """Deliver after the delay; when the far end is gone (a server killed), the near end is
+        reset too, as the real link would do."""
+        try:
+            while True:
+                item = line.get()
+                if item is None:
+                    dst.shutdown(socket.SHUT_WR)
+                    return
+                at, data = item
+                wait = at - time.monotonic()
+                if wait > 0:
+                    time.sleep(wait)
+                dst.sendall(data)
+        except OSError:
+            self._reset(src)
+            self._reset(dst)
+
+    def close(self) -> None:
+        self._stop = True
+        self.sock.close()
+        self.thread.join(timeout=5)
+        self.cut_all()

@@ -23,6 +23,8 @@ import pytest
 
 from cff_desktop import __version__
 
+pytestmark = pytest.mark.slow  # left out of `bootstrap.py test --fast`
+
 ROOT = Path(__file__).resolve().parents[1]
 SPEC = ROOT / "installer" / "cff_desktop.spec"
 PNG_MAGIC = b"\x89PNG\r\n\x1a\n"

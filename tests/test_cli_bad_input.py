@@ -2,7 +2,9 @@
 
 Every test here records the database (all tables) or the data folder (every file and its SHA-256)
 before the bad input and compares after it: a refusal that still wrote something is a failure.
-The CLI runs as its own process against a real SQLite file in ``tmp_path``.
+The CLI runs in this process through ``cli.run`` (the function the ``cff`` script calls) against a
+real SQLite file in ``tmp_path``; a few tests keep a real process, where the operating system's
+argument passing or exit status is what is tested.
 """
 
 from __future__ import annotations
@@ -16,7 +18,9 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from cli_helpers import assert_refused, db_dump, folder_state, ok, run_cff
+from cli_helpers import assert_refused, db_dump, folder_state, ok
+from cli_helpers import run_cff as run_cff_process
+from cli_inproc import cff_inproc as run_cff
 
 from cff_desktop.common.errors import BadInput, Refused
 from cff_desktop.common.resources import resource_dir
@@ -78,6 +82,9 @@ BAD_VALUES = [
     ("3.1", "2.5", "3", ["chỉ số 3.1", "số ca phải là số nguyên", "2.5"]),
     ("3.1", "abc", "3", ["chỉ số 3.1", "số ca phải là số nguyên", "abc"]),
     ("3.1", '{"count": 1.5}', "3", ["chỉ số 3.1", "số ca phải là số nguyên", "1.5"]),
+    ("3.1", "2", "3", ["chỉ số 3.1", "cần nhập thêm tổng số trẻ em", "để tính tỷ suất"]),
+    ("3.1", "5/4", "3", ["chỉ số 3.1", "số ca (5) lớn hơn số trẻ em (4)"]),
+    ("4.1", '{"count": 1, "population": -10}', "3", ["chỉ số 4.1", "số trẻ em không được âm (-10)"]),
     ("99.1", "1", "1", ["INDICATOR", "không có chỉ số '99.1'"]),
     ("7", "98/100", "1", ["INDICATOR", "không có chỉ số '7'"]),
     ("7.1", "true", "4", ["chỉ số 7.1", "giá trị sai loại"]),
@@ -105,7 +112,8 @@ def test_values_set_refusal_with_explicit_db_names_nothing_else(tmp_path: Path, 
     """``--db`` elsewhere than CFF_HOME: the same refusal, that file untouched, CFF_HOME not created."""
     other_home = tmp_path / "unused-home"
     before = db_dump(demo_db)
-    assert_refused(run_cff(other_home, "values", "set", "7.1", "101/100", "--as", "4", db=demo_db),
+    # a real process: exit status 2 and the one line on stderr as a calling script sees them
+    assert_refused(run_cff_process(other_home, "values", "set", "7.1", "101/100", "--as", "4", db=demo_db),
                    "chỉ số 7.1", "lớn hơn mẫu số")
     assert db_dump(demo_db) == before
     assert not other_home.exists()
@@ -274,7 +282,7 @@ def write_ruleset(path: Path, doc: dict[str, Any]) -> Path:
     return path
 
 
-def newer_qd06(version: str = "2019.2", top_band: int = 99) -> dict[str, Any]:
+def newer_qd06(version: str = "2019.5", top_band: int = 99) -> dict[str, Any]:
     """qd06-2019 with another version and the top band of 7.1 raised (98 % → ``top_band`` %)."""
     doc = ruleset_doc()
     doc["version"] = version
@@ -325,9 +333,9 @@ BAD_RULESETS = [
 
 @pytest.fixture
 def home_with_imported(home: Path, tmp_path: Path) -> Path:
-    """A data folder whose imported-rulesets folder already holds qd06-2019 2019.2."""
-    ok(run_cff(home, "rulesets", "import", str(write_ruleset(tmp_path / "qd06-2019.2.json", newer_qd06()))))
-    assert set(folder_state(home / "rulesets")) == {"qd06-2019-2019.2.json"}
+    """A data folder whose imported-rulesets folder already holds qd06-2019 2019.5."""
+    ok(run_cff(home, "rulesets", "import", str(write_ruleset(tmp_path / "qd06-2019.5.json", newer_qd06()))))
+    assert set(folder_state(home / "rulesets")) == {"qd06-2019-2019.5.json"}
     return home
 
 
@@ -336,7 +344,7 @@ def home_with_imported(home: Path, tmp_path: Path) -> Path:
 def test_ruleset_import_refuses_broken_file_naming_the_field(
     home_with_imported: Path, tmp_path: Path, mutate: Any, needles: list[str]
 ) -> None:
-    doc = newer_qd06(version="2019.3")
+    doc = newer_qd06(version="2019.6")
     mutate(doc)
     f = write_ruleset(tmp_path / "hong.json", doc)
     before = folder_state(home_with_imported)
@@ -376,21 +384,21 @@ def test_ruleset_broken_file_first_import_creates_nothing(home: Path, tmp_path: 
 def test_same_id_and_version_with_other_content_is_refused(home_with_imported: Path, tmp_path: Path) -> None:
     rulesets = home_with_imported / "rulesets"
     before = folder_state(home_with_imported)
-    # the imported 2019.2 again, with another band: refused, the imported file kept as it was
+    # the imported 2019.5 again, with another band: refused, the imported file kept as it was
     other = write_ruleset(tmp_path / "khac.json", newer_qd06(top_band=97))
     assert_refused(run_cff(home_with_imported, "rulesets", "import", str(other)),
-                   "khac.json", "qd06-2019 phiên bản 2019.2", "nội dung khác")
-    # the bundled 2019.1 with another band: refused too (the shipped law cannot be replaced)
-    bundled = write_ruleset(tmp_path / "ban-goc-sua.json", newer_qd06(version="2019.1", top_band=97))
+                   "khac.json", "qd06-2019 phiên bản 2019.5", "nội dung khác")
+    # the bundled 2019.2 with another band: refused too (the shipped law cannot be replaced)
+    bundled = write_ruleset(tmp_path / "ban-goc-sua.json", newer_qd06(version="2019.2", top_band=97))
     assert_refused(run_cff(home_with_imported, "rulesets", "import", str(bundled)),
-                   "ban-goc-sua.json", "phiên bản 2019.1")
+                   "ban-goc-sua.json", "phiên bản 2019.2")
     assert folder_state(home_with_imported) == before
     # byte-identical re-import is a harmless no-op
     same = write_ruleset(tmp_path / "giong.json", newer_qd06())
     assert "đã có sẵn" in ok(run_cff(home_with_imported, "rulesets", "import", str(same)))
     assert folder_state(home_with_imported) == before
     shown = json.loads(ok(run_cff(home_with_imported, "rulesets", "show", "qd06-2019", "--json")))
-    assert shown["version"] == "2019.2"
+    assert shown["version"] == "2019.5"
     assert shown["criteria"][6]["indicators"][0]["bands"][0]["at_least"] == 99
     assert rulesets.is_dir()
 
@@ -402,17 +410,17 @@ def test_closed_round_keeps_its_pinned_ruleset_after_newer_import(
     from cff_desktop.services.workspace import open_workspace
 
     old_sha = hashlib.sha256(QD06.read_bytes()).hexdigest()
-    ok(run_cff(home, "values", "set", "7.1", "98/100", "--as", "4"))  # 98 %: top band under 2019.1
+    ok(run_cff(home, "values", "set", "7.1", "98/100", "--as", "4"))  # 98 %: top band under 2019.2
     with open_workspace(demo_db) as ws:
         close_round(ws, get_round(ws, 2024))
     before = json.loads(ok(run_cff(home, "--round", "2024", "score", "--json")))
-    assert (before["ruleset_version"], before["ruleset_sha256"]) == ("2019.1", old_sha)
+    assert (before["ruleset_version"], before["ruleset_sha256"]) == ("2019.2", old_sha)
     c7_before = next(c for c in before["criteria"] if c["id"] == "7")
     assert c7_before["points"] == 50
 
-    newer = write_ruleset(tmp_path / "qd06-2019.2.json", newer_qd06())  # 98 % now scores 35
+    newer = write_ruleset(tmp_path / "qd06-2019.5.json", newer_qd06())  # 98 % now scores 35
     new_sha = hashlib.sha256(newer.read_bytes()).hexdigest()
-    assert "2019.2" in ok(run_cff(home, "rulesets", "import", str(newer)))
+    assert "2019.5" in ok(run_cff(home, "rulesets", "import", str(newer)))
 
     after = json.loads(ok(run_cff(home, "--round", "2024", "score", "--json")))
     assert after == before  # same rule set id/version/hash, same points, same verdict
@@ -424,16 +432,16 @@ def test_closed_round_keeps_its_pinned_ruleset_after_newer_import(
                               " JOIN ruleset_pin p ON p.sha256 = r.ruleset_sha256 WHERE r.year = 2024").fetchone()
     finally:
         conn.close()
-    assert pinned[:3] == ("qd06-2019", "2019.1", old_sha)
+    assert pinned[:3] == ("qd06-2019", "2019.2", old_sha)
     assert hashlib.sha256(pinned[3]).hexdigest() == old_sha
 
     # a round created after the import is scored under the newer version
     out = ok(run_cff(home, "init", "--commune", "Xã Hoàng Đồng", "--province", "Lạng Sơn",
                      "--category", DEMO_CATEGORY, "--round", "2026"))
-    assert "2019.2" in out
+    assert "2019.5" in out
     assert "35/50" in ok(run_cff(home, "--round", "2026", "values", "set", "7.1", "98/100", "--as", "1"))
     new = json.loads(ok(run_cff(home, "--round", "2026", "score", "--json")))
-    assert (new["ruleset_version"], new["ruleset_sha256"]) == ("2019.2", new_sha)
+    assert (new["ruleset_version"], new["ruleset_sha256"]) == ("2019.5", new_sha)
     assert next(c for c in new["criteria"] if c["id"] == "7")["points"] == 35
     # and the closed round still did not move
     assert json.loads(ok(run_cff(home, "--round", "2024", "score", "--json"))) == before
@@ -503,24 +511,25 @@ def all_text(db: Path) -> list[tuple[str, str]]:
 
 
 def test_decomposed_text_is_stored_nfc_and_found_by_any_spelling(home: Path, tmp_path: Path) -> None:
+    """Real processes: the decomposed text passes through the operating system's argv."""
     commune, province = "Xã Hoàng Đồng", "Lạng Sơn"
     name, position, note = "Nguyễn Thị Hường", "Trạm trưởng Trạm Y tế xã", "Theo sổ tiêm chủng thôn Nà Cạn"
-    ok(run_cff(home, "init", "--commune", nfd(commune), "--province", nfd(province),
+    ok(run_cff_process(home, "init", "--commune", nfd(commune), "--province", nfd(province),
                "--category", DEMO_CATEGORY, "--round", "2024", "--upper-level", nfd("Ủy ban nhân dân tỉnh")))
-    ok(run_cff(home, "officer", "add", "--name", nfd(name), "--sector", "y_te", "--position", nfd(position)))
+    ok(run_cff_process(home, "officer", "add", "--name", nfd(name), "--sector", "y_te", "--position", nfd(position)))
     # the officer is found by the decomposed spelling (and by another case), and by the composed one
-    out = ok(run_cff(home, "values", "set", "7.1", "98/100", "--as", nfd(name), "--note", nfd(note)))
+    out = ok(run_cff_process(home, "values", "set", "7.1", "98/100", "--as", nfd(name), "--note", nfd(note)))
     assert "50/50" in out
-    ok(run_cff(home, "values", "set", "9.1", "90/100", "--as", nfd(name.upper())))
-    ok(run_cff(home, "values", "set", "5.1", "0", "--as", name))
-    ok(run_cff(home, "assign", "8", nfd(name)))
+    ok(run_cff_process(home, "values", "set", "9.1", "90/100", "--as", nfd(name.upper())))
+    ok(run_cff_process(home, "values", "set", "5.1", "0", "--as", name))
+    ok(run_cff_process(home, "assign", "8", nfd(name)))
     # the composed spelling of the commune later finds the same commune, not a second one
-    ok(run_cff(home, "init", "--commune", commune, "--province", province, "--category", DEMO_CATEGORY,
+    ok(run_cff_process(home, "init", "--commune", commune, "--province", province, "--category", DEMO_CATEGORY,
                "--round", "2025", "--upper-level", "Ủy ban nhân dân tỉnh"))
     # the same person typed decomposed is the same person: refused as a duplicate, nothing written
     db = home / "cff.sqlite"
     before = db_dump(db)
-    assert_refused(run_cff(home, "officer", "add", "--name", nfd(name), "--sector", "y_te"), "--name", name)
+    assert_refused(run_cff_process(home, "officer", "add", "--name", nfd(name), "--sector", "y_te"), "--name", name)
     assert db_dump(db) == before
 
     conn = sqlite3.connect(db)

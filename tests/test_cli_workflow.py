@@ -35,11 +35,11 @@ def test_officer_enters_only_their_criteria(cff, cff_home: Path) -> None:
     clerk = cff("values", "set", "3.1", "0", "--as", "Hoàng Thị Mai")  # the clerk may edit all
     assert clerk.returncode == 0
     cff("assign", "3", "Vi Thị Hồng", check=True)
-    assert cff("values", "set", "3.1", "1", "--as", "Vi Thị Hồng").returncode == 0
+    assert cff("values", "set", "3.1", "1/1200", "--as", "Vi Thị Hồng").returncode == 0
     con = sqlite3.connect(cff_home / "cff.sqlite")
     rows = dict(con.execute("SELECT indicator_id, value FROM value").fetchall())
     assert json.loads(rows["7.1"]) == {"numerator": 98, "denominator": 100}
-    assert json.loads(rows["3.1"]) == {"count": 1}
+    assert json.loads(rows["3.1"]) == {"count": 1, "population": 1200}
 
 
 def test_round_score_equals_stateless_score_of_the_same_values(cff, cff_json, tmp_path: Path) -> None:
@@ -75,7 +75,7 @@ def test_score_json_contract_fields(cff_json, tmp_path: Path) -> None:
     c7 = next(c for c in r["criteria"] if c["id"] == "7")
     assert {"id", "points", "max", "assessed", "indicators"} <= set(c7)
     assert {"id", "points", "max", "value", "status"} <= set(c7["indicators"][0])
-    assert (c7["points"], c7["assessed"], r["threshold"], r["ruleset_version"]) == (50, True, 850, "2019.1")
+    assert (c7["points"], c7["assessed"], r["threshold"], r["ruleset_version"]) == (50, True, 850, "2019.2")
 
 
 def test_audit_records_who_what_old_and_new(cff, cff_json) -> None:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from decimal import Decimal
+from fractions import Fraction
 from typing import Any
 
 import pytest
@@ -80,11 +81,39 @@ def test_zero_denominators_follow_each_indicators_rule() -> None:
 
 
 def test_lower_is_better_counts_and_rates() -> None:
-    assert score_indicator(QD06.indicators["3.1"], Count(0)).points == 100
-    assert score_indicator(QD06.indicators["3.1"], Count(1)).points == 50
-    assert score_indicator(QD06.indicators["3.1"], Count(7)).points == 0
+    assert score_indicator(QD06.indicators["5.1"], Count(0)).points == 40
+    assert score_indicator(QD06.indicators["5.1"], Count(1)).points == 20
+    assert score_indicator(QD06.indicators["5.1"], Count(2)).points == 0
     assert score_indicator(QD06.indicators["8.1"], Ratio(5, 100)).points == 40  # ≤ 5 % inclusive
     assert score_indicator(QD06.indicators["8.1"], Ratio(51, 1000)).points == 25
+
+
+@pytest.mark.parametrize("count,population,points", [
+    (0, None, 100),    # no cases: a rate of 0 whatever the population
+    (0, 1500, 100),
+    (1, 2000, 50),     # 0.5 per 1000
+    (1, 1000, 50),     # exactly 1 per 1000: the bound is inclusive
+    (1, 999, 25),      # 1000/999 per 1000 is just above 1: exact fraction, not a rounded 1,00
+    (2, 1000, 25),     # exactly 2
+    (2001, 1_000_000, 0),  # 2.001 per 1000
+    (3, 1000, 0),
+])
+def test_rate_bands_are_per_thousand_children_and_exact(count: int, population: int | None, points: int) -> None:
+    r = score_indicator(QD06.indicators["3.1"], Count(count, population))
+    assert (r.points, r.status) == (points, "scored")
+    assert r.rate == (Fraction(count * 1000, population) if population else 0)
+
+
+def test_rate_with_no_children_follows_the_indicators_rule() -> None:
+    ind = QD06.indicators["4.1"]
+    assert ind.is_rate and ind.rate_per == 1000 and ind.on_zero_denominator == "not_applicable"
+    r = score_indicator(ind, Count(0, 0))
+    assert (r.points, r.status, r.rate) == (50, "not_applicable", None)
+
+
+def test_rate_cases_without_a_population_are_refused_not_scored() -> None:
+    with pytest.raises(BadInput, match="thiếu số trẻ em"):
+        score_indicator(QD06.indicators["3.1"], Count(1))
 
 
 def test_best_values_pass_every_category() -> None:
@@ -105,8 +134,8 @@ def test_recognition_reasons() -> None:
 
 def test_threshold_per_category() -> None:
     v = best(QD06)
-    v["3.1"] = Count(2)  # 25 of 100
-    v["4.1"] = Count(3)  # 20 of 50
+    v["3.1"] = Count(4, 2000)  # 2 per 1000: 25 of 100
+    v["4.1"] = Count(6, 2000)  # 3 per 1000: 20 of 50
     res = {c: score(QD06, c, v) for c in CATEGORIES}
     assert res["other"].total == 1000 - 75 - 30 == 895
     assert res["other"].recognized and res["mountain_island_disadvantaged"].recognized
@@ -147,6 +176,11 @@ def test_override_of_unassessed_criterion_is_refused() -> None:
     ("7.1", {"numerator": 2.5, "denominator": 100}, "số nguyên"),
     ("7.1", True, "sai loại"),
     ("3.1", {"count": "ba"}, "số nguyên"),
+    ("3.1", {"count": 2}, "số trẻ em"),
+    ("3.1", {"count": 5, "population": 4}, "lớn hơn số trẻ em"),
+    ("3.1", {"count": 1, "population": "nhiều"}, "số nguyên"),
+    ("3.1", {"cases": 1}, "sai loại"),
+    ("5.1", {"count": 1, "population": 10}, "sai loại"),
     ("1.1", {"count": 1}, "sai loại"),
     ("11.3", {"points": 26}, "0..25"),
     ("99.1", True, "không có chỉ số"),
@@ -159,9 +193,11 @@ def test_bad_values_are_refused_with_the_indicator_named(iid: str, raw: Any, fra
 
 
 def test_text_forms_of_values() -> None:
-    v = parse_values(QD06, {"1.1": "có", "1.2": "không", "7.1": "98/100", "3.1": "0", "11.3": "12,5"})
+    v = parse_values(QD06, {"1.1": "có", "1.2": "không", "7.1": "98/100", "3.1": "0", "11.3": "12,5",
+                            "4.1": "2/1.500", "5.1": "1"})
     assert v == {"1.1": YesNo(True), "1.2": YesNo(False), "7.1": Ratio(98, 100), "3.1": Count(0),
-                 "11.3": Manual(Decimal("12.5"))}
+                 "11.3": Manual(Decimal("12.5")), "4.1": Count(2, 1500), "5.1": Count(1)}
+    assert v["4.1"].to_json() == {"count": 2, "population": 1500} and v["3.1"].to_json() == {"count": 0}
 
 
 # --- properties ----------------------------------------------------------------------------------
@@ -172,6 +208,9 @@ def _value_for(ind: Indicator, draw: st.DrawFn) -> Any:
     if ind.kind == "ratio":
         den = draw(st.integers(0, 5000))
         return Ratio(draw(st.integers(0, den)), den)
+    if ind.is_rate:
+        pop = draw(st.integers(0, 5000))
+        return Count(draw(st.integers(0, min(pop, 50))), pop)
     if ind.kind == "count":
         return Count(draw(st.integers(0, 50)))
     return Manual(Decimal(draw(st.integers(0, int(ind.max)))))
@@ -206,7 +245,11 @@ def test_scores_stay_within_maxima_and_verdict_matches_conditions(values: dict[s
 def test_more_of_a_good_thing_never_lowers_a_score(data: st.DataObject) -> None:
     ind = data.draw(st.sampled_from([i for i in (*QD06.indicators.values(), *QD34.indicators.values())
                                      if i.kind in ("ratio", "count")]))
-    if ind.kind == "count":
+    if ind.is_rate:
+        pop = data.draw(st.integers(1, 10_000))
+        a, b = sorted(data.draw(st.lists(st.integers(0, pop), min_size=2, max_size=2)))
+        better, worse = (Count(a, pop), Count(b, pop))  # rates here are lower_better
+    elif ind.kind == "count":
         a, b = sorted(data.draw(st.lists(st.integers(0, 100), min_size=2, max_size=2)))
         better, worse = (Count(a), Count(b))  # counts here are lower_better
     else:

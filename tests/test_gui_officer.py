@@ -125,9 +125,17 @@ def test_clerk_can_edit_every_criterion(qtbot, win, cff_home) -> None:
     page = win.shell.entry.pages["3"]
     f = page.editors["3.1"].fields[0]
     assert not f.isReadOnly()
+    population = page.editors["3.1"].fields[1]
+    assert population.text() == str(stored(cff_home, "3.1")[0]["population"])  # the demo's child count
     set_text(f, "1")
     page.flush()
-    assert stored(cff_home, "3.1")[0] == {"count": 1}
+    assert stored(cff_home, "3.1")[0] == {"count": 1, "population": int(population.text())}
+    set_text(population, "")
+    assert "tổng số trẻ em" in page.editors["3.1"].message.text()
+    set_text(population, "1000")
+    page.flush()
+    assert stored(cff_home, "3.1")[0] == {"count": 1, "population": 1000}
+    assert "1,00 trường hợp trên 1.000 trẻ em" in page.editors["3.1"].message.text()
 
 
 def test_autosave_survives_closing_the_window_before_the_pause(qtbot, demo_ws, cff_home) -> None:

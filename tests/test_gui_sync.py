@@ -82,3 +82,75 @@ def test_link_down_says_when_it_will_try_again(qtbot, page, district: District) 
     assert state.startswith("Mất kết nối — sẽ thử lại lúc "), state
     assert "hộp thư đi" in page.status.text()
     district.start()  # for the fixture's teardown
+
+
+def test_slow_upload_the_table_and_the_line_under_the_bar_say_what_the_wire_says(qtbot, page, demo_ws,
+                                                                                  district: District,
+                                                                                  tmp_path: Path) -> None:
+    """During a slow upload the window shows the server-confirmed bytes, the speed and the time
+    left; the row, the line under the bar and ``cff sync status --json`` say the same."""
+    import os
+
+    from sync_helpers import LinkProxy, make_package
+
+    from cff_desktop.services import sync
+
+    proxy = LinkProxy(district.port, rate=12_000, rtt=0.3, max_seconds=300)
+    try:
+        set_text(page.server_edit, proxy.url)
+        set_text(page.code_edit, district.code())
+        page.enrol_button.click()
+        idle(qtbot, page)
+        path, _, sha = make_package(demo_ws, tmp_path / "o", 300_000)
+        sync.queue_file(demo_ws, path)
+        page.refresh()
+        assert page.table.item(0, 4).text() == "Đang chờ gửi."
+        page.sync_button.click()  # "Gửi ngay"
+        assert page.sync_button.text() == "Gửi ngay"
+        qtbot.waitUntil(lambda: "/s" in page.table.item(0, 4).text(), timeout=120000)
+        page.refresh()
+        st = sync.status(demo_ws)["outbox"][0]
+        row_text = page.table.item(0, 4).text()
+        assert st["state"] == "sending" and row_text == st["text"] == page.live.text(), (row_text, st["text"])
+        assert row_text.startswith("Đang gửi: ") and "còn khoảng" in row_text
+        assert 0 < st["sent"] < st["size"] and st["speed_bps"] > 0 and st["eta_s"] > 0
+        # true to the wire: never more than the server holds, never faster than the link
+        on_server = sum(p.stat().st_size for p in district.upload_files())
+        assert st["sent"] <= on_server and st["speed_bps"] <= 12_000 * 1.05
+        assert page.table.item(0, 2).text() == sync.size_text(st["sent"])
+        if os.environ.get("CFF_SHOTS"):
+            page.window().grab().save(str(Path(os.environ["CFF_SHOTS"]) / "sync-slow-upload.png"))
+        idle(qtbot, page)
+        assert page.table.item(0, 4).text().startswith("Đã nhận lúc ")
+        assert [p["sha256"] for p in district.packages()] == [sha]
+    finally:
+        proxy.close()
+
+
+def test_while_cff_sync_sends_the_window_shows_its_progress_and_does_not_send(qtbot, page, demo_ws,
+                                                                             district: District,
+                                                                             tmp_path: Path) -> None:
+    from sync_helpers import make_package
+
+    from cff_desktop.services import sync
+    from cff_desktop.sync import outbox
+
+    enrol(qtbot, page, district)
+    path, uid, _ = make_package(demo_ws, tmp_path / "o", 300_000)
+    sync.queue_file(demo_ws, path)
+    lock = sync.sender_lock(demo_ws, "cff sync")  # as a `cff sync` running in a terminal holds it
+    assert lock.try_acquire()
+    try:
+        outbox.started(demo_ws.store, uid)
+        outbox.progress(demo_ws.store, uid, 100_000, 8_000.0)
+        qtbot.waitUntil(lambda: "cff sync (tiến trình" in page.live.text(), timeout=20000)
+        row = page.table.item(0, 4).text()
+        assert row.startswith("Đang gửi: 100 kB / 301 kB (33%), 8 kB/s, còn khoảng ") and row in page.live.text()
+        assert page.table.item(0, 3).text() == "8 kB/s"
+        page.sync_button.click()  # "Gửi ngay" while another program sends: it is told, nothing is sent twice
+        idle(qtbot, page)
+        assert page.status.text().startswith("Hộp thư đi đang được gửi bởi cff sync (tiến trình "), page.status.text()
+        assert district.packages() == [] and district.upload_files() == []
+    finally:
+        lock.release()
+    qtbot.waitUntil(lambda: page.table.item(0, 4).text().startswith("Đã dừng giữa chừng"), timeout=20000)

@@ -26,6 +26,8 @@ import pytest
 from cff_desktop import __version__
 from cff_desktop.common.instance import RUNNING_MUTEX, RUNNING_MUTEX_GLOBAL
 
+pytestmark = pytest.mark.slow  # left out of `bootstrap.py test --fast`
+
 ROOT = Path(__file__).resolve().parents[1]
 NSI = ROOT / "installer" / "cff_desktop.nsi"
 WINE = shutil.which("wine64") or ("/usr/lib/wine/wine64" if Path("/usr/lib/wine/wine64").exists() else None)

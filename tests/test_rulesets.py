@@ -51,12 +51,12 @@ def test_not_json_is_refused_with_line_and_column() -> None:
 
 def test_import_newer_version_then_show(cff, cff_json, tmp_path: Path) -> None:
     d = qd06()
-    d["version"] = "2019.2"
+    d["version"] = "2019.3"
     d["criteria"][6]["indicators"][0]["bands"][0]["at_least"] = 97
     f = tmp_path / "qd06-new.json"
     f.write_text(json.dumps(d, ensure_ascii=False), "utf-8")
     p = cff("rulesets", "import", str(f), check=True)
     assert "Đã nhập" in p.stdout
-    assert cff_json("rulesets", "show", "qd06-2019", "--json")["version"] == "2019.2"
+    assert cff_json("rulesets", "show", "qd06-2019", "--json")["version"] == "2019.3"
     again = cff("rulesets", "import", str(f), check=True)
     assert "đã có sẵn" in again.stdout

@@ -97,3 +97,36 @@ def test_district_refuses_bad_arguments(tmp_path: Path) -> None:
     assert p.returncode == 2 and "UUID" in p.stderr
     p = district("publish-ruleset", str(tmp_path / "missing.json"), "--data", str(tmp_path / "d"))
     assert p.returncode == 2
+
+
+def test_progress_on_a_terminal_and_one_line_per_state_in_a_log() -> None:
+    """``cff sync`` on a terminal rewrites one line (bytes, speed, time left); in a log or a pipe
+    it writes one line per change of state, so a two-hour upload leaves a readable log."""
+    import io
+
+    from cff_desktop.cli.sync import _Live
+
+    class Tty(io.StringIO):
+        def isatty(self) -> bool:
+            return True
+
+    tty = Tty()
+    live = _Live(tty)
+    live.progress("5aae76fd-37bb", 0, 2_000_000, 0.0)
+    live.progress("5aae76fd-37bb", 500_000, 2_000_000, 8_000.0)
+    live.progress("5aae76fd-37bb", 620_000, 2_000_000, 8_000.0)
+    live.state("5aae76fd-37bb", "Mất kết nối lúc 19:50 — đang thử lại liên tục; phần đã gửi được giữ.")
+    live.end()
+    text = tty.getvalue()
+    assert text.startswith("Gói 5aae76fd: bắt đầu gửi 2,0 MB.\n")
+    assert "\rGói 5aae76fd: 500 kB / 2,0 MB (25%) · 8 kB/s · còn khoảng 3 phút" in text
+    assert "\rGói 5aae76fd: 620 kB / 2,0 MB (31%) · 8 kB/s · còn khoảng 3 phút" in text
+    assert text.endswith("\nGói 5aae76fd: Mất kết nối lúc 19:50 — đang thử lại liên tục; phần đã gửi được giữ.\n")
+    log = io.StringIO()
+    live = _Live(log)
+    for sent in (100_000, 200_000, 300_000):
+        live.progress("5aae76fd-37bb", sent, 2_000_000, 8_000.0)
+    live.state("5aae76fd-37bb", "Có kết nối lại; gửi tiếp từ phần máy chủ đã nhận.")
+    live.end()
+    assert log.getvalue().splitlines() == ["Gói 5aae76fd: bắt đầu gửi 2,0 MB; máy chủ đã có 100 kB.",
+                                           "Gói 5aae76fd: Có kết nối lại; gửi tiếp từ phần máy chủ đã nhận."]

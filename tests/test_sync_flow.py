@@ -6,7 +6,7 @@ from __future__ import annotations
 import json
 import random
 import sqlite3
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, datetime, timedelta, timezone
 from pathlib import Path
 
 import pytest
@@ -43,6 +43,7 @@ def passes(ws, n: int = 20, **kw):
 
     kw.setdefault("backoff", FAST)
     kw.setdefault("pause", lambda s: None)
+    kw.setdefault("link_wait", 0.0)  # with pauses skipped, a dead link ends the try at once
     report = None
     for _ in range(n):
         report = sync_once(ws, **kw)
@@ -221,7 +222,8 @@ def test_server_restarted_mid_upload_resumes_from_its_offset(demo_ws, district: 
         queue_file(demo_ws, path)
         result = {}
         t = threading.Thread(target=lambda: result.setdefault("r", sync_once(
-            demo_ws, backoff=FAST, pause=lambda s: None, max_stalls=2, chunk=ChunkPolicy(size=1 << 20))))
+            demo_ws, backoff=FAST, pause=lambda s: None, max_stalls=2, link_wait=0.0,
+            chunk=ChunkPolicy(size=1 << 20))))
         t.start()
         wait_for(lambda: any(p.stat().st_size > 200_000 for p in district.upload_files()), "bytes at the server")
         district.stop()
@@ -343,7 +345,8 @@ def test_offline_says_when_it_will_try_again(demo_ws, district: District, tmp_pa
     retry = datetime.fromisoformat(r["next_attempt_at"])
     assert timedelta(seconds=29) < retry - datetime.now(UTC) < timedelta(seconds=61)
     text = status(demo_ws)["outbox"][0]["text"]
-    assert text == f"Mất kết nối — sẽ thử lại lúc {retry.astimezone().strftime('%H:%M')}."
+    vietnam = retry.astimezone(timezone(timedelta(hours=7)))  # whatever this computer's zone is
+    assert text == f"Mất kết nối — sẽ thử lại lúc {vietnam.strftime('%H:%M')}."
     # not due yet: another pass right away does not touch it
     before = r["attempts"]
     sync_once(demo_ws)
@@ -468,3 +471,60 @@ def test_paused_by_the_user_sends_nothing_until_resumed(demo_ws, district: Distr
     assert district.upload_files() == [] and district.packages() == []
     set_paused(demo_ws, False)
     assert passes(demo_ws).delivered
+
+
+def test_lost_device_key_is_said_plainly_with_the_fix_that_works(demo_ws, district: District, tmp_path: Path,
+                                                                  memory_keyring) -> None:  # noqa: F811
+    """The keyring lost the device's signing key (new Windows profile): a new key is made, the
+    upper level does not know it, and the clerk is told exactly that and what fixes it; doing
+    what the message says (enrol again, submit again) delivers."""
+    from cff_desktop.services import keys
+    from cff_desktop.services.sync import queue_file, status
+
+    enrol(demo_ws, district.url, district)
+    assert not status(demo_ws)["device_key_changed"]
+    did = keys.load_settings(demo_ws)["device_id"]
+    memory_keyring.delete_password(keys.KEYRING_SERVICE, f"device-key:{did}")
+    path, uid, _ = make_package(demo_ws, tmp_path / "o", 20_000)  # signed with the new key
+    queue_file(demo_ws, path)
+    passes(demo_ws)
+    r = row(demo_ws, uid)
+    assert r["state"] == "refused", r
+    for needle in ("mất khóa ký cũ", "xin cấp trên mã đăng ký mới", "cff sync enrol", "cff submit"):
+        assert needle in r["last_error"], (needle, r["last_error"])
+    st = status(demo_ws)
+    assert st["device_key_changed"] and "cff sync enrol" in st["device_key_message"]
+    assert st["outbox"][0]["state"] == "refused" and st["outbox"][0]["text"].startswith("Không gửi được: ")
+    assert district.packages() == [] and district.upload_files() == []
+    enrol(demo_ws, district.url, district)  # 1) a new code binds the new key
+    assert not status(demo_ws)["device_key_changed"]
+    path2, uid2, sha2 = make_package(demo_ws, tmp_path / "o2", 20_000)  # 2) packed again with it
+    queue_file(demo_ws, path2)
+    passes(demo_ws)
+    assert row(demo_ws, uid2)["state"] == "delivered"
+    assert [p["sha256"] for p in district.packages()] == [sha2]
+
+
+def test_an_upload_finished_by_another_sender_is_not_sent_again(demo_ws, district: District,
+                                                                 tmp_path: Path) -> None:
+    """Two laptops of one commune send the same package: while A is about to send, B delivers it
+    through the same upload (the inbox hands the same package's upload to both). A's upload
+    then no longer exists: A asks whether the package arrived and takes the original receipt,
+    instead of starting a fresh full upload."""
+    from cff_desktop.services.sync import _client
+
+    enrol(demo_ws, district.url, district)
+    path, uid, sha = make_package(demo_ws, tmp_path / "o", 300_000)
+    a, b = _client(demo_ws, link_wait=0.0), _client(demo_ws, link_wait=0.0)
+    by_b = []
+
+    def b_sends_first(sent: int, total: int, speed: float) -> None:
+        if not by_b:
+            by_b.append(b.deliver(path, uid, sha))
+
+    got = a.deliver(path, uid, sha, progress=b_sends_first)
+    assert by_b and not by_b[0].receipt.duplicate
+    assert got.receipt.duplicate and got.receipt.receipt_id == by_b[0].receipt.receipt_id
+    assert a.last_stats.wire_bytes <= 64 * 1024  # at most the one chunk under way, never the package again
+    assert b.last_stats.wire_bytes == path.stat().st_size
+    assert [p["sha256"] for p in district.packages()] == [sha] and district.upload_files() == []

@@ -15,6 +15,8 @@ from sync_helpers import CutProxy, District, make_package
 from test_package_damage import memory_keyring  # noqa: F401  (fixture)
 from test_sync_flow import enrol
 
+pytestmark = pytest.mark.slow  # left out of `bootstrap.py test --fast`
+
 NODE_DIR = Path(__file__).parent / "node"
 
 

@@ -83,7 +83,10 @@ def test_options_advertise_the_tus_subset(district: District) -> None:
     r = requests.options(f"{district.url}/files/", timeout=10)
     assert r.status_code == 204
     assert r.headers["Tus-Version"] == "1.0.0"
-    assert set(r.headers["Tus-Extension"].split(",")) == {"creation", "checksum", "expiration"}
+    assert set(r.headers["Tus-Extension"].split(",")) == {"creation", "creation-with-upload", "checksum",
+                                                          "expiration"}
+    assert requests.get(f"{district.url}/api/v1/ping", timeout=10).json()["tus_extensions"] == [
+        "creation", "creation-with-upload", "checksum", "expiration"]
     assert r.headers["Tus-Max-Size"] == "5000000" and "sha256" in r.headers["Tus-Checksum-Algorithm"]
 
 
@@ -108,6 +111,106 @@ def test_upload_needs_version_auth_and_metadata(district: District) -> None:
     assert patch(url, t, 0, b"x", **{"Content-Type": "text/plain"}).status_code == 415
     r = patch(url, t, 3, b"abc")
     assert r.status_code == 409 and r.headers["Upload-Offset"] == "0"
+
+
+def test_creation_with_upload_and_creating_the_same_package_again(district: District) -> None:
+    """The first chunk rides on the creation; creating the same package again (its reply was
+    lost) gives back the same upload and offset instead of a second upload."""
+    t = token_for(district)
+    data = bytes(range(256)) * 400  # 102,400 bytes
+    sha = hashlib.sha256(data).hexdigest()
+    meta = {"Upload-Length": str(len(data)), "Upload-Metadata": encode_metadata({"uuid": UID, "sha256": sha})}
+    r = requests.post(f"{district.url}/files/", data=data[:30_000], timeout=10, headers=tus(t, **meta, **{
+        "Content-Type": "application/offset+octet-stream"}))
+    assert r.status_code == 201 and r.headers["Upload-Offset"] == "30000", r.text
+    url = district.url + r.headers["Location"]
+    assert offset(url, t) == 30_000
+    again = requests.post(f"{district.url}/files/", headers=tus(t, **meta), timeout=10)
+    assert again.status_code == 201 and district.url + again.headers["Location"] == url
+    assert again.headers["Upload-Offset"] == "30000"
+    # a body for an upload that moved on is not appended at 0
+    r = requests.post(f"{district.url}/files/", data=data[:5_000], timeout=10, headers=tus(t, **meta, **{
+        "Content-Type": "application/offset+octet-stream"}))
+    assert r.status_code == 201 and r.headers["Upload-Offset"] == "30000"
+    assert len(district.upload_files()) == 1 and district.upload_files()[0].read_bytes() == data[:30_000]
+    # a body that is not an octet stream, or longer than the package, is refused and nothing is created
+    other = encode_metadata({"uuid": "1b7e1c52-4a40-4d1e-9a43-5a1f0f3b9c11", "sha256": sha})
+    r = requests.post(f"{district.url}/files/", data=b"x" * 10, timeout=10, headers=tus(t, **{
+        "Upload-Length": "100", "Upload-Metadata": other, "Content-Type": "text/plain"}))
+    assert r.status_code == 400 and "application/offset+octet-stream" in r.json()["message"]
+    r = requests.post(f"{district.url}/files/", data=b"x" * 200, timeout=10, headers=tus(t, **{
+        "Upload-Length": "100", "Upload-Metadata": other, "Content-Type": "application/offset+octet-stream"}))
+    assert r.status_code == 400 and len(district.upload_files()) == 1
+
+
+def test_head_stops_a_half_open_patch_so_its_offset_is_final(district: District) -> None:
+    """A PATCH whose connection the client gave up on (half-open on 2G) still "runs" on the
+    server: the client's position check stops it, and the next PATCH at that offset fits."""
+    import socket
+    import time
+
+    t = token_for(district)
+    data = bytes(range(256)) * 400
+    url = create(district, t, len(data), hashlib.sha256(data).hexdigest())
+    path = url.split(str(district.port), 1)[1]
+    s = socket.create_connection(("127.0.0.1", district.port))
+    head = (f"PATCH {path} HTTP/1.1\r\nHost: 127.0.0.1\r\nTus-Resumable: 1.0.0\r\nAuthorization: Bearer {t}\r\n"
+            f"Upload-Offset: 0\r\nContent-Type: application/offset+octet-stream\r\n"
+            f"Content-Length: {len(data)}\r\n\r\n")
+    s.sendall(head.encode() + data[:40_000])  # then silence: the connection stays open
+    for _ in range(500):
+        if district.upload_files()[0].stat().st_size == 40_000:
+            break
+        time.sleep(0.01)
+    try:
+        assert offset(url, t) == 40_000
+        r = patch(url, t, 40_000, data[40_000:])
+        assert r.status_code == 204 and r.headers["Upload-Offset"] == str(len(data))
+        assert district.upload_files()[0].read_bytes() == data
+    finally:
+        s.close()
+
+
+def test_client_sends_the_first_chunk_with_the_creation_and_no_position_check(demo_ws, district: District,
+                                                                              tmp_path: Path) -> None:
+    from cff_desktop.services.sync import _client, queue_file
+    from cff_desktop.sync import outbox
+
+    enrol(demo_ws, district.url, district)
+    path, uid, sha = make_package(demo_ws, tmp_path / "o", 150_000)
+    queue_file(demo_ws, path)
+    cl = _client(demo_ws)
+    assert passes(demo_ws, client=cl).delivered
+    st = cl.last_stats
+    assert st.head_probes == 0 and st.failures == 0 and st.conflicts == 0
+    assert st.wire_bytes == path.stat().st_size  # every byte once, the first chunk with the creation
+    assert [e["event"] for e in outbox.history(demo_ws.store, uid)] == [
+        "queued", "create_body", "upload", "delivered"]
+    assert sha_of(district.inbox.store.package_path(sha)) == sha
+
+
+def test_creation_with_upload_cut_midway_creates_again_without_the_body(demo_ws, district: District,
+                                                                        tmp_path: Path) -> None:
+    """The creation request is cut in the middle of its body: its reply (the URL) is lost. The
+    client waits for the link and creates again *without* a body; the inbox hands back the same
+    upload with the bytes it kept, and only the rest goes."""
+    from cff_desktop.services.sync import _client, queue_file
+    from cff_desktop.sync import outbox
+
+    proxy = CutProxy(district.port, cut_every=40_000)
+    try:
+        enrol(demo_ws, proxy.url, district)
+        path, uid, sha = make_package(demo_ws, tmp_path / "o", 200_000)
+        queue_file(demo_ws, path)
+        cl = _client(demo_ws, pause=lambda s: None)
+        assert passes(demo_ws, client=cl, n=40).delivered
+        events = [e["event"] for e in outbox.history(demo_ws.store, uid)]
+        assert events.count("create_body") == 1 and len({e["detail"] for e in outbox.history(demo_ws.store, uid)
+                                                          if e["event"] == "upload"}) == 1, events
+        assert sha_of(district.inbox.store.package_path(sha)) == sha
+        assert proxy.up_bytes < path.stat().st_size * 1.05 + 20_000, (proxy.up_bytes, path.stat().st_size)
+    finally:
+        proxy.close()
 
 
 # --- limits ------------------------------------------------------------------------------------
@@ -386,7 +489,7 @@ def test_no_receipt_no_delivery(demo_ws, tmp_path: Path, mode: str, needle: str)
         path, uid, sha = make_package(demo_ws, tmp_path / "o", 30_000)
         queue_file(demo_ws, path)
         holder["t"].mode = mode
-        sync_once(demo_ws, backoff=FAST, pause=lambda s: None, max_stalls=2)
+        sync_once(demo_ws, backoff=FAST, pause=lambda s: None, max_stalls=2, link_wait=0.0)
         r = row(demo_ws, uid)
         assert r["state"] == "queued" and r["receipt"] is None and not r["receipt_id"], r
         assert needle.lower() in r["last_error"].lower() and "Sẽ thử lại lúc" in r["last_error"]
@@ -446,5 +549,41 @@ def test_tls_with_cert_and_key(demo_ws, tmp_path: Path, monkeypatch: pytest.Monk
         queue_file(demo_ws, path)
         assert passes(demo_ws).delivered
     finally:
+        srv.stop()
+        inbox.store.close()
+
+
+def test_tls_sessions_are_resumed_after_a_cut(demo_ws, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Each reconnect after a cut resumes the TLS session instead of a full handshake; the
+    certificate is still checked (an untrusted one is still refused)."""
+    from sync_helpers import CutProxy
+
+    from cff_desktop.services.sync import _client, queue_file
+    from cff_desktop.services.sync_district import open_inbox
+
+    cert, key = _self_signed(tmp_path)
+    inbox = open_inbox(tmp_path / "district", ServerLimits(min_free=0))
+    srv = ServerThread(inbox.app(), ssl=(cert, key))
+    proxy = CutProxy(srv.port, cut_every=60_000)
+    try:
+        url = f"https://127.0.0.1:{proxy.port}"
+        from cff_desktop.sync.client import new_session
+
+        with pytest.raises(requests.exceptions.SSLError):
+            new_session().get(f"{url}/api/v1/ping", timeout=10)  # resumption does not skip verification
+        monkeypatch.setenv("REQUESTS_CA_BUNDLE", cert)
+        from cff_desktop.services.sync import enrol as do_enrol
+
+        do_enrol(demo_ws, url, inbox.store.new_enrol_code("03199"))
+        path, uid, sha = make_package(demo_ws, tmp_path / "o", 400_000)
+        queue_file(demo_ws, path)
+        cl = _client(demo_ws, pause=lambda s: None, link_wait=0.0)
+        report = passes(demo_ws, client=cl)
+        assert report.delivered and row(demo_ws, uid)["state"] == "delivered"
+        ctx = cl.session.tls_context
+        assert proxy.cuts >= 4 and ctx.resumed >= proxy.cuts - 1, (proxy.cuts, ctx.resumed)
+        assert inbox.store.one("SELECT sha256 FROM package WHERE uuid = ?", (uid,))["sha256"] == sha
+    finally:
+        proxy.close()
         srv.stop()
         inbox.store.close()

@@ -18,6 +18,13 @@ def _print_json(obj: Any) -> None:
     print(json.dumps(obj, ensure_ascii=False, indent=2))
 
 
+def _local(iso: str | None) -> str:
+    """A stored UTC instant as Vietnam's wall clock, offset included (``…T01:30:00+07:00``)."""
+    from cff_desktop.common.localtime import to_local
+
+    return to_local(iso).isoformat(timespec="seconds") if iso else ""
+
+
 def _ws(args: argparse.Namespace, create: bool = False):
     from cff_desktop.services.workspace import open_workspace
 
@@ -39,7 +46,8 @@ def cmd_rulesets_list(args: argparse.Namespace) -> int:
         {"id": r.id, "version": r.version, "title": r.title, "sha256": r.sha256,
          "criteria": len(r.criteria), "max_total": int(r.max_total),
          "status": r.raw.get("status", "confirmed"),
-         "source": "bundled" if lib.is_bundled(r) else "imported"}
+         "source": "bundled" if lib.is_bundled(r) else "imported",
+         "superseded": any(x.id == r.id and x.version_key > r.version_key for x in lib.all())}
         for r in lib.all()
     ]
     if args.json:
@@ -48,12 +56,15 @@ def cmd_rulesets_list(args: argparse.Namespace) -> int:
         for r in rows:
             mark = " (thang điểm tạm)" if r["status"] == "provisional" else ""
             src = "có sẵn" if r["source"] == "bundled" else "đã nhập"
+            mark += " (đã có bản mới hơn)" if r["superseded"] else ""
             print(f"{r['id']:<12} {r['version']:<8} {r['criteria']:>2} tiêu chí  {src:<8} "
                   f"{r['title']}{mark}")
     return 0
 
 
 def cmd_rulesets_show(args: argparse.Namespace) -> int:
+    from cff_desktop.rules.basis import indicator_basis
+
     rs = _library(args).get(args.id, args.version)
     if args.json:
         _print_json(rs.raw)
@@ -63,15 +74,23 @@ def cmd_rulesets_show(args: argparse.Namespace) -> int:
         prov = " (tạm)" if th.status == "provisional" else ""
         print(f"  Ngưỡng {cat}: {format_points(th.min_total)}{prov}")
     for c in rs.criteria:
-        prov = "  *thang điểm tạm" if c.provisional else ""
+        prov = {"confirmed": "", "inferred": "  *có điểm suy ra", "provisional": "  *thang điểm tạm"}[c.basis]
         print(f"Tiêu chí {c.id}: {c.name} — tối đa {format_points(c.max)}{prov}")
         for i in c.indicators:
-            print(f"    {i.id} [{i.kind}] {i.label} — tối đa {format_points(i.max)}")
+            b = indicator_basis(i)
+            kind = "tỷ suất" if i.is_rate else i.kind
+            print(f"    {i.id} [{kind}] {i.label} — tối đa {format_points(i.max)} ({b.label.lower()})")
+            if b.status != "confirmed":
+                print(f"        {b.text}")
+            if b.source:
+                print(f"        Nguồn: {b.source}")
     return 0
 
 
 def cmd_rulesets_import(args: argparse.Namespace) -> int:
-    rs, new = _library(args).import_file(Path(args.file))
+    from cff_desktop.services.rulesets import import_file
+
+    rs, new = import_file(_library(args), Path(args.file), rid=args.id, version=args.version)
     if new:
         print(f"Đã nhập bộ tiêu chí {rs.id} phiên bản {rs.version} (SHA-256 {rs.sha256[:12]}…). "
               "Các vòng đánh giá đã có vẫn giữ bộ tiêu chí cũ.")
@@ -80,11 +99,69 @@ def cmd_rulesets_import(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_rulesets_template(args: argparse.Namespace) -> int:
+    from cff_desktop.services.rulesets import write_template
+
+    rs = write_template(_library(args), args.id, Path(args.out))
+    print(f"Đã ghi bảng tính bộ tiêu chí {rs.id} {rs.version} vào {args.out}. Sửa theo văn bản chính thức, "
+          "đổi Phiên bản, rồi nhập lại bằng `cff rulesets import`.")
+    return 0
+
+
+def cmd_rulesets_diff(args: argparse.Namespace) -> int:
+    from cff_desktop.services.rulesets import compare
+
+    a, b, changes = compare(_library(args), args.a, args.b)
+    if args.json:
+        _print_json({"from": {"id": a.id, "version": a.version, "sha256": a.sha256},
+                     "to": {"id": b.id, "version": b.version, "sha256": b.sha256},
+                     "changes": [c.to_json() for c in changes]})
+        return 0
+    print(f"{a.id} {a.version} → {b.id} {b.version}: {len(changes)} thay đổi")
+    for c in changes:
+        print(f"  {c.text()}")
+    return 0
+
+
+def cmd_rulesets_switch(args: argparse.Namespace) -> int:
+    from cff_desktop.services.rulesets import resolve, switch
+
+    with _ws(args) as ws:
+        r = switch(ws, resolve(ws.library, args.target), reason=args.reason or "", year=args.round,
+                   clear_unfit=args.clear_unfit)
+    cleared = f" Đã xóa để nhập lại: {', '.join(r['cleared'])}." if r["cleared"] else ""
+    print(f"Vòng đánh giá năm {r['round']} chuyển từ {r['from']} sang {r['to']}; đã ghi nhật ký.{cleared}")
+    return 0
+
+
+def cmd_rulesets_publish(args: argparse.Namespace) -> int:
+    from cff_desktop.services.ruleset_package import export_ruleset_package, publish_to_inbox
+    from cff_desktop.services.rulesets import resolve
+
+    if not args.to and not args.inbox:
+        from cff_desktop.common.errors import BadInput
+
+        raise BadInput("chọn nơi phát hành: --to Ổ_USB (gói có chữ ký) và/hoặc --inbox THƯ_MỤC_HỘP_THƯ", "--to/--inbox")
+    with _ws(args) as ws:
+        rs = resolve(ws.library, args.id)
+        if args.to:
+            path = export_ruleset_package(ws, rs, args.to)
+            print(f"Đã ghi gói bộ tiêu chí {rs.id} {rs.version} có chữ ký của máy này: {path}. "
+                  "Xã nhập bằng `cff package import TỆP` sau khi so dấu vân tay.")
+    if args.inbox:
+        body = publish_to_inbox(rs, args.inbox)
+        print(f"Đã phát hành {rs.id} {rs.version} trên hộp thư (SHA-256 {body['ruleset']['sha256'][:12]}…); "
+              "các xã nhận khi đồng bộ.")
+    return 0
+
+
 # --- scoring -----------------------------------------------------------------------------------
 
 def cmd_score(args: argparse.Namespace) -> int:
     from cff_desktop.services.scoring import score_file, score_round
 
+    if args.ruleset:
+        return _score_preview(args)
     if args.values:
         res, rs = score_file(_library(args), Path(args.values))
     else:
@@ -92,21 +169,56 @@ def cmd_score(args: argparse.Namespace) -> int:
             res, rnd = score_round(ws, args.round)
             rs = rnd.ruleset
     if args.json:
-        _print_json(result_to_json(res))
+        _print_json(result_to_json(res, rs))
     else:
         print(result_to_text(res, rs))
+    return 0
+
+
+def _score_preview(args: argparse.Namespace) -> int:
+    """The open round (or a values file) under another rule set; nothing is written."""
+    from cff_desktop.rules.report import num
+    from cff_desktop.services.rulesets import preview, resolve, score_values_file
+
+    if args.values:
+        res, rs = score_values_file(_library(args), Path(args.values), args.ruleset)
+        unfit: list[dict[str, str]] = []
+        before = None
+    else:
+        with _ws(args) as ws:
+            rs = resolve(ws.library, args.ruleset)
+            before, res, carried = preview(ws, rs, args.round)
+            unfit = carried.unfit
+    if args.json:
+        out = result_to_json(res, rs)
+        out["preview"] = {"unchanged_round": True, "unfit": unfit,
+                          "total_now": num(before.total) if before is not None else None}
+        _print_json(out)
+        return 0
+    print("XEM TRƯỚC (không thay đổi vòng đánh giá)")
+    print(result_to_text(res, rs))
+    if before is not None:
+        print(f"Tổng điểm hiện tại: {format_points(before.total)} theo {before.ruleset_id} {before.ruleset_version}; "
+              f"theo bộ mới: {format_points(res.total)}.")
+    for u in unfit:
+        print(f"  ! {u['id']}: {u['reason']} — cần nhập lại nếu đổi sang bộ này")
     return 0
 
 
 # --- round set-up ------------------------------------------------------------------------------
 
 def cmd_init(args: argparse.Namespace) -> int:
+    from cff_desktop.services.profile import check_commune, update_commune
     from cff_desktop.services.rounds import init_round
 
+    extra = {k: v for k, v in (("code", args.code), ("unit_type", args.unit_type)) if v is not None}
+    extra = check_commune(extra)  # before anything is created
     with _ws(args, create=True) as ws:
         rnd = init_round(ws, commune=args.commune, province=args.province, category=args.category,
                          year=args.round, ruleset_id=args.ruleset, upper_level=args.upper_level or "",
                          district=args.district or "")
+        if extra:
+            update_commune(ws, extra)
         print(f"Đã tạo vòng đánh giá năm {rnd.year} cho {rnd.commune['name']} "
               f"({rnd.ruleset.id} {rnd.ruleset.version}) tại {ws.paths.db}")
     return 0
@@ -196,7 +308,7 @@ def cmd_values_list(args: argparse.Namespace) -> int:
     else:
         for r in rows:
             print(f"{r['indicator_id']:<6} {json.dumps(r['value'], ensure_ascii=False):<40} "
-                  f"{r['officer'] or ''}  {r['entered_at']}")
+                  f"{r['officer'] or ''}  {_local(r['entered_at'])}")
     return 0
 
 
@@ -222,7 +334,7 @@ def cmd_audit(args: argparse.Namespace) -> int:
         _print_json(rows)
     else:
         for r in rows:
-            print(f"{r['seq']:>6} {r['at']} {r['actor']:<28} {r['action']:<18} {r['entity']} "
+            print(f"{r['seq']:>6} {_local(r['at'])} {r['actor']:<28} {r['action']:<18} {r['entity']} "
                   f"{r['old'] or ''} → {r['new'] or ''}")
     return 0
 
@@ -246,9 +358,13 @@ def cmd_restore(args: argparse.Namespace) -> int:
 
 def cmd_demo_create(args: argparse.Namespace) -> int:
     from cff_desktop.services.demo import DEMO_PIN, create_demo
+    from cff_desktop.services.profile import check_commune
 
+    check_commune({"code": args.code, "unit_type": args.unit_type})  # before the file is created
     with _ws(args, create=True) as ws:
-        r = create_demo(ws, commune=args.commune, category=args.category, seed=args.seed)
+        r = create_demo(ws, commune=args.commune, category=args.category, seed=args.seed,
+                        year=args.round or 2024, province=args.province, code=args.code,
+                        unit_type=args.unit_type)
         print(f"Đã tạo dữ liệu mẫu: {r.commune}, năm {r.year}, {r.officers} cán bộ (PIN {DEMO_PIN}), "
               f"{r.values} chỉ số, tại {ws.paths.db}")
     return 0
@@ -261,7 +377,12 @@ class _Parser(argparse.ArgumentParser):
         self.exit(2, f"{self.prog}: lỗi cú pháp: {message}\n")
 
 
-def build_parser() -> argparse.ArgumentParser:
+def build_parser(command: str | None = None) -> argparse.ArgumentParser:
+    """The whole ``cff`` parser, or (with ``command``) the parser needed to run that one command.
+
+    Building the ~70 sub-parsers of every feature costs a noticeable part of a command's start-up,
+    and a run only ever uses one; ``--help`` and unknown commands get everything.
+    """
     p = _Parser(prog="cff", description="Đánh giá xã, phường, thị trấn phù hợp với trẻ em.")
     p.add_argument("--version", action="version", version=f"cff {__version__}")
     p.add_argument("--db", help="tệp cơ sở dữ liệu (mặc định: thư mục dữ liệu của người dùng)")
@@ -277,12 +398,35 @@ def build_parser() -> argparse.ArgumentParser:
     x.add_argument("--version", dest="version")
     x.add_argument("--json", action="store_true")
     x.set_defaults(func=cmd_rulesets_show)
-    x = rs.add_parser("import")
+    x = rs.add_parser("import", help="nhập bộ tiêu chí từ tệp .json hoặc bảng tính .xlsx")
     x.add_argument("file")
+    x.add_argument("--id", help="đặt mã bộ tiêu chí (thay mã trong tệp)")
+    x.add_argument("--version", help="đặt phiên bản (thay phiên bản trong tệp)")
     x.set_defaults(func=cmd_rulesets_import)
+    x = rs.add_parser("template", help="ghi bộ tiêu chí ra bảng tính Excel để sửa theo văn bản")
+    x.add_argument("id", help="mã bộ tiêu chí, có thể kèm @phiên_bản")
+    x.add_argument("--out", required=True, help="tệp .xlsx sẽ ghi")
+    x.set_defaults(func=cmd_rulesets_template)
+    x = rs.add_parser("diff", help="so sánh hai bộ tiêu chí")
+    x.add_argument("a", help="mã[@phiên_bản] hoặc tệp .json/.xlsx")
+    x.add_argument("b", help="mã[@phiên_bản] hoặc tệp .json/.xlsx")
+    x.add_argument("--json", action="store_true")
+    x.set_defaults(func=cmd_rulesets_diff)
+    x = rs.add_parser("publish", help="phát hành bộ tiêu chí đã cài cho các xã (USB có chữ ký, hộp thư)")
+    x.add_argument("id", help="mã[@phiên_bản] của bộ tiêu chí đã cài")
+    x.add_argument("--to", help="thư mục (USB) để ghi gói bộ tiêu chí có chữ ký")
+    x.add_argument("--inbox", help="thư mục dữ liệu hộp thư của cấp trên (cff-district serve --data)")
+    x.set_defaults(func=cmd_rulesets_publish)
+    x = rs.add_parser("switch", help="chuyển vòng đánh giá đang mở sang bộ tiêu chí khác (có ghi nhật ký)")
+    x.add_argument("target", help="mã[@phiên_bản] của bộ tiêu chí đã cài")
+    x.add_argument("--reason", required=True, help="lý do (ví dụ: số, ngày văn bản của tỉnh)")
+    x.add_argument("--clear-unfit", action="store_true",
+                   help="xóa các số liệu không hợp với bộ mới để nhập lại")
+    x.set_defaults(func=cmd_rulesets_switch)
 
     x = sub.add_parser("score", help="tính điểm")
     x.add_argument("--values", help="tệp JSON số liệu (không dùng cơ sở dữ liệu)")
+    x.add_argument("--ruleset", help="xem trước điểm theo bộ tiêu chí khác (mã[@phiên_bản]); không ghi gì")
     x.add_argument("--json", action="store_true")
     x.set_defaults(func=cmd_score)
 
@@ -294,6 +438,8 @@ def build_parser() -> argparse.ArgumentParser:
     x.add_argument("--ruleset")
     x.add_argument("--upper-level", dest="upper_level")
     x.add_argument("--district")
+    x.add_argument("--code", help="mã đơn vị hành chính, ví dụ 01234")
+    x.add_argument("--unit-type", dest="unit_type", help="xa | phuong | thi_tran | dac_khu")
     x.set_defaults(func=cmd_init)
 
     off = sub.add_parser("officer", help="cán bộ").add_subparsers(dest="sub", required=True)
@@ -349,14 +495,26 @@ def build_parser() -> argparse.ArgumentParser:
     x.add_argument("--commune", default="Xã Hoàng Đồng")
     x.add_argument("--category", default="mountain_island_disadvantaged")
     x.add_argument("--seed", type=int, default=0)
+    x.add_argument("--round", dest="round", type=int, help="năm của vòng mẫu (mặc định 2024)")
+    x.add_argument("--province", default="Lạng Sơn")
+    x.add_argument("--code", default="", help="mã đơn vị hành chính")
+    x.add_argument("--unit-type", dest="unit_type", default="xa", help="xa | phuong | thi_tran | dac_khu")
     x.set_defaults(func=cmd_demo_create)
 
     # Feature modules add their own sub-commands (one module per feature keeps them apart).
     import importlib
 
-    for name in FEATURES:
+    wanted = [f for f, cmds in FEATURES.items() if command in cmds] if command else []
+    if command in sub.choices:
+        wanted = []
+    elif not wanted:
+        wanted = list(FEATURES)
+    for name in wanted:
         importlib.import_module(f"cff_desktop.cli.{name}").register(sub)
     return p
 
 
-FEATURES = ["council", "printing", "package", "sync", "upper"]
+# Feature module → the top-level commands it registers (so one command loads only its module).
+FEATURES = {"council": ["council"], "printing": ["print"], "package": ["package", "keys"],
+            "sync": ["submit", "sync"], "upper": ["district"], "profile": ["profile"],
+            "evidence": ["evidence"]}

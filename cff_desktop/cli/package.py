@@ -16,6 +16,7 @@ from typing import Any
 
 from cff_desktop.cli.core import _print_json, _ws
 from cff_desktop.cli.remedies import cli_hint
+from cff_desktop.common import localtime
 from cff_desktop.common.errors import BadInput
 
 
@@ -237,7 +238,7 @@ def cmd_keys_show(args: argparse.Namespace) -> int:
     up = info["upper"]
     print(f"Khóa cấp trên: {up['fingerprint'] if up else 'chưa nhập (hồ sơ xuất ra sẽ không được mã hóa)'}")
     for fp, t in info["trusted"].items():
-        print(f"Tin máy {fp} ({t.get('commune', '')}) từ {t.get('trusted_at', '')[:10]}")
+        print(f"Tin máy {fp} ({t.get('commune', '')}) từ {localtime.date_text(t.get('trusted_at', ''))}")
     return 0
 
 

@@ -1,6 +1,6 @@
 """``cff submit`` and ``cff sync ...``: send the dossier to the upper level when a link exists.
 
-The same service calls the sync panel's "Gửi hồ sơ" and "Đồng bộ ngay" buttons make.
+The same service calls the sync panel's "Gửi hồ sơ" and "Gửi ngay" buttons make.
 """
 
 from __future__ import annotations
@@ -60,14 +60,76 @@ def _print_pass(report) -> None:
               f"Cài bằng: cff sync install-ruleset {r['sha256'][:12]}")
     if report.pull_error:
         print(f"  Chưa lấy được quyết định / bộ tiêu chí: {report.pull_error}", file=sys.stderr)
+    for n in report.not_due:
+        when = local_time(n["retry_at"]) if n["retry_at"] else "ngay khi có kết nối"
+        print(f"  {n['uuid'][:8]}: chưa đến lượt thử lại (lúc {when}); `cff sync --now` để gửi ngay.",
+              file=sys.stderr)
+
+
+class _Live:
+    """What ``cff sync`` prints while sending: on a terminal one line rewritten in place (bytes the
+    server has, speed over the last minute, time remaining); otherwise (a log, a pipe) one line per
+    change of state, so a log of a 2-hour upload stays readable."""
+
+    def __init__(self, stream=None) -> None:
+        self.stream = stream or sys.stdout
+        self.tty = bool(getattr(self.stream, "isatty", lambda: False)())
+        self.started: set[str] = set()
+        self.width = 0
+
+    def _line(self, text: str) -> None:
+        self.end()
+        print(text, file=self.stream, flush=True)
+
+    def end(self) -> None:
+        if self.width:
+            print(file=self.stream, flush=True)
+            self.width = 0
+
+    def progress(self, uuid: str, sent: int, total: int, speed: float) -> None:
+        from cff_desktop.services.sync import duration_text, size_text
+
+        head = f"Gói {uuid[:8]}: "
+        if uuid not in self.started:
+            self.started.add(uuid)
+            had = f"; máy chủ đã có {size_text(sent)}" if sent else ""
+            self._line(f"{head}bắt đầu gửi {size_text(total)}{had}.")
+        if not self.tty:
+            return
+        eta = f" · còn khoảng {duration_text((total - sent) / speed)}" if speed > 0 and sent < total else ""
+        rate = f" · {size_text(speed)}/s" if speed > 0 else ""
+        text = f"{head}{size_text(sent)} / {size_text(total)} ({sent * 100 // max(total, 1)}%){rate}{eta}"
+        pad = max(self.width - len(text), 0)
+        self.stream.write("\r" + text + " " * pad)
+        self.stream.flush()
+        self.width = len(text)
+
+    def state(self, uuid: str, text: str) -> None:
+        self._line(f"Gói {uuid[:8]}: {text}")
 
 
 def cmd_sync(args: argparse.Namespace) -> int:
     from cff_desktop.common.errors import Refused
-    from cff_desktop.services.sync import run
+    from cff_desktop.services.sync import retry_now, run
+
+    live = _Live()
+
+    def on_pass(report) -> None:
+        live.end()
+        _print_pass(report)
+
+    def on_wait(holder) -> None:
+        who = holder.text() if holder else "một chương trình khác"
+        told = " Đã báo cho nó gửi ngay." if args.now else ""
+        print(f"Hộp thư đi đang được gửi bởi {who}; chờ nó xong rồi mới gửi (không gửi hai lần).{told}",
+              file=sys.stderr, flush=True)
 
     with _ws(args) as ws:
-        report = run(ws, once=args.once, on_pass=_print_pass)
+        if args.now:
+            retry_now(ws)  # a sender already running sees it within seconds
+        report = run(ws, once=args.once, now=args.now, on_pass=on_pass, on_wait=on_wait,
+                     progress=live.progress, on_state=live.state)
+    live.end()
     if report.auth_error:
         raise Refused(report.auth_error, "sync")
     if report.paused:
@@ -89,8 +151,12 @@ def cmd_status(args: argparse.Namespace) -> int:
         print("Chưa đăng ký với máy chủ cấp trên (cff sync enrol --server URL --code MÃ).")
     else:
         print(f"Máy chủ: {st['server']} (khóa {st['server_fingerprint']}), xã {st['commune']}")
+    if st["sender"]:
+        print(f"Đang gửi: {st['sender']}")
+    if st["device_key_message"]:
+        print(st["device_key_message"])
     for o in st["outbox"]:
-        print(f"{o['uuid'][:8]} {o['kind']:<12} {_size(o['sent'])}/{_size(o['size'])} {o['state']:<10} {o['text']}")
+        print(f"{o['uuid'][:8]} {o['kind']:<12} {o['state']:<10} {o['text']}")
     for d in st["decisions"]:
         print(decision_text(d))
     for r in st["rulesets"]:
@@ -125,6 +191,7 @@ def register(sub: argparse._SubParsersAction) -> None:
     x.set_defaults(func=cmd_submit)
     sy = sub.add_parser("sync", help="gửi hộp thư đi lên cấp trên, lấy quyết định và bộ tiêu chí mới")
     sy.add_argument("--once", action="store_true", help="chỉ một lượt rồi dừng (mặc định: gửi đến khi hết)")
+    sy.add_argument("--now", action="store_true", help="gửi ngay mọi gói đang chờ, không đợi đến giờ thử lại")
     sy.set_defaults(func=cmd_sync)
     ss = sy.add_subparsers(dest="sync_cmd")
     x = ss.add_parser("enrol", help="đăng ký máy này với máy chủ cấp trên bằng mã một lần")

@@ -29,6 +29,7 @@ from pathlib import Path
 
 from cff_desktop.cli.core import _print_json, _ws
 from cff_desktop.cli.remedies import cli_hint
+from cff_desktop.common import localtime
 from cff_desktop.common.text import format_number, format_points
 
 
@@ -108,7 +109,8 @@ def cmd_list(args: argparse.Namespace) -> int:
         return 0
     for r in rows:
         tot = f"{format_points(r['total'])}/{format_points(r['threshold'])}" if r["total"] is not None else "—"
-        print(f"{r['code']:<7} {r['name']:<28} {tot:>11}  {r['state_label']:<18} {r['received_at'][:10]}")
+        when = localtime.date_text(r["received_at"])
+        print(f"{r['code']:<7} {r['name']:<28} {tot:>11}  {r['state_label']:<18} {when}")
     return 0
 
 
@@ -329,7 +331,7 @@ def register(sub: argparse._SubParsersAction) -> None:
     x.add_argument("kind", choices=["council-minutes", "decision", "report"])
     x.add_argument("--out", required=True)
     x.set_defaults(func=cmd_print)
-    x = d.add_parser("target", help="chỉ tiêu của năm (% đơn vị được công nhận)")
+    x = d.add_parser("target", help="chỉ tiêu của năm (%% đơn vị được công nhận)")
     _round(x)
     x.add_argument("--rate", type=float, required=True)
     x.set_defaults(func=cmd_target)

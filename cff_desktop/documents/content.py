@@ -9,7 +9,7 @@ report and the score table cannot print different figures for the same round.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import date, datetime, timedelta
+from datetime import date, timedelta
 from decimal import Decimal
 from fractions import Fraction
 from typing import Any
@@ -17,6 +17,7 @@ from typing import Any
 from reportlab.lib.units import mm
 from reportlab.platypus import Flowable, Table
 
+from cff_desktop.common import localtime
 from cff_desktop.common.text import format_number, format_percent, format_points
 from cff_desktop.documents.layout import (
     Signer,
@@ -29,6 +30,8 @@ from cff_desktop.documents.layout import (
     text_width,
     ubnd_signer,
 )
+from cff_desktop.rules.basis import NOTES as BASIS_NOTES
+from cff_desktop.rules.basis import criterion_basis, indicator_basis
 from cff_desktop.rules.model import CATEGORY_LABELS, SECTOR_LABELS, Indicator, RuleSet
 from cff_desktop.rules.report import reason_text
 
@@ -150,9 +153,9 @@ class DocContext:
         for key in ("started_at", "ended_at"):
             v = self.council.get(key)
             if v:
-                return datetime.fromisoformat(str(v)).date()
+                return localtime.local_date(str(v))
         v = self.snapshot.get("closed_at")
-        return datetime.fromisoformat(str(v)).date() if v else None
+        return localtime.local_date(str(v)) if v else None
 
     @property
     def recognized(self) -> bool:
@@ -198,6 +201,11 @@ class DocContext:
                 note = "không có trường hợp" if status == "no_cases" else "mẫu số bằng 0"
                 return f"{base} ({note})"
             return f"{base} ({format_percent(Fraction(n, d)).replace(' ', NBSP)})"
+        if isinstance(v, dict) and "count" in v and v.get("population") is not None and model and model.rate_per:
+            n, pop = int(v["count"]), int(v["population"])
+            per = f"{format_number(Fraction(n * model.rate_per, pop), 2)}/{format_number(model.rate_per)}" if pop \
+                else "không có trẻ em"
+            return f"{format_number(n)} trường hợp/{format_number(pop)} trẻ em ({per})"
         if isinstance(v, dict) and "count" in v:
             return f"{format_number(int(v['count']))} trường hợp"
         if isinstance(v, dict) and "points" in v:
@@ -264,7 +272,8 @@ class DocContext:
         rows: list[list[Any]] = [head]
         bold_rows: list[int] = []
         for c in s["criteria"]:
-            mark = " (*)" if c.get("provisional") else ""
+            crit = self.ruleset.criterion(c["id"])
+            mark = criterion_basis(crit).mark if crit else (" (*)" if c.get("provisional") else "")
             notes = []
             if not c.get("assessed"):
                 notes.append("Chưa đánh giá")
@@ -282,7 +291,8 @@ class DocContext:
                              format_points(c["points"]), para(shared, styles().cell), note])
                 bold_rows.append(len(rows) - 1)
                 for i, src in zip(c["indicators"], sources, strict=True):
-                    imark = " (*)" if i.get("provisional") else ""
+                    model = self.indicator_model(i["id"])
+                    imark = indicator_basis(model).mark if model else (" (*)" if i.get("provisional") else "")
                     rows.append([i["id"], f"{self.indicator_label(i['id'])}{imark}", self.value_text(i),
                                  format_points(i["max"]), format_points(i["points"]), "",
                                  "" if shared else src, ""])
@@ -315,6 +325,8 @@ class DocContext:
         out: list[Flowable] = []
         if self.any_provisional():
             out.append(para(PROVISIONAL_NOTE, styles().small_italic))
+        if any(i.basis == "inferred" for i in self.ruleset.indicators.values()):
+            out.append(para(BASIS_NOTES["inferred"], styles().small_italic))
         return out
 
 

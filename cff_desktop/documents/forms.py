@@ -50,6 +50,14 @@ def indicator_flowables(ctx: DocContext, ind: Indicator) -> list[Flowable]:
         widths = [10 * mm, 42 * mm, 40 * mm, 40 * mm, 0]
         widths[4] = w - sum(widths)
         out.append(data_table(rows, widths, bold_rows=[len(rows) - 1], center_cols=[0]))
+    elif ind.kind == "count" and ind.is_rate:  # a rate: the cases and the children they are among
+        rows = [["TT", "Thôn, tổ dân phố", ind.count_label or ind.label, ind.population_label,
+                 "Ghi chú (không ghi họ tên trẻ em)"]]
+        rows += [[str(n), v, "", "", ""] for n, v in enumerate(villages, 1)]
+        rows.append(["", "Tổng cộng", "", "", ""])
+        widths = [10 * mm, 42 * mm, 40 * mm, 40 * mm, 0]
+        widths[4] = w - sum(widths)
+        out.append(data_table(rows, widths, bold_rows=[len(rows) - 1], center_cols=[0]))
     elif ind.kind == "count":
         label = ind.count_label or ind.label
         rows = [["TT", "Thôn, tổ dân phố", label, "Ghi chú (không ghi họ tên trẻ em)"]]

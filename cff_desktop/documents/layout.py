@@ -16,7 +16,7 @@ import io
 import unicodedata
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
-from datetime import date, datetime
+from datetime import date
 from typing import Any
 from xml.sax.saxutils import escape
 
@@ -42,6 +42,7 @@ from reportlab.platypus import (
     TableStyle,
 )
 
+from cff_desktop.common import localtime
 from cff_desktop.documents.fonts import FontSet, register_fonts
 
 # --- page ----------------------------------------------------------------------------------------
@@ -93,17 +94,14 @@ def place_date(place: str, d: date | None, year: int | None = None) -> str:
 
 def short_date(value: str | date | None) -> str:
     """dd/mm/yyyy, as Vietnamese papers write dates inside the text."""
-    if not value:
-        return ""
-    d = value if isinstance(value, date) else date.fromisoformat(str(value)[:10])
-    return f"{d.day:02d}/{d.month:02d}/{d.year}"
+    return localtime.date_text(value)
 
 
 def clock_text(value: str | None) -> str:
     """``2024-11-05T08:00`` → ``08 giờ 00 phút, ngày 05 tháng 11 năm 2024``; blank when unknown."""
     if not value:
         return "..... giờ ..... phút, ngày ..... tháng ..... năm ......."
-    t = datetime.fromisoformat(str(value))
+    t = localtime.to_local(str(value))
     return f"{t.hour:02d} giờ {t.minute:02d} phút, {day_text(t.date())}"
 
 

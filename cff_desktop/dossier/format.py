@@ -27,12 +27,14 @@ PAYLOAD_PREFIX = "payload/"
 KIND_DOSSIER = "dossier"
 KIND_SECTOR = "sector-data"
 KIND_RECEIPT = "receipt"
-KINDS = (KIND_DOSSIER, KIND_SECTOR, KIND_RECEIPT)
+KIND_RULESET = "ruleset"  # a rule set the upper level publishes to its communes, signed, for USB
+KINDS = (KIND_DOSSIER, KIND_SECTOR, KIND_RECEIPT, KIND_RULESET)
 
 KIND_LABELS = {
     KIND_DOSSIER: "Hồ sơ đề nghị công nhận",
     KIND_SECTOR: "Dữ liệu tiêu chí",
     KIND_RECEIPT: "Giấy báo nhận",
+    KIND_RULESET: "Bộ tiêu chí do cấp trên phát hành",
 }
 
 MiB = 1024 * 1024

@@ -17,7 +17,7 @@ from typing import Any
 from cff_desktop.common.errors import BadInput
 from cff_desktop.common.text import nfc
 from cff_desktop.rules.model import CATEGORIES, Indicator, RuleSet
-from cff_desktop.rules.values import Count, Manual, Ratio, Value, YesNo, parse_value
+from cff_desktop.rules.values import Count, Manual, Ratio, Value, YesNo, parse_points, parse_value
 
 ZERO = Decimal(0)
 
@@ -39,6 +39,8 @@ class IndicatorResult:
     status: str  # scored | not_entered | not_applicable | no_cases | zero_denominator
     provisional: bool
     ratio: Fraction | None = None
+    #: Cases per ``rate_per`` children, exact (rate indicators only).
+    rate: Fraction | None = None
 
     @property
     def entered(self) -> bool:
@@ -80,9 +82,9 @@ def _band_points(ind: Indicator, measure: Fraction) -> Decimal:
     """Points of the first band the measure falls in; bounds are inclusive."""
     for band in ind.bands:
         if ind.direction == "higher_better":
-            if measure >= band.bound:
+            if measure > band.bound or (measure == band.bound and not band.strict):
                 return band.points
-        elif measure <= band.bound:
+        elif measure < band.bound or (measure == band.bound and not band.strict):
             return band.points
     return ZERO
 
@@ -106,6 +108,21 @@ def score_indicator(ind: Indicator, value: Value | None) -> IndicatorResult:
         ratio = Fraction(value.numerator, value.denominator)
         pts = _band_points(ind, ratio * 100)
         return IndicatorResult(ind.id, pts, ind.max, value, "scored", prov, ratio)
+    if isinstance(value, Count) and ind.is_rate:
+        assert ind.rate_per is not None
+        if value.population is None:  # no cases: a rate of 0 whatever the population
+            if value.count:
+                raise BadInput(f"có {value.count} trường hợp nhưng thiếu số trẻ em của xã để tính tỷ suất",
+                               f"chỉ số {ind.id}")
+            rate = Fraction(0)
+        elif value.population == 0:
+            rule = ind.on_zero_denominator
+            status = {"full": "no_cases", "not_applicable": "not_applicable"}.get(rule, "zero_denominator")
+            pts = ZERO if rule == "zero" else ind.max
+            return IndicatorResult(ind.id, pts, ind.max, value, status, prov)
+        else:
+            rate = Fraction(value.count * ind.rate_per, value.population)
+        return IndicatorResult(ind.id, _band_points(ind, rate), ind.max, value, "scored", prov, rate=rate)
     if isinstance(value, Count):
         return IndicatorResult(
             ind.id, _band_points(ind, Fraction(value.count)), ind.max, value, "scored", prov
@@ -145,17 +162,9 @@ def parse_overrides(rs: RuleSet, raw: Mapping[str, Any]) -> dict[str, Override]:
         reason = nfc(ov.get("reason") or "") if isinstance(ov.get("reason", ""), str) else ""
         if not reason:
             raise BadInput("điều chỉnh điểm của hội đồng phải ghi rõ lý do", where)
-        p = ov["points"]
-        if isinstance(p, bool) or not isinstance(p, (int, float, str)):
-            raise BadInput("điểm điều chỉnh phải là một số", where)
-        try:
-            pts = Decimal(str(p).replace(",", "."))
-        except ArithmeticError:
-            raise BadInput(f"điểm điều chỉnh phải là một số, không phải '{p}'", where) from None
-        if not pts.is_finite() or pts < 0 or pts > crit.max:
-            raise BadInput(
-                f"điểm điều chỉnh {p} nằm ngoài khoảng 0..{crit.max} của tiêu chí {cid}", where
-            )
+        pts = parse_points(ov["points"], crit.max, where, "điểm điều chỉnh",
+                           f"điểm điều chỉnh {str(ov['points'])[:20]} nằm ngoài khoảng 0..{crit.max} "
+                           f"của tiêu chí {cid}")
         out[cid] = Override(pts, reason)
     return out
 

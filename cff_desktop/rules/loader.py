@@ -15,8 +15,6 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
-import jsonschema
-
 from cff_desktop.common.errors import BadInput
 from cff_desktop.common.resources import resource_dir
 from cff_desktop.common.text import nfc_deep
@@ -32,7 +30,7 @@ def _schema() -> dict[str, Any]:
     return json.loads(resource_dir("rulesets", "ruleset.schema.json").read_text("utf-8"))
 
 
-def _path_of(error: jsonschema.ValidationError) -> str:
+def _path_of(error: Any) -> str:
     parts: list[str] = []
     for p in error.absolute_path:
         parts.append(f"[{p}]" if isinstance(p, int) else (f".{p}" if parts else str(p)))
@@ -63,11 +61,40 @@ def _parse_cached(sha: str, data: bytes, source: str) -> RuleSet:
             f"tệp không phải JSON hợp lệ: {e.msg} (dòng {e.lineno}, cột {e.colno})", source
         ) from None
     raw = nfc_deep(raw)
-    validator = jsonschema.Draft202012Validator(_schema())
+    if sha not in bundled_hashes():
+        _check_schema(raw, source)
+    return _build(raw, sha, source)
+
+
+@lru_cache(maxsize=1)
+def bundled_hashes() -> frozenset[str]:
+    """SHA-256 of the rule sets shipped with the program.
+
+    Their bytes are checked against the schema by the test suite before release
+    (tests/test_rulesets.py), so at run time they skip the JSON Schema check: importing jsonschema
+    costs more than everything else ``cff score`` does. Any other bytes — imported files, rule sets
+    pinned in a package from elsewhere, published by the upper level — are always checked.
+    """
+    return frozenset(hashlib.sha256(p.read_bytes()).hexdigest() for p in bundled_files())
+
+
+def _check_schema(raw: Any, source: str) -> None:
+    import jsonschema  # only for rule sets that did not ship with the program (see bundled_hashes)
+
+    validator = _validator()
     err = jsonschema.exceptions.best_match(validator.iter_errors(raw))
     if err is not None:
         raise RuleSetError(f"trường {_path_of(err)}: {err.message}", source)
-    return _build(raw, sha, source)
+
+
+@lru_cache(maxsize=1)
+def _validator() -> Any:
+    """The schema, checked and compiled once per process."""
+    import jsonschema
+
+    schema = _schema()
+    jsonschema.Draft202012Validator.check_schema(schema)
+    return jsonschema.Draft202012Validator(schema)
 
 
 def load_file(path: Path) -> RuleSet:
@@ -91,7 +118,7 @@ def _bands(ind: dict[str, Any], where: str) -> tuple[Band, ...]:
         bound = Fraction(str(b[key]))
         if ind["kind"] == "ratio" and bound > 100:
             raise RuleSetError("ngưỡng tỷ lệ phải trong khoảng 0..100 (%)", f"{where}.bands[{n}]")
-        if ind["kind"] == "count" and bound.denominator != 1:
+        if ind["kind"] == "count" and "rate_per" not in ind and bound.denominator != 1:
             raise RuleSetError("ngưỡng số ca phải là số nguyên", f"{where}.bands[{n}]")
         points = _dec(b["points"])
         if points > _dec(ind["max"]):
@@ -106,7 +133,10 @@ def _bands(ind: dict[str, Any], where: str) -> tuple[Band, ...]:
                     "các mức điểm phải xếp từ mức tốt nhất xuống, ngưỡng và điểm giảm dần",
                     f"{where}.bands[{n}]",
                 )
-        out.append(Band(bound, points, b.get("status") == "provisional"))
+        # A band without its own status is as sure as its indicator.
+        status = b.get("status", ind["status"])
+        out.append(Band(bound, points, status != "confirmed", status, bool(b.get("strict", False)),
+                        b.get("source")))
     return tuple(out)
 
 
@@ -153,6 +183,9 @@ def _build(raw: dict[str, Any], sha: str, source: str) -> RuleSet:
                     count_label=i.get("count_label", ""),
                     yes_points=_dec(i["yes_points"]) if "yes_points" in i else None,
                     help=i.get("help", ""),
+                    source=i.get("source"),
+                    rate_per=i.get("rate_per"),
+                    population_label=i.get("population_label", ""),
                 )
             )
         isum = sum((x.max for x in inds), Decimal(0))
@@ -170,6 +203,7 @@ def _build(raw: dict[str, Any], sha: str, source: str) -> RuleSet:
                 status=c.get("status", "confirmed"),
                 indicators=tuple(inds),
                 description=c.get("description", ""),
+                source=c.get("source"),
             )
         )
     csum = sum((c.max for c in criteria), Decimal(0))
@@ -184,7 +218,7 @@ def _build(raw: dict[str, Any], sha: str, source: str) -> RuleSet:
             raise RuleSetError(
                 "ngưỡng đạt chuẩn vượt tổng điểm tối đa", f"{source}: thresholds.{cat}.min_total"
             )
-        thresholds[cat] = Threshold(_dec(t["min_total"]), t["status"])
+        thresholds[cat] = Threshold(_dec(t["min_total"]), t["status"], t.get("source"))
     return RuleSet(
         id=raw["id"],
         version=raw["version"],
@@ -200,5 +234,11 @@ def _build(raw: dict[str, Any], sha: str, source: str) -> RuleSet:
 
 
 def bundled_files() -> list[Path]:
-    """The rule set files shipped with the application."""
-    return sorted(p for p in resource_dir("rulesets").glob("*.json") if p.name != "ruleset.schema.json")
+    """The rule set files shipped with the application, current ones first.
+
+    ``superseded/`` keeps the exact bytes of every version shipped before, so a dossier scored
+    under an older version still opens (and is rescored) on an installation updated since.
+    """
+    root = resource_dir("rulesets")
+    current = sorted(p for p in root.glob("*.json") if p.name != "ruleset.schema.json")
+    return current + sorted((root / "superseded").glob("*.json"))

@@ -11,6 +11,10 @@ from decimal import Decimal
 from fractions import Fraction
 from typing import Any
 
+#: How sure a figure is, best first. ``inferred`` is worked out by arithmetic from confirmed facts
+#: (e.g. 100 − 50 − 15 − 15 = 20 for 1.4); it is shown like ``provisional`` but with its reason.
+BASES = ("confirmed", "inferred", "provisional")
+
 CATEGORIES = ("urban_ward", "mountain_island_disadvantaged", "other")
 
 CATEGORY_LABELS = {
@@ -32,13 +36,22 @@ SECTOR_LABELS = {
 }
 
 
+def worst_basis(*statuses: str) -> str:
+    """The least sure of several statuses: one provisional band makes the indicator provisional."""
+    return max(statuses, key=BASES.index, default="confirmed")
+
+
 @dataclass(frozen=True)
 class Band:
-    """One scoring band. ``bound`` is inclusive: at_least for higher_better, at_most otherwise."""
+    """One scoring band. ``bound`` is inclusive (at_least for higher_better, at_most otherwise)
+    unless ``strict``: the law sometimes says "dưới 2 %", where exactly 2 % must not qualify."""
 
     bound: Fraction
     points: Decimal
     provisional: bool
+    status: str = "confirmed"
+    strict: bool = False
+    source: dict[str, str] | None = None
 
 
 @dataclass(frozen=True)
@@ -58,11 +71,26 @@ class Indicator:
     count_label: str = ""
     yes_points: Decimal | None = None
     help: str = ""
+    source: dict[str, str] | None = None
+    #: Incidence per ``rate_per`` children (criteria 3-4 of QĐ 06): bands are on the rate, the
+    #: officer enters the count and the child population. ``None`` for a plain count.
+    rate_per: int | None = None
+    population_label: str = ""
+
+    @property
+    def is_rate(self) -> bool:
+        return self.kind == "count" and self.rate_per is not None
+
+    @property
+    def basis(self) -> str:
+        """confirmed / inferred / provisional: the least sure of the indicator and its bands."""
+        return worst_basis(self.status, *(b.status for b in self.bands))
 
     @property
     def provisional(self) -> bool:
-        """True when the maximum or any band is not yet checked against the legal text."""
-        return self.status == "provisional" or any(b.provisional for b in self.bands)
+        """True when the maximum or any band is not yet checked against the legal text (an
+        inferred figure counts too: it is shown like a provisional one, with its reason)."""
+        return self.basis != "confirmed"
 
 
 @dataclass(frozen=True)
@@ -74,16 +102,22 @@ class Criterion:
     status: str
     indicators: tuple[Indicator, ...]
     description: str = ""
+    source: dict[str, str] | None = None
+
+    @property
+    def basis(self) -> str:
+        return worst_basis(self.status, *(i.basis for i in self.indicators))
 
     @property
     def provisional(self) -> bool:
-        return self.status == "provisional" or any(i.provisional for i in self.indicators)
+        return self.basis != "confirmed"
 
 
 @dataclass(frozen=True)
 class Threshold:
     min_total: Decimal
     status: str
+    source: dict[str, str] | None = None
 
 
 @dataclass(frozen=True)

@@ -5,7 +5,7 @@ from __future__ import annotations
 from decimal import Decimal
 from typing import Any
 
-from cff_desktop.common.text import format_percent, format_points
+from cff_desktop.common.text import format_number, format_percent, format_points
 from cff_desktop.rules.engine import ScoreResult
 from cff_desktop.rules.model import RuleSet
 
@@ -15,7 +15,24 @@ def num(d: Decimal) -> int | float:
     return int(d) if d == d.to_integral_value() else float(d)
 
 
-def result_to_json(res: ScoreResult) -> dict[str, Any]:
+def result_to_json(res: ScoreResult, rs: RuleSet | None = None) -> dict[str, Any]:
+    """The score as JSON; given the rule set, each criterion and indicator also says how sure its
+    scale is (``basis``: confirmed / inferred / provisional) and a rate indicator its base."""
+    inds = rs.indicators if rs is not None else {}
+    crits = {c.id: c for c in rs.criteria} if rs is not None else {}
+
+    def extra_c(cid: str) -> dict[str, Any]:
+        return {"basis": crits[cid].basis} if cid in crits else {}
+
+    def extra_i(iid: str, rate: Any) -> dict[str, Any]:
+        out: dict[str, Any] = {}
+        if iid in inds:
+            out["basis"] = inds[iid].basis
+            if inds[iid].rate_per:
+                out["rate_per"] = inds[iid].rate_per
+                out["rate"] = float(round(rate, 4)) if rate is not None else None
+        return out
+
     return {
         "ruleset": res.ruleset_id,
         "ruleset_version": res.ruleset_version,
@@ -36,6 +53,7 @@ def result_to_json(res: ScoreResult) -> dict[str, Any]:
                 "max": num(c.max),
                 "assessed": c.assessed,
                 "provisional": c.provisional,
+                **extra_c(c.id),
                 "override": (
                     {"points": num(c.override.points), "reason": c.override.reason}
                     if c.override
@@ -50,6 +68,7 @@ def result_to_json(res: ScoreResult) -> dict[str, Any]:
                         "status": i.status,
                         "provisional": i.provisional,
                         "percent": float(round(i.ratio * 100, 4)) if i.ratio is not None else None,
+                        **extra_i(i.id, i.rate),
                     }
                     for i in c.indicators
                 ],
@@ -57,6 +76,11 @@ def result_to_json(res: ScoreResult) -> dict[str, Any]:
             for c in res.criteria
         ],
     }
+
+
+def rate_text(rate: Any, per: int) -> str:
+    """ "1,25 trường hợp trên 1.000 trẻ em" — two decimals with a decimal comma."""
+    return f"{format_number(rate, 2)} trường hợp trên {format_number(per)} trẻ em"
 
 
 def reason_text(reason: str) -> str:
@@ -84,6 +108,9 @@ def result_to_text(res: ScoreResult, rs: RuleSet) -> str:
         for i in c.indicators:
             if i.ratio is not None:
                 lines.append(f"      {i.id}: {format_percent(i.ratio)} → {format_points(i.points)}")
+            elif i.rate is not None:
+                lines.append(f"      {i.id}: {rate_text(i.rate, rs.indicators[i.id].rate_per or 1)}"
+                             f" → {format_points(i.points)}")
     verdict = "ĐẠT" if res.recognized else "KHÔNG ĐẠT"
     lines.append(
         f"Tổng điểm: {format_points(res.total)}/{format_points(res.max_total)}; "

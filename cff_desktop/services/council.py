@@ -11,8 +11,9 @@ import hashlib
 import json
 from typing import Any
 
+from cff_desktop.common import localtime
 from cff_desktop.common.errors import BadInput, NotFound, Refused
-from cff_desktop.common.text import nfc
+from cff_desktop.common.text import clean_name, nfc
 from cff_desktop.rules.report import result_to_json
 from cff_desktop.services.officers import assignments
 from cff_desktop.services.rounds import ADMIN, RoundInfo, get_round, require_open
@@ -84,9 +85,8 @@ def add_member(ws: Workspace, *, name: str, position: str = "", role: str = "mem
                present: bool = True, actor: str = ADMIN, year: int | None = None) -> dict[str, Any]:
     rnd = get_round(ws, year)
     require_open(rnd)
-    name, role = nfc(name), nfc(role)
-    if not name:
-        raise BadInput("họ tên thành viên không được để trống", "--name")
+    name, role = clean_name(name, "--name", what="họ tên thành viên"), nfc(role)
+    position = clean_name(position, "--position", what="chức vụ", required=False)
     if role not in COUNCIL_ROLES:
         raise BadInput(f"vai trò '{role}' không hợp lệ. Chọn: {', '.join(COUNCIL_ROLES)}", "--role")
     with ws.store.transaction() as conn:
@@ -171,10 +171,9 @@ def close_meeting(ws: Workspace, *, conclusion: str = "", ended_at: str | None =
     if not present:
         raise Refused("chưa ghi thành viên hội đồng có mặt; thêm thành viên trước khi kết thúc họp",
                       "council")
-    from datetime import datetime
 
     # The meeting's end as the clerk's wall clock shows it (printed in the minutes).
-    closed_at = nfc(ended_at) if ended_at else datetime.now().isoformat(timespec="minutes")
+    closed_at = nfc(ended_at) if ended_at else localtime.now().replace(tzinfo=None).isoformat(timespec="minutes")
     with ws.store.transaction() as conn:
         _ensure_council(ws, rnd)
         conn.execute("UPDATE council SET ended_at = ?, conclusion = ? WHERE round_id = ?",

@@ -4,8 +4,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date
-from typing import Any
+from typing import Any, cast
 
+from cff_desktop.common import localtime
 from cff_desktop.common.text import format_points
 from cff_desktop.rules.engine import ScoreResult
 from cff_desktop.rules.report import reason_text
@@ -28,6 +29,7 @@ class Tile:
     assessed: bool
     zero: bool
     overridden: bool
+    basis: str = "confirmed"  # confirmed / inferred / provisional (rules.basis)
 
     @property
     def state_label(self) -> str:
@@ -57,14 +59,11 @@ class Dashboard:
 
 def vn_date(iso: str) -> str:
     """dd/mm/yyyy for display; '' stays ''."""
-    if not iso:
-        return ""
-    d = date.fromisoformat(iso[:10])
-    return d.strftime("%d/%m/%Y")
+    return localtime.date_text(iso)
 
 
 def timeline(rnd: RoundInfo, today: date | None = None) -> list[Milestone]:
-    today = today or date.today()
+    today = today or localtime.today()
     row: dict[str, Any] = rnd.row
     items = [
         ("Kỳ số liệu bắt đầu", row.get("window_start", "")),
@@ -74,7 +73,7 @@ def timeline(rnd: RoundInfo, today: date | None = None) -> list[Milestone]:
         ("Niêm yết công khai", row.get("posting_start", "")),
         ("Gửi hồ sơ lên cấp trên", row.get("submission_date", "")),
     ]
-    return [Milestone(lbl, d or "", bool(d) and date.fromisoformat(d[:10]) <= today) for lbl, d in items]
+    return [Milestone(lbl, d or "", bool(d) and (localtime.local_date(d) or today) <= today) for lbl, d in items]
 
 
 def build_dashboard(ws: Workspace, year: int | None = None) -> Dashboard:
@@ -87,7 +86,8 @@ def build_dashboard(ws: Workspace, year: int | None = None) -> Dashboard:
         tiles.append(Tile(
             id=c.id, name=c.name, owner=owners.get(asg.get(c.id, -1), "chưa giao"), state=states[c.id],
             points=format_points(c.points), max=format_points(c.max), provisional=c.provisional,
-            assessed=c.assessed, zero=c.assessed and c.points == 0, overridden=c.override is not None))
+            assessed=c.assessed, zero=c.assessed and c.points == 0, overridden=c.override is not None,
+            basis=cast(Any, rnd.ruleset.criterion(c.id)).basis))
     blockers = [reason_text(r) for r in res.reasons]
     return Dashboard(rnd, res, tiles, blockers, timeline(rnd), upper_level_decisions(ws))
 

@@ -79,8 +79,9 @@ def demo_figures(seed: int) -> dict[str, Any]:
     figures: dict[str, Any] = {
         "1.1": True, "1.2": True, "1.3": True, "1.4": True,
         "2.1": _ratio(rng, births, 0.93 if "2.1" in weak else 0.995),
-        "3.1": {"count": rng.randint(1, 2) if "3.1" in weak else 0},
-        "4.1": {"count": rng.randint(1, 3) if "4.1" in weak else 0},
+        # criteria 3-4 are rates per 1,000 children of the commune: cases and the child population
+        "3.1": {"count": rng.randint(1, 2) if "3.1" in weak else 0, "population": sum(children)},
+        "4.1": {"count": rng.randint(1, 3) if "4.1" in weak else 0, "population": sum(children)},
         "5.1": {"count": 0},
         "5.2": {"count": rng.randint(4, 9) if "5.2" in weak else rng.randint(0, 2)},
         "6.1": _ratio(rng, special, 1.0),
@@ -104,7 +105,11 @@ def demo_figures(seed: int) -> dict[str, Any]:
 def create_demo(
     ws: Workspace, *, commune: str = "Xã Hoàng Đồng", province: str = "Lạng Sơn",
     category: str = "mountain_island_disadvantaged", seed: int = 0, year: int = 2024,
+    code: str = "", unit_type: str = "xa",
 ) -> DemoResult:
+    from cff_desktop.services.profile import check_commune
+
+    unit = check_commune({"code": code, "unit_type": unit_type})  # refused before anything is written
     if ws.store.one("SELECT 1 FROM commune LIMIT 1"):
         raise Refused(
             "cơ sở dữ liệu đã có dữ liệu; dữ liệu mẫu chỉ tạo trong cơ sở dữ liệu trống "
@@ -112,7 +117,7 @@ def create_demo(
             str(ws.paths.db),
         )
     rnd = init_round(ws, commune=commune, province=province, category=category, year=year,
-                     upper_level="Ủy ban nhân dân tỉnh Lạng Sơn", district="", villages=VILLAGES)
+                     upper_level="", district="", villages=VILLAGES)
     ids: dict[str, int] = {}
     for name, position, sector, role in OFFICERS:
         off = add_officer(ws, name=name, sector=sector, role=role, position=position, pin=DEMO_PIN)
@@ -132,8 +137,9 @@ def create_demo(
                             "submission_date": f"{year}-11-15"})
     with ws.store.transaction() as conn:
         # The People's Committee chair signs the printed papers (report, proposal, notice).
-        conn.execute("UPDATE commune SET chair_name = ?, chair_title = ? WHERE id = ?",
-                     (COUNCIL[0][0], "Chủ tịch", rnd.commune["id"]))
+        conn.execute("UPDATE commune SET chair_name = ?, chair_title = ?, code = ?, unit_type = ?"
+                     " WHERE id = ?", (COUNCIL[0][0], "Chủ tịch", unit["code"], unit["unit_type"],
+                                       rnd.commune["id"]))
         conn.execute("INSERT INTO council (round_id, place, started_at) VALUES (?, ?, ?)",
                      (rnd.id, f"Hội trường UBND {commune}", f"{year}-11-05T08:00"))
         for sort, (name, position, role) in enumerate(COUNCIL):

@@ -20,6 +20,7 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
+from cff_desktop.common import localtime
 from cff_desktop.common.errors import BadInput
 from cff_desktop.common.files import atomic_file
 from cff_desktop.rules.model import CATEGORIES, CATEGORY_LABELS
@@ -146,7 +147,7 @@ def set_deadline(ws: Workspace, kind: str, day_month: str, *, label: str = "", a
 
 def reminders(ws: Workspace, today: date | None = None, within_days: int = 45) -> list[dict[str, Any]]:
     """The reporting deadlines due within ``within_days`` (for the dashboard), soonest first."""
-    today = today or date.today()
+    today = today or localtime.today()
     out = []
     for r in ws.store.query("SELECT * FROM report_deadline"):
         due = date(today.year, r["month"], min(r["day"], 28 if r["month"] == 2 else r["day"]))

@@ -59,7 +59,8 @@ def downscale(data: bytes) -> tuple[bytes, str] | None:
     try:
         with Image.open(io.BytesIO(data)) as opened:
             opened.load()
-            im: Image.Image = ImageOps.exif_transpose(opened)
+            im: Image.Image = opened
+            im = ImageOps.exif_transpose(im)
             if im.mode not in ("RGB", "L"):
                 bg = Image.new("RGB", im.size, "white")
                 rgba = im.convert("RGBA")
@@ -71,6 +72,28 @@ def downscale(data: bytes) -> tuple[bytes, str] | None:
     except (UnidentifiedImageError, OSError, ValueError, Image.DecompressionBombError):
         return None
     return out.getvalue(), "image/jpeg"
+
+
+def check_source(src: Path) -> int:
+    """The size of a file fit to be evidence, or the refusal a person can act on.
+
+    Callers attaching several files check them all first, so one bad file leaves nothing attached.
+    """
+    where = str(src)
+    try:
+        size = src.stat().st_size
+        if not src.is_file():
+            raise BadInput("đây không phải một tệp; chọn tệp minh chứng.", where)
+    except FileNotFoundError:
+        raise NotFound("không có tệp này. Kiểm tra đường dẫn hoặc USB còn cắm.", where) from None
+    except OSError as e:
+        raise BadInput(f"không đọc được tệp ({e.strerror}).", where) from None
+    if size == 0:
+        raise BadInput("tệp rỗng (0 byte), không dùng làm minh chứng được. Chọn lại tệp.", where)
+    if size > MAX_BYTES:
+        raise BadInput(f"tệp lớn {format_number(round(size / 1e6))} MB, vượt giới hạn 200 MB cho một "
+                       "minh chứng. Chụp lại ảnh nhỏ hơn hoặc chia nhỏ tệp.", where)
+    return size
 
 
 def attach(ws: Workspace, criterion: str, path: str | os.PathLike[str], as_officer: str,
@@ -87,19 +110,7 @@ def attach(ws: Workspace, criterion: str, path: str | os.PathLike[str], as_offic
                       f"tiêu chí {cid}")
     src = Path(path)
     where = str(src)
-    try:
-        size = src.stat().st_size
-        if not src.is_file():
-            raise BadInput("đây không phải một tệp; chọn tệp minh chứng.", where)
-    except FileNotFoundError:
-        raise NotFound("không có tệp này. Kiểm tra đường dẫn hoặc USB còn cắm.", where) from None
-    except OSError as e:
-        raise BadInput(f"không đọc được tệp ({e.strerror}).", where) from None
-    if size == 0:
-        raise BadInput("tệp rỗng (0 byte), không dùng làm minh chứng được. Chọn lại tệp.", where)
-    if size > MAX_BYTES:
-        raise BadInput(f"tệp lớn {format_number(round(size / 1e6))} MB, vượt giới hạn 200 MB cho một "
-                       "minh chứng. Chụp lại ảnh nhỏ hơn hoặc chia nhỏ tệp.", where)
+    size = check_source(src)
     try:
         data = src.read_bytes()
     except OSError as e:

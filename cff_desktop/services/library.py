@@ -33,6 +33,10 @@ class RuleLibrary:
             self._cache = sorted(found.values(), key=lambda r: (r.id, r.version_key))
         return self._cache
 
+    def refresh(self) -> None:
+        """Forget the cached list (a file may have been imported by another process)."""
+        self._cache = None
+
     def get(self, rid: str, version: str | None = None) -> RuleSet:
         matches = [r for r in self.all() if r.id == rid and (version is None or r.version == version)]
         if not matches:
@@ -49,7 +53,12 @@ class RuleLibrary:
 
     def import_file(self, path: Path) -> tuple[RuleSet, bool]:
         """Check and add a rule set file. Returns (rule set, True if it was new)."""
-        new = load_file(Path(path))
+        load_file(Path(path))  # names the file in any error before its bytes are read for keeps
+        return self.import_bytes(Path(path).read_bytes(), str(path))
+
+    def import_bytes(self, data: bytes, name: str) -> tuple[RuleSet, bool]:
+        """Check and add a rule set given as bytes (``name`` is what errors call it)."""
+        new = parse_bytes(data, name)
         for old in self.all():
             if old.id == new.id and old.version == new.version:
                 if old.sha256 == new.sha256:
@@ -57,9 +66,8 @@ class RuleLibrary:
                 raise Refused(
                     f"đã có bộ tiêu chí {new.id} phiên bản {new.version} với nội dung khác. "
                     "Tăng số phiên bản (version) trong tệp mới rồi nhập lại.",
-                    str(path),
+                    name,
                 )
-        data = Path(path).read_bytes()
         ensure_dir(self.imported_dir)
         target = self.imported_dir / f"{new.id}-{new.version}.json"
         write_atomic(target, data, pattern="{token}.part", private=True)

@@ -12,7 +12,7 @@ import secrets
 from typing import Any
 
 from cff_desktop.common.errors import BadInput, NotFound, Refused
-from cff_desktop.common.text import nfc
+from cff_desktop.common.text import clean_name, nfc, skeleton
 from cff_desktop.rules.model import SECTOR_LABELS
 from cff_desktop.services.rounds import ADMIN, RoundInfo, get_round, require_open
 from cff_desktop.services.workspace import Workspace
@@ -63,9 +63,8 @@ def add_officer(
     actor: str = ADMIN,
 ) -> dict[str, Any]:
     """Add an officer and give them the unassigned criteria of their sector in the latest round."""
-    name, sector, role = nfc(name), nfc(sector), nfc(role)
-    if not name:
-        raise BadInput("họ tên cán bộ không được để trống", "--name")
+    name, sector, role = clean_name(name, "--name", what="họ tên cán bộ"), nfc(sector), nfc(role)
+    position = clean_name(position, "--position", what="chức vụ", required=False)
     if sector not in SECTOR_LABELS:
         raise BadInput(f"ngành '{sector}' không hợp lệ. Chọn: {', '.join(SECTOR_LABELS)}", "--sector")
     if role not in ROLES:
@@ -74,9 +73,7 @@ def add_officer(
     rnd = get_round(ws)
     require_open(rnd)
     with ws.store.transaction() as conn:
-        if conn.execute("SELECT 1 FROM officer WHERE commune_id = ? AND name = ?",
-                        (rnd.commune["id"], name)).fetchone():
-            raise Refused(f"đã có cán bộ tên '{name}'", "--name")
+        refuse_lookalike(ws, name, "--name")
         cur = conn.execute(
             "INSERT INTO officer (commune_id, name, position, sector, role, pin_hash, created_at)"
             " VALUES (?, ?, ?, ?, ?, ?, ?)",
@@ -93,6 +90,20 @@ def add_officer(
                 ws.store.audit(actor, "assign", f"round:{rnd.id}/criterion:{c.id}", None,
                                {"officer": oid})
     return get_officer(ws, str(oid))
+
+
+def refuse_lookalike(ws: Workspace, name: str, where: str, *, except_id: int | None = None) -> None:
+    """Refuse a name that prints like an existing officer's (same letters, other script, hidden marks).
+
+    Two clerks who look identical on screen and on paper make the audit trail worthless: nobody
+    could tell who entered a figure.
+    """
+    key = skeleton(name)
+    for o in ws.store.query("SELECT id, name FROM officer"):
+        if o["id"] != except_id and skeleton(o["name"]) == key:
+            same = "đã có cán bộ tên" if o["name"] == name else "tên này trông giống hệt cán bộ đã có"
+            raise Refused(f"{same} '{o['name']}' (#{o['id']}); hãy dùng cán bộ đó hoặc ghi tên khác",
+                          where)
 
 
 def list_officers(ws: Workspace) -> list[dict[str, Any]]:

@@ -24,6 +24,7 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
+from cff_desktop.common import localtime
 from cff_desktop.common.errors import BadInput, Refused, StoreError
 from cff_desktop.common.files import commit_temp, finish_temp, open_temp
 from cff_desktop.documents import DOCX_KINDS, KINDS, render_docx
@@ -168,7 +169,7 @@ def _plan_numbers(ws: Workspace, rnd: RoundInfo, wanted: list[str], ctx: DocCont
         if kind in numbers:
             plan.append(_Number(kind, numbers[kind], dates[kind], 0, dates[kind].year))
             continue
-        d = doc_date or _default_date(rnd, kind, ctx) or date.today()
+        d = doc_date or _default_date(rnd, kind, ctx) or localtime.today()
         code = TYPE_CODES[kind]
         key = (d.year, code)
         if key not in next_seq:
@@ -338,7 +339,7 @@ def render_printed(ws: Workspace, kind: str, out_dir: str | os.PathLike[str], *,
                       f"{KINDS[kind].lower()}. In báo cáo, bảng tổng hợp điểm và biên bản để gửi cấp trên.", kind)
     out = _prepare_dir(Path(out_dir))
     step()
-    printed_date = doc_date or date.today()
+    printed_date = doc_date or localtime.today()
     name = f"{'du-thao-' if draft else ''}{FILE_NAMES[kind]}-{rnd.year}.{fmt}"
     final = out / name
     for _attempt in range(5):

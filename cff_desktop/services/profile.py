@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 import json
+import re
 from datetime import date
 from typing import Any
 
 from cff_desktop.common.errors import BadInput
-from cff_desktop.common.text import nfc
-from cff_desktop.services.rounds import ADMIN, check_category, get_round, require_open
+from cff_desktop.common.text import clean_name, nfc
+from cff_desktop.services.rounds import ADMIN, RoundInfo, check_category, get_round, require_open
 from cff_desktop.services.workspace import Workspace
 
 COMMUNE_FIELDS = {
@@ -34,23 +35,33 @@ ROUND_DATES = {
 SETTINGS_DEFAULTS = {"idle_lock_minutes": "10", "language": "vi"}
 
 
-def update_commune(ws: Workspace, changes: dict[str, Any], *, actor: str = ADMIN) -> dict[str, Any]:
-    rnd = get_round(ws)
+def check_commune(changes: dict[str, Any]) -> dict[str, Any]:
+    """Commune profile changes as they will be stored, or :class:`BadInput` naming the field."""
     clean: dict[str, Any] = {}
     for key, val in changes.items():
         if key not in COMMUNE_FIELDS and key != "villages":
             raise BadInput(f"không có trường '{key}' trong hồ sơ xã", key)
         if key == "villages":
-            clean[key] = json.dumps([nfc(v) for v in val if nfc(v)], ensure_ascii=False)
+            names = [clean_name(str(v), key, what="tên thôn", required=False) for v in val]
+            clean[key] = json.dumps([v for v in names if v], ensure_ascii=False)
             continue
-        val = nfc(str(val))
+        val = clean_name(str(val), key, what=COMMUNE_FIELDS[key], required=False)
         if key == "category":
             val = check_category(val)
         if key == "unit_type" and val not in UNIT_TYPES:
             raise BadInput(f"loại đơn vị '{val}' không hợp lệ. Chọn: {', '.join(UNIT_TYPES)}", key)
+        if key == "code" and val and not re.fullmatch(r"[0-9]{1,10}", val):
+            # the upper level files units by this code (digits only, as in its CSV of units)
+            raise BadInput(f"mã đơn vị hành chính chỉ gồm chữ số, ví dụ 02845; không phải '{val[:20]}'", key)
         if key in ("name", "province") and not val:
             raise BadInput(f"{COMMUNE_FIELDS[key]} không được để trống", key)
         clean[key] = val
+    return clean
+
+
+def update_commune(ws: Workspace, changes: dict[str, Any], *, actor: str = ADMIN) -> dict[str, Any]:
+    rnd = get_round(ws)
+    clean = check_commune(changes)
     old = {k: rnd.commune.get(k) for k in clean}
     if old == clean:
         return rnd.commune
@@ -65,6 +76,20 @@ def update_round_dates(ws: Workspace, changes: dict[str, str], *, actor: str = A
                        posting_days: int | None = None) -> dict[str, Any]:
     rnd = get_round(ws)
     require_open(rnd)
+    clean = check_round_dates(rnd, changes, posting_days)
+    old = {k: rnd.row.get(k) for k in clean}
+    if old == clean:
+        return rnd.row
+    with ws.store.transaction() as conn:
+        for key, val in clean.items():
+            conn.execute(f"UPDATE round SET {key} = ? WHERE id = ?", (val, rnd.id))
+        ws.store.audit(actor, "round.update", f"round:{rnd.id}", old, clean)
+    return get_round(ws).row
+
+
+def check_round_dates(rnd: RoundInfo, changes: dict[str, str],
+                      posting_days: int | None = None) -> dict[str, Any]:
+    """The round's timeline changes as they will be stored (ISO dates, window in order)."""
     clean: dict[str, Any] = {}
     for key, val in changes.items():
         if key not in ROUND_DATES:
@@ -83,14 +108,89 @@ def update_round_dates(ws: Workspace, changes: dict[str, str], *, actor: str = A
     merged = {**{k: rnd.row.get(k) for k in ROUND_DATES}, **clean}
     if merged["window_start"] and merged["window_end"] and merged["window_start"] > merged["window_end"]:
         raise BadInput("ngày bắt đầu kỳ số liệu phải trước ngày kết thúc", "window_start")
-    old = {k: rnd.row.get(k) for k in clean}
-    if old == clean:
-        return rnd.row
+    return clean
+
+
+SETTINGS = {"idle_lock_minutes": "Tự khóa khi không dùng (phút, 0 = không khóa)",
+            "language": "Ngôn ngữ giao diện (vi | en)"}
+LANGUAGES = ("vi", "en")
+
+
+def check_setting(key: str, value: str) -> str:
+    """A setting's value as stored, judged as the set-up window's controls judge it."""
+    value = nfc(str(value))
+    if key == "idle_lock_minutes":
+        if not (value.isdigit() and len(value) <= 3 and 0 <= int(value) <= 240):
+            raise BadInput(f"số phút tự khóa phải từ 0 đến 240, không phải '{value[:20]}'", key)
+        return str(int(value))
+    if key == "language":
+        if value not in LANGUAGES:
+            raise BadInput(f"ngôn ngữ '{value[:20]}' không có. Chọn: {', '.join(LANGUAGES)}", key)
+        return value
+    raise BadInput(f"không có thiết lập '{key}'", key)
+
+
+PROFILE_KEYS = {**COMMUNE_FIELDS, "villages": "Thôn, tổ dân phố (cách nhau bằng dấu ;)",
+                **ROUND_DATES, "posting_days": "Số ngày niêm yết công khai", **SETTINGS}
+
+
+def profile_view(ws: Workspace) -> dict[str, Any]:
+    """Every set-up field of the latest round with its current value (what `cff profile show` prints)."""
+    rnd = get_round(ws)
+    out: dict[str, Any] = {k: rnd.commune.get(k) or "" for k in COMMUNE_FIELDS}
+    out["villages"] = json.loads(rnd.commune.get("villages") or "[]")
+    out.update({k: rnd.row.get(k) or "" for k in ROUND_DATES})
+    out["posting_days"] = int(rnd.row.get("posting_days") or 5)
+    out.update({k: get_setting(ws, k) for k in SETTINGS})
+    out["round"] = rnd.year
+    out["ruleset"] = f"{rnd.ruleset.id} {rnd.ruleset.version}"
+    return out
+
+
+def apply_profile(ws: Workspace, changes: dict[str, str], *, actor: str = ADMIN) -> dict[str, Any]:
+    """Set any set-up fields at once (text values, as typed), all or none.
+
+    Every value is checked first, with the same checks the set-up window's fields use; only then is
+    anything written, in one transaction, with the same audit rows the window leaves.
+    """
+    rnd = get_round(ws)
+    unknown = [k for k in changes if k not in PROFILE_KEYS]
+    if unknown:
+        raise BadInput(f"không có trường '{unknown[0]}'. Các trường: {', '.join(PROFILE_KEYS)}", unknown[0])
+    commune_in: dict[str, Any] = {k: v for k, v in changes.items() if k in COMMUNE_FIELDS}
+    if "villages" in changes:
+        commune_in["villages"] = str(changes["villages"]).split(";")
+    commune = check_commune(commune_in)
+    dates_in = {k: v for k, v in changes.items() if k in ROUND_DATES}
+    posting = None
+    if "posting_days" in changes:
+        txt = nfc(str(changes["posting_days"]))
+        if not (txt.isdigit() and len(txt) <= 3):
+            raise BadInput(f"số ngày niêm yết phải là số nguyên từ 1 đến 60, không phải '{txt[:20]}'",
+                           "posting_days")
+        posting = int(txt)
+    dates: dict[str, Any] = {}
+    if dates_in or posting is not None:
+        require_open(rnd)
+        dates = check_round_dates(rnd, dates_in, posting)
+    settings = {k: check_setting(k, v) for k, v in changes.items() if k in SETTINGS}
+    old_c = {k: rnd.commune.get(k) for k in commune}
+    old_d = {k: rnd.row.get(k) for k in dates}
+    old_s = {k: get_setting(ws, k) for k in settings}
     with ws.store.transaction() as conn:
-        for key, val in clean.items():
-            conn.execute(f"UPDATE round SET {key} = ? WHERE id = ?", (val, rnd.id))
-        ws.store.audit(actor, "round.update", f"round:{rnd.id}", old, clean)
-    return get_round(ws).row
+        if commune and old_c != commune:
+            for key, val in commune.items():
+                conn.execute(f"UPDATE commune SET {key} = ? WHERE id = ?", (val, rnd.commune["id"]))
+            ws.store.audit(actor, "commune.update", f"commune:{rnd.commune['id']}", old_c, commune)
+        if dates and old_d != dates:
+            for key, val in dates.items():
+                conn.execute(f"UPDATE round SET {key} = ? WHERE id = ?", (val, rnd.id))
+            ws.store.audit(actor, "round.update", f"round:{rnd.id}", old_d, dates)
+        for key, val in settings.items():
+            if old_s[key] != val:
+                conn.execute("INSERT OR REPLACE INTO setting (key, value) VALUES (?, ?)", (key, val))
+                ws.store.audit(actor, "setting", f"setting:{key}", None, {"value": val})
+    return profile_view(ws)
 
 
 def get_setting(ws: Workspace, key: str) -> str:
@@ -106,16 +206,17 @@ def set_setting(ws: Workspace, key: str, value: str, *, actor: str = ADMIN) -> N
 
 def update_officer(ws: Workspace, officer_id: int, changes: dict[str, str], *, actor: str = ADMIN) -> None:
     from cff_desktop.rules.model import SECTOR_LABELS
-    from cff_desktop.services.officers import ROLES, get_officer
+    from cff_desktop.services.officers import ROLES, get_officer, refuse_lookalike
 
     off = get_officer(ws, str(officer_id))
     clean = {}
     for key, val in changes.items():
-        val = nfc(val)
         if key not in ("name", "position", "sector", "role"):
             raise BadInput(f"không sửa được trường '{key}'", key)
-        if key == "name" and not val:
-            raise BadInput("họ tên cán bộ không được để trống", key)
+        val = clean_name(val, key, what="họ tên cán bộ" if key == "name" else key,
+                         required=key == "name")
+        if key == "name":
+            refuse_lookalike(ws, val, key, except_id=off["id"])
         if key == "sector" and val not in SECTOR_LABELS:
             raise BadInput(f"ngành '{val}' không hợp lệ", key)
         if key == "role" and val not in ROLES:

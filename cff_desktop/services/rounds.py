@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from cff_desktop.common.errors import BadInput, NotFound, Refused
-from cff_desktop.common.text import nfc
+from cff_desktop.common.text import clean_name, nfc
 from cff_desktop.rules.loader import parse_bytes
 from cff_desktop.rules.model import CATEGORIES, CATEGORY_LABELS, RuleSet
 from cff_desktop.services.workspace import Workspace
@@ -61,20 +61,20 @@ def init_round(
     year: int,
     ruleset_id: str | None = None,
     upper_level: str = "",
+    ruleset_version: str | None = None,
     district: str = "",
     villages: list[str] | None = None,
     actor: str = ADMIN,
 ) -> RoundInfo:
     """Create the commune (first time) and a round for ``year`` under a pinned rule set."""
-    name, prov = nfc(commune), nfc(province)
-    if not name:
-        raise BadInput("tên xã không được để trống", "--commune")
-    if not prov:
-        raise BadInput("tên tỉnh không được để trống", "--province")
+    name = clean_name(commune, "--commune", what="tên xã")
+    prov = clean_name(province, "--province", what="tên tỉnh")
+    district = clean_name(district, "--district", what="tên huyện", required=False)
+    upper_level = clean_name(upper_level, "--upper-level", what="cấp trên", required=False)
     category = check_category(category)
     if not 2000 <= int(year) <= 2100:
         raise BadInput(f"năm đánh giá {year} không hợp lệ", "--round")
-    rs = ws.library.get(nfc(ruleset_id) if ruleset_id else DEFAULT_RULESET)
+    rs = ws.library.get(nfc(ruleset_id) if ruleset_id else DEFAULT_RULESET, ruleset_version)
     default_upper = f"Ủy ban nhân dân {nfc(district)}" if district else f"Ủy ban nhân dân tỉnh {prov}"
     upper = nfc(upper_level)
     with ws.store.transaction() as conn:
@@ -135,6 +135,8 @@ def ruleset_of(ws: Workspace, sha256: str) -> RuleSet:
 
 def get_round(ws: Workspace, year: int | None = None) -> RoundInfo:
     """The round of ``year``, or the latest round when no year is given."""
+    if year is not None and not 2000 <= int(year) <= 2100:  # beyond SQLite's integers, too
+        raise BadInput(f"năm {str(year)[:12]} không hợp lệ; hãy ghi năm từ 2000 đến 2100", "--round")
     if year is None:
         row = ws.store.one("SELECT * FROM round ORDER BY year DESC, id DESC LIMIT 1")
     else:

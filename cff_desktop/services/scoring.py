@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-import json
 from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
+from cff_desktop.common import jsontext
 from cff_desktop.common.errors import BadInput
 from cff_desktop.common.text import nfc
 from cff_desktop.rules.engine import Override, ScoreResult, parse_overrides, parse_values, score
@@ -35,12 +35,7 @@ def score_document(library: RuleLibrary, doc: Any, where: str = "values") -> tup
 
 
 def score_file(library: RuleLibrary, path: Path) -> tuple[ScoreResult, RuleSet]:
-    try:
-        doc = json.loads(Path(path).read_text(encoding="utf-8-sig"))
-    except OSError as e:
-        raise BadInput(f"không đọc được tệp ({e.strerror})", str(path)) from None
-    except (UnicodeDecodeError, json.JSONDecodeError) as e:
-        raise BadInput(f"tệp không phải JSON hợp lệ: {e}", str(path)) from None
+    doc = jsontext.read_file(Path(path))
     return score_document(library, doc, str(path))
 
 

@@ -6,6 +6,7 @@ import json
 from pathlib import Path
 from typing import Any
 
+from cff_desktop.common import jsontext
 from cff_desktop.common.errors import BadInput, Refused
 from cff_desktop.common.text import nfc
 from cff_desktop.rules.engine import IndicatorResult, score_indicator
@@ -58,12 +59,7 @@ def set_value(
 
 def read_values_file(path: Path) -> tuple[dict[str, Any], dict[str, str]]:
     """A values file: ``{"values": {...}, "notes": {...}}`` or a bare mapping of id → value."""
-    try:
-        doc = json.loads(Path(path).read_text(encoding="utf-8-sig"))
-    except OSError as e:
-        raise BadInput(f"không đọc được tệp ({e.strerror})", str(path)) from None
-    except (UnicodeDecodeError, json.JSONDecodeError) as e:
-        raise BadInput(f"tệp không phải JSON hợp lệ: {e}", str(path)) from None
+    doc = jsontext.read_file(Path(path))
     if not isinstance(doc, dict):
         raise BadInput("tệp phải chứa một đối tượng JSON", str(path))
     values = doc.get("values", doc if "values" not in doc else None)

@@ -22,8 +22,6 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
-import sqlite_utils
-
 from cff_desktop.common.errors import StoreError
 from cff_desktop.storage.paths import DataPaths
 
@@ -96,7 +94,6 @@ class Store:
     def __init__(self, paths: DataPaths, conn: sqlite3.Connection, readonly: bool) -> None:
         self.paths = paths
         self.conn = conn
-        self.db = sqlite_utils.Database(conn)
         self.readonly = readonly
 
     def close(self) -> None:

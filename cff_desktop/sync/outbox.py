@@ -26,10 +26,16 @@ FINAL = ("delivered", "refused", "conflict")
 @dataclass(frozen=True)
 class Backoff:
     """Delay before try n+1: ``base * 2**(n-1)`` capped at ``cap``, times a random factor in
-    [1 - jitter, 1] ("equal jitter" keeps a floor so a dead server is not hammered)."""
+    [1 - jitter, 1] ("equal jitter" keeps a floor so a dead server is not hammered).
+
+    ``n`` counts tries in a row that moved no byte: a try that made progress resets it (the
+    outbox sets ``attempts`` back to 1), so a link that drops every few minutes but carries data
+    in between is retried at once rather than after ever longer pauses. The cap is 10 minutes:
+    a commune's link that comes back is used within minutes (and sooner, since the sender probes
+    the inbox cheaply while it waits)."""
 
     base: float = 30.0
-    cap: float = 3600.0
+    cap: float = 600.0
     jitter: float = 0.5
 
     def delay(self, attempts: int, rng: random.Random | None = None) -> float:
@@ -84,9 +90,20 @@ def history(store: Store, uuid: str) -> list[dict[str, Any]]:
 
 
 def started(store: Store, uuid: str) -> None:
+    """A try begins: the old "will retry at …" no longer describes what is happening."""
     with store.transaction() as conn:
-        conn.execute("UPDATE sync_outbox SET state = 'sending', attempts = attempts + 1, updated_at = ?"
-                     " WHERE uuid = ?", (now_iso(), uuid))
+        conn.execute("UPDATE sync_outbox SET state = 'sending', attempts = attempts + 1, last_error = '',"
+                     " updated_at = ? WHERE uuid = ?", (now_iso(), uuid))
+
+
+def note(store: Store, uuid: str, message: str) -> None:
+    """What a running try is going through (the link dropped and is being probed), or '' when fine."""
+    with store.transaction() as conn:
+        conn.execute("UPDATE sync_outbox SET last_error = ?, speed = CASE WHEN ? = '' THEN speed ELSE 0 END,"
+                     " updated_at = ? WHERE uuid = ?", (message, message, now_iso(), uuid))
+        if message:
+            conn.execute("INSERT INTO sync_event (uuid, at, event, detail) VALUES (?, ?, 'link_down', ?)",
+                         (uuid, now_iso(), message))
 
 
 def set_upload_url(store: Store, uuid: str, url: str) -> None:
@@ -104,10 +121,15 @@ def progress(store: Store, uuid: str, sent: int, speed: float) -> None:
 
 
 def failed(store: Store, uuid: str, message: str, *, code: str, retry_at: datetime | None,
-           final_state: str | None = None, wire_bytes: int = 0) -> None:
-    """Record a failed try: schedule the next one, or park the package for a person."""
+           final_state: str | None = None, wire_bytes: int = 0, progressed: bool = False) -> None:
+    """Record a failed try: schedule the next one, or park the package for a person.
+
+    ``progressed``: the try moved the server's offset; the count of fruitless tries starts again.
+    """
     with store.transaction() as conn:
         state = final_state or "queued"
+        if progressed:
+            conn.execute("UPDATE sync_outbox SET attempts = 1 WHERE uuid = ?", (uuid,))
         conn.execute("UPDATE sync_outbox SET state = ?, last_error = ?, next_attempt_at = ?, speed = 0,"
                      " wire_bytes = wire_bytes + ?, updated_at = ? WHERE uuid = ?",
                      (state, message, _iso(retry_at) if retry_at else "", wire_bytes, now_iso(), uuid))

@@ -8,6 +8,7 @@ screen that says what to do, never a traceback.
 from __future__ import annotations
 
 import argparse
+import logging
 import sys
 from pathlib import Path
 from typing import Any, cast
@@ -220,6 +221,13 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--probe-startup", action="store_true",
                         help="in ra thời điểm cửa sổ vẽ lần đầu và bộ nhớ đang dùng, rồi thoát (đo khởi động)")
     args = parser.parse_args(argv)
+
+    from cff_desktop.services.diagnostics import start_logging
+    from cff_desktop.ui.qtlog import install_qt_log
+
+    start_logging(args.db)
+    install_qt_log()
+    logging.getLogger("cff.ui").info("cff-desktop %s bắt đầu", __version__)
 
     from PySide6.QtGui import QIcon
     from PySide6.QtWidgets import QApplication

@@ -9,7 +9,6 @@ pending write first.
 from __future__ import annotations
 
 import json
-from datetime import datetime
 from typing import Any
 
 from PySide6.QtCore import Qt, QTimer, Signal
@@ -25,10 +24,13 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from cff_desktop.common import localtime
 from cff_desktop.common.errors import BadInput, CffError
 from cff_desktop.common.text import format_percent, format_points, nfc
+from cff_desktop.rules.basis import indicator_basis
 from cff_desktop.rules.engine import IndicatorResult, score, score_indicator
 from cff_desktop.rules.model import SECTOR_LABELS, Indicator
+from cff_desktop.rules.report import rate_text
 from cff_desktop.rules.values import Value, parse_value
 from cff_desktop.services.officers import can_edit
 from cff_desktop.services.progress import STATE_LABELS, criterion_states, mark_done
@@ -59,7 +61,9 @@ class IndicatorEditor(QGroupBox):
         self.fields: list[QLineEdit] = []
         grid = QGridLayout(self)
         grid.setColumnStretch(1, 1)
-        title = QLabel(f"<b>{ind.id}.</b> {ind.label}")
+        basis = indicator_basis(ind)  # confirmed / inferred / provisional, per indicator
+        title = QLabel(f"<b>{ind.id}.</b> {ind.label}" + ("" if basis.status == "confirmed" else
+                       f"<br><span style='color:#8a5a00'>{basis.label}: {basis.text}</span>"))
         title.setWordWrap(True)
         grid.addWidget(title, 0, 0, 1, 2)
         row = 1
@@ -80,7 +84,7 @@ class IndicatorEditor(QGroupBox):
         else:
             labels = {
                 "ratio": [ind.numerator_label, ind.denominator_label],
-                "count": [ind.count_label],
+                "count": [ind.count_label, *([ind.population_label] if ind.is_rate else [])],
                 "manual": [tr("Số điểm hội đồng chấm (0 đến {max})").format(max=format_points(ind.max))],
             }[ind.kind]
             for text in labels:
@@ -110,7 +114,7 @@ class IndicatorEditor(QGroupBox):
         grid.addWidget(self.result, row, 0)
         grid.addWidget(self.message, row, 1)
         if ind.provisional:
-            self.setToolTip(tr("Thang điểm tạm, cần đối chiếu văn bản"))
+            self.setToolTip(basis.text)
 
     def _next_field(self) -> None:
         """Enter moves on to the next field, as on a paper form (Tab works too)."""
@@ -134,7 +138,7 @@ class IndicatorEditor(QGroupBox):
                     a=self.ind.numerator_label.lower(), b=self.ind.denominator_label.lower()))
             return {"numerator": texts[0], "denominator": texts[1]}
         if self.ind.kind == "count":
-            return {"count": texts[0]}
+            return {"count": texts[0], "population": texts[1]} if self.ind.is_rate else {"count": texts[0]}
         return {"points": texts[0]}
 
     def value(self) -> Value | None:
@@ -154,10 +158,11 @@ class IndicatorEditor(QGroupBox):
             for b in (self.yes, self.no):
                 b.blockSignals(False)
         elif stored is not None:
-            parts = {"ratio": ["numerator", "denominator"], "count": ["count"], "manual": ["points"]}
+            parts = {"ratio": ["numerator", "denominator"], "count": ["count", "population"][:len(self.fields)],
+                     "manual": ["points"]}
             for field, key in zip(self.fields, parts[self.ind.kind], strict=True):
-                v = stored[key]
-                field.setText(format_points(v) if self.ind.kind == "manual" else str(v))
+                v = stored.get(key)
+                field.setText("" if v is None else format_points(v) if self.ind.kind == "manual" else str(v))
         self.note.setText(note)
         for w in (*self.fields, self.note):
             w.blockSignals(False)
@@ -188,6 +193,8 @@ class IndicatorEditor(QGroupBox):
             parts = []
             if res.ratio is not None:
                 parts.append(tr("Tỷ lệ: {pct}").format(pct=format_percent(res.ratio)))
+            if res.rate is not None:
+                parts.append(tr("Tỷ suất: {rate}.").format(rate=rate_text(res.rate, self.ind.rate_per or 1)))
             if res.status in ("no_cases", "not_applicable", "zero_denominator"):
                 parts.append(self.ind.zero_denominator_note or {
                     "no_cases": tr("Không có trường hợp nào: tính đủ điểm."),
@@ -232,7 +239,9 @@ class CriterionPage(QWidget):
         lay.addWidget(self.sub)
         if self.crit.provisional:
             warn = QLabel(tr("Thang điểm tạm, cần đối chiếu văn bản. Khi có bộ tiêu chí chính thức, "
-                             "văn thư nhập tệp trong Thiết lập → Bộ tiêu chí."))
+                             "văn thư nhập tệp trong Thiết lập → Bộ tiêu chí.") if self.crit.basis == "provisional"
+                          else tr("Có điểm suy ra bằng phép tính, chưa thấy trong văn bản (xem từng chỉ số). Khi có "
+                                  "bộ tiêu chí chính thức, văn thư nhập tệp trong Thiết lập → Bộ tiêu chí."))
             warn.setObjectName("warn")
             warn.setWordWrap(True)
             lay.addWidget(warn)
@@ -388,7 +397,7 @@ class CriterionPage(QWidget):
             wrote = True
         self.pending.clear()
         if wrote:
-            self.show_state(datetime.now().strftime("%H:%M:%S"))
+            self.show_state(localtime.now().strftime("%H:%M:%S"))
             self.ctx.changed.emit("values")
             self.saved.emit(self.cid)
 

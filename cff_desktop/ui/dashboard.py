@@ -66,7 +66,7 @@ class TileWidget(QFrame):
         if t.overridden:
             extra.append(tr("hội đồng điều chỉnh"))
         if t.provisional:
-            extra.append(tr("thang điểm tạm"))
+            extra.append(tr("điểm suy ra") if t.basis == "inferred" else tr("thang điểm tạm"))
         colour = "#b42318" if t.zero else STATE_COLOURS[t.state]
         self.state.setText(f"<span style='color:{colour}; font-weight:600'>● {t.state_label}</span>"
                            + (f" <span style='color:#5c6b7a'>· {' · '.join(extra)}</span>" if extra else ""))

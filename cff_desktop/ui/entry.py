@@ -89,7 +89,9 @@ class EntryPage(QWidget):
                 item.setText(f"{cid}. {item.data(Qt.ItemDataRole.UserRole + 1)}\n    {STATE_LABELS[states[cid]]}")
 
     def _on_changed(self, what: str) -> None:
-        if what in ("values", "progress", "council"):
+        if what == "ruleset":  # the open round moved to another rule set: other indicators
+            self.rebuild()
+        elif what in ("values", "progress", "council"):
             self.refresh_states()
 
     def _select(self, item: QListWidgetItem | None, _prev: QListWidgetItem | None = None) -> None:

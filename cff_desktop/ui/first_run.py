@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from datetime import date
-
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import (
     QComboBox,
@@ -21,6 +19,7 @@ from PySide6.QtWidgets import (
 )
 
 from cff_desktop import APP_TITLE
+from cff_desktop.common import localtime
 from cff_desktop.common.errors import CffError
 from cff_desktop.rules.model import CATEGORY_LABELS
 from cff_desktop.services import first_run
@@ -80,7 +79,7 @@ class FirstRunWindow(QMainWindow):
         self.category.setCurrentIndex(self.category.findData("other"))
         self.year = QSpinBox()
         self.year.setRange(2014, 2100)
-        self.year.setValue(date.today().year)
+        self.year.setValue(localtime.today().year)
         self.clerk = QLineEdit()
         self.clerk.setPlaceholderText(tr("Công chức Văn hóa - Xã hội"))
         self.pin = QLineEdit()

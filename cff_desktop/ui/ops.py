@@ -7,6 +7,7 @@ threads here). ``on_done``/``on_error`` run back on the UI thread through queued
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Callable
 from typing import Any
 
@@ -37,6 +38,7 @@ class _Job(QRunnable):
         except OSError as e:
             self.signals.failed.emit(f"Không đọc/ghi được tệp: {e.strerror or e}")
         except Exception as e:  # a bug: show it plainly rather than crash the window
+            logging.getLogger("cff.ui").exception("lỗi không mong đợi trong một thao tác nền")
             self.signals.failed.emit(f"Lỗi không mong đợi: {type(e).__name__}: {e}")
         else:
             self.signals.done.emit(result)

@@ -188,11 +188,13 @@ class RoundTab(QWidget):
 
     def import_ruleset(self, path: str | None = None) -> None:
         if not path:
-            path, _ = QFileDialog.getOpenFileName(self, tr("Chọn tệp bộ tiêu chí"), "", "JSON (*.json)")
+            path, _ = QFileDialog.getOpenFileName(self, tr("Chọn tệp bộ tiêu chí"), "", "Excel, JSON (*.xlsx *.json)")
         if not path:
             return
         try:
-            rs, new = self.ctx.ws.library.import_file(Path(path))
+            from cff_desktop.services.rulesets import import_file  # .xlsx (the official table) or .json
+
+            rs, new = import_file(self.ctx.ws.library, Path(path))
         except CffError as e:
             _say(self.status, tr("Không nhập được: {m}").format(m=str(e)), error=True)
             return
@@ -390,3 +392,7 @@ class SetupPage(QTabWidget):
         self.addTab(self.round, tr("Vòng đánh giá"))
         self.addTab(self.officers, tr("Cán bộ"))
         self.addTab(self.assign, tr("Phân công"))
+        from cff_desktop.ui.rulesets_page import RulesetsPage  # kept in its own module
+
+        self.rulesets = RulesetsPage(ctx)
+        self.addTab(self.rulesets, tr("Bộ tiêu chí"))

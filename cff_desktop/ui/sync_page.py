@@ -1,9 +1,12 @@
 """The clerk's sync panel: "Gửi hồ sơ", the outbox with progress, receipts and decisions.
 
 Every exchange with the server runs in the background (ui/ops): the window never waits for a
-2G link. The panel also tries by itself once a minute while something is due, so a dossier goes
-up when a connection appears without anyone pressing a button. What it shows comes from the
-sync service's ``status`` (the same as ``cff sync status``); this module only draws it.
+2G link. The panel also tries by itself once a minute while something is due, and while a
+package waits for its next try it pings the inbox (cheap, no login) and sends at once when it
+answers, so a dossier goes up when a connection appears without anyone pressing a button.
+"Gửi ngay" sends whatever the schedule. The window and ``cff sync`` share one sender lock; while
+either sends, the table is redrawn every two seconds from the sync service's ``status`` (the
+same figures as ``cff sync status --json``): this module only draws it.
 """
 
 from __future__ import annotations
@@ -37,6 +40,7 @@ from cff_desktop.ui.i18n import tr
 from cff_desktop.ui.ops import run_in_background
 
 AUTO_SECONDS = 60
+LIVE_MS = 2000
 
 
 def _size(n: float) -> str:
@@ -81,7 +85,9 @@ class SyncPage(QWidget):
         self.submit_button = QPushButton(tr("Gửi hồ sơ"))
         self.submit_button.setObjectName("primary")
         self.submit_button.clicked.connect(self.submit)
-        self.sync_button = QPushButton(tr("Đồng bộ ngay"))
+        self.sync_button = QPushButton(tr("Gửi ngay"))
+        self.sync_button.setToolTip(tr("Gửi ngay mọi gói đang chờ, không đợi đến giờ thử lại; rồi lấy quyết định "
+                                       "và bộ tiêu chí mới của cấp trên."))
         self.sync_button.clicked.connect(lambda: self.sync_now(manual=True))
         row.addWidget(self.submit_button)
         row.addWidget(self.sync_button)
@@ -124,6 +130,10 @@ class SyncPage(QWidget):
         self.timer = QTimer(self)
         self.timer.timeout.connect(self._auto)
         self.timer.start(AUTO_SECONDS * 1000)
+        self.live_timer = QTimer(self)  # redraws from the outbox while someone sends
+        self.live_timer.timeout.connect(self._live_tick)
+        self.live_timer.start(LIVE_MS)
+        self._probing = False
         ctx.changed.connect(lambda what: self.refresh() if what in ("council", "sync") else None)
         self.refresh()
 
@@ -144,11 +154,20 @@ class SyncPage(QWidget):
         self.enrol_button.setEnabled(idle)
         self.table.setRowCount(len(st["outbox"]))
         for i, o in enumerate(st["outbox"]):
-            speed = f"{_size(o['speed'])}/s" if o["speed"] and o["state"] == "sending" else ""
+            speed = f"{_size(o['speed_bps'])}/s" if o["speed_bps"] else ""
             cells = [o["uuid"][:8], _size(o["size"]), _size(o["sent"]), speed, o["text"]]
             for j, text in enumerate(cells):
                 self.table.setItem(i, j, QTableWidgetItem(text))
         self.table.resizeRowsToContents()
+        sending = [o for o in st["outbox"] if o["state"] == "sending"]
+        if sending:  # the line under the bar says exactly what the table's row says
+            self.live.setText(sending[0]["text"])
+            if not self.busy:  # another program sends: show its progress here too
+                self.live.setText(tr("{who} đang gửi. {text}").format(who=st["sender"], text=sending[0]["text"]))
+        elif not self.busy:
+            self.live.setText("")
+        if st.get("device_key_message"):
+            self.server_label.setText(self.server_label.text() + "\n" + st["device_key_message"])
         self.decisions.clear()
         for d in st["decisions"]:
             self.decisions.addItem(sync.decision_text(d))
@@ -184,13 +203,18 @@ class SyncPage(QWidget):
             self.progress.setRange(0, max(total, 1))
             self.progress.setValue(done)
             now = time.monotonic()
-            if self._speed is None or done < self._speed[1]:
+            if self._speed is None or now - self._speed[0] >= 1.0:
                 self._speed = (now, done)
-            t0, d0 = self._speed
-            rate = (done - d0) / (now - t0) if now > t0 else 0.0
-            self.live.setText(tr("Đã gửi {sent} / {total}, {speed}/s").format(
-                sent=_size(done), total=_size(total), speed=_size(rate)))
+                self.refresh()  # bytes, speed and time left exactly as the outbox has them
         except RuntimeError:  # the page was closed (officer switched) while sending
+            pass
+
+    def _live_tick(self) -> None:
+        """While this window or another program sends, redraw from the outbox every 2 s."""
+        try:
+            if self.busy or (self.isVisible() and (self.state.get("sender") or sync.sender(self.ctx.ws))):
+                self.refresh()
+        except RuntimeError:
             pass
 
     def _failed(self, message: str) -> None:
@@ -207,6 +231,8 @@ class SyncPage(QWidget):
             return
         if report.auth_error:
             self._say(report.auth_error, error=True)
+        elif report.busy:
+            self._say(prefix + report.busy)
         elif report.delivered:
             d = report.delivered[-1]
             self._say(prefix + tr("Đã nhận lúc {t}, mã tiếp nhận {id}.").format(
@@ -250,21 +276,45 @@ class SyncPage(QWidget):
         run_in_background(self._job(work), self._passed, self._failed, self._progress)
 
     def sync_now(self, manual: bool = False) -> None:
+        """"Gửi ngay" (``manual``): every pending package is due now, whatever its schedule; a
+        ``cff sync`` already sending sees that within seconds and goes at once."""
         def work(ws, progress):
             if manual:
                 sync.retry_now(ws)
             return sync.sync_once(ws, progress=progress)
 
-        self._start(tr("Đang đồng bộ với cấp trên…"))
+        self._start(tr("Đang gửi lên cấp trên…") if manual else tr("Đang đồng bộ với cấp trên…"))
         run_in_background(self._job(work), self._passed, self._failed, self._progress)
 
     def _auto(self) -> None:
-        """Try on our own when something is due (a connection may have appeared)."""
-        if self.busy or not self.state.get("enrolled"):
+        """Try on our own when something is due; while a package waits for its next try, ping the
+        inbox (cheap) and send at once if it answers (a connection may have appeared)."""
+        if self.busy or self._probing or not self.state.get("enrolled") or self.state.get("sender"):
             return
         nxt = sync.next_due(self.ctx.ws)
-        if nxt is not None and nxt <= datetime.now(UTC):
+        if nxt is None:
+            return
+        if nxt <= datetime.now(UTC):
             self.sync_now()
+            return
+        self._probing = True
+
+        def probe(ws, progress):
+            return sync.probe(ws)
+
+        def done(reachable: bool) -> None:
+            self._probing = False
+            try:
+                if reachable and not self.busy:
+                    sync.retry_now(self.ctx.ws)
+                    self.sync_now()
+            except RuntimeError:
+                pass
+
+        def failed(message: str) -> None:
+            self._probing = False
+
+        run_in_background(self._job(probe), done, failed)
 
     def install(self) -> None:
         waiting = [r for r in self.state.get("rulesets", []) if not r["installed"]]

@@ -15,7 +15,14 @@ from typing import Any, Literal
 
 from cff_desktop.common.errors import BadInput, NotFound
 from cff_desktop.common.text import nfc
-from cff_desktop.dossier.format import EXTENSION, KIND_DOSSIER, KIND_RECEIPT, KIND_SECTOR, PackageRejected
+from cff_desktop.dossier.format import (
+    EXTENSION,
+    KIND_DOSSIER,
+    KIND_RECEIPT,
+    KIND_RULESET,
+    KIND_SECTOR,
+    PackageRejected,
+)
 from cff_desktop.dossier.package import Opened
 from cff_desktop.dossier.writer import sha256_of, write_atomic
 from cff_desktop.rules.values import parse_value
@@ -78,6 +85,11 @@ class ImportResult:
             return (f"Đã có gói mới hơn ({self.superseded_by[:8]}) thay thế gói này; không thay đổi gì.")
         if self.kind == KIND_DOSSIER:
             return f"Đã nhận hồ sơ, lưu tại {self.stored_path}."
+        if self.kind == KIND_RULESET and self.unchanged:
+            return f"Bộ tiêu chí {self.stored_path} đã có trên máy này; không thay đổi gì."
+        if self.kind == KIND_RULESET:
+            return (f"Đã cài bộ tiêu chí {self.stored_path} do cấp trên phát hành. Vòng đánh giá đang mở vẫn giữ "
+                    "bộ tiêu chí cũ; xem khác biệt và đổi trong Thiết lập → Bộ tiêu chí (cff rulesets switch).")
         parts = [f"Đã nhập {len(self.applied)} chỉ số"]
         if self.kept_mine:
             parts.append(f"giữ số liệu của máy này cho {len(self.kept_mine)} chỉ số ({', '.join(self.kept_mine)})")
@@ -216,6 +228,13 @@ def import_package(ws: Workspace, path: str | Path, *, resolutions: dict[str, Re
             return _receive(ws, opened, res, actor, progress)
         if m["kind"] == KIND_RECEIPT:  # the upper level's answer brought back on a stick
             res.already = not apply_receipt(ws, m, opened.read_json("decision.json"), opened.sha256, path, actor)
+            return res
+        if m["kind"] == KIND_RULESET:  # a rule set the upper level published, on a stick
+            from cff_desktop.services.ruleset_package import apply_ruleset_package
+
+            rs, new = apply_ruleset_package(ws, opened, path, actor)
+            res.stored_path = f"{rs.id} {rs.version}"
+            (res.applied if new else res.unchanged).append(res.stored_path)
             return res
         assert rnd is not None
         take = plan.apply + [c.indicator for c in plan.conflicts if resolutions[c.indicator] == "theirs"]

@@ -18,6 +18,7 @@ from cff_desktop.sync.inbox_store import iso
 from cff_desktop.sync.protocol import CODE_RE, SHA256_RE, UUID_RE, fingerprint
 from cff_desktop.sync.server._base import InboxBase
 from cff_desktop.sync.server._common import error
+from cff_desktop.sync.server.tus import TUS_EXTENSIONS
 
 
 class _TooLarge(Exception):
@@ -46,7 +47,7 @@ class ApiMixin(InboxBase):
     async def ping(self, request: Request) -> Response:
         """Connectivity probe: cheap, no auth, says which server this is."""
         return JSONResponse({"ok": True, "server": "cff-district", "time": iso(self.clock()),
-                             "fingerprint": self.store.fingerprint})
+                             "fingerprint": self.store.fingerprint, "tus_extensions": TUS_EXTENSIONS.split(",")})
 
     async def enrol(self, request: Request) -> Response:
         try:

@@ -65,6 +65,7 @@ class Inbox(ApiMixin, TusMixin, FinishMixin, AdminMixin):
 
     @contextlib.asynccontextmanager
     async def _lifespan(self, app: Starlette) -> AsyncIterator[None]:
+        self.recover()
         self.sweep()
         task = asyncio.create_task(self._sweeper())
         try:

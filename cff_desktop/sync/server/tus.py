@@ -28,7 +28,7 @@ from cff_desktop.sync.server._base import InboxBase
 from cff_desktop.sync.server._common import _conflict_message, _http_date, error
 
 CHECKSUM_ALGORITHMS = ("sha1", "sha256", "md5")
-TUS_EXTENSIONS = "creation,checksum,expiration"
+TUS_EXTENSIONS = "creation,creation-with-upload,checksum,expiration"
 
 
 def write_chunk(fh: Any, data: bytes) -> None:
@@ -86,12 +86,23 @@ class TusMixin(InboxBase):
         if not UUID_RE.fullmatch(uid) or not SHA256_RE.fullmatch(sha):
             return error(400, "bad_metadata", "Upload-Metadata phải có uuid (mã gói) và sha256 (64 chữ số hex) "
                          "của gói.")
-        if int(request.headers.get("content-length") or 0) > 0:
-            return error(400, "bad_request", "máy chủ không nhận dữ liệu ngay khi tạo (creation-with-upload).")
+        raw_cl = request.headers.get("content-length") or "0"
+        with_body = raw_cl != "0"
+        if with_body and (not raw_cl.isdigit() or int(raw_cl) > length or request.headers.get(
+                "content-type", "").split(";")[0].strip() != "application/offset+octet-stream"):
+            return error(400, "bad_request", "dữ liệu gửi kèm khi tạo cần Content-Type: "
+                         "application/offset+octet-stream và không dài hơn Upload-Length.", {"Connection": "close"})
         known = self.store.one("SELECT sha256, receipt_id FROM package WHERE commune = ? AND uuid = ?",
                                (auth["commune"], uid))
         if known and known["sha256"] != sha:
             return error(409, "conflict", _conflict_message(uid, known["receipt_id"]))
+        same = self.store.one("SELECT * FROM upload WHERE commune = ? AND package_uuid = ? AND sha256 = ? AND"
+                              " length = ? AND expires_at >= ? ORDER BY created_at DESC LIMIT 1",
+                              (auth["commune"], uid, sha, length, iso(self.clock())))
+        if same is not None:
+            # The same package again (a creation whose reply was lost): give back its upload and
+            # offset, so the client goes on from there instead of sending it all again.
+            return await self._created(request, same, with_body)
         if self._disk_free() - length < self.limits.min_free:
             return error(507, "disk_full", "máy chủ cấp trên tạm hết chỗ trống trên đĩa; gói vẫn chờ trong hộp "
                          "thư đi và sẽ được gửi lại sau.", {"Retry-After": "600"})
@@ -111,8 +122,29 @@ class TusMixin(InboxBase):
             full = (isinstance(e, OSError) and e.errno == errno.ENOSPC) or "full" in str(e).lower()
             return error(507 if full else 500, "disk_full" if full else "server_error",
                          "máy chủ không ghi được (đĩa đầy hoặc lỗi ổ đĩa); thử lại sau.", {"Retry-After": "600"})
-        return Response(status_code=201, headers=self._tus_headers({
-            "Location": f"/files/{upload_id}", "Upload-Expires": _http_date(expires), "Upload-Offset": "0"}))
+        row = self.store.one("SELECT * FROM upload WHERE id = ?", (upload_id,))
+        assert row is not None  # inserted just above, in this request
+        return await self._created(request, row, with_body)
+
+    async def _created(self, request: Request, row: dict[str, Any], with_body: bool) -> Response:
+        """The creation reply; with ``creation-with-upload`` the body is appended first (kept as it
+        arrives, like a PATCH). A body for an upload that already moved on is not read."""
+        uid = row["id"]
+        headers = {"Location": f"/files/{uid}",
+                   "Upload-Expires": _http_date(datetime.fromisoformat(row["expires_at"]))}
+        if with_body:
+            await self._stop_pump(uid)
+            lock = self._locks.setdefault(uid, asyncio.Lock())
+            async with lock:
+                if self._offset(uid) != 0:
+                    return Response(status_code=201, headers=self._tus_headers(
+                        headers | {"Upload-Offset": str(self._offset(uid)), "Connection": "close"}))
+                res = await self._run_pump(request, uid, row["length"], None)
+            if res.disk_full:
+                return error(507, "disk_full", "máy chủ cấp trên hết chỗ trống trên đĩa; phần đã nhận được giữ, "
+                             "máy xã sẽ gửi tiếp sau.", headers | {"Upload-Offset": str(self._offset(uid)),
+                                                                   "Retry-After": "600"})
+        return Response(status_code=201, headers=self._tus_headers(headers | {"Upload-Offset": str(self._offset(uid))}))
 
     def _upload_for(self, request: Request, auth: dict[str, Any]) -> dict[str, Any] | Response:
         uid = request.path_params["upload_id"]
@@ -130,7 +162,13 @@ class TusMixin(InboxBase):
         try:
             return self.store.upload_path(upload_id).stat().st_size
         except FileNotFoundError:
-            return 0
+            pass
+        # finishing moved the file into packages/ and the server stopped before the commit: the
+        # upload is complete (its bytes are in place), never "at 0"
+        row = self.store.one("SELECT sha256, length FROM upload WHERE id = ?", (upload_id,))
+        if row is not None and self.store.package_path(row["sha256"]).is_file():
+            return int(row["length"])
+        return 0
 
     async def tus_head(self, request: Request) -> Response:
         auth = self._gate(request)
@@ -139,6 +177,9 @@ class TusMixin(InboxBase):
         row = self._upload_for(request, auth)
         if isinstance(row, Response):
             return Response(status_code=row.status_code, headers=self._tus_headers())
+        # A PATCH still "running" belongs to a connection the client gave up on (it only asks
+        # after a failure): stop it, so the offset given is final and the next PATCH matches it.
+        await self._stop_pump(row["id"])
         return Response(status_code=200, headers=self._tus_headers({
             "Upload-Offset": str(self._offset(row["id"])), "Upload-Length": str(row["length"]),
             "Upload-Expires": _http_date(datetime.fromisoformat(row["expires_at"]))}))
@@ -168,10 +209,7 @@ class TusMixin(InboxBase):
         uid = row["id"]
         # A PATCH still "running" for this upload belongs to a connection the client already gave
         # up on (a half-open link): stop it so the resumed request can go on (as tusd does).
-        old = self._pumps.get(uid)
-        if old is not None and not old.done():
-            old.cancel()
-            await asyncio.wait([old], timeout=10)
+        await self._stop_pump(uid)
         lock = self._locks.setdefault(uid, asyncio.Lock())
         async with lock:
             offset = self._offset(uid)
@@ -183,16 +221,7 @@ class TusMixin(InboxBase):
             if cl is not None and (not cl.isdigit() or int(cl) > remaining):
                 return error(413, "too_large", f"phần dữ liệu dài hơn phần còn lại của gói ({remaining} byte).",
                              {"Connection": "close", "Upload-Offset": str(offset)})
-            task = asyncio.create_task(self._pump(request, uid, remaining, checksum))
-            self._pumps[uid] = task
-            try:
-                res = await task
-            except asyncio.CancelledError:
-                task.cancel()
-                raise
-            finally:
-                if self._pumps.get(uid) is task:
-                    del self._pumps[uid]
+            res = await self._run_pump(request, uid, remaining, checksum)
             new_offset = self._offset(uid)
             headers = {"Upload-Offset": str(new_offset),
                        "Upload-Expires": _http_date(datetime.fromisoformat(row["expires_at"]))}
@@ -209,6 +238,30 @@ class TusMixin(InboxBase):
                 return error(503, "interrupted", "kết nối bị ngắt giữa chừng; phần đã nhận được giữ.",
                              headers | {"Retry-After": "5"})
             return Response(status_code=204, headers=self._tus_headers(headers))
+
+    async def _stop_pump(self, uid: str) -> None:
+        old = self._pumps.get(uid)
+        if old is not None and not old.done():
+            old.cancel()
+            await asyncio.wait([old], timeout=10)
+
+    async def _run_pump(self, request: Request, uid: str, remaining: int,
+                        checksum: tuple[str, bytes] | None) -> _Pumped:
+        """Run the body copy as its own task, so a newer request for the upload can stop it. A
+        copy stopped that way is a cut (its client is gone), not a server error."""
+        task = asyncio.create_task(self._pump(request, uid, remaining, checksum))
+        self._pumps[uid] = task
+        try:
+            return await task
+        except asyncio.CancelledError:
+            current = asyncio.current_task()
+            if task.cancelled() and current is not None and not current.cancelling():
+                return _Pumped(cut=True)  # stopped by a newer request before it read anything
+            task.cancel()
+            raise
+        finally:
+            if self._pumps.get(uid) is task:
+                del self._pumps[uid]
 
     async def _pump(self, request: Request, uid: str, remaining: int,
                     checksum: tuple[str, bytes] | None) -> _Pumped:

@@ -1,0 +1,105 @@
+"""What changed between two rule sets, in words a council can check against the decision.
+
+Before a province's imported table replaces the shipped one, or before an open round is moved to
+a new version, someone has to see exactly which maxima, bands, wordings and statuses differ.
+Pure: two :class:`RuleSet` in, a list of changes out.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from cff_desktop.common.text import format_number
+from cff_desktop.rules.model import CATEGORIES, Band, Indicator, RuleSet
+
+STATUS_WORDS = {"confirmed": "đã đối chiếu", "inferred": "suy ra", "provisional": "tạm"}
+ZERO_WORDS = {"full": "tính đủ điểm", "zero": "tính 0 điểm", "not_applicable": "không áp dụng, tính đủ điểm"}
+KIND_WORDS = {"yes_no": "có/không", "ratio": "tỷ lệ", "count": "số ca", "rate": "tỷ suất", "manual": "hội đồng chấm"}
+
+
+@dataclass(frozen=True)
+class Change:
+    where: str  # "tiêu chí 3", "chỉ số 3.1", "ngưỡng other", "bộ tiêu chí"
+    what: str   # "điểm tối đa", "mức điểm", "nội dung", …
+    old: str
+    new: str
+
+    def to_json(self) -> dict[str, Any]:
+        return {"where": self.where, "what": self.what, "old": self.old, "new": self.new}
+
+    def text(self) -> str:
+        return f"{self.where} — {self.what}: {self.old or '(không có)'} → {self.new or '(không có)'}"
+
+
+def _n(x: Any) -> str:
+    return format_number(x, 0 if x == int(x) else 2)
+
+
+def band_text(ind: Indicator, b: Band) -> str:
+    """ "≥ 98 %: 50 điểm" ; "< 2 %: 75 điểm" ; "≤ 1 trên 1.000 trẻ em: 50 điểm"."""
+    if ind.direction == "higher_better":
+        op = ">" if b.strict else "≥"
+    else:
+        op = "<" if b.strict else "≤"
+    unit = " %" if ind.kind == "ratio" else (f" trên {format_number(ind.rate_per)} trẻ em" if ind.rate_per else " ca")
+    return f"{op} {_n(b.bound)}{unit}: {_n(b.points)} điểm"
+
+
+def bands_text(ind: Indicator) -> str:
+    return "; ".join(band_text(ind, b) for b in ind.bands)
+
+
+def kind_text(ind: Indicator) -> str:
+    return KIND_WORDS["rate" if ind.is_rate else ind.kind]
+
+
+def diff(a: RuleSet, b: RuleSet) -> list[Change]:
+    """Every difference that changes a score or what an officer reads, criterion by criterion."""
+    out: list[Change] = []
+
+    def ch(where: str, what: str, old: Any, new: Any) -> None:
+        if old != new:
+            out.append(Change(where, what, str(old), str(new)))
+
+    ch("bộ tiêu chí", "tên", a.title, b.title)
+    ch("bộ tiêu chí", "căn cứ pháp lý", a.legal_basis, b.legal_basis)
+    ch("bộ tiêu chí", "tổng điểm tối đa", _n(a.max_total), _n(b.max_total))
+    for cat in CATEGORIES:
+        ta, tb = a.thresholds[cat], b.thresholds[cat]
+        ch(f"ngưỡng {cat}", "điểm tối thiểu", _n(ta.min_total), _n(tb.min_total))
+        ch(f"ngưỡng {cat}", "trạng thái", STATUS_WORDS[ta.status], STATUS_WORDS[tb.status])
+    ca = {c.id: c for c in a.criteria}
+    cb = {c.id: c for c in b.criteria}
+    for cid in sorted(ca.keys() | cb.keys(), key=int):
+        where = f"tiêu chí {cid}"
+        if cid not in cb:
+            out.append(Change(where, "bỏ", ca[cid].name, ""))
+            continue
+        if cid not in ca:
+            out.append(Change(where, "thêm", "", cb[cid].name))
+            continue
+        x, y = ca[cid], cb[cid]
+        ch(where, "tên", x.name, y.name)
+        ch(where, "lĩnh vực", x.sector, y.sector)
+        ch(where, "điểm tối đa", _n(x.max), _n(y.max))
+        ch(where, "trạng thái", STATUS_WORDS[x.basis], STATUS_WORDS[y.basis])
+        ia = {i.id: i for i in x.indicators}
+        ib = {i.id: i for i in y.indicators}
+        for iid in sorted(ia.keys() | ib.keys(), key=lambda s: [int(p) for p in s.split(".")]):
+            w = f"chỉ số {iid}"
+            if iid not in ib:
+                out.append(Change(w, "bỏ", ia[iid].label, ""))
+                continue
+            if iid not in ia:
+                out.append(Change(w, "thêm", "", ib[iid].label))
+                continue
+            p, q = ia[iid], ib[iid]
+            ch(w, "nội dung", p.label, q.label)
+            ch(w, "loại", kind_text(p), kind_text(q))
+            ch(w, "điểm tối đa", _n(p.max), _n(q.max))
+            ch(w, "mức điểm", bands_text(p), bands_text(q))
+            ch(w, "khi mẫu số bằng 0", ZERO_WORDS[p.on_zero_denominator] if p.kind == "ratio" or p.is_rate else "",
+               ZERO_WORDS[q.on_zero_denominator] if q.kind == "ratio" or q.is_rate else "")
+            ch(w, "trạng thái", STATUS_WORDS[p.basis], STATUS_WORDS[q.basis])
+    return out
