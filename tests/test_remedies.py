@@ -76,3 +76,24 @@ def test_the_window_names_the_page_and_button_instead_of_a_command(qtbot, demo_w
     assert list(usb.iterdir()) == [] and dump(demo_ws) == before
     assert hashlib.sha256(Path(demo_ws.paths.db).read_bytes()).hexdigest() == db_hash
     w.close()
+
+
+def test_switching_to_a_rule_set_not_installed_names_the_import_remedy(demo_ws, tmp_path: Path) -> None:
+    import json
+
+    from cff_desktop.common.resources import resource_dir
+    from cff_desktop.rules.loader import parse_bytes
+    from cff_desktop.services.rulesets import switch
+
+    src = json.loads(resource_dir("rulesets", "qd06-2019.json").read_text("utf-8"))
+    src["version"] = "2099.1"
+    path = tmp_path / "qd06-2099.json"
+    path.write_bytes(json.dumps(src, ensure_ascii=False).encode("utf-8"))
+    target = parse_bytes(path.read_bytes(), str(path))
+    before = dump(demo_ws)
+    with pytest.raises(Refused) as e:
+        switch(demo_ws, target, reason="thử", actor="Hoàng Thị Mai")
+    assert e.value.remedy == "import_ruleset" and "cff" not in e.value.message
+    assert ui_hint(e.value.remedy).endswith("bấm «Nhập bộ tiêu chí chính thức…».")
+    assert "`cff rulesets import TỆP`" in cli_hint(e.value.remedy)
+    assert dump(demo_ws) == before
