@@ -47,7 +47,8 @@ def build_packages(root: Path, n: int, year: int, with_pdfs: bool) -> tuple[Path
             demo.create_demo(ws, commune=f"Xã Số {i + 1}", seed=i, year=year, category=CATS[i % 3])
             profile.update_commune(ws, {"code": f"1{i + 1:04d}"})
             keys.import_upper(ws, str(pub))
-            council.close_meeting(ws, ended_at=f"{year}-11-05T10:30")
+            council.record_vote(ws, votes_for=10, votes_against=0)
+            council.close_meeting(ws, conclusion="Đề nghị công nhận", ended_at=f"{year}-11-05T10:30")
             packages.export_package(ws, usb)
     os.environ["CFF_HOME"] = str(root / "upper")
     csv = root / "units.csv"

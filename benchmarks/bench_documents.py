@@ -32,7 +32,7 @@ def main(repeat: int = 15) -> None:
     with open_workspace(create=True) as ws:
         create_demo(ws)
         record_vote(ws, votes_for=10, votes_against=0)
-        close_meeting(ws, ended_at="2024-11-05T10:30")
+        close_meeting(ws, conclusion="Đề nghị công nhận", ended_at="2024-11-05T10:30")
         t0 = time.perf_counter()
         path = render(ws, "dossier", out)
         first = time.perf_counter() - t0

@@ -41,3 +41,29 @@ def sign_in(qtbot, win, name: str, pin: str = "1234") -> None:
     page.pin.clear()
     qtbot.keyClicks(page.pin, pin)
     qtbot.keyClick(page.pin, Qt.Key.Key_Return)
+
+
+def answer_next_dialog(button_text: str) -> list[str]:
+    """Click ``button_text`` in the next modal dialog (a QMessageBox opened with exec()).
+
+    Returns a list that receives the dialog's text, so a test can check what the officer was asked.
+    """
+    from PySide6.QtCore import QTimer
+    from PySide6.QtWidgets import QMessageBox, QPushButton
+
+    seen: list[str] = []
+
+    def poll() -> None:
+        box = QApplication.activeModalWidget()
+        if not isinstance(box, QMessageBox):
+            QTimer.singleShot(20, poll)
+            return
+        seen.append(box.text())
+        for b in box.findChildren(QPushButton):
+            if b.text() == button_text:
+                b.click()
+                return
+        raise AssertionError(f"no button {button_text!r} in {[b.text() for b in box.findChildren(QPushButton)]}")
+
+    QTimer.singleShot(0, poll)
+    return seen

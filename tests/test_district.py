@@ -67,7 +67,8 @@ def _commune(root: Path, name: str, *, seed: int, year: int, code: str, category
     del snap_pass
     profile.update_commune(ws, {"code": code})
     keys.import_upper(ws, str(public_key))
-    snap = council.close_meeting(ws, ended_at=f"{year}-11-05T10:30")
+    council.record_vote(ws, votes_for=10, votes_against=0)
+    snap = council.close_meeting(ws, conclusion="Đề nghị công nhận", ended_at=f"{year}-11-05T10:30")
     return ws, bool(snap["score"]["recognized"])
 
 
@@ -322,7 +323,8 @@ def test_appraise_and_return_reach_the_commune_through_the_inbox(upper, built: B
             demo.create_demo(ws, commune=name_of(i), seed=11 + i, year=2025, category=category_of(i))
             profile.update_commune(ws, {"code": code_of(i)})
             keys.import_upper(ws, str(built.public_key))
-            council.close_meeting(ws, ended_at="2025-11-05T10:30")
+            council.record_vote(ws, votes_for=10, votes_against=0)
+            council.close_meeting(ws, conclusion="Đề nghị công nhận", ended_at="2025-11-05T10:30")
             enrol(ws, server.url, server.code(code_of(i), name_of(i)))
             submit(ws)
             assert passes(ws, backoff=FAST).delivered

@@ -90,6 +90,7 @@ def test_council_override_needs_a_reason_then_close_locks_everything(qtbot, cler
     assert "vượt số thành viên" in page.status.text()
     page.v_for.setValue(9)
     page.vote()
+    ime_type(page.conclusion, "Đề nghị công nhận")
     page.confirm.setChecked(True)
     page.close_button.click()
     assert "Đã kết thúc họp" in page.status.text()
@@ -107,6 +108,9 @@ def test_council_override_needs_a_reason_then_close_locks_everything(qtbot, cler
 
 def test_reopen_needs_a_reason(qtbot, clerk, cff_home) -> None:
     page = clerk.shell.pages["council"]
+    page.v_for.setValue(10)
+    page.vote()
+    ime_type(page.conclusion, "Đề nghị công nhận")
     page.confirm.setChecked(True)
     page.close_button.click()
     page.reopen()

@@ -5,7 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from gui_helpers import sign_in
+from gui_helpers import answer_next_dialog, sign_in
 
 from cff_desktop.services.council import close_meeting, record_vote
 from cff_desktop.ui.app import build_window
@@ -61,9 +61,11 @@ def test_export_needs_a_closed_round_then_writes_and_verifies(qtbot, docs, demo_
     assert docs.export_button.isEnabled()
     usb = tmp_path / "USB"
     usb.mkdir()
+    asked = answer_next_dialog("Vẫn ghi, không mã hóa")  # the demo has no upper-level key
     docs.export(str(usb))
     idle(qtbot, docs)
-    assert "Đã ghi và kiểm tra xong" in docs.status.text(), docs.status.text()
+    assert asked and "KHÔNG MÃ HÓA" in asked[0]
+    assert "Đã ghi và kiểm tra xong (KHÔNG MÃ HÓA)" in docs.status.text(), docs.status.text()
     assert len(list(usb.glob("*.cffpkg"))) == 1
 
 

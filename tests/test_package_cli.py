@@ -137,7 +137,7 @@ def test_private_key_in_a_passphrase_file(tmp_path: Path) -> None:
     usb.mkdir()
     ok(run(commune, "demo", "create"))
     ok(run(commune, "council", "vote", "--for", "10"))
-    ok(run(commune, "council", "close"))
+    ok(run(commune, "council", "close", "--conclusion", "Đạt"))
     env = {"CFF_PASS": "mật khẩu của tỉnh"}
     refused(run(province, "keys", "generate", "--out", str(tmp_path / "pub.txt"), "--private-file",
                 str(tmp_path / "key.age")), "mật khẩu")

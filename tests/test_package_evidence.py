@@ -110,7 +110,7 @@ def test_attached_evidence_travels_in_the_dossier(demo_ws, tmp_path: Path) -> No
     pdf.write_bytes(b"%PDF-1.4 bien ban")
     row = attach(demo_ws, "1", pdf, "Hoàng Thị Mai")
     record_vote(demo_ws, votes_for=10, votes_against=0)
-    close_meeting(demo_ws)
+    close_meeting(demo_ws, conclusion="Đạt")
     usb = tmp_path / "usb"
     usb.mkdir()
     p = export_package(demo_ws, usb).path

@@ -193,7 +193,7 @@ def test_sector_data_needs_an_open_round_and_known_officers(two_laptops, tmp_pat
     assert e.value.code == "unknown_officer" and "cff officer add" in e.value.message
     clerk.store.conn.execute("UPDATE officer SET name = 'Vi Thị Hồng' WHERE name = 'Vi Thị Hồng Nhung'")
     record_vote(clerk, votes_for=10, votes_against=0)
-    close_meeting(clerk)
+    close_meeting(clerk, conclusion="Đạt")
     before = dump(clerk)
     with pytest.raises(PackageRejected) as e:
         import_package(clerk, p)
@@ -347,7 +347,7 @@ def test_dossier_without_upper_key_is_signed_but_not_encrypted(demo_ws, tmp_path
     from cff_desktop.services.packages import export_package, verify_package
 
     record_vote(demo_ws, votes_for=10, votes_against=0)
-    close_meeting(demo_ws)
+    close_meeting(demo_ws, conclusion="Đạt")
     res = export_package(demo_ws, _usb(tmp_path))
     assert not res.encrypted
     v = verify_package(demo_ws, res.path)
@@ -415,7 +415,7 @@ def test_dossier_carries_the_printed_papers(demo_ws, tmp_path: Path, recognized:
     if not recognized:
         set_override(demo_ws, "12", 0, "Điểm vui chơi các thôn đều xuống cấp")
     record_vote(demo_ws, votes_for=10, votes_against=0)
-    close_meeting(demo_ws)
+    close_meeting(demo_ws, conclusion="Đạt")
     res = export_package(demo_ws, _usb(tmp_path))
     docs = res.manifest["summary"]["documents"]
     assert len(docs) == (1 if recognized else 3)

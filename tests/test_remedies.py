@@ -11,7 +11,7 @@ import hashlib
 from pathlib import Path
 
 import pytest
-from gui_helpers import sign_in
+from gui_helpers import answer_next_dialog, sign_in
 from test_package_damage import dump
 
 from cff_desktop.cli import main
@@ -68,9 +68,11 @@ def test_the_window_names_the_page_and_button_instead_of_a_command(qtbot, demo_w
     usb.mkdir()
     db_hash = hashlib.sha256(Path(demo_ws.paths.db).read_bytes()).hexdigest()
     before = dump(demo_ws)
+    asked = answer_next_dialog("Vẫn ghi, không mã hóa")  # the demo has no upper-level key
     docs.export(str(usb))  # ... and when export is reached anyway, the service refuses in window words
     qtbot.waitUntil(lambda: docs.busy == 0, timeout=60000)
     text = docs.status.text()
+    assert asked
     assert CLOSE_SENTENCE in text and "Mở trang «Hội đồng» và bấm «Kết thúc họp»." in text, text
     assert "cff" not in text and "`" not in text
     assert list(usb.iterdir()) == [] and dump(demo_ws) == before

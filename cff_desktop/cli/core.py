@@ -274,6 +274,22 @@ def cmd_assign(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_commune_set(args: argparse.Namespace) -> int:
+    from cff_desktop.common.errors import BadInput
+    from cff_desktop.services.profile import update_commune
+
+    changes = {}
+    for pair in args.pairs:
+        key, sep, value = pair.partition("=")
+        if not sep:
+            raise BadInput(f"'{pair}' phải có dạng TRƯỜNG=GIÁ_TRỊ (ví dụ category=urban_ward)", "FIELD=VALUE")
+        changes[key.strip()] = value
+    with _ws(args) as ws:
+        update_commune(ws, changes)
+    print("Đã lưu hồ sơ xã: " + ", ".join(changes))
+    return 0
+
+
 # --- values ------------------------------------------------------------------------------------
 
 def cmd_values_set(args: argparse.Namespace) -> int:
@@ -283,6 +299,16 @@ def cmd_values_set(args: argparse.Namespace) -> int:
         r = set_value(ws, args.indicator, args.value, as_officer=args.as_officer,
                       note=args.note or "", year=args.round)
     print(f"Đã ghi chỉ số {r.id}: {format_points(r.points)}/{format_points(r.max)} điểm")
+    return 0
+
+
+def cmd_values_clear(args: argparse.Namespace) -> int:
+    from cff_desktop.services.values import clear_value
+
+    with _ws(args) as ws:
+        gone = clear_value(ws, args.indicator, as_officer=args.as_officer, year=args.round)
+    print(f"Đã xóa số liệu chỉ số {args.indicator}; chỉ số này trở lại chưa nhập." if gone
+          else f"Chỉ số {args.indicator} chưa có số liệu; không có gì để xóa.")
     return 0
 
 
@@ -463,6 +489,12 @@ def build_parser(command: str | None = None) -> argparse.ArgumentParser:
     x.add_argument("officer")
     x.set_defaults(func=cmd_assign)
 
+    com = sub.add_parser("commune", help="hồ sơ xã").add_subparsers(dest="sub", required=True)
+    x = com.add_parser("set", help="sửa hồ sơ xã: name=… code=… unit_type=xa|phuong|thi_tran|dac_khu "
+                                   "category=… upper_level=… chair_name=… chair_title=…")
+    x.add_argument("pairs", nargs="+", metavar="FIELD=VALUE")
+    x.set_defaults(func=cmd_commune_set)
+
     val = sub.add_parser("values", help="số liệu").add_subparsers(dest="sub", required=True)
     x = val.add_parser("set")
     x.add_argument("indicator")
@@ -470,6 +502,10 @@ def build_parser(command: str | None = None) -> argparse.ArgumentParser:
     x.add_argument("--as", dest="as_officer", required=True)
     x.add_argument("--note")
     x.set_defaults(func=cmd_values_set)
+    x = val.add_parser("clear", help="xóa số liệu một chỉ số (trở lại chưa nhập)")
+    x.add_argument("indicator")
+    x.add_argument("--as", dest="as_officer", required=True)
+    x.set_defaults(func=cmd_values_clear)
     x = val.add_parser("import")
     x.add_argument("file")
     x.add_argument("--as", dest="as_officer", required=True)

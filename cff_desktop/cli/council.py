@@ -12,8 +12,8 @@ def cmd_meeting(args: argparse.Namespace) -> int:
     from cff_desktop.services.council import set_meeting
 
     with _ws(args) as ws:
-        rec = set_meeting(ws, place=args.place, started_at=args.started_at, discussion=args.discussion,
-                          year=args.round)
+        rec = set_meeting(ws, place=args.place, started_at=args.started_at, ended_at=args.ended_at,
+                          discussion=args.discussion, conclusion=args.conclusion, year=args.round)
     print(f"Đã ghi cuộc họp: {rec['place']} lúc {rec['started_at']}")
     return 0
 
@@ -54,8 +54,20 @@ def cmd_show(args: argparse.Namespace) -> int:
 
 
 def cmd_override(args: argparse.Namespace) -> int:
+    from cff_desktop.common.errors import BadInput
+    from cff_desktop.services.council import remove_override
     from cff_desktop.services.scoring import set_override
 
+    if args.remove:
+        if args.points is not None:
+            raise BadInput("--remove bỏ điểm hội đồng, không đi cùng --points", "--points")
+        with _ws(args) as ws:
+            remove_override(ws, args.criterion, args.reason, year=args.round)
+        print(f"Đã bỏ điểm hội đồng của tiêu chí {args.criterion}; điểm tính theo số liệu được dùng lại.")
+        return 0
+    if args.points is None:
+        raise BadInput("thiếu --points (điểm hội đồng chấm), hoặc dùng --remove để bỏ điểm đã ghi",
+                       "--points")
     with _ws(args) as ws:
         set_override(ws, args.criterion, args.points, args.reason, year=args.round)
     print(f"Đã ghi điểm hội đồng cho tiêu chí {args.criterion}: {args.points}")
@@ -76,7 +88,7 @@ def cmd_close(args: argparse.Namespace) -> int:
     from cff_desktop.services.council import close_meeting
 
     with _ws(args) as ws:
-        snap = close_meeting(ws, conclusion=args.conclusion or "", ended_at=args.ended_at, year=args.round)
+        snap = close_meeting(ws, conclusion=args.conclusion, ended_at=args.ended_at, year=args.round)
     s = snap["score"]
     verdict = "ĐẠT" if s["recognized"] else "KHÔNG ĐẠT"
     print(f"Đã kết thúc họp: tổng {format_points(s['total'])}/{format_points(s['max_total'])}, "
@@ -98,7 +110,9 @@ def register(sub: argparse._SubParsersAction) -> None:
     x = c.add_parser("meeting", help="địa điểm, thời gian, thảo luận")
     x.add_argument("--place")
     x.add_argument("--start", dest="started_at")
+    x.add_argument("--end", dest="ended_at", help="giờ kết thúc YYYY-MM-DDTHH:MM")
     x.add_argument("--discussion")
+    x.add_argument("--conclusion", help="kết luận của chủ tọa")
     x.set_defaults(func=cmd_meeting)
     x = c.add_parser("member", help="thêm thành viên")
     x.add_argument("--name", required=True)
@@ -115,7 +129,8 @@ def register(sub: argparse._SubParsersAction) -> None:
     x.set_defaults(func=cmd_show)
     x = c.add_parser("override", help="hội đồng điều chỉnh điểm một tiêu chí")
     x.add_argument("criterion")
-    x.add_argument("--points", required=True)
+    x.add_argument("--points")
+    x.add_argument("--remove", action="store_true", help="bỏ điểm hội đồng đã ghi (cần --reason)")
     x.add_argument("--reason", required=True)
     x.set_defaults(func=cmd_override)
     x = c.add_parser("vote", help="kết quả biểu quyết")
@@ -125,7 +140,8 @@ def register(sub: argparse._SubParsersAction) -> None:
     x.set_defaults(func=cmd_vote)
     x = c.add_parser("close", help="kết thúc họp, khóa số liệu")
     x.add_argument("--conclusion")
-    x.add_argument("--ended-at", dest="ended_at")
+    x.add_argument("--ended-at", dest="ended_at",
+                   help="giờ kết thúc YYYY-MM-DDTHH:MM, sau giờ bắt đầu (mặc định: giờ đã ghi, hoặc bây giờ)")
     x.set_defaults(func=cmd_close)
     x = c.add_parser("reopen", help="mở lại vòng đánh giá để sửa (ghi lý do)")
     x.add_argument("--reason", required=True)

@@ -72,6 +72,23 @@ def date_text(value: str | date | datetime | None) -> str:
     return "" if d is None else f"{d.day:02d}/{d.month:02d}/{d.year}"
 
 
+def datetime_text(value: str | datetime | None, *, utc: bool = False) -> str:
+    """dd/mm/yyyy hh:mm in Vietnam's clock; '' for no value, unreadable text shown as it is.
+
+    Instants with an offset are converted; wall-clock text without one (a time an officer typed)
+    is shown as typed, unless ``utc`` says it was stamped in UTC.
+    """
+    if value is None or value == "":
+        return ""
+    try:
+        t = value if isinstance(value, datetime) else datetime.fromisoformat(str(value).strip().replace("Z", "+00:00"))
+    except ValueError:
+        return str(value)
+    if t.tzinfo is None and utc:
+        t = t.replace(tzinfo=UTC)
+    return to_local(t).strftime("%d/%m/%Y %H:%M")
+
+
 def time_text(value: str | datetime | None) -> str:
     """HH:MM ngày dd/mm/yyyy in Vietnam's clock; '' for no value."""
     if value is None or value == "":

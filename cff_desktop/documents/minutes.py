@@ -94,7 +94,7 @@ def build(ctx: DocContext) -> list[Part]:
         ctx.header("minutes", parent=ctx.short_issuer,
                    issuer=f"Hội đồng đánh giá\n{ctx.unit_word} phù hợp với trẻ em"),
         *title_block("Biên bản", f"Họp {COUNCIL_NAME} năm {ctx.year}"),
-        para(f"Hôm nay, vào lúc {clock_text(council.get('started_at'))}, tại "
+        para(f"Hôm nay, vào lúc {_clock(council.get('started_at'))}, tại "
              f"{council.get('place') or '....................'}, {COUNCIL_NAME} {ctx.unit_name} tổ chức họp "
              f"đánh giá kết quả thực hiện tiêu chuẩn xã, phường, thị trấn phù hợp với trẻ em năm {ctx.year} "
              f"theo {ctx.ruleset.legal_basis}."),
@@ -136,11 +136,24 @@ def build(ctx: DocContext) -> list[Part]:
     ended = council.get("ended_at") or ctx.snapshot.get("closed_at")
     # The closing sentence travels with the signatures: a signature page never stands alone.
     f.append(keep(
-        para(f"Cuộc họp kết thúc vào lúc {clock_text(ended)}. Biên bản đã được đọc lại cho các thành viên "
+        para(f"Cuộc họp kết thúc vào lúc {_clock(ended)}. Biên bản đã được đọc lại cho các thành viên "
              "dự họp cùng nghe và nhất trí thông qua."),
         two_signatures(Signer(title="Thư ký", name=secretary["name"], note="(Ký, ghi rõ họ tên)"),
                        Signer(title="Chủ tọa", name=chair["name"], note="(Ký, ghi rõ họ tên)"))))
     return [Part("minutes", "Biên bản họp Hội đồng đánh giá", f)]
+
+
+def _clock(value: str | None) -> str:
+    """A meeting time in words; a time that cannot be read prints as blanks to fill in by hand.
+
+    Rounds closed before end times were checked may hold words such as "chiều nay" in their
+    frozen snapshot. The snapshot cannot be changed without changing its hash, so the minutes
+    print the dotted blank instead of failing, and the secretary writes the time on paper.
+    """
+    try:
+        return clock_text(value)
+    except ValueError:
+        return clock_text(None)
 
 
 def _d(value: str | None) -> str:

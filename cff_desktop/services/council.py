@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+from datetime import datetime
 from typing import Any
 
 from cff_desktop.common import localtime
@@ -51,26 +52,73 @@ def council_record(ws: Workspace, rnd: RoundInfo) -> dict[str, Any]:
     return rec
 
 
+def parse_when(value: str, option: str) -> datetime:
+    """A meeting time as the officer gives it: ``2024-11-05T08:00`` (or with a space).
+
+    Refuses words such as "chiều nay" with the expected form, so nothing unreadable is stored
+    (a stored "chiều nay" used to lock the round and break every later print of the minutes).
+    """
+    text = nfc(value)
+    try:
+        t = datetime.fromisoformat(text)
+    except ValueError:
+        raise BadInput(f"thời gian '{text}' không đúng dạng YYYY-MM-DDTHH:MM (ví dụ 2024-11-05T10:30)",
+                       option) from None
+    return t.replace(tzinfo=None, second=0, microsecond=0)
+
+
+def read_when(value: str | None) -> datetime | None:
+    """A stored meeting time, or None when missing or unreadable (rounds closed before the checks)."""
+    try:
+        return datetime.fromisoformat(str(value)) if value else None
+    except ValueError:
+        return None
+
+
+def check_meeting_times(started_at: str | None, ended_at: str, now: datetime | None = None) -> str:
+    """The end of a meeting must be a real time, after its start and not in the future.
+
+    Returns the end in the stored form ``YYYY-MM-DDTHH:MM``. Times are the commune's wall clock
+    (what the minutes print), compared with this computer's local clock.
+    """
+    end = parse_when(ended_at, "--ended-at")
+    now = now or localtime.now().replace(tzinfo=None)
+    if end > now:
+        raise BadInput(f"giờ kết thúc {end:%H:%M %d/%m/%Y} chưa tới (bây giờ là {now:%H:%M %d/%m/%Y}); "
+                       "ghi giờ cuộc họp thực sự kết thúc", "--ended-at")
+    start = read_when(started_at)
+    if start is None:
+        raise Refused("chưa ghi giờ bắt đầu cuộc họp; ghi giờ bắt đầu (cff council meeting --start "
+                      "YYYY-MM-DDTHH:MM, hoặc ô Bắt đầu lúc) rồi kết thúc họp", "--ended-at")
+    if end <= start:
+        raise BadInput(f"giờ kết thúc {end:%H:%M %d/%m/%Y} không sau giờ bắt đầu "
+                       f"{start:%H:%M %d/%m/%Y}; sửa giờ kết thúc", "--ended-at")
+    return end.isoformat(timespec="minutes")
+
+
 def set_meeting(ws: Workspace, *, place: str | None = None, started_at: str | None = None,
                 ended_at: str | None = None, discussion: str | None = None,
+                conclusion: str | None = None,
                 actor: str = ADMIN, year: int | None = None) -> dict[str, Any]:
-    """Record where and when the council met (ISO dates ``2024-11-05T08:00``)."""
-    from datetime import datetime
+    """Record where and when the council met (ISO dates ``2024-11-05T08:00``), what was said.
 
+    The discussion and the chair's conclusion are saved as they are typed, so no other action on
+    the council screen (an override, a new member) can wipe them.
+    """
     rnd = get_round(ws, year)
     require_open(rnd)
     fields: dict[str, str] = {}
     for key, val in (("place", place), ("started_at", started_at), ("ended_at", ended_at),
-                     ("discussion", discussion)):
+                     ("discussion", discussion), ("conclusion", conclusion)):
         if val is None:
             continue
         val = nfc(val)
         if key.endswith("_at") and val:
-            try:
-                datetime.fromisoformat(val)
-            except ValueError:
-                raise BadInput(f"thời gian '{val}' không đúng dạng YYYY-MM-DDTHH:MM", f"--{key}") from None
+            val = parse_when(val, "--start" if key == "started_at" else "--ended-at").isoformat(
+                timespec="minutes")
         fields[key] = val
+    if not fields:
+        return council_record(ws, rnd)
     with ws.store.transaction() as conn:
         _ensure_council(ws, rnd)
         old = council_record(ws, rnd)
@@ -138,6 +186,31 @@ def record_vote(ws: Workspace, *, votes_for: int, votes_against: int, votes_abst
                        {"for": votes_for, "against": votes_against, "abstain": votes_abstain})
 
 
+def remove_override(ws: Workspace, criterion: str, reason: str, *, actor: str = ADMIN,
+                    year: int | None = None) -> None:
+    """The council withdraws its score for a criterion: the computed score counts again.
+
+    Audited with the withdrawn points and the reason. The minutes print only what the council
+    finally adopted, so a withdrawn override is simply absent there (the audit log keeps it):
+    printing "điều chỉnh … rồi rút lại" would suggest two decisions where the council made one.
+    """
+    rnd = get_round(ws, year)
+    require_open(rnd)
+    cid, reason = nfc(str(criterion)), nfc(reason or "")
+    if rnd.ruleset.criterion(cid) is None:
+        raise BadInput(f"không có tiêu chí '{cid}' trong bộ tiêu chí {rnd.ruleset.id}", "CRITERION")
+    if not reason:
+        raise BadInput("bỏ điểm hội đồng phải ghi rõ lý do", "--reason")
+    with ws.store.transaction() as conn:
+        old = conn.execute("SELECT points, reason FROM override WHERE round_id = ? AND criterion_id = ?",
+                           (rnd.id, cid)).fetchone()
+        if old is None:
+            raise NotFound(f"tiêu chí {cid} không có điểm hội đồng nào để bỏ", "CRITERION")
+        conn.execute("DELETE FROM override WHERE round_id = ? AND criterion_id = ?", (rnd.id, cid))
+        ws.store.audit(actor, "override.remove", f"round:{rnd.id}/criterion:{cid}",
+                       {"points": old[0], "reason": old[1]}, {"removed": True, "reason": reason})
+
+
 def build_snapshot(ws: Workspace, rnd: RoundInfo, closed_at: str) -> dict[str, Any]:
     res, _ = score_round(ws, rnd.year)
     rs = rnd.ruleset
@@ -161,9 +234,15 @@ def build_snapshot(ws: Workspace, rnd: RoundInfo, closed_at: str) -> dict[str, A
     }
 
 
-def close_meeting(ws: Workspace, *, conclusion: str = "", ended_at: str | None = None,
+def close_meeting(ws: Workspace, *, conclusion: str | None = None, ended_at: str | None = None,
                   actor: str = ADMIN, year: int | None = None) -> dict[str, Any]:
-    """"Kết thúc họp": freeze the snapshot and close the round, in one transaction."""
+    """"Kết thúc họp": freeze the snapshot and close the round, in one transaction.
+
+    The minutes say the council voted and "nhất trí thông qua", so a round closes only with a
+    recorded vote, the chair's conclusion and a real end time after the start (not in the
+    future). ``conclusion``/``ended_at`` left out mean the ones already recorded; an end time
+    never recorded defaults to now.
+    """
     rnd = get_round(ws, year)
     require_open(rnd)
     rec = council_record(ws, rnd)
@@ -171,13 +250,21 @@ def close_meeting(ws: Workspace, *, conclusion: str = "", ended_at: str | None =
     if not present:
         raise Refused("chưa ghi thành viên hội đồng có mặt; thêm thành viên trước khi kết thúc họp",
                       "council")
-
+    if rec["votes_for"] is None:
+        raise Refused("chưa ghi kết quả biểu quyết; ghi số phiếu tán thành, không tán thành, không "
+                      "biểu quyết (Ghi biểu quyết, hoặc cff council vote) rồi kết thúc họp", "council")
+    text = nfc(conclusion) if conclusion is not None else nfc(rec["conclusion"] or "")
+    if not text:
+        raise Refused("chưa có kết luận của chủ tọa; ghi kết luận (ô Kết luận, hoặc --conclusion) rồi "
+                      "kết thúc họp", "--conclusion")
     # The meeting's end as the clerk's wall clock shows it (printed in the minutes).
-    closed_at = nfc(ended_at) if ended_at else localtime.now().replace(tzinfo=None).isoformat(timespec="minutes")
+    wall_now = localtime.now().replace(tzinfo=None).isoformat(timespec="minutes")
+    given = ended_at if ended_at else (rec["ended_at"] or wall_now)
+    closed_at = check_meeting_times(rec["started_at"], given)
     with ws.store.transaction() as conn:
         _ensure_council(ws, rnd)
         conn.execute("UPDATE council SET ended_at = ?, conclusion = ? WHERE round_id = ?",
-                     (closed_at, nfc(conclusion), rnd.id))
+                     (closed_at, text, rnd.id))
         snap = build_snapshot(ws, rnd, closed_at)
         body = canonical(snap)
         digest = hashlib.sha256(body.encode("utf-8")).hexdigest()

@@ -7,7 +7,7 @@ import re
 from datetime import date
 from typing import Any
 
-from cff_desktop.common.errors import BadInput
+from cff_desktop.common.errors import BadInput, Refused
 from cff_desktop.common.text import clean_name, nfc
 from cff_desktop.services.rounds import ADMIN, RoundInfo, check_category, get_round, require_open
 from cff_desktop.services.workspace import Workspace
@@ -32,7 +32,12 @@ ROUND_DATES = {
     "posting_start": "Ngày niêm yết công khai",
     "submission_date": "Ngày gửi hồ sơ lên cấp trên",
 }
-SETTINGS_DEFAULTS = {"idle_lock_minutes": "10", "language": "vi"}
+SETTINGS_DEFAULTS = {"idle_lock_minutes": "10", "language": "vi", "text_scale": "100"}
+# What the council's result or the frozen papers depend on: locked once the council closed, so
+# the dashboard can never say "ngưỡng 900" while the minutes say 800. Who signs (chair_name,
+# chair_title) and where the dossier goes (upper_level) stay editable: the printed papers take
+# them from the profile as it is on the day they are signed and sent (see services.printing).
+LOCKED_AFTER_CLOSE = ("name", "code", "province", "district", "unit_type", "category")
 
 
 def check_commune(changes: dict[str, Any]) -> dict[str, Any]:
@@ -59,12 +64,30 @@ def check_commune(changes: dict[str, Any]) -> dict[str, Any]:
     return clean
 
 
+def require_unlocked(rnd: RoundInfo, old: dict[str, Any], clean: dict[str, Any]) -> None:
+    """Refuse a change to a field the closed council's result or frozen papers depend on.
+
+    Every way of editing the profile (the set-up window, ``cff commune set``, ``cff profile set``)
+    passes through here, so none of them can move a closed round's threshold or wording.
+    """
+    if not rnd.closed:
+        return
+    changed = [k for k in clean if k in LOCKED_AFTER_CLOSE and clean[k] != old.get(k)]
+    if changed:
+        raise Refused(
+            f"{', '.join(COMMUNE_FIELDS[k] for k in changed)} đã khóa vì hội đồng đã kết thúc họp vòng năm "
+            f"{rnd.year} (kết quả và biên bản dựa vào đó). Muốn sửa, văn thư mở lại vòng đánh giá và ghi rõ "
+            "lý do (Họp hội đồng → \"Mở lại vòng đánh giá\", hoặc cff council reopen --reason \"...\").",
+            changed[0])
+
+
 def update_commune(ws: Workspace, changes: dict[str, Any], *, actor: str = ADMIN) -> dict[str, Any]:
     rnd = get_round(ws)
     clean = check_commune(changes)
     old = {k: rnd.commune.get(k) for k in clean}
     if old == clean:
         return rnd.commune
+    require_unlocked(rnd, old, clean)
     with ws.store.transaction() as conn:
         for key, val in clean.items():
             conn.execute(f"UPDATE commune SET {key} = ? WHERE id = ?", (val, rnd.commune["id"]))
@@ -175,6 +198,7 @@ def apply_profile(ws: Workspace, changes: dict[str, str], *, actor: str = ADMIN)
         dates = check_round_dates(rnd, dates_in, posting)
     settings = {k: check_setting(k, v) for k, v in changes.items() if k in SETTINGS}
     old_c = {k: rnd.commune.get(k) for k in commune}
+    require_unlocked(rnd, old_c, commune)
     old_d = {k: rnd.row.get(k) for k in dates}
     old_s = {k: get_setting(ws, k) for k in settings}
     with ws.store.transaction() as conn:

@@ -153,7 +153,8 @@ def require_open(rnd: RoundInfo) -> None:
     if rnd.closed:
         raise Refused(
             f"vòng đánh giá năm {rnd.year} đã được hội đồng kết thúc; số liệu chỉ còn để xem. "
-            "Muốn sửa, văn thư mở lại vòng đánh giá và ghi rõ lý do.",
+            "Muốn sửa, văn thư mở lại vòng đánh giá và ghi rõ lý do (Họp hội đồng → "
+            "\"Mở lại vòng đánh giá\", hoặc cff council reopen --reason \"...\").",
             f"round {rnd.year}",
         )
 

@@ -108,6 +108,10 @@ def enrol(ws: Workspace, server: str, code: str, *, actor: str = ADMIN) -> Confi
                                                            "commune": cfg.commune, "device": dev.fingerprint})
     with ws.store.transaction() as conn:
         conn.execute("INSERT OR REPLACE INTO setting (key, value) VALUES (?, ?)", (S_DEVICE_FP, dev.fingerprint))
+
+    from cff_desktop.services.upper_key import key_from_enrolment
+
+    key_from_enrolment(ws, srv)  # the upper level's encryption key, when the inbox sends it
     outbox.retry_now(ws.store)
     return cfg
 

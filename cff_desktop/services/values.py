@@ -11,7 +11,7 @@ from cff_desktop.common.errors import BadInput, Refused
 from cff_desktop.common.text import nfc
 from cff_desktop.rules.engine import IndicatorResult, score_indicator
 from cff_desktop.rules.values import Value, parse_value
-from cff_desktop.services.officers import can_edit, get_officer
+from cff_desktop.services.officers import can_edit, get_officer, label
 from cff_desktop.services.rounds import RoundInfo, get_round, require_open
 from cff_desktop.services.value_write import write_value
 from cff_desktop.services.workspace import Workspace
@@ -55,6 +55,45 @@ def set_value(
     with ws.store.transaction():
         _write(ws, rnd, officer, iid, value, nfc(note))
     return score_indicator(rnd.ruleset.indicators[iid], value)
+
+
+def clear_value(
+    ws: Workspace, indicator_id: str, *, as_officer: str, year: int | None = None
+) -> bool:
+    """Delete one figure (the officer emptied its fields): the indicator becomes not entered.
+
+    What the officer sees after clearing ("Chưa nhập") must be what the dashboard, the council
+    and the dossier count, so the stored row goes too, with an audit row keeping the old figure.
+    The criterion leaves "hoàn thành" (it can no longer be complete). Returns False when there
+    was nothing stored, so clearing twice writes no second audit row.
+    """
+    rnd = get_round(ws, year)
+    require_open(rnd)
+    officer = get_officer(ws, as_officer)
+    iid = nfc(str(indicator_id))
+    ind = rnd.ruleset.indicators.get(iid)
+    if ind is None:
+        raise BadInput(
+            f"không có chỉ số '{iid}' trong bộ tiêu chí {rnd.ruleset.id} {rnd.ruleset.version}",
+            "INDICATOR",
+        )
+    if not can_edit(ws, rnd, officer, ind.criterion_id):
+        raise Refused(
+            f"{officer['name']} không được giao tiêu chí {ind.criterion_id}; không xóa được số liệu. "
+            "Nhờ văn thư giao tiêu chí nếu cần.",
+            f"chỉ số {iid}",
+        )
+    with ws.store.transaction() as conn:
+        old = conn.execute("SELECT value, note FROM value WHERE round_id = ? AND indicator_id = ?",
+                           (rnd.id, iid)).fetchone()
+        if old is None:
+            return False
+        conn.execute("DELETE FROM value WHERE round_id = ? AND indicator_id = ?", (rnd.id, iid))
+        conn.execute("UPDATE criterion_status SET done = 0 WHERE round_id = ? AND criterion_id = ?",
+                     (rnd.id, ind.criterion_id))
+        ws.store.audit(label(officer), "value.clear", f"round:{rnd.id}/indicator:{iid}",
+                       {"value": json.loads(old[0]), "note": old[1]}, None)
+    return True
 
 
 def read_values_file(path: Path) -> tuple[dict[str, Any], dict[str, str]]:

@@ -16,6 +16,7 @@ from __future__ import annotations
 import contextlib
 import hashlib
 import json
+import os
 import sqlite3
 from collections.abc import Iterator
 from datetime import UTC, datetime
@@ -56,6 +57,39 @@ def sqlite_error(e: sqlite3.Error, where: str) -> StoreError:
     return StoreError(text, where)
 
 
+_HEADER_FDS: dict[str, tuple[int, int]] = {}  # resolved path -> (descriptor, inode)
+
+
+def _read_header(path: Path) -> bytes:
+    """The file's first 100 bytes, read without ever closing a descriptor to a live database.
+
+    On POSIX systems, closing *any* descriptor a process holds on a file drops *every* lock that
+    process holds on it, including those of SQLite connections already open in the same process
+    (a second workspace opened for a background job, while the window keeps its own). Another
+    process could then reset the write-ahead log under those connections: they read "database
+    disk image is malformed" (seen with the window open while ``cff council close`` ran), and a
+    write at that moment could really damage the file. So the descriptor used here stays open
+    for the life of the process (one per database file; reopened if the file was replaced).
+    Windows locks differently and keeps files that are open from being replaced: there the file
+    is simply opened and closed.
+    """
+    if os.name == "nt":
+        with open(path, "rb") as f:
+            return f.read(100)
+    key = str(path.resolve())
+    ino = os.stat(key).st_ino
+    fd, known = _HEADER_FDS.get(key, (-1, -1))
+    if fd < 0 or known != ino:
+        # The old descriptor (if any) refers to a file that was replaced: closing it drops no
+        # lock on the current file, which is a different inode.
+        if fd >= 0:
+            with contextlib.suppress(OSError):
+                os.close(fd)
+        fd = os.open(key, os.O_RDONLY)
+        _HEADER_FDS[key] = (fd, os.fstat(fd).st_ino)
+    return os.pread(fd, 100, 0)
+
+
 def peek_user_version(path: Path) -> int:
     """Read ``PRAGMA user_version`` without opening the file for writing.
 
@@ -66,8 +100,8 @@ def peek_user_version(path: Path) -> int:
     beside a file this version refuses. The header is also the fallback when SQLite cannot open it.
     """
     head = b""
-    with contextlib.suppress(OSError), open(path, "rb") as f:
-        head = f.read(100)
+    with contextlib.suppress(OSError):
+        head = _read_header(Path(path))
     if not head:
         return 0
     if not head.startswith(SQLITE_MAGIC):

@@ -174,6 +174,20 @@ def screenshots(out_dir: Path, db: str | None = None) -> list[Path]:
     return written
 
 
+def _saved_look(db: str | None) -> tuple[str, int]:
+    """The language and text size chosen in Set-up, read in one opening of the database."""
+    from cff_desktop.common.errors import CffError
+    from cff_desktop.services.profile import get_setting
+    from cff_desktop.services.workspace import open_workspace
+
+    try:
+        with open_workspace(db) as ws:
+            scale = get_setting(ws, "text_scale") or "100"
+            return get_setting(ws, "language") or "vi", int(scale) if scale.isdigit() else 100
+    except CffError:
+        return "vi", 100
+
+
 def _saved_language(db: str | None) -> str:
     """The language chosen in Set-up (stored per installation), Vietnamese if none or unreadable."""
     from cff_desktop.common.errors import CffError
@@ -242,8 +256,9 @@ def main(argv: list[str] | None = None) -> int:
     app.setApplicationName("cff_desktop")
     app.setApplicationDisplayName("cff_desktop")
     app.setWindowIcon(QIcon(str(resource_dir("icons", "cff-desktop.png"))))
-    apply_theme(app)
-    install_language(app, args.lang or _saved_language(args.db))
+    language, scale = _saved_look(args.db)
+    apply_theme(app, scale)
+    install_language(app, args.lang or language)
     if args.screenshot:
         for p in screenshots(Path(args.screenshot), args.db):
             print(p)

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from PySide6.QtCore import QDateTime, Qt
+from PySide6.QtCore import QDateTime, Qt, QTimer
 from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
@@ -30,18 +30,15 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from cff_desktop.common.errors import CffError
 from cff_desktop.common.text import format_points
 from cff_desktop.services import council as svc
+from cff_desktop.services.dashboard import vn_datetime
 from cff_desktop.services.rounds import get_round
 from cff_desktop.services.scoring import score_round, set_override
 from cff_desktop.ui.context import AppContext
 from cff_desktop.ui.i18n import tr
-from cff_desktop.ui.widgets import scroll_page
-
-
-def _msg(e: CffError) -> str:
-    return e.message[:1].upper() + e.message[1:]
+from cff_desktop.ui.ops import Op
+from cff_desktop.ui.widgets import say, scroll_page
 
 
 class CouncilPage(QWidget):
@@ -62,12 +59,24 @@ class CouncilPage(QWidget):
         self.place = QLineEdit()
         self.place.editingFinished.connect(lambda: self._meeting(place=self.place.text()))
         self.start = QDateTimeEdit()
-        self.start.setDisplayFormat("HH:mm dd/MM/yyyy")
+        self.start.setDisplayFormat("dd/MM/yyyy HH:mm")
         self.start.setCalendarPopup(True)
-        self.start.editingFinished.connect(
-            lambda: self._meeting(started_at=self.start.dateTime().toString("yyyy-MM-ddTHH:mm")))
+        self.start.editingFinished.connect(self._start_edited)
+        # The end is what the minutes print as "kết thúc vào lúc": the clerk sets it (default two
+        # hours after the start), never the moment the button happened to be clicked.
+        self.end = QDateTimeEdit()
+        self.end.setDisplayFormat("dd/MM/yyyy HH:mm")
+        self.end.setCalendarPopup(True)
+        self.end.editingFinished.connect(
+            lambda: self._meeting(ended_at=self.end.dateTime().toString("yyyy-MM-ddTHH:mm")))
+        self.end_set = False  # True once an end time is recorded (then moving the start keeps it)
+        self.discussion = QPlainTextEdit()
+        self.discussion.setFixedHeight(70)
+        self.discussion.setPlaceholderText(tr("Ý kiến thảo luận của các thành viên (in vào biên bản)"))
         mf.addRow(tr("Địa điểm"), self.place)
         mf.addRow(tr("Bắt đầu lúc"), self.start)
+        mf.addRow(tr("Kết thúc lúc"), self.end)
+        mf.addRow(tr("Thảo luận"), self.discussion)
         lay.addWidget(meet)
 
         mem = QGroupBox(tr("Thành viên hội đồng"))
@@ -105,6 +114,7 @@ class CouncilPage(QWidget):
         self.criteria.setMinimumHeight(380)
         self.criteria.setSelectionBehavior(QTableWidget.SelectionBehavior.SelectRows)
         self.criteria.setEditTriggers(QTableWidget.EditTrigger.NoEditTriggers)
+        self.criteria.currentCellChanged.connect(lambda row, *_: self._pick_row(row))
         rl.addWidget(self.criteria)
         ov = QHBoxLayout()
         self.ov_crit = QComboBox()
@@ -115,11 +125,16 @@ class CouncilPage(QWidget):
         self.ov_reason.setPlaceholderText(tr("Lý do hội đồng điều chỉnh (bắt buộc)"))
         self.ov_button = QPushButton(tr("Ghi điểm hội đồng"))
         self.ov_button.clicked.connect(self.override)
+        self.ov_remove = QPushButton(tr("Bỏ điểm hội đồng"))
+        self.ov_remove.setToolTip(tr("Dùng lại điểm tính theo số liệu; ghi lý do vào ô lý do"))
+        self.ov_remove.clicked.connect(self.remove_override)
+        self.ov_crit.currentIndexChanged.connect(lambda i: self._pick_row(i, from_combo=True))
         ov.addWidget(QLabel(tr("Tiêu chí")))
         ov.addWidget(self.ov_crit)
         ov.addWidget(self.ov_points)
         ov.addWidget(self.ov_reason, 1)
         ov.addWidget(self.ov_button)
+        ov.addWidget(self.ov_remove)
         rl.addLayout(ov)
         lay.addWidget(rev)
 
@@ -165,6 +180,15 @@ class CouncilPage(QWidget):
         lay.addWidget(self.status)
         lay.addStretch(1)
         self.dirty = False
+        # Discussion and conclusion are saved a moment after typing stops (and before any other
+        # action), so redrawing the screen after an override or a new member never wipes them.
+        self.text_timer = QTimer(self)
+        self.text_timer.setSingleShot(True)
+        self.text_timer.setInterval(700)
+        self.text_timer.timeout.connect(self.save_texts)
+        self.loaded_texts: dict[str, str] = {"discussion": "", "conclusion": ""}
+        self.discussion.textChanged.connect(self.text_timer.start)
+        self.conclusion.textChanged.connect(self.text_timer.start)
         ctx.changed.connect(self._on_changed)
         self.reload()
 
@@ -190,7 +214,18 @@ class CouncilPage(QWidget):
         closed = rnd.closed
         self.place.setText(rec["place"] or "")
         dt = QDateTime.fromString(rec["started_at"] or "", "yyyy-MM-ddTHH:mm")
+        self.start_stored = dt.isValid()
         self.start.setDateTime(dt if dt.isValid() else QDateTime.currentDateTime())
+        end = QDateTime.fromString(rec["ended_at"] or "", "yyyy-MM-ddTHH:mm")
+        self.end_set = end.isValid()
+        self.end.setDateTime(end if end.isValid() else self.start.dateTime().addSecs(2 * 3600))
+        for key, box in (("discussion", self.discussion), ("conclusion", self.conclusion)):
+            # Text typed but not yet saved stays on screen; otherwise show what is recorded.
+            if box.toPlainText() == self.loaded_texts[key] or closed:
+                box.blockSignals(True)
+                box.setPlainText(rec[key] or "")
+                box.blockSignals(False)
+            self.loaded_texts[key] = rec[key] or ""
         # Presence is a checkable item, not a cell widget: rebuilding the table then creates no
         # widgets with their own connections (cheaper, and nothing dangles after a rebuild).
         self.members.blockSignals(True)
@@ -199,12 +234,12 @@ class CouncilPage(QWidget):
             self.members.setItem(r, 0, QTableWidgetItem(m["name"]))
             self.members.setItem(r, 1, QTableWidgetItem(m["position"]))
             self.members.setItem(r, 2, QTableWidgetItem(svc.COUNCIL_ROLES[m["council_role"]]))
-            box = QTableWidgetItem(tr("có mặt") if m["present"] else tr("vắng"))
+            presence = QTableWidgetItem(tr("có mặt") if m["present"] else tr("vắng"))
             flags = Qt.ItemFlag.ItemIsUserCheckable | Qt.ItemFlag.ItemIsSelectable
-            box.setFlags(flags | Qt.ItemFlag.ItemIsEnabled if not closed else flags)
-            box.setCheckState(Qt.CheckState.Checked if m["present"] else Qt.CheckState.Unchecked)
-            box.setData(Qt.ItemDataRole.UserRole, m["id"])
-            self.members.setItem(r, 3, box)
+            presence.setFlags(flags | Qt.ItemFlag.ItemIsEnabled if not closed else flags)
+            presence.setCheckState(Qt.CheckState.Checked if m["present"] else Qt.CheckState.Unchecked)
+            presence.setData(Qt.ItemDataRole.UserRole, m["id"])
+            self.members.setItem(r, 3, presence)
             for col in range(3):
                 if (cell := self.members.item(r, col)) is not None:
                     cell.setFlags(Qt.ItemFlag.ItemIsEnabled | Qt.ItemFlag.ItemIsSelectable)
@@ -212,7 +247,9 @@ class CouncilPage(QWidget):
         self.members.resizeColumnToContents(2)
         self.members.blockSignals(False)
         res, _ = score_round(ws)
+        chosen = self.ov_crit.currentData()
         self.criteria.setRowCount(len(res.criteria))
+        self.ov_crit.blockSignals(True)
         self.ov_crit.clear()
         for r, c in enumerate(res.criteria):
             computed = f"{format_points(c.computed_points)} / {format_points(c.max)}" if c.assessed else tr("chưa đủ")
@@ -225,6 +262,12 @@ class CouncilPage(QWidget):
                     item.setTextAlignment(Qt.AlignmentFlag.AlignCenter)
                 self.criteria.setItem(r, col, item)
             self.ov_crit.addItem(f"{c.id}", c.id)
+        # The criterion being discussed stays chosen after each action (it used to jump back to 1
+        # and the next override landed on the wrong criterion).
+        keep = max(0, self.ov_crit.findData(chosen)) if chosen is not None else 0
+        self.ov_crit.setCurrentIndex(keep)
+        self.ov_crit.blockSignals(False)
+        self._pick_row(keep, from_combo=True)
         self.criteria.setColumnWidth(0, 40)
         self.criteria.setColumnWidth(1, 420)
         self.criteria.setColumnWidth(2, 90)
@@ -232,43 +275,75 @@ class CouncilPage(QWidget):
         self.v_for.setValue(rec["votes_for"] or 0)
         self.v_against.setValue(rec["votes_against"] or 0)
         self.v_abstain.setValue(rec["votes_abstain"] or 0)
-        self.conclusion.setPlainText(rec["conclusion"] or "")
         verdict = tr("ĐẠT") if res.recognized else tr("CHƯA ĐẠT")
         if closed:
             self.banner.setText(tr("Hội đồng đã kết thúc họp lúc {t}. Số liệu đã khóa; tổng {total}/{max}, {v}.")
-                                .format(t=rec["ended_at"], total=format_points(res.total),
+                                .format(t=vn_datetime(rec["ended_at"]), total=format_points(res.total),
                                         max=format_points(res.max_total), v=verdict))
         else:
             self.banner.setText(tr("Tổng điểm hiện tại {total}/{max}, ngưỡng {th}: {v}.").format(
                 total=format_points(res.total), max=format_points(res.max_total),
                 th=format_points(res.threshold), v=verdict))
-        for w in (self.place, self.start, self.m_name, self.m_pos, self.m_role, self.m_add, self.ov_crit,
-                  self.ov_points, self.ov_reason, self.ov_button, self.v_for, self.v_against, self.v_abstain,
-                  self.v_button, self.conclusion, self.confirm):
+        for w in (self.place, self.start, self.end, self.m_name, self.m_pos, self.m_role, self.m_add,
+                  self.ov_crit, self.ov_points, self.ov_reason, self.ov_button, self.ov_remove, self.v_for,
+                  self.v_against, self.v_abstain, self.v_button, self.confirm):
             w.setEnabled(not closed)
+        for box in (self.discussion, self.conclusion):
+            box.setReadOnly(closed)  # still selectable and scrollable, so it can be read in full
         self.confirm.setChecked(False)
         self.close_button.setEnabled(False)
         self.reopen_reason.setVisible(closed)
         self.reopen_button.setVisible(closed)
 
-    def _ok(self, text: str) -> None:
-        self.status.setObjectName("ok")
-        self.status.setText(text)
-        self.status.style().polish(self.status)
+    def _say(self, text: str, error: bool = False) -> None:
+        say(self.status, text, error)
 
-    def _err(self, e: CffError) -> None:
-        self.status.setObjectName("error")
-        self.status.setText(_msg(e))
-        self.status.style().polish(self.status)
+    def _op(self, fn, done: str | None = None, *changes: str) -> Op:
+        """This screen's actions: the service call, the outcome in the status line, then redraw."""
+        return Op(self, fn, say=self._say, ctx=self.ctx).success(lambda _r: done).changes(*changes)
+
+    def _pick_row(self, row: int, from_combo: bool = False) -> None:
+        """The table row and the criterion box follow each other (click a row to override it)."""
+        if row < 0:
+            return
+        if from_combo:
+            self.criteria.blockSignals(True)
+            self.criteria.selectRow(row)
+            self.criteria.blockSignals(False)
+        elif self.ov_crit.currentIndex() != row:
+            self.ov_crit.blockSignals(True)
+            self.ov_crit.setCurrentIndex(row)
+            self.ov_crit.blockSignals(False)
 
     # -- actions ----------------------------------------------------------------------------------
+    def save_texts(self) -> bool:
+        """Write the discussion and conclusion if they changed; False (and the reason shown) if refused."""
+        self.text_timer.stop()
+        fields: dict[str, Any] = {k: box.toPlainText() for k, box in (("discussion", self.discussion),
+                                                                      ("conclusion", self.conclusion))
+                                  if box.toPlainText() != self.loaded_texts[k]}
+        if not fields or get_round(self.ctx.ws).closed:
+            return True
+        op = self._op(lambda: svc.set_meeting(self.ctx.ws, actor=self.ctx.actor, **fields))
+        op.run()
+        if op.error:
+            return False
+        self.loaded_texts.update(fields)
+        return True
+
+    def _start_edited(self) -> None:
+        started = self.start.dateTime().toString("yyyy-MM-ddTHH:mm")
+        if not self.end_set:
+            self.end.setDateTime(self.start.dateTime().addSecs(2 * 3600))
+        self._meeting(started_at=started)
+
     def _meeting(self, **fields: Any) -> None:
-        try:
-            svc.set_meeting(self.ctx.ws, actor=self.ctx.actor, **fields)
-        except CffError as e:
-            self._err(e)
-            return
-        self._ok(tr("Đã lưu."))
+        op = self._op(lambda: svc.set_meeting(self.ctx.ws, actor=self.ctx.actor, **fields), tr("Đã lưu."))
+        op.run()
+        if not op.error and "ended_at" in fields:
+            self.end_set = True
+        if not op.error and "started_at" in fields:
+            self.start_stored = True
 
     def _member_item_changed(self, item: QTableWidgetItem) -> None:
         if item.column() == 3:
@@ -278,64 +353,71 @@ class CouncilPage(QWidget):
             self.members.blockSignals(False)
 
     def presence(self, member_id: int, present: bool) -> None:
-        try:
-            svc.set_presence(self.ctx.ws, member_id, present, actor=self.ctx.actor)
-        except CffError as e:
-            self._err(e)
+        self._op(lambda: svc.set_presence(self.ctx.ws, member_id, present, actor=self.ctx.actor)).run()
 
     def add_member(self) -> None:
-        try:
-            svc.add_member(self.ctx.ws, name=self.m_name.text(), position=self.m_pos.text(),
-                           role=self.m_role.currentData(), actor=self.ctx.actor)
-        except CffError as e:
-            self._err(e)
-            return
-        self.m_name.clear()
-        self.m_pos.clear()
-        self._ok(tr("Đã thêm thành viên."))
-        self.reload()
+        self.save_texts()
+        op = self._op(lambda: svc.add_member(self.ctx.ws, name=self.m_name.text(), position=self.m_pos.text(),
+                                             role=self.m_role.currentData(), actor=self.ctx.actor),
+                      tr("Đã thêm thành viên."))
+        if op.run() is not None:
+            self.m_name.clear()
+            self.m_pos.clear()
+            self.reload()
 
     def override(self) -> None:
-        try:
-            set_override(self.ctx.ws, self.ov_crit.currentData(), self.ov_points.text(), self.ov_reason.text(),
-                         actor=self.ctx.actor)
-        except CffError as e:
-            self._err(e)
-            return
-        self.ov_points.clear()
-        self.ov_reason.clear()
-        self._ok(tr("Đã ghi điểm hội đồng."))
-        self.reload()
-        self.ctx.changed.emit("council")
+        self.save_texts()
+        op = self._op(lambda: set_override(self.ctx.ws, self.ov_crit.currentData(), self.ov_points.text(),
+                                           self.ov_reason.text(), actor=self.ctx.actor),
+                      tr("Đã ghi điểm hội đồng."))
+        op.run()
+        if not op.error:
+            self.ov_points.clear()
+            self.ov_reason.clear()
+            self.reload()
+            self.ctx.changed.emit("council")
+
+    def remove_override(self) -> None:
+        self.save_texts()
+        cid = self.ov_crit.currentData()
+        op = self._op(lambda: svc.remove_override(self.ctx.ws, cid, self.ov_reason.text(), actor=self.ctx.actor),
+                      tr("Đã bỏ điểm hội đồng của tiêu chí {id}; dùng lại điểm tính theo số liệu.").format(id=cid))
+        op.run()
+        if not op.error:
+            self.ov_points.clear()
+            self.ov_reason.clear()
+            self.reload()
+            self.ctx.changed.emit("council")
 
     def vote(self) -> None:
-        try:
-            svc.record_vote(self.ctx.ws, votes_for=self.v_for.value(), votes_against=self.v_against.value(),
-                            votes_abstain=self.v_abstain.value(), actor=self.ctx.actor)
-        except CffError as e:
-            self._err(e)
-            return
-        self._ok(tr("Đã ghi biểu quyết."))
+        self.save_texts()
+        self._op(lambda: svc.record_vote(self.ctx.ws, votes_for=self.v_for.value(),
+                                         votes_against=self.v_against.value(),
+                                         votes_abstain=self.v_abstain.value(), actor=self.ctx.actor),
+                 tr("Đã ghi biểu quyết."), "council").run()
 
     def close_meeting(self) -> None:
-        try:
-            snap = svc.close_meeting(self.ctx.ws, conclusion=self.conclusion.toPlainText(), actor=self.ctx.actor)
-        except CffError as e:
-            self._err(e)
+        if not self.save_texts():
+            return
+        if not self.start_stored:  # the start shown on screen is the one the minutes will print
+            self._meeting(started_at=self.start.dateTime().toString("yyyy-MM-ddTHH:mm"))
+        snap = self._op(lambda: svc.close_meeting(
+            self.ctx.ws, conclusion=self.conclusion.toPlainText(),
+            ended_at=self.end.dateTime().toString("yyyy-MM-ddTHH:mm"), actor=self.ctx.actor)).run()
+        if snap is None:
             return
         s = snap["score"]
         self.reload()
-        self._ok(tr("Đã kết thúc họp và khóa số liệu: tổng {t}/{m}.").format(
+        self._say(tr("Đã kết thúc họp và khóa số liệu: tổng {t}/{m}.").format(
             t=format_points(s["total"]), m=format_points(s["max_total"])))
         self.ctx.changed.emit("council")
 
     def reopen(self) -> None:
-        try:
-            svc.reopen_round(self.ctx.ws, self.reopen_reason.text(), actor=self.ctx.actor)
-        except CffError as e:
-            self._err(e)
+        op = self._op(lambda: svc.reopen_round(self.ctx.ws, self.reopen_reason.text(), actor=self.ctx.actor))
+        op.run()
+        if op.error:
             return
         self.reopen_reason.clear()
         self.reload()
-        self._ok(tr("Đã mở lại vòng đánh giá."))
+        self._say(tr("Đã mở lại vòng đánh giá."))
         self.ctx.changed.emit("council")

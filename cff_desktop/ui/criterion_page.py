@@ -9,6 +9,8 @@ pending write first.
 from __future__ import annotations
 
 import json
+import re
+from datetime import UTC, datetime
 from typing import Any
 
 from PySide6.QtCore import Qt, QTimer, Signal
@@ -24,7 +26,6 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from cff_desktop.common import localtime
 from cff_desktop.common.errors import BadInput, CffError
 from cff_desktop.common.text import format_percent, format_points, nfc
 from cff_desktop.rules.basis import indicator_basis
@@ -32,16 +33,21 @@ from cff_desktop.rules.engine import IndicatorResult, score, score_indicator
 from cff_desktop.rules.model import SECTOR_LABELS, Indicator
 from cff_desktop.rules.report import rate_text
 from cff_desktop.rules.values import Value, parse_value
+from cff_desktop.services.dashboard import vn_datetime
 from cff_desktop.services.officers import can_edit
 from cff_desktop.services.progress import STATE_LABELS, criterion_states, mark_done
 from cff_desktop.services.rounds import get_round
 from cff_desktop.services.scoring import stored_overrides
-from cff_desktop.services.values import current_values, set_value, value_rows
+from cff_desktop.services.values import clear_value, current_values, set_value, value_rows
 from cff_desktop.ui.context import AppContext
 from cff_desktop.ui.i18n import tr
+from cff_desktop.ui.ops import Op
 from cff_desktop.ui.widgets import scroll_page
 
 EMPTY = object()  # the officer has not entered this indicator
+
+# A ratio pasted or typed as one piece: "98\t100" (two spreadsheet cells), "98/100", "98 / 100".
+_PAIR = re.compile(r"^\s*(\d[\d.]*)\s*(?:\t|/)\s*(\d[\d.]*)\s*$")
 
 
 def _sentence(msg: str) -> str:
@@ -93,7 +99,7 @@ class IndicatorEditor(QGroupBox):
                 field = QLineEdit()
                 field.setMaximumWidth(140)
                 field.setAlignment(Qt.AlignmentFlag.AlignRight)
-                field.textEdited.connect(lambda _t: self.edited.emit(ind.id))
+                field.textEdited.connect(lambda t, f=field: self._typed(f, t))
                 field.returnPressed.connect(self._next_field)
                 lbl.setBuddy(field)
                 grid.addWidget(lbl, row, 0)
@@ -115,6 +121,17 @@ class IndicatorEditor(QGroupBox):
         grid.addWidget(self.message, row, 1)
         if ind.provisional:
             self.setToolTip(basis.text)
+
+    def _typed(self, field: QLineEdit, text: str) -> None:
+        """A pair pasted into either field of a ratio fills both (numerator, then denominator)."""
+        m = _PAIR.match(text) if self.ind.kind == "ratio" else None
+        if m:
+            for f, part in zip(self.fields, m.groups(), strict=True):
+                f.blockSignals(True)
+                f.setText(part)
+                f.blockSignals(False)
+            self.fields[1].setFocus()
+        self.edited.emit(self.ind.id)
 
     def _next_field(self) -> None:
         """Enter moves on to the next field, as on a paper form (Tab works too)."""
@@ -157,11 +174,11 @@ class IndicatorEditor(QGroupBox):
             self.group.setExclusive(True)
             for b in (self.yes, self.no):
                 b.blockSignals(False)
-        elif stored is not None:
+        else:
             parts = {"ratio": ["numerator", "denominator"], "count": ["count", "population"][:len(self.fields)],
                      "manual": ["points"]}
             for field, key in zip(self.fields, parts[self.ind.kind], strict=True):
-                v = stored.get(key)
+                v = stored.get(key) if stored is not None else None
                 field.setText("" if v is None else format_points(v) if self.ind.kind == "manual" else str(v))
         self.note.setText(note)
         for w in (*self.fields, self.note):
@@ -331,7 +348,10 @@ class CriterionPage(QWidget):
         clerk = bool(self.ctx.session and self.ctx.session.is_clerk)
         # The clerk can send a finished criterion back to "đang nhập" for its officer to correct.
         self.reopen_button.setVisible(self.editable and clerk and state == "done")
-        text = tr("Trạng thái: {s}").format(s=STATE_LABELS[state])
+        # The button itself says when the criterion is finished, so the officer needs no guess.
+        self.done_button.setText(tr("✔ Đã hoàn thành") if state == "done" else tr("Hoàn thành"))
+        self.done_button.setEnabled(state != "done")
+        text = tr("Trạng thái: {s}").format(s=tr(STATE_LABELS[state]))
         if saved_at:
             text += " · " + tr("Đã lưu lúc {t}").format(t=saved_at)
         self.status.setText(text)
@@ -339,6 +359,8 @@ class CriterionPage(QWidget):
     # -- typing -----------------------------------------------------------------------------------
     def on_edited(self, iid: str) -> None:
         self.pending.add(iid)
+        self.done_button.setText(tr("Hoàn thành"))
+        self.done_button.setEnabled(True)
         self.refresh_points()
         self.timer.start(self.SAVE_DELAY_MS)
 
@@ -386,7 +408,21 @@ class CriterionPage(QWidget):
             except CffError:
                 continue  # stays pending-invalid; the message is already beside the field
             note = nfc(ed.note.text())
-            if v is None or (v.to_json(), note) == self.saved_values.get(iid):
+            saved = self.saved_values.get(iid, (None, ""))
+            if v is None:
+                # Both fields emptied: the figure is withdrawn, so the stored one must go too
+                # (otherwise the screen says "Chưa nhập" while the council counts the old figure).
+                if saved[0] is None:
+                    continue
+                try:
+                    clear_value(self.ctx.ws, iid, as_officer=self.ctx.officer_ref)
+                except CffError as e:
+                    ed.show_result(None, _sentence(e.message))
+                    continue
+                self.saved_values[iid] = (None, "")
+                wrote = True
+                continue
+            if (v.to_json(), note) == saved:
                 continue
             try:
                 set_value(self.ctx.ws, iid, v.to_json(), as_officer=self.ctx.officer_ref, note=note)
@@ -397,27 +433,47 @@ class CriterionPage(QWidget):
             wrote = True
         self.pending.clear()
         if wrote:
-            self.show_state(localtime.now().strftime("%H:%M:%S"))
+            self.show_state(vn_datetime(datetime.now(UTC).isoformat()))
             self.ctx.changed.emit("values")
             self.saved.emit(self.cid)
 
-    def reopen_criterion(self) -> None:
-        try:
-            mark_done(self.ctx.ws, self.cid, as_officer=self.ctx.officer_ref, done=False)
-        except CffError as e:
-            self.done_error.setText(_sentence(e.message))
-            return
+    def _say_done(self, text: str, error: bool = False) -> None:
+        self.done_error.setText(_sentence(text) if error else "")
+
+    def _state_changed(self, _result: object) -> None:
         self.done_error.clear()
         self.show_state()
-        self.ctx.changed.emit("progress")
+
+    def reopen_criterion(self) -> None:
+        op = Op(self, lambda: mark_done(self.ctx.ws, self.cid, as_officer=self.ctx.officer_ref, done=False),
+                say=self._say_done, ctx=self.ctx).success(self._state_changed).changes("progress")
+        op.run()
+
+    def unsaved(self) -> list[str]:
+        """Indicators whose screen differs from the database: invalid, half-typed or not written.
+
+        "Hoàn thành" must not certify a figure the officer cannot see (the old stored one) while
+        a red message stands beside the field.
+        """
+        out = []
+        for iid, ed in self.editors.items():
+            try:
+                v = ed.value()
+            except CffError:
+                out.append(iid)
+                continue
+            shown = v.to_json() if v is not None else None
+            if (shown, nfc(ed.note.text()) if v is not None else "") != self.saved_values.get(iid, (None, "")):
+                out.append(iid)
+        return out
 
     def mark_done(self) -> None:
         self.flush()
-        try:
-            mark_done(self.ctx.ws, self.cid, as_officer=self.ctx.officer_ref)
-        except CffError as e:
-            self.done_error.setText(_sentence(e.message))
+        bad = self.unsaved()
+        if bad:
+            self.done_error.setText(tr(
+                "Chưa thể hoàn thành: chỉ số {ids} còn số liệu sai hoặc chưa lưu. "
+                "Sửa theo thông báo đỏ bên cạnh ô nhập rồi bấm lại.").format(ids=", ".join(bad)))
             return
-        self.done_error.clear()
-        self.show_state()
-        self.ctx.changed.emit("progress")
+        Op(self, lambda: mark_done(self.ctx.ws, self.cid, as_officer=self.ctx.officer_ref),
+           say=self._say_done, ctx=self.ctx).success(self._state_changed).changes("progress").run()

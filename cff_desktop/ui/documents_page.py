@@ -44,7 +44,9 @@ class PreviewDialog(QDialog):
     def __init__(self, pdf: Path, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.setWindowTitle(tr("Xem trước: {name}").format(name=pdf.name))
-        self.resize(820, 900)
+        from cff_desktop.ui.widgets import fit_to_screen
+
+        fit_to_screen(self, 820, 900)
         lay = QVBoxLayout(self)
         scroll = QScrollArea()
         scroll.setWidgetResizable(True)
@@ -305,9 +307,18 @@ class DocumentsPage(QWidget):
             if not target:
                 return
         db, actor = self.ctx.ws.paths.db, self.ctx.actor
+        from cff_desktop.services.upper_key import check_unencrypted_export, export_plan
+
+        plan = export_plan(self.ctx.ws)
+        if not plan.encrypted and not self.confirm_unencrypted(plan.question()):
+            self._say(tr("Chưa ghi hồ sơ. Nhập khóa của cấp trên trong Thiết lập → Khóa cấp trên rồi xuất lại."),
+                      error=True)
+            return
+        confirmed = not plan.encrypted
 
         def job(progress):
             with open_workspace(db) as ws:
+                check_unencrypted_export(ws, confirmed=confirmed)
                 return export_package(ws, target, kind="dossier", actor=actor, progress=progress)
 
         self._start(tr("Đang ghi hồ sơ ra {t}…").format(t=target))
@@ -316,7 +327,22 @@ class DocumentsPage(QWidget):
     def _exported(self, result) -> None:
         self._finish()
         self.last_export = result
-        self._say(tr("Đã ghi và kiểm tra xong: {p}").format(p=getattr(result, "path", result)))
+        enc = (tr("mã hóa cho cấp trên, khóa {fp}").format(fp=result.recipient_fingerprint)
+               if getattr(result, "encrypted", False) else tr("KHÔNG MÃ HÓA"))
+        self._say(tr("Đã ghi và kiểm tra xong ({enc}): {p}").format(enc=enc, p=getattr(result, "path", result)))
+
+    def confirm_unencrypted(self, question: str) -> bool:
+        """Ask before an unencrypted dossier leaves the machine; "Hủy" is the default answer."""
+        from PySide6.QtWidgets import QMessageBox
+
+        box = QMessageBox(QMessageBox.Icon.Warning, tr("Hồ sơ sẽ không được mã hóa"), question,
+                          parent=self)
+        go = box.addButton(tr("Vẫn ghi, không mã hóa"), QMessageBox.ButtonRole.AcceptRole)
+        cancel = box.addButton(tr("Hủy"), QMessageBox.ButtonRole.RejectRole)
+        box.setDefaultButton(cancel)
+        self.last_question = box
+        box.exec()
+        return box.clickedButton() is go
 
     def backup(self) -> None:
         db = self.ctx.ws.paths.db

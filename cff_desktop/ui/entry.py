@@ -32,9 +32,15 @@ class EntryPage(QWidget):
         lay.addWidget(self.list)
         lay.addWidget(self.stack, 1)
         self.pages: dict[str, CriterionPage] = {}
+        self.first_cid: str | None = None
         self.list.currentItemChanged.connect(self._select)
         ctx.changed.connect(self._on_changed)
         self.rebuild()
+
+    def resizeEvent(self, event) -> None:
+        """A narrower list on a small screen (1024 px) so the criterion page keeps its width."""
+        self.list.setFixedWidth(320 if event.size().width() >= 900 else 250)
+        super().resizeEvent(event)
 
     def rebuild(self) -> None:
         for p in self.pages.values():
@@ -63,8 +69,16 @@ class EntryPage(QWidget):
         self.list.blockSignals(False)
         self.refresh_states()
         first = next((r for r in range(self.list.count()) if self.list.item(r).data(Qt.ItemDataRole.UserRole)), None)
-        if first is not None:
+        self.first_cid = self.list.item(first).data(Qt.ItemDataRole.UserRole) if first is not None else None
+        if first is not None and self.isVisible():
             self.list.setCurrentRow(first)
+        # Otherwise the first criterion's page is built when this screen is first shown: at the
+        # clerk's sign-in the dashboard comes first and should not wait for it.
+
+    def showEvent(self, event) -> None:
+        if self.stack.count() == 0 and self.first_cid:
+            self.show_criterion(self.first_cid)
+        super().showEvent(event)
 
     def _header(self, text: str) -> None:
         item = QListWidgetItem(text)
@@ -86,7 +100,7 @@ class EntryPage(QWidget):
             item = self.list.item(r)
             cid = item.data(Qt.ItemDataRole.UserRole)
             if cid:
-                item.setText(f"{cid}. {item.data(Qt.ItemDataRole.UserRole + 1)}\n    {STATE_LABELS[states[cid]]}")
+                item.setText(f"{cid}. {item.data(Qt.ItemDataRole.UserRole + 1)}\n    {tr(STATE_LABELS[states[cid]])}")
 
     def _on_changed(self, what: str) -> None:
         if what == "ruleset":  # the open round moved to another rule set: other indicators

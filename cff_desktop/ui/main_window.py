@@ -16,11 +16,35 @@ from cff_desktop import APP_TITLE
 from cff_desktop.services.profile import get_setting
 from cff_desktop.services.signin import Session
 from cff_desktop.ui.context import AppContext
-from cff_desktop.ui.dashboard import DashboardPage
-from cff_desktop.ui.entry import EntryPage
 from cff_desktop.ui.i18n import tr
 from cff_desktop.ui.signin import SignInPage
-from cff_desktop.ui.widgets import NavShell
+from cff_desktop.ui.widgets import NavShell, fit_to_screen
+
+BACKUP_DELAY_MS = 3000
+# What the screens after sign-in need, imported while the officer types the PIN (see _warm_up).
+WARM_UP = ("cff_desktop.ui.dashboard", "cff_desktop.ui.entry", "cff_desktop.ui.criterion_page",
+           "cff_desktop.ui.evidence")
+
+
+def _warm_up() -> None:
+    """Import the post-sign-in screens' code in a background thread.
+
+    Nothing is created, only modules loaded, so the sign-in screen paints without waiting for
+    them and the dashboard does not wait for them either: reading a name and typing a PIN takes
+    longer than the imports.
+    """
+    import importlib
+    import threading
+
+    def run() -> None:
+        for name in WARM_UP:
+            try:
+                importlib.import_module(name)
+            except Exception:  # the import is retried, and reported, when the screen is built
+                return
+
+    threading.Thread(target=run, name="cff-warm-up", daemon=True).start()
+_INPUT = (QEvent.Type.KeyPress, QEvent.Type.MouseButtonPress, QEvent.Type.Wheel)
 
 if TYPE_CHECKING:
     from cff_desktop.ui.setup import SetupPage
@@ -36,10 +60,30 @@ class _IdleWatcher(QObject):
         self.timer = timer
 
     def eventFilter(self, obj: QObject, event: QEvent) -> bool:
-        if event.type() in (QEvent.Type.KeyPress, QEvent.Type.MouseButtonPress, QEvent.Type.Wheel):
-            if self.timer.isActive():
-                self.timer.start()
+        # The cheap test first: this filter sees every event of the application, and reading an
+        # event's type from Python costs more than asking whether the lock timer runs at all.
+        if self.timer.isActive() and event.type() in _INPUT:
+            self.timer.start()
         return False
+
+
+def _page(key: str, ctx: AppContext):
+    """The clerk's screens beyond the dashboard, imported and built on first use."""
+    if key == "council":
+        from cff_desktop.ui.council import CouncilPage
+
+        return CouncilPage(ctx)
+    if key == "documents":
+        from cff_desktop.ui.documents_page import DocumentsPage
+
+        return DocumentsPage(ctx)
+    if key == "sync":
+        from cff_desktop.ui.sync_page import SyncPage
+
+        return SyncPage(ctx)
+    from cff_desktop.ui.setup import SetupPage
+
+    return SetupPage(ctx)
 
 
 class Shell(NavShell):
@@ -54,23 +98,21 @@ class Shell(NavShell):
         self.topbar.addWidget(self.about_button)
         self.switch_button = QPushButton(tr("Đổi cán bộ"))
         self.topbar.addWidget(self.switch_button)
+        from cff_desktop.ui.dashboard import DashboardPage  # loaded after the sign-in screen painted
+        from cff_desktop.ui.entry import EntryPage
+
         self.entry = EntryPage(ctx)
         if session.is_clerk:
-            from cff_desktop.ui.council import CouncilPage
-            from cff_desktop.ui.setup import SetupPage
-
             self.dashboard = DashboardPage(ctx)
             self.dashboard.open_criterion.connect(self.open_criterion)
+            self.dashboard.go_to.connect(self.show_page)
             self._add("dashboard", tr("Tổng quan"), self.dashboard)
             self._add("entry", tr("Nhập số liệu"), self.entry)
-            self._add("council", tr("Hội đồng"), CouncilPage(ctx))
-            from cff_desktop.ui.documents_page import DocumentsPage
-
-            self._add("documents", tr("In ấn và hồ sơ"), DocumentsPage(ctx))
-            from cff_desktop.ui.sync_page import SyncPage
-
-            self._add("sync", tr("Gửi lên cấp trên"), SyncPage(ctx))
-            self._add("setup", tr("Thiết lập"), SetupPage(ctx))
+            # Built when first opened: printing, packaging and sync code load only then.
+            self._add_lazy("council", tr("Hội đồng"), lambda: _page("council", ctx))
+            self._add_lazy("documents", tr("In ấn và hồ sơ"), lambda: _page("documents", ctx))
+            self._add_lazy("sync", tr("Gửi lên cấp trên"), lambda: _page("sync", ctx))
+            self._add_lazy("setup", tr("Thiết lập"), lambda: _page("setup", ctx))
             self.entry.import_ruleset_requested.connect(self.import_ruleset)
         else:
             self._add("entry", tr("Tiêu chí của tôi"), self.entry)
@@ -98,8 +140,8 @@ class MainWindow(QMainWindow):
         super().__init__()
         self.ctx = ctx
         self.setWindowTitle(f"cff_desktop — {APP_TITLE}")
-        self.resize(1280, 720)
         self.setMinimumSize(1024, 600)
+        fit_to_screen(self, 1280, 720)  # a 1024×600 netbook keeps room for its taskbar
         self.stack = QStackedWidget()
         self.setCentralWidget(self.stack)
         self.signin = SignInPage(ctx)
@@ -113,7 +155,11 @@ class MainWindow(QMainWindow):
         from PySide6.QtWidgets import QApplication
 
         cast(QApplication, QApplication.instance()).installEventFilter(self._watcher)
-        self._start_daily_backup()
+        self.backup_result: object = None
+        # A moment after the window shows, so the copy does not compete with the first paint
+        # and the sign-in (the timer dies with the window if it closes sooner).
+        QTimer.singleShot(BACKUP_DELAY_MS, self, self._start_daily_backup)
+        QTimer.singleShot(0, _warm_up)
 
     def _start_daily_backup(self) -> None:
         """A daily safety copy, made off the UI thread so the window opens at once."""
@@ -127,7 +173,6 @@ class MainWindow(QMainWindow):
             with open_workspace(db) as ws:
                 return daily_backup(ws)
 
-        self.backup_result: object = None
         run_in_background(job, lambda p: setattr(self, "backup_result", p or "skipped"),
                           lambda msg: setattr(self, "backup_result", f"error: {msg}"), owner=self)
 

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Callable
+from pathlib import Path
 from typing import Any
 
 import shiboken6
@@ -90,3 +91,130 @@ def run_in_background(
     sig.progress.connect(step)
     QThreadPool.globalInstance().start(_Job(fn, sig))
     return sig
+
+
+# --- Op: one way to run an action from the window ------------------------------------------------
+
+def log_unexpected(home: Path | None, exc: BaseException) -> Path | None:
+    """Append the traceback of a bug to ``<data folder>/logs/cff-desktop.log``; returns the log's path.
+
+    The officer sees a short message naming this file, to send to whoever supports the commune;
+    the traceback itself never lands on screen.
+    """
+    import logging
+    import traceback
+    from logging.handlers import RotatingFileHandler
+
+    if home is None:
+        return None
+    path = home / "logs" / "cff-desktop.log"
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        log = logging.getLogger("cff_desktop.ui")
+        if not any(getattr(h, "baseFilename", None) == str(path) for h in log.handlers):
+            handler = RotatingFileHandler(path, maxBytes=1_000_000, backupCount=3, encoding="utf-8")
+            handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(message)s"))
+            log.addHandler(handler)
+            log.setLevel(logging.INFO)
+        log.error("lỗi không mong đợi:\n%s",
+                  "".join(traceback.format_exception(type(exc), exc, exc.__traceback__)))
+        for h in log.handlers:
+            h.flush()
+    except OSError:
+        return None
+    return path
+
+
+class Op:
+    """Run a service call for a window: show the refusal or the result, announce what changed.
+
+    In the spirit of Anki's ``CollectionOp``::
+
+        Op(self, lambda: svc.record_vote(ws, ...), say=self._say, ctx=self.ctx)
+            .success(lambda _r: tr("Đã ghi biểu quyết.")).changes("council").run()
+
+    A refusal (:class:`CffError`) shows its message, with a capital letter, as an error; an OS
+    error says the file could not be read or written; anything else is a bug: its traceback goes
+    to the log and the message names the log's location. ``run`` is for quick calls on the UI
+    thread (it returns the result, or None when refused); ``run_in_background`` is for long work
+    (the callable then gets a ``progress(done, total)`` argument and must open its own workspace).
+    """
+
+    def __init__(self, parent: QObject, fn: Callable[..., Any], *, say: Callable[..., None],
+                 ctx: Any = None) -> None:
+        self.parent = parent
+        self.fn = fn
+        self.say = say
+        self.ctx = ctx
+        self._success: Callable[[Any], str | None] | None = None
+        self._failure: Callable[[str], None] | None = None
+        self._changes: tuple[str, ...] = ()
+        self.error: str = ""
+
+    def success(self, fn: Callable[[Any], str | None]) -> Op:
+        """Called with the result; a returned text is shown as the outcome."""
+        self._success = fn
+        return self
+
+    def failure(self, fn: Callable[[str], None]) -> Op:
+        """Called with the message after it is shown (to restore a field, say)."""
+        self._failure = fn
+        return self
+
+    def changes(self, *what: str) -> Op:
+        """What the action changed, announced on ``ctx.changed`` after it succeeded."""
+        self._changes = what
+        return self
+
+    def _home(self) -> Path | None:
+        ws = getattr(self.ctx, "ws", None)
+        return getattr(getattr(ws, "paths", None), "home", None)
+
+    def _message(self, exc: BaseException) -> str:
+        if isinstance(exc, CffError):
+            return exc.message
+        if isinstance(exc, OSError):
+            return f"không đọc/ghi được tệp: {exc.strerror or exc}"
+        where = log_unexpected(self._home(), exc)
+        text = f"lỗi không mong đợi ({type(exc).__name__}). Việc vừa làm chưa xong."
+        return text + (f" Chi tiết đã ghi vào {where}; gửi tệp này cho người hỗ trợ." if where else "")
+
+    def _done(self, result: Any) -> None:
+        text = self._success(result) if self._success else None
+        if text:
+            self.say(text)
+        if self.ctx is not None:
+            for what in self._changes:
+                self.ctx.changed.emit(what)
+
+    def _failed(self, message: str) -> None:
+        self.error = message
+        self.say(message[:1].upper() + message[1:], True)
+        if self._failure:
+            self._failure(message)
+
+    def run(self) -> Any:
+        try:
+            result = self.fn()
+        except Exception as e:  # every failure reaches the officer as a sentence, never a crash
+            self._failed(self._message(e))
+            return None
+        self._done(result)
+        return result
+
+    def run_in_background(self, on_progress: Callable[[int, int], None] | None = None) -> _Signals:
+        home = self._home()
+
+        def job(progress: Callable[[int, int], None]) -> Any:
+            try:
+                return self.fn(progress)
+            except (CffError, OSError):
+                raise
+            except Exception as e:
+                where = log_unexpected(home, e)
+                raise CffError(f"lỗi không mong đợi ({type(e).__name__}). Việc vừa làm chưa xong."
+                               + (f" Chi tiết đã ghi vào {where}; gửi tệp này cho người hỗ trợ."
+                                  if where else "")) from e
+
+        return run_in_background(job, self._done, self._failed, on_progress,
+                                 owner=self.parent if isinstance(self.parent, QObject) else None)

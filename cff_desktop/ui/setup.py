@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import json
 from pathlib import Path
+from typing import Any, cast
 
 from PySide6.QtCore import QDate, Qt
 from PySide6.QtWidgets import (
@@ -36,6 +37,7 @@ from cff_desktop.services import profile
 from cff_desktop.services.rounds import get_round
 from cff_desktop.ui.context import AppContext
 from cff_desktop.ui.i18n import tr
+from cff_desktop.ui.ops import Op
 from cff_desktop.ui.widgets import say
 
 
@@ -45,8 +47,10 @@ def _status_label() -> QLabel:
     return lbl
 
 
-def _say(label: QLabel, text: str, error: bool = False) -> None:
-    say(label, text, error)
+def _op(tab: Any, fn, done: str | None = None, *changes: str) -> Op:  # a set-up tab (has status, ctx)
+    """A set-up action: the service call, its outcome beside the form, then "what changed"."""
+    return Op(tab, fn, say=lambda text, error=False: say(tab.status, text, error),
+              ctx=tab.ctx).success(lambda _r: done).changes(*changes)
 
 
 class CommuneTab(QWidget):
@@ -79,25 +83,34 @@ class CommuneTab(QWidget):
         form.addRow("", save_v)
         self.status = _status_label()
         form.addRow("", self.status)
+        self.lock_note = QLabel()
+        self.lock_note.setObjectName("warn")
+        self.lock_note.setWordWrap(True)
+        form.addRow("", self.lock_note)
+        ctx.changed.connect(lambda what: self.reload() if what == "council" else None)
         self.reload()
 
     def reload(self) -> None:
-        c = get_round(self.ctx.ws).commune
+        rnd = get_round(self.ctx.ws)
+        c = rnd.commune
         for k, e in self.edits.items():
             e.setText(c.get(k) or "")
+            e.setReadOnly(rnd.closed and k in profile.LOCKED_AFTER_CLOSE)
         self.unit.setCurrentIndex(max(0, self.unit.findData(c.get("unit_type"))))
         self.category.setCurrentIndex(max(0, self.category.findData(c.get("category"))))
+        # What the council's result and the frozen papers depend on is read only after the close.
+        self.unit.setEnabled(not rnd.closed)
+        self.category.setEnabled(not rnd.closed)
+        self.lock_note.setText(tr(
+            "Hội đồng đã kết thúc họp: tên, mã, địa bàn, loại đơn vị và nhóm đánh giá đã khóa vì kết quả và "
+            "biên bản dựa vào đó. Muốn sửa, mở lại vòng đánh giá (Họp hội đồng → Mở lại vòng đánh giá) "
+            "và ghi rõ lý do.") if rnd.closed else "")
+        self.lock_note.setVisible(rnd.closed)
         self.villages.setPlainText("\n".join(json.loads(c.get("villages") or "[]")))
 
     def save(self, changes: dict) -> None:
-        try:
-            profile.update_commune(self.ctx.ws, changes, actor=self.ctx.actor)
-        except CffError as e:
-            _say(self.status, e.message, error=True)
-            self.reload()
-            return
-        _say(self.status, tr("Đã lưu."))
-        self.ctx.changed.emit("setup")
+        _op(self, lambda: profile.update_commune(self.ctx.ws, changes, actor=self.ctx.actor), tr("Đã lưu."),
+            "setup").failure(lambda _m: self.reload()).run()
 
 
 class RoundTab(QWidget):
@@ -145,6 +158,13 @@ class RoundTab(QWidget):
             self.language.addItem(names.get(lang, lang), lang)
         self.language.activated.connect(lambda _i: self.save_language())
         f2.addRow(tr("Ngôn ngữ giao diện (áp dụng khi mở lại)"), self.language)
+        from cff_desktop.ui.theme import TEXT_SCALES
+
+        self.text_scale = QComboBox()
+        for pct in TEXT_SCALES:
+            self.text_scale.addItem(f"{pct} %", pct)
+        self.text_scale.activated.connect(lambda _i: self.save_text_scale())
+        f2.addRow(tr("Cỡ chữ"), self.text_scale)
         lay.addWidget(box2)
         self.status = _status_label()
         lay.addWidget(self.status)
@@ -163,28 +183,33 @@ class RoundTab(QWidget):
         self.ruleset.setText(f"{rs.title}<br>{rs.id} {rs.version} · SHA-256 {rs.sha256[:16]}…{prov}")
         self.idle.setValue(int(profile.get_setting(self.ctx.ws, "idle_lock_minutes") or 0))
         self.language.setCurrentIndex(max(0, self.language.findData(profile.get_setting(self.ctx.ws, "language"))))
+        scale = profile.get_setting(self.ctx.ws, "text_scale")
+        self.text_scale.setCurrentIndex(max(0, self.text_scale.findData(int(scale) if scale.isdigit() else 100)))
+
+    def save_text_scale(self) -> None:
+        """Larger text at once (no restart): the whole application's font and style are rescaled."""
+        from PySide6.QtWidgets import QApplication
+
+        from cff_desktop.ui.theme import apply_theme
+
+        pct = int(self.text_scale.currentData())
+        profile.set_setting(self.ctx.ws, "text_scale", str(pct), actor=self.ctx.actor)
+        apply_theme(cast(QApplication, QApplication.instance()), pct)
+        say(self.status, tr("Đã đổi cỡ chữ thành {p} %.").format(p=pct))
 
     def save_language(self) -> None:
         profile.set_setting(self.ctx.ws, "language", self.language.currentData(), actor=self.ctx.actor)
-        _say(self.status, tr("Đã lưu. Ngôn ngữ mới áp dụng khi mở lại chương trình."))
+        say(self.status, tr("Đã lưu. Ngôn ngữ mới áp dụng khi mở lại chương trình."))
 
     def save_date(self, key: str) -> None:
         d = self.dates[key]
         iso = "" if d.date() == d.minimumDate() else d.date().toString("yyyy-MM-dd")
-        try:
-            profile.update_round_dates(self.ctx.ws, {key: iso}, actor=self.ctx.actor)
-        except CffError as e:
-            _say(self.status, e.message, error=True)
-            self.reload()
-            return
-        _say(self.status, tr("Đã lưu."))
-        self.ctx.changed.emit("setup")
+        _op(self, lambda: profile.update_round_dates(self.ctx.ws, {key: iso}, actor=self.ctx.actor), tr("Đã lưu."),
+            "setup").failure(lambda _m: self.reload()).run()
 
     def save_posting(self) -> None:
-        try:
-            profile.update_round_dates(self.ctx.ws, {}, posting_days=self.posting.value(), actor=self.ctx.actor)
-        except CffError as e:
-            _say(self.status, e.message, error=True)
+        _op(self, lambda: profile.update_round_dates(self.ctx.ws, {}, posting_days=self.posting.value(),
+                                                     actor=self.ctx.actor)).run()
 
     def import_ruleset(self, path: str | None = None) -> None:
         if not path:
@@ -196,9 +221,9 @@ class RoundTab(QWidget):
 
             rs, new = import_file(self.ctx.ws.library, Path(path))
         except CffError as e:
-            _say(self.status, tr("Không nhập được: {m}").format(m=str(e)), error=True)
+            say(self.status, tr("Không nhập được: {m}").format(m=str(e)), error=True)
             return
-        _say(self.status, tr("Đã nhập {id} phiên bản {v}. Vòng đánh giá hiện tại vẫn giữ bộ tiêu chí đã ghim.")
+        say(self.status, tr("Đã nhập {id} phiên bản {v}. Vòng đánh giá hiện tại vẫn giữ bộ tiêu chí đã ghim.")
              .format(id=rs.id, v=rs.version) if new else tr("Bộ tiêu chí này đã có, không thay đổi."))
 
 
@@ -282,56 +307,42 @@ class OfficersTab(QWidget):
         key = {0: "name", 1: "position"}.get(item.column())
         if key is None:
             return
-        try:
-            profile.update_officer(self.ctx.ws, item.data(Qt.ItemDataRole.UserRole), {key: item.text()},
-                                   actor=self.ctx.actor)
-        except CffError as e:
-            _say(self.status, e.message, error=True)
-        else:
-            _say(self.status, tr("Đã lưu."))
-            self.ctx.changed.emit("setup")
+        _op(self, lambda: profile.update_officer(self.ctx.ws, item.data(Qt.ItemDataRole.UserRole),
+                                                 {key: item.text()}, actor=self.ctx.actor),
+            tr("Đã lưu."), "setup").run()
         self.reload()
 
     def change(self, officer_id: int, key: str, value: str) -> None:
-        try:
-            profile.update_officer(self.ctx.ws, officer_id, {key: value}, actor=self.ctx.actor)
-        except CffError as e:
-            _say(self.status, e.message, error=True)
-            self.reload()
-            return
-        _say(self.status, tr("Đã lưu."))
-        self.ctx.changed.emit("setup")
+        _op(self, lambda: profile.update_officer(self.ctx.ws, officer_id, {key: value}, actor=self.ctx.actor),
+            tr("Đã lưu."), "setup").failure(lambda _m: self.reload()).run()
 
     def add(self) -> None:
-        try:
-            o = off_svc.add_officer(self.ctx.ws, name=self.name.text(), position=self.position.text(),
-                                    sector=self.sector.currentData(), role=self.role.currentData(),
-                                    pin=self.pin.text() or None, actor=self.ctx.actor)
-        except CffError as e:
-            _say(self.status, e.message, error=True)
+        o = _op(self, lambda: off_svc.add_officer(
+            self.ctx.ws, name=self.name.text(), position=self.position.text(), sector=self.sector.currentData(),
+            role=self.role.currentData(), pin=self.pin.text() or None, actor=self.ctx.actor)).run()
+        if o is None:
             return
         for w in (self.name, self.position, self.pin):
             w.clear()
-        _say(self.status, tr("Đã thêm {name}.").format(name=o["name"]))
+        say(self.status, tr("Đã thêm {name}.").format(name=o["name"]))
         self.reload()
         self.ctx.changed.emit("setup")
 
     def reset_pin(self) -> None:
         items = self.table.selectedItems()
         if not items:
-            _say(self.status, tr("Chọn một cán bộ trong bảng trước."), error=True)
+            say(self.status, tr("Chọn một cán bộ trong bảng trước."), error=True)
             return
         oid = items[0].data(Qt.ItemDataRole.UserRole)
-        try:
-            off_svc.set_pin(self.ctx.ws, str(oid), self.new_pin.text(), actor=self.ctx.actor)
-            from cff_desktop.services.signin import unlock
+        from cff_desktop.services.signin import unlock
 
+        def reset() -> bool:
+            off_svc.set_pin(self.ctx.ws, str(oid), self.new_pin.text(), actor=self.ctx.actor)
             unlock(self.ctx.ws, str(oid), self.ctx.actor)
-        except CffError as e:
-            _say(self.status, e.message, error=True)
-            return
-        self.new_pin.clear()
-        _say(self.status, tr("Đã đặt lại PIN và mở khóa."))
+            return True
+
+        if _op(self, reset, tr("Đã đặt lại PIN và mở khóa.")).run():
+            self.new_pin.clear()
 
 
 class AssignTab(QWidget):
@@ -372,13 +383,91 @@ class AssignTab(QWidget):
     def assign(self, cid: str, officer_id: int | None) -> None:
         if officer_id is None:
             return
-        try:
-            off_svc.assign(self.ctx.ws, cid, str(officer_id), actor=self.ctx.actor)
-        except CffError as e:
-            _say(self.status, e.message, error=True)
+        _op(self, lambda: off_svc.assign(self.ctx.ws, cid, str(officer_id), actor=self.ctx.actor),
+            tr("Đã giao tiêu chí {cid}.").format(cid=cid), "setup").run()
+
+
+class UpperKeyTab(QWidget):
+    """The upper level's public key: without it the dossier leaves the commune unencrypted."""
+
+    def __init__(self, ctx: AppContext) -> None:
+        super().__init__()
+        self.ctx = ctx
+        lay = QVBoxLayout(self)
+        intro = QLabel(tr(
+            "Hồ sơ gửi cấp trên được mã hóa bằng khóa công khai của cấp trên, để USB có rơi mất cũng không "
+            "ai đọc được. Cấp trên gửi tệp khóa (hoặc đọc qua điện thoại chuỗi bắt đầu bằng age1…). "
+            "Khi máy đăng ký gửi qua mạng, khóa được lấy tự động nếu máy chủ có gửi kèm."))
+        intro.setWordWrap(True)
+        lay.addWidget(intro)
+        box = QGroupBox(tr("Khóa hiện tại"))
+        form = QFormLayout(box)
+        self.current = QLabel()
+        self.current.setWordWrap(True)
+        self.current.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        form.addRow(tr("Dấu vân tay"), self.current)
+        lay.addWidget(box)
+        box2 = QGroupBox(tr("Nhập khóa của cấp trên"))
+        f2 = QFormLayout(box2)
+        self.text = QLineEdit()
+        self.text.setPlaceholderText(tr("age1… (có thể gõ kèm dấu cách như khi nghe đọc)"))
+        self.text.returnPressed.connect(self.import_text)
+        row = QHBoxLayout()
+        row.addWidget(self.text, 1)
+        self.text_button = QPushButton(tr("Nhập chuỗi khóa"))
+        self.text_button.clicked.connect(self.import_text)
+        row.addWidget(self.text_button)
+        f2.addRow(tr("Chuỗi khóa"), row)
+        self.file_button = QPushButton(tr("Chọn tệp khóa…"))
+        self.file_button.clicked.connect(lambda: self.import_file())
+        f2.addRow("", self.file_button)
+        lay.addWidget(box2)
+        self.status = _status_label()
+        lay.addWidget(self.status)
+        lay.addStretch(1)
+        self.reload()
+
+    def reload(self) -> None:
+        from cff_desktop.services.keys import upper_recipient
+
+        up = upper_recipient(self.ctx.ws)
+        if up:
+            self.current.setText(f"<b>{up['fingerprint']}</b><br>{up['recipient']}")
+            self.current.setObjectName("")
+        else:
+            self.current.setText(tr("Chưa có: hồ sơ xuất ra sẽ KHÔNG được mã hóa."))
+            self.current.setObjectName("warn")
+        self.current.style().unpolish(self.current)
+        self.current.style().polish(self.current)
+
+    def _import(self, source: str) -> None:
+        from cff_desktop.services.keys import import_upper
+
+        got = _op(self, lambda: import_upper(self.ctx.ws, source)).run()
+        if got is None:
             return
-        _say(self.status, tr("Đã giao tiêu chí {cid}.").format(cid=cid))
+        self.reload()
+        self.text.clear()
+        say(self.status, tr("Đã nhập khóa của cấp trên. Dấu vân tay: {fp} — đọc lại cho cấp trên qua điện thoại "
+                            "để chắc đúng khóa.").format(fp=got["fingerprint"]))
         self.ctx.changed.emit("setup")
+
+    def import_text(self) -> None:
+        text = self.text.text().strip()
+        if not text:
+            say(self.status, tr("Dán hoặc gõ chuỗi khóa bắt đầu bằng age1… trước."), error=True)
+            return
+        if "age1" not in text.lower():
+            say(self.status, tr("Chuỗi khóa phải bắt đầu bằng age1 (62 ký tự). Kiểm tra lại."), error=True)
+            return
+        self._import(text)
+
+    def import_file(self, path: str | None = None) -> None:
+        if not path:
+            path, _ = QFileDialog.getOpenFileName(self, tr("Chọn tệp khóa của cấp trên"), "",
+                                                  tr("Tệp khóa (*.pub *.txt *.age);;Mọi tệp (*)"))
+        if path:
+            self._import(path)
 
 
 class SetupPage(QTabWidget):
@@ -388,10 +477,12 @@ class SetupPage(QTabWidget):
         self.round = RoundTab(ctx)
         self.officers = OfficersTab(ctx)
         self.assign = AssignTab(ctx)
+        self.upper_key = UpperKeyTab(ctx)
         self.addTab(self.commune, tr("Hồ sơ xã"))
         self.addTab(self.round, tr("Vòng đánh giá"))
         self.addTab(self.officers, tr("Cán bộ"))
         self.addTab(self.assign, tr("Phân công"))
+        self.addTab(self.upper_key, tr("Khóa cấp trên"))
         from cff_desktop.ui.rulesets_page import RulesetsPage  # kept in its own module
 
         self.rulesets = RulesetsPage(ctx)

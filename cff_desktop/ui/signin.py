@@ -72,8 +72,21 @@ class SignInPage(QWidget):
         outer.addStretch(1)
         self.button.clicked.connect(self.try_sign_in)
         self.pin.returnPressed.connect(self.try_sign_in)
+        # Once a name is chosen, typing goes to the PIN: a click, Enter, or simply typing digits
+        # while the list has the focus (the first digit is not lost).
         self.officers.itemActivated.connect(lambda _i: self.pin.setFocus())
+        self.officers.itemClicked.connect(lambda _i: self.pin.setFocus())
+        self.officers.installEventFilter(self)
         self.reload()
+
+    def eventFilter(self, obj, event) -> bool:
+        from PySide6.QtCore import QEvent
+
+        if obj is self.officers and event.type() == QEvent.Type.KeyPress and event.text().isdigit():
+            self.pin.setFocus()
+            self.pin.insert(event.text())
+            return True
+        return super().eventFilter(obj, event)
 
     def reload(self) -> None:
         rnd = get_round(self.ctx.ws)
@@ -89,6 +102,7 @@ class SignInPage(QWidget):
         if self.officers.count():
             self.officers.setCurrentRow(0)
         self.pin.clear()
+        self.officers.setFocus()
         self.error.clear()
 
     def select_officer(self, officer_id: int) -> None:
@@ -101,6 +115,16 @@ class SignInPage(QWidget):
         if item is None:
             self.error.setText(tr("Chọn tên của bạn trong danh sách."))
             return
+        from PySide6.QtGui import QGuiApplication
+
+        # Checking the PIN is slow on purpose (scrypt) and the first screen follows: show it is busy.
+        QGuiApplication.setOverrideCursor(Qt.CursorShape.WaitCursor)
+        try:
+            self._sign_in(item)
+        finally:
+            QGuiApplication.restoreOverrideCursor()
+
+    def _sign_in(self, item: QListWidgetItem) -> None:
         try:
             session: Session = sign_in(self.ctx.ws, str(item.data(Qt.ItemDataRole.UserRole)), self.pin.text())
         except CffError as e:
