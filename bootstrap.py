@@ -2,7 +2,7 @@
 """Set up and run cff_desktop with one command, on Windows, macOS or Linux.
 
     python bootstrap.py run    # create .venv, install, make a demo commune, open the app
-    python bootstrap.py test   # create .venv, install with test extras, run the whole test suite
+    python bootstrap.py test   # create .venv, install with test extras; ruff, import-linter, mypy, then the tests
     python bootstrap.py test --fast   # the same checks without the slow tests, on every core
 
 The virtual environment lives in .venv at the repository root. Installing is skipped when
@@ -56,6 +56,7 @@ def test() -> int:
     env = dict(os.environ, QT_QPA_PLATFORM=os.environ.get("QT_QPA_PLATFORM", "offscreen"))
     sh(PY, "-m", "ruff", "check", "cff_desktop", "tests", "benchmarks", "scripts", "bootstrap.py", env=env)
     sh(BIN / ("lint-imports.exe" if os.name == "nt" else "lint-imports"), env=env)
+    sh(PY, "-m", "mypy", env=env)  # files and strictness: [tool.mypy] in pyproject.toml
     args = sys.argv[2:]
     if "--fast" in args:
         # everything but the tests marked slow (bundle, installer, interop, kill loops), spread over

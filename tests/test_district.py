@@ -528,3 +528,57 @@ def test_upper_level_audit_names_the_signer_and_dates_read_vietnamese(qtbot, upp
     shots = screenshots(tmp_path / "shots", str(upper.paths.db))
     assert [p.name.split("-", 1)[1] for p in shots] == [
         "cap-tren-hop-thu.png", "cap-tren-don-vi.png", "cap-tren-decision.png", "cap-tren-report.png"]
+
+
+def test_latest_year_is_the_newest_round_received_and_the_default_everywhere(upper, built: Built, cff,
+                                                                              cff_home: Path) -> None:
+    from cff_desktop.services.district import import_path, inbox, latest_year
+
+    db = str(upper.paths.db)
+    assert latest_year(upper) is None
+    assert {r["year"] for r in inbox(upper)} == {None}
+    p = cff("--db", db, "district", "report")
+    assert p.returncode == 2 and "chưa có hồ sơ nào; cho biết năm bằng --round NĂM." in p.stderr
+    for y in (YEARS[1], YEARS[0]):  # an older round arriving last does not move the default back
+        import_path(upper, built.folders[y])
+    assert latest_year(upper) == YEARS[1]
+    assert {r["year"] for r in inbox(upper)} == {YEARS[1]}
+    assert all(r["state"] == "verified" for r in inbox(upper))
+    rep = json.loads(cff("--db", db, "district", "report", "--json", check=True).stdout)
+    assert rep["assessed"] == N and rep["passing"] == len(built.passing[YEARS[1]])
+
+
+def test_refusals_in_the_upper_window_name_its_buttons_not_cli_flags(qtbot, upper, built: Built) -> None:
+    from cff_desktop.services import district
+    from cff_desktop.ui.app import build_window
+    from cff_desktop.ui.remedies import ui_hint
+
+    folder = built.folders[YEARS[0]]
+    with upper.store.transaction() as conn:  # as before the province compared the laptops by phone
+        keys = conn.execute("SELECT * FROM unit_key").fetchall()
+        conn.execute("DELETE FROM unit_key")
+    before = snapshot_of(upper)
+    # devices not yet trusted: every package refused, naming the remedy rather than a flag
+    res = district.import_path(upper, folder)
+    assert [r.status for r in res] == ["refused"] * N and {r.remedy for r in res} == {"trust_device"}
+    assert all("máy lạ" in r.reason and "--" not in r.reason for r in res)
+    assert "«Tin máy này»" in ui_hint(res[0].remedy)
+    assert snapshot_of(upper) == before
+    with upper.store.transaction() as conn:
+        conn.executemany("INSERT INTO unit_key VALUES (" + ",".join("?" * len(keys[0])) + ")", [tuple(k) for k in keys])
+    # returning a dossier without a comment: the window points at the box beside the button
+    district.import_path(upper, folder)
+    win = build_window(str(upper.paths.db))
+    qtbot.addWidget(win)
+    win.show()
+    shell = win.shell
+    qtbot.waitUntil(lambda: shell.inbox.loaded)
+    shell.open_unit(code_of(0))
+    shell.unit.return_text.setText("")
+    before = snapshot_of(upper)
+    shell.unit.give_back()
+    text = shell.unit.status.text()
+    assert "Trả lại hồ sơ cần ít nhất một nhận xét" in text and "«Trả lại xã»" in text, text
+    assert "--comment" not in text and "cff" not in text
+    assert snapshot_of(upper) == before
+    win.close()

@@ -35,8 +35,8 @@ def test_table_allows_exactly_what_the_steps_allowed(state: str, action: str) ->
 def test_refusals_keep_their_words() -> None:
     with pytest.raises(Refused) as e:
         require_transition("received", "recognise")
-    assert e.value.message == ("hồ sơ đang ở trạng thái \"Đã nhận\"; trình hội đồng xét duyệt trước "
-                               "(`cff district council MÃ_GÓI`).")
+    assert e.value.message == "hồ sơ đang ở trạng thái \"Đã nhận\"; trình hội đồng xét duyệt trước."
+    assert e.value.remedy == "pass_to_council"
     with pytest.raises(Refused) as e:
         require_transition("received", "council")
     assert e.value.message == ("hồ sơ đang ở trạng thái \"Đã nhận\"; chỉ hồ sơ đã kiểm tra hoặc đang thẩm định "

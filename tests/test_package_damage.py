@@ -210,7 +210,9 @@ def test_signature_from_an_unknown_key(demo_ws, sector: Path, tmp_path: Path) ->
     stranger = rewrite(sector, tmp_path / "stranger.cffpkg",
                        replace={"manifest.json": body2, "signature": crypto.sign(other, body2)})
     e = verdict(demo_ws, stranger)
-    assert e.code == "unknown_key" and crypto.key_fingerprint(pub) in e.message and "--trust" in e.message
+    assert e.code == "unknown_key" and crypto.key_fingerprint(pub) in e.message
+    # the service says what to do in words for both front ends; the CLI and the window add their own way
+    assert e.remedy == "trust_device" and "tin máy này" in e.message and "--" not in e.message
     # importing sector data, the question is whose laptop it is (an officer's registered device)
     e = refused_import(demo_ws, stranger, "unknown_device")
     assert crypto.key_fingerprint(pub) in e.message and "--device-of" in e.message
@@ -246,7 +248,7 @@ def test_unknown_rule_set_says_which_to_import(demo_ws, tmp_path: Path) -> None:
     build(out, header, [PayloadFile("values.json", data=b'{"values": {}}')], dev.key, None, tmp_path)
     e = verdict(demo_ws, out)
     assert e.code == "unknown_ruleset"
-    assert "qd06-2019 phiên bản 2026.1" in e.message and "cff rulesets import" in e.message
+    assert "qd06-2019 phiên bản 2026.1" in e.message and e.remedy == "import_ruleset" and "cff " not in e.message
 
 
 # --- hostile ZIPs ------------------------------------------------------------------------------------

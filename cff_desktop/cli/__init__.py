@@ -15,6 +15,7 @@ from typing import TYPE_CHECKING
 
 from cff_desktop.cli import guard
 from cff_desktop.cli.core import _Parser, build_parser
+from cff_desktop.cli.remedies import cli_error_line
 from cff_desktop.common.errors import CffError
 
 if TYPE_CHECKING:
@@ -48,7 +49,7 @@ def run(prog: str, parser, argv: list[str] | None = None) -> int:
     except CffError as e:
         if debug_enabled():
             _start_log(db)[0].debug("%s: từ chối: %s", command, e)
-        print(f"{prog}: lỗi: {e}", file=sys.stderr)
+        print(f"{prog}: lỗi: {cli_error_line(e)}", file=sys.stderr)
         return e.exit_code
     except OSError as e:
         where = f"{e.filename}: " if e.filename else ""

@@ -14,13 +14,14 @@ from __future__ import annotations
 
 import argparse
 import sys
+from typing import NoReturn
 
 from cff_desktop import __version__
 from cff_desktop.cli.core import _print_json
 
 
 class _Parser(argparse.ArgumentParser):
-    def error(self, message: str) -> None:
+    def error(self, message: str) -> NoReturn:
         self.exit(2, f"{self.prog}: lỗi cú pháp: {message}\n")
 
 

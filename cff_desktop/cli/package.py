@@ -15,6 +15,7 @@ from pathlib import Path
 from typing import Any
 
 from cff_desktop.cli.core import _print_json, _ws
+from cff_desktop.cli.remedies import cli_hint
 from cff_desktop.common import localtime
 from cff_desktop.common.errors import BadInput
 
@@ -124,7 +125,7 @@ def cmd_verify(args: argparse.Namespace) -> int:
             v = inspect_package(where, Path(args.file), **kw)
             _print_json(v.to_json())
             if not v.ok:
-                print(f"cff: lỗi: {args.file}: {v.reason}", file=sys.stderr)
+                print(f"cff: lỗi: {args.file}: {v.reason}{cli_hint(v.remedy)}", file=sys.stderr)
                 return 2
             return 0
         v = verify_package(where, Path(args.file), **kw)
@@ -234,7 +235,8 @@ def cmd_keys_show(args: argparse.Namespace) -> int:
     from cff_desktop.services.keys import device_info, trusted_devices, upper_recipient
 
     paths = _paths(args)
-    info = {"device": device_info(paths), "upper": upper_recipient(paths), "trusted": trusted_devices(paths)}
+    info: dict[str, Any] = {"device": device_info(paths), "upper": upper_recipient(paths),
+                            "trusted": trusted_devices(paths)}
     if args.json:
         _print_json(info)
         return 0

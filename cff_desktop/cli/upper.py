@@ -37,6 +37,7 @@ import sys
 from pathlib import Path
 
 from cff_desktop.cli.core import _PROMPT, _pin_arg, _print_json, _ws
+from cff_desktop.cli.remedies import cli_hint
 from cff_desktop.common.dates import vn
 from cff_desktop.common.text import format_number, format_points
 
@@ -55,12 +56,13 @@ def _verdict(ok: bool | None) -> str:
 def _year(args: argparse.Namespace, ws) -> int:
     if args.round:
         return int(args.round)
-    r = ws.store.one("SELECT MAX(year) AS y FROM received_package")
     from cff_desktop.common.errors import BadInput
+    from cff_desktop.services.district import latest_year
 
-    if not r or not r["y"]:
+    year = latest_year(ws)
+    if year is None:
         raise BadInput("chưa có hồ sơ nào; cho biết năm bằng --round NĂM.", "--round")
-    return int(r["y"])
+    return year
 
 
 def cmd_init(args: argparse.Namespace) -> int:
@@ -117,7 +119,7 @@ def cmd_import(args: argparse.Namespace) -> int:
             elif r.status == "duplicate":
                 print(f"Đã có: {Path(r.path).name}")
             else:
-                print(f"Không nhập {Path(r.path).name}: {r.reason}")
+                print(f"Không nhập {Path(r.path).name}: {r.reason}{cli_hint(r.remedy)}")
         refused = sum(r.status == "refused" for r in out)
         print(f"Tổng cộng: {sum(r.status == 'imported' for r in out)} gói đã nhập, "
               f"{sum(r.status == 'duplicate' for r in out)} gói đã có, {refused} gói bị từ chối.")

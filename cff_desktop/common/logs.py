@@ -66,7 +66,7 @@ class RedactingFormatter(logging.Formatter):
 class _LazyRotatingFile(logging.handlers.RotatingFileHandler):
     """Creates the log folder with the file, at the first record (never for a clean run)."""
 
-    def _open(self):  # type: ignore[no-untyped-def]
+    def _open(self):
         Path(self.baseFilename).parent.mkdir(parents=True, exist_ok=True)
         return super()._open()
 

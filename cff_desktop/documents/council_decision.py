@@ -32,7 +32,8 @@ def build(ctx: DocContext) -> list[Part]:
     members = ctx.members()
     rows: list[list[str]] = [["TT", "Họ và tên", "Chức vụ, đơn vị", "Nhiệm vụ trong Hội đồng"]]
     for n, m in enumerate(members, 1):
-        rows.append([str(n), m["name"], ctx.local(m.get("position") or ""), ROLE_LABELS.get(m.get("council_role"), "")])
+        role = ROLE_LABELS.get(str(m.get("council_role") or ""), "")
+        rows.append([str(n), m["name"], ctx.local(m.get("position") or ""), role])
     w = text_width()
     widths = [10 * mm, 48 * mm, 0, 45 * mm]
     widths[2] = w - sum(widths)

@@ -39,7 +39,7 @@ TONES = ("", "\u0300", "\u0301", "\u0303", "\u0309", "\u0323")  # huyền, sắc
 
 def vietnamese_letters() -> str:
     """Every Vietnamese letter, with every tone mark, in lower and upper case (NFC)."""
-    out = []
+    out: list[str] = []
     for v in VOWELS + VOWELS.upper():
         out.extend(unicodedata.normalize("NFC", v + t) for t in TONES)
     out.extend("đĐ")

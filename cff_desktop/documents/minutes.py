@@ -47,7 +47,7 @@ def _person(m: dict) -> str:
 def members_table(ctx: DocContext) -> Flowable:
     rows: list[list[str]] = [["TT", "Họ và tên", "Chức vụ, đơn vị", "Nhiệm vụ trong Hội đồng", "Có mặt"]]
     for n, m in enumerate(ctx.members(), 1):
-        rows.append([str(n), m["name"], m.get("position") or "", ROLE_LABELS.get(m.get("council_role"), ""),
+        rows.append([str(n), m["name"], m.get("position") or "", ROLE_LABELS.get(m.get("council_role") or "", ""),
                      "Có mặt" if m.get("present") else "Vắng"])
     w = text_width()
     widths = [10 * mm, 45 * mm, 0, 38 * mm, 17 * mm]

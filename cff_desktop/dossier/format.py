@@ -70,9 +70,11 @@ class PackageRejected(BadInput):
     ``other_round``, ``wrong_kind``, ``round_closed``, ``unknown_officer``, ``conflicts``.
     """
 
+    code: str  # always set here, unlike CffError's optional one
+
     def __init__(self, code: str, message: str, where: str | None = None,
-                 details: dict[str, Any] | None = None) -> None:
-        super().__init__(message, where)
+                 details: dict[str, Any] | None = None, *, remedy: str | None = None) -> None:
+        super().__init__(message, where, code=code, remedy=remedy)
         self.code = code
         self.details: dict[str, Any] = details or {}
 

@@ -399,8 +399,9 @@ def open_package(path: Path, *, is_trusted: TrustCheck, identity: pyrage.x25519.
             raise PackageRejected(
                 "unknown_key", f"gói được ký bởi máy lạ (dấu vân tay khóa {dev['fingerprint']}, "
                 f"{manifest['commune']['name']}). Gọi điện cho nơi gửi để so dấu vân tay; nếu khớp, "
-                "chạy lại với --trust để tin máy này.", where,
-                {"fingerprint": dev["fingerprint"], "device_id": dev["id"], "commune": manifest["commune"]})
+                "hãy tin máy này rồi nhập lại.", where,
+                {"fingerprint": dev["fingerprint"], "device_id": dev["id"], "commune": manifest["commune"]},
+                remedy="trust_device")
         inner: SafeZip | None = None
         readable = True
         payload_list = {m["path"]: m for m in (manifest.get("payload") or manifest["members"])}

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date
-from typing import Any
+from typing import Any, cast
 
 from cff_desktop.common import localtime
 from cff_desktop.common.text import format_points
@@ -187,7 +187,7 @@ def build_dashboard(ws: Workspace, year: int | None = None) -> Dashboard:
             id=c.id, name=c.name, owner=owners.get(asg.get(c.id, -1), "chưa giao"), state=states[c.id],
             points=format_points(c.points), max=format_points(c.max), provisional=c.provisional,
             assessed=c.assessed, zero=c.assessed and c.points == 0, overridden=c.override is not None,
-            basis=rnd.ruleset.criterion(c.id).basis))
+            basis=cast(Any, rnd.ruleset.criterion(c.id)).basis))
     blockers = [reason_text(r) for r in res.reasons]
     return Dashboard(rnd, res, tiles, blockers, timeline(rnd), upper_level_decisions(ws),
                      procedure(ws, rnd, states))

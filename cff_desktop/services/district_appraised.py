@@ -87,7 +87,7 @@ def rescore(rs: RuleSet, snapshot: dict[str, Any], category: str,
         res = score(rs, category, values, overrides)
     except BadInput:  # an override on a criterion a correction left unassessed: it no longer applies
         res = score(rs, category, values, {c: o for c, o in overrides.items()
-                                           if all(i.id in values for i in rs.criterion(c).indicators)})
+                                           if all(i.id in values for i in _indicators(rs, c))})
     before = {c["id"]: c.get("points") for c in (snapshot.get("score") or {}).get("criteria", [])}
     return {"total": float(res.total), "threshold": float(res.threshold), "passing": res.recognized,
             "category": category, "reason_codes": list(res.reasons),
@@ -149,3 +149,9 @@ def appraised_of(ws: Workspace, sha256: str) -> dict[str, Any]:
 
 
 __all__ = ["appraised_many", "appraised_of", "reasons_text", "rescore"]
+
+
+def _indicators(rs: RuleSet, criterion_id: str) -> list[Any]:
+    """The indicators of a criterion, none for an id the rule set does not know."""
+    c = rs.criterion(criterion_id)
+    return list(c.indicators) if c is not None else []

@@ -93,17 +93,18 @@ def _figures(ws: Workspace, year: int, today: date | None = None) -> dict[str, A
     comments = _comments(ws, [p["sha256"] for p in pkgs])
     due = submission_deadline(ws, year)
     today = today or localtime.today()
-    by_cat = {c: {"label": CATEGORY_LABELS[c], "units": 0, "assessed": 0, "passing": 0, "appraised_passing": 0,
-                  "recognized": 0, "rate": 0.0} for c in CATEGORIES}
+    by_cat: dict[str, dict[str, Any]] = {
+        c: {"label": CATEGORY_LABELS[c], "units": 0, "assessed": 0, "passing": 0, "appraised_passing": 0,
+            "recognized": 0, "rate": 0.0} for c in CATEGORIES}
     communes = []
     for u in units:
-        p = pk.get(u["code"])
+        p: dict[str, Any] | None = pk.get(u["code"])
         a = appraised.get(p["sha256"]) if p else None
-        r = rec.get(u["code"])
+        rc = rec.get(u["code"])
         b = by_cat[u["category"]]
         b["units"] += 1
-        late = bool(due and ((p is not None and localtime.local_date(p["received_at"]) > due)
-                             or (p is None and today > due)))
+        got = localtime.local_date(p["received_at"]) if p is not None else None
+        late = bool(due and ((got is not None and got > due) or (p is None and today > due)))
         row = {"code": u["code"], "name": u["name"], "category": u["category"], "assessed": p is not None,
                "total": p["total"] if p else None, "threshold": p["threshold"] if p else None,
                "passing": bool(p and p["passing"]),
@@ -111,8 +112,8 @@ def _figures(ws: Workspace, year: int, today: date | None = None) -> dict[str, A
                "appraised_passing": bool(a and a["passing"]), "appraised": bool(a and a["appraised"]),
                "agreed": bool(a and a["agreed"]), "failing_reasons": a["reasons"] if a else [],
                "corrected": a["corrected"] if a else [],
-               "recognized": bool(r and r["recognized"]), "decided": r is not None,
-               "reason": (r["reason"] if r and not r["recognized"] else ""),
+               "recognized": bool(rc and rc["recognized"]), "decided": rc is not None,
+               "reason": (rc["reason"] if rc and not rc["recognized"] else ""),
                "return_comments": comments.get(p["sha256"], []) if p else [],
                "warnings": warnings.get(p["sha256"], []) if p else [],
                "late": late, "received_at": p["received_at"] if p else "",
@@ -165,8 +166,8 @@ def unit_history(ws: Workspace, code: str) -> dict[str, Any]:
 
     d = unit_detail(ws, code)
     u = d["unit"]
-    row = ws.store.one("SELECT valid_from, valid_to FROM area_unit WHERE code = ?", (u["code"],))
-    d["unit"] = dict(u) | {"valid_from": row["valid_from"], "valid_to": row["valid_to"]}
+    row = ws.store.one("SELECT valid_from, valid_to FROM area_unit WHERE code = ?", (u["code"],)) or {}
+    d["unit"] = dict(u) | {"valid_from": row.get("valid_from"), "valid_to": row.get("valid_to")}
     for r in d["rounds"]:
         r.setdefault("unit_code", u["code"])
         r.setdefault("unit_name", u["name"])

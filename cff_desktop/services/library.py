@@ -43,9 +43,8 @@ class RuleLibrary:
             known = ", ".join(sorted({r.id for r in self.all()}))
             what = f"{rid} {version}" if version else rid
             raise NotFound(
-                f"không có bộ tiêu chí '{what}'. Các bộ đang có: {known}. "
-                "Nhập tệp bộ tiêu chí bằng `cff rulesets import TỆP`.",
-                "ruleset",
+                f"không có bộ tiêu chí '{what}'. Các bộ đang có: {known}. Hãy nhập tệp bộ tiêu chí.",
+                "ruleset", remedy="import_ruleset",
             )
         return max(matches, key=lambda r: r.version_key)
 

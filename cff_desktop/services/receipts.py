@@ -73,6 +73,6 @@ def export_receipt(ws: Workspace, ref: str, to_dir: str | Path, *, actor: str = 
 
 
 def ensure_work(ws: Workspace) -> Path:
-    folder = ws.paths.home / "tmp"
+    folder = ws.paths.work
     folder.mkdir(parents=True, exist_ok=True)
     return folder

@@ -50,8 +50,8 @@ def _publisher(ws: Workspace) -> dict[str, str]:
 def _rule_bytes(rs: RuleSet) -> bytes:
     data = Path(rs.source).read_bytes() if Path(rs.source).is_file() else b""
     if hashlib.sha256(data).hexdigest() != rs.sha256:
-        raise BadInput("chỉ phát hành được bộ tiêu chí đã cài trên máy này; nhập tệp bằng `cff rulesets import` "
-                       "trước.", f"{rs.id} {rs.version}")
+        raise BadInput("chỉ phát hành được bộ tiêu chí đã cài trên máy này; hãy nhập tệp bộ tiêu chí trước.",
+                       f"{rs.id} {rs.version}", remedy="import_ruleset")
     return data
 
 
@@ -66,12 +66,12 @@ def export_ruleset_package(ws: Workspace, rs: RuleSet, to_dir: str | Path, *, ac
     publisher = _publisher(ws)
     announcement = {"id": rs.id, "version": rs.version, "title": rs.title, "sha256": rs.sha256,
                     "size": len(data), "published_at": now_iso(), "publisher": publisher}
-    header = {"uuid": str(uuid.uuid4()), "kind": KIND_RULESET, "commune": publisher,
+    header: dict[str, Any] = {"uuid": str(uuid.uuid4()), "kind": KIND_RULESET, "commune": publisher,
               "round": {"year": date.today().year}, "ruleset": {"id": rs.id, "version": rs.version,
                                                                 "sha256": rs.sha256},
               "created_at": now_iso(), "app_version": __version__, "device": {"id": dev.device_id},
               "supersedes": None, "chain": []}
-    work_root = ws.paths.home / "tmp"
+    work_root = ws.paths.work
     work_root.mkdir(parents=True, exist_ok=True)
     work = Path(tempfile.mkdtemp(prefix="ruleset-", dir=work_root))
     try:

@@ -171,7 +171,8 @@ def switch(ws: Workspace, target: RuleSet, *, reason: str, actor: str = ADMIN, y
         raise Refused(f"vòng đánh giá năm {rnd.year} đang dùng đúng bộ tiêu chí này; không có gì để đổi.",
                       f"{target.id} {target.version}")
     if not any(r.sha256 == target.sha256 for r in ws.library.all()):
-        raise Refused("chỉ đổi sang bộ tiêu chí đã cài; nhập tệp bằng `cff rulesets import` trước.", target.source)
+        raise Refused("chỉ đổi sang bộ tiêu chí đã cài; hãy nhập tệp bộ tiêu chí trước.", target.source,
+                      remedy="import_ruleset")
     carried = _carry(ws, rnd, target)
     if carried.unfit and not clear_unfit:
         first = carried.unfit[0]

@@ -9,6 +9,7 @@ show. The UI calls these off the UI thread; ``cff sync`` calls them in the foreg
 
 from __future__ import annotations
 
+import functools
 import json
 import random
 import re
@@ -138,12 +139,12 @@ def device_key_changed(ws: Workspace) -> bool:
 def _client(ws: Workspace, **kw: Any) -> sync_client.SyncClient:
     cfg = config(ws)
     if cfg is None:
-        raise Refused("máy này chưa đăng ký với máy chủ của cấp trên. Xin mã đăng ký rồi chạy "
-                      "`cff sync enrol --server URL --code MÃ`.", "sync")
+        raise Refused("máy này chưa đăng ký với máy chủ của cấp trên. Xin cấp trên mã đăng ký rồi đăng ký máy.",
+                      "sync", remedy="enrol_device")
     token = _token(cfg.fingerprint)
     if not token:
         raise Refused("không thấy mã truy cập trong kho khóa của máy (kho khóa đã bị xóa hoặc đổi người dùng "
-                      "Windows). Đăng ký lại: `cff sync enrol --server URL --code MÃ`.", "keyring")
+                      "Windows). Xin mã đăng ký mới rồi đăng ký lại máy.", "keyring", remedy="enrol_device")
     return sync_client.SyncClient(cfg.server, token, cfg.server_key, cfg.commune, **kw)
 
 
@@ -158,7 +159,7 @@ class Queued:
 
 
 def _outbox_dir(ws: Workspace) -> Path:
-    return ensure_dir(ws.paths.home / "outbox")
+    return ensure_dir(ws.paths.outbox)
 
 
 def submit(ws: Workspace, *, year: int | None = None, actor: str = ADMIN,
@@ -322,9 +323,9 @@ def _push(ws: Workspace, cl: sync_client.SyncClient, report: PassReport, progres
 
         try:
             d = cl.deliver(Path(row["path"]), uuid, row["sha256"], upload_url=row["upload_url"],
-                           on_upload_url=lambda url, _u=uuid: outbox.set_upload_url(ws.store, _u, url),
+                           on_upload_url=functools.partial(outbox.set_upload_url, ws.store, uuid),
                            progress=on_progress, create_with_body=not _created_with_body(ws, uuid),
-                           on_create_body=lambda _u=uuid: outbox.event(ws.store, _u, "create_body"),
+                           on_create_body=functools.partial(outbox.event, ws.store, uuid, "create_body"),
                            on_link=on_link)
         except AuthFailed as e:
             outbox.failed(ws.store, uuid, e.message, code=e.code, retry_at=None, wire_bytes=cl.last_stats.wire_bytes)
@@ -469,7 +470,7 @@ def pull_decisions(ws: Workspace, cl: sync_client.SyncClient) -> list[dict[str, 
 
 def pull_rulesets(ws: Workspace, cl: sync_client.SyncClient) -> list[dict[str, Any]]:
     """Fetch newly published rule sets; each is offered only after signature, hash and schema pass."""
-    folder = ensure_dir(ws.paths.home / "sync-rulesets")
+    folder = ensure_dir(ws.paths.sync_rulesets)
     new = []
     for body, doc in cl.rulesets():
         meta = body.get("ruleset") or {}

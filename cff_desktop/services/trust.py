@@ -82,5 +82,5 @@ def check_dossier_signer(ws: Workspace, manifest: dict[str, Any], unit_code: str
         return True
     raise PackageRejected(
         "unknown_key", f"gói tự nhận là của {who}, ký bởi máy lạ có dấu vân tay {fp}. Gọi điện cho xã để so dấu vân "
-        f"tay (`cff keys show` trên máy của xã); nếu khớp, nhập lại với --trust-fingerprint {fp}.", where,
-        {"fingerprint": fp, "device_id": manifest["device"]["id"], "commune": claimed})
+        "tay (xã xem ở mục Gửi lên cấp trên trên máy của xã).", where,
+        {"fingerprint": fp, "device_id": manifest["device"]["id"], "commune": claimed}, remedy="trust_device")

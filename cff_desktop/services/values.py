@@ -13,8 +13,8 @@ from cff_desktop.rules.engine import IndicatorResult, score_indicator
 from cff_desktop.rules.values import Value, parse_value
 from cff_desktop.services.officers import can_edit, get_officer, label
 from cff_desktop.services.rounds import RoundInfo, get_round, require_open
+from cff_desktop.services.value_write import write_value
 from cff_desktop.services.workspace import Workspace
-from cff_desktop.storage.db import now_iso
 
 
 def _check_one(
@@ -39,24 +39,8 @@ def _check_one(
 
 def _write(ws: Workspace, rnd: RoundInfo, officer: dict[str, Any], iid: str, value: Value,
            note: str) -> None:
-    conn = ws.store.conn
-    old = conn.execute("SELECT value, note FROM value WHERE round_id = ? AND indicator_id = ?",
-                       (rnd.id, iid)).fetchone()
-    new_json = json.dumps(value.to_json(), ensure_ascii=False)
-    conn.execute(
-        "INSERT INTO value (round_id, indicator_id, value, note, officer_id, entered_at)"
-        " VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT (round_id, indicator_id) DO UPDATE SET"
-        " value = excluded.value, note = excluded.note, officer_id = excluded.officer_id,"
-        " entered_at = excluded.entered_at",
-        (rnd.id, iid, new_json, note, officer["id"], now_iso()),
-    )
-    conn.execute("UPDATE criterion_status SET done = 0 WHERE round_id = ? AND criterion_id = ?",
-                 (rnd.id, iid.split(".")[0]))
-    ws.store.audit(
-        label(officer), "value.set", f"round:{rnd.id}/indicator:{iid}",
-        {"value": json.loads(old[0]), "note": old[1]} if old else None,
-        {"value": value.to_json(), "note": note},
-    )
+    write_value(ws, round_id=rnd.id, indicator_id=iid, criterion_id=iid.split(".")[0], value=value.to_json(),
+                note=note, officer=officer)
 
 
 def set_value(

@@ -7,6 +7,7 @@ A layer above :mod:`cff_desktop.storage.backup` (a migration backs up first) and
 from __future__ import annotations
 
 import sqlite3
+from collections.abc import Callable
 
 from cff_desktop.common.errors import StoreError
 from cff_desktop.storage.backup import backup
@@ -59,26 +60,43 @@ def migrate(store: Store, current: int) -> None:
     """Apply pending migrations, backing up first when the file already holds data."""
     if current > 0:
         backup(store, reason=f"truoc-nang-cap-v{current}")
+    try:
+        apply_migrations(store.conn, MIGRATIONS)
+    except sqlite3.Error as e:
+        raise sqlite_error(e, str(store.paths.db)) from None
+
+
+def apply_migrations(conn: sqlite3.Connection, migrations: list[str],
+                     too_new: Callable[[int], Exception] | None = None) -> None:
+    """Bring ``PRAGMA user_version`` up to ``len(migrations)``, one transaction per step.
+
+    Entry ``i`` takes the database from version ``i`` to ``i + 1``. The version is re-read under the
+    write lock before each step, so another copy of the app (or a second inbox server) migrating the
+    same file at the same moment never applies a step twice. ``too_new(version)`` is raised, with
+    nothing changed, when the file was written by a newer schema. Used by the commune's store and by
+    the inbox's own database.
+    """
     while True:
+        conn.execute("BEGIN IMMEDIATE")
         try:
-            store.conn.execute("BEGIN IMMEDIATE")
-            # Re-read under the write lock: another copy of the app may have migrated meanwhile.
-            n = store.conn.execute("PRAGMA user_version").fetchone()[0]
-            if n >= SCHEMA_VERSION:
-                store.conn.execute("COMMIT")
+            n = int(conn.execute("PRAGMA user_version").fetchone()[0])
+            if n > len(migrations) and too_new is not None:
+                raise too_new(n)
+            if n >= len(migrations):
+                conn.execute("COMMIT")
                 return
-            for stmt in _split_sql(MIGRATIONS[n]):
-                store.conn.execute(stmt)
-            store.conn.execute(f"PRAGMA user_version = {n + 1}")
-            store.conn.execute("COMMIT")
-        except sqlite3.Error as e:
-            if store.conn.in_transaction:
-                store.conn.execute("ROLLBACK")
-            raise sqlite_error(e, str(store.paths.db)) from None
+            for stmt in split_sql(migrations[n]):
+                conn.execute(stmt)
+            conn.execute(f"PRAGMA user_version = {n + 1}")
+            conn.execute("COMMIT")
+        except BaseException:
+            if conn.in_transaction:
+                conn.execute("ROLLBACK")
+            raise
 
 
-def _split_sql(script: str) -> list[str]:
-    """Split a migration into statements (executescript would COMMIT on its own)."""
+def split_sql(script: str) -> list[str]:
+    """Split a migration into statements (executescript would COMMIT on its own); the inbox uses it too."""
     out: list[str] = []
     buf = ""
     for line in script.splitlines(keepends=True):

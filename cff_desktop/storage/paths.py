@@ -20,6 +20,12 @@ DB_NAME = "cff.sqlite"
 
 @dataclass(frozen=True)
 class DataPaths:
+    """Every folder the app writes under its data folder, named once here rather than joined at each use.
+
+    A property does not create its folder: writers call :func:`ensure_dir` when they need it, so reading
+    a data folder (a check, a listing) leaves no empty folders behind.
+    """
+
     home: Path
     db: Path
 
@@ -34,6 +40,43 @@ class DataPaths:
     @property
     def rulesets(self) -> Path:
         return self.home / "rulesets"
+
+    @property
+    def work(self) -> Path:
+        """Scratch files of one operation (a package being built or opened); never the only copy of anything."""
+        return self.home / "tmp"
+
+    @property
+    def outbox(self) -> Path:
+        """Packages waiting to be sent to the upper level's inbox."""
+        return self.home / "outbox"
+
+    @property
+    def inbox(self) -> Path:
+        """Dossiers the upper level received by package import (a file or a stick), kept as verified."""
+        return self.home / "inbox"
+
+    @property
+    def sync_rulesets(self) -> Path:
+        """Rule sets fetched from the inbox, waiting for an officer to install them."""
+        return self.home / "sync-rulesets"
+
+    @property
+    def upper(self) -> Path:
+        """The upper level's own data: received dossiers, their papers, the documents they carried."""
+        return self.home / "district"
+
+    @property
+    def upper_packages(self) -> Path:
+        return self.upper / "packages"
+
+    @property
+    def upper_docs(self) -> Path:
+        return self.upper / "docs"
+
+    @property
+    def upper_papers(self) -> Path:
+        return self.upper / "papers"
 
 
 def data_paths(db: str | os.PathLike[str] | None = None) -> DataPaths:

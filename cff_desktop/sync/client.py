@@ -17,7 +17,7 @@ import weakref
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import Any, cast
 from urllib.parse import urlsplit
 
 import requests
@@ -73,7 +73,8 @@ class ResumingContext(ssl.SSLContext):
         sessions = self.__dict__.setdefault("cff_sessions", {})
         live = self.__dict__.setdefault("cff_live", [])
         offered = session or sessions.get(server_hostname)
-        tls = super().wrap_socket(sock, *args, server_hostname=server_hostname, session=offered, **kw)
+        tls = super().wrap_socket(sock, *args, server_hostname=server_hostname, session=offered,  # type: ignore[misc]
+                                  **kw)  # (*args never holds these two: they are keyword-only here)
         if offered is not None and tls.session_reused:
             self.__dict__["cff_resumed"] = self.__dict__.get("cff_resumed", 0) + 1
         self.__dict__["cff_handshakes"] = self.__dict__.get("cff_handshakes", 0) + 1
@@ -128,7 +129,7 @@ def new_session() -> requests.Session:
     ctx = resuming_context()
     s.mount("https://", _ResumingAdapter(ctx))
     s.hooks["response"].append(lambda resp, *a, **kw: ctx.remember())
-    s.tls_context = ctx  # type: ignore[attr-defined]  (read by tests and benchmarks)
+    s.tls_context = ctx  # type: ignore[attr-defined]  # read by tests and benchmarks
     return s
 
 
@@ -234,7 +235,7 @@ class SyncClient:
             body = open_document(doc, self.server_key, RECEIPT_TYPE)
         except BadDocument as e:
             raise BadReceipt(e.message, "máy chủ") from None
-        pkg = body.get("package") if isinstance(body.get("package"), dict) else {}
+        pkg: dict[str, Any] = body["package"] if isinstance(body.get("package"), dict) else {}
         if pkg.get("uuid") != uuid or pkg.get("sha256") != sha256:
             raise BadReceipt("giấy báo nhận của máy chủ ghi một gói khác (mã hoặc SHA-256 không khớp); chưa coi là "
                              "đã gửi.", "máy chủ")
@@ -280,7 +281,7 @@ class SyncClient:
             return Delivery(known, 0, 0)
         up = TusUploader(self.session, f"{self.server}{TUS_PATH}", headers=self._auth, timeout=self.timeout,
                          chunk=self.chunk, progress=progress, max_stalls=self.max_stalls, link_wait=self.link_wait,
-                         on_link=on_link, **({"pause": self.pause} if self.pause else {}))
+                         on_link=on_link, **cast("dict[str, Any]", {"pause": self.pause} if self.pause else {}))
         self.last_stats = up.stats
         meta = {"uuid": uuid, "sha256": sha256, "filename": f"{uuid}.cffpkg"}
         for _ in range(3):  # an upload that expired or was thrown away is started again

@@ -36,10 +36,15 @@ from cryptography.hazmat.primitives.serialization import (
 )
 
 from cff_desktop.common.errors import BadInput, NotFound, StoreError
+from cff_desktop.storage.migrate import apply_migrations
 from cff_desktop.storage.paths import PRIVATE_DIR, create_private_file, restrict
 from cff_desktop.sync.protocol import COMMUNE_RE, SHA256_RE, UPLOAD_ID_RE, fingerprint, public_text
 
-SCHEMA = """
+# Each entry brings the database from version ``i`` to ``i + 1`` (``PRAGMA user_version``); append, never edit.
+# Entry 0 is the schema the inbox had before it was versioned, written with IF NOT EXISTS so that an inbox
+# made by that code (user_version 0, tables already there) is adopted in place without touching its rows.
+MIGRATIONS: list[str] = [
+    """
 CREATE TABLE IF NOT EXISTS commune (
     code TEXT PRIMARY KEY,
     name TEXT NOT NULL DEFAULT '',
@@ -104,7 +109,9 @@ CREATE TABLE IF NOT EXISTS counter (
     name TEXT PRIMARY KEY,
     value INTEGER NOT NULL
 );
-"""
+""",
+]
+SCHEMA_VERSION = len(MIGRATIONS)
 
 KEY_FILE = "server-key.pem"
 DB_FILE = "inbox.sqlite"
@@ -145,9 +152,14 @@ class InboxStore:
             self.conn.execute("PRAGMA journal_mode = WAL")
             self.conn.execute("PRAGMA synchronous = FULL")
             self.conn.execute("PRAGMA busy_timeout = 5000")
-            self.conn.executescript(SCHEMA)
+            self._migrate()
         except sqlite3.Error as e:
+            with contextlib.suppress(sqlite3.Error):
+                self.conn.close()
             raise StoreError(f"không mở được cơ sở dữ liệu của máy chủ ({e}).", str(self.data / DB_FILE)) from None
+        except StoreError:
+            self.conn.close()
+            raise
         self.key = self._load_key()
         self.public_key = public_text(self.key)
         self.fingerprint = fingerprint(self.public_key)
@@ -155,6 +167,17 @@ class InboxStore:
     def close(self) -> None:
         with self._lock:
             self.conn.close()
+
+    def _migrate(self) -> None:
+        """Apply pending migrations; refuse a file written by a newer server, untouched."""
+
+        def too_new(n: int) -> StoreError:
+            return StoreError(
+                f"cơ sở dữ liệu của máy chủ do phiên bản mới hơn tạo ra (lược đồ {n}, phiên bản này chỉ "
+                f"hiểu đến {SCHEMA_VERSION}). Hãy cài phiên bản cff_desktop mới hơn; tệp không bị thay đổi.",
+                str(self.data / DB_FILE))
+
+        apply_migrations(self.conn, MIGRATIONS, too_new)
 
     # -- key ------------------------------------------------------------------------------------
     def _load_key(self) -> Ed25519PrivateKey:

@@ -11,7 +11,7 @@ import argparse
 import logging
 import sys
 from pathlib import Path
-from typing import Any
+from typing import Any, cast
 
 from cff_desktop import APP_TITLE, __version__
 
@@ -103,7 +103,7 @@ def screenshots(out_dir: Path, db: str | None = None) -> list[Path]:
     from cff_desktop.ui.main_window import MainWindow
 
     out_dir.mkdir(parents=True, exist_ok=True)
-    app = QApplication.instance()
+    app = cast(QApplication, QApplication.instance())
     win = build_window(db)
     win.resize(1366, 768)
     win.show()
@@ -147,9 +147,10 @@ def screenshots(out_dir: Path, db: str | None = None) -> list[Path]:
         win.on_signed_in(Session(clerk))
         shot("tong-quan")
         shell = win.shell
+        assert shell is not None  # signing in builds the shell
         shell.show_page("setup")
         for i, name in enumerate(["ho-so-xa", "vong-danh-gia", "can-bo", "phan-cong"]):
-            shell.pages["setup"].setCurrentIndex(i)
+            cast(Any, shell.pages["setup"]).setCurrentIndex(i)
             shot(f"thiet-lap-{name}")
         shell.show_page("council")
         shot("hoi-dong")
@@ -165,6 +166,7 @@ def screenshots(out_dir: Path, db: str | None = None) -> list[Path]:
         if not mine:
             continue
         win.on_signed_in(Session(o))
+        assert win.shell is not None  # signing in builds the shell
         for cid in mine:
             win.shell.entry.show_criterion(cid)
             shot(f"{o['sector']}-tieu-chi-{cid}")
@@ -250,7 +252,7 @@ def main(argv: list[str] | None = None) -> int:
     from cff_desktop.ui.theme import apply_theme
 
     hold_running_mutex()  # Windows: lets the installer ask to close this copy before an upgrade
-    app = QApplication.instance() or QApplication(sys.argv[:1])
+    app = cast(QApplication, QApplication.instance() or QApplication(sys.argv[:1]))
     app.setApplicationName("cff_desktop")
     app.setApplicationDisplayName("cff_desktop")
     app.setWindowIcon(QIcon(str(resource_dir("icons", "cff-desktop.png"))))

@@ -34,3 +34,9 @@ class AppContext(QObject):
     @property
     def actor(self) -> str:
         return self.session.actor if self.session else self.default_actor
+
+    @property
+    def officer_ref(self) -> str:
+        """The signed-in officer, for the editing pages, which exist only while someone is signed in."""
+        assert self.session is not None, "an editing page was used with nobody signed in"
+        return self.session.ref

@@ -8,6 +8,8 @@ until the round is reopened with a reason.
 
 from __future__ import annotations
 
+from typing import Any
+
 from PySide6.QtCore import QDateTime, Qt, QTimer
 from PySide6.QtWidgets import (
     QCheckBox,
@@ -232,14 +234,15 @@ class CouncilPage(QWidget):
             self.members.setItem(r, 0, QTableWidgetItem(m["name"]))
             self.members.setItem(r, 1, QTableWidgetItem(m["position"]))
             self.members.setItem(r, 2, QTableWidgetItem(svc.COUNCIL_ROLES[m["council_role"]]))
-            box = QTableWidgetItem(tr("có mặt") if m["present"] else tr("vắng"))
+            presence = QTableWidgetItem(tr("có mặt") if m["present"] else tr("vắng"))
             flags = Qt.ItemFlag.ItemIsUserCheckable | Qt.ItemFlag.ItemIsSelectable
-            box.setFlags(flags | Qt.ItemFlag.ItemIsEnabled if not closed else flags)
-            box.setCheckState(Qt.CheckState.Checked if m["present"] else Qt.CheckState.Unchecked)
-            box.setData(Qt.ItemDataRole.UserRole, m["id"])
-            self.members.setItem(r, 3, box)
-            for c in range(3):
-                self.members.item(r, c).setFlags(Qt.ItemFlag.ItemIsEnabled | Qt.ItemFlag.ItemIsSelectable)
+            presence.setFlags(flags | Qt.ItemFlag.ItemIsEnabled if not closed else flags)
+            presence.setCheckState(Qt.CheckState.Checked if m["present"] else Qt.CheckState.Unchecked)
+            presence.setData(Qt.ItemDataRole.UserRole, m["id"])
+            self.members.setItem(r, 3, presence)
+            for col in range(3):
+                if (cell := self.members.item(r, col)) is not None:
+                    cell.setFlags(Qt.ItemFlag.ItemIsEnabled | Qt.ItemFlag.ItemIsSelectable)
         self.members.resizeColumnToContents(0)
         self.members.resizeColumnToContents(2)
         self.members.blockSignals(False)
@@ -316,9 +319,9 @@ class CouncilPage(QWidget):
     def save_texts(self) -> bool:
         """Write the discussion and conclusion if they changed; False (and the reason shown) if refused."""
         self.text_timer.stop()
-        fields = {k: box.toPlainText() for k, box in (("discussion", self.discussion),
-                                                       ("conclusion", self.conclusion))
-                  if box.toPlainText() != self.loaded_texts[k]}
+        fields: dict[str, Any] = {k: box.toPlainText() for k, box in (("discussion", self.discussion),
+                                                                      ("conclusion", self.conclusion))
+                                  if box.toPlainText() != self.loaded_texts[k]}
         if not fields or get_round(self.ctx.ws).closed:
             return True
         op = self._op(lambda: svc.set_meeting(self.ctx.ws, actor=self.ctx.actor, **fields))
@@ -334,7 +337,7 @@ class CouncilPage(QWidget):
             self.end.setDateTime(self.start.dateTime().addSecs(2 * 3600))
         self._meeting(started_at=started)
 
-    def _meeting(self, **fields: str) -> None:
+    def _meeting(self, **fields: Any) -> None:
         op = self._op(lambda: svc.set_meeting(self.ctx.ws, actor=self.ctx.actor, **fields), tr("Đã lưu."))
         op.run()
         if not op.error and "ended_at" in fields:

@@ -236,8 +236,9 @@ class CriterionPage(QWidget):
         self.ctx = ctx
         self.cid = criterion_id
         rnd = get_round(ctx.ws)
-        self.crit = rnd.ruleset.criterion(criterion_id)
-        assert self.crit is not None
+        crit = rnd.ruleset.criterion(criterion_id)
+        assert crit is not None
+        self.crit = crit
         self.pending: set[str] = set()
         self.saved_values: dict[str, tuple[Any, str]] = {}
         self.timer = QTimer(self)
@@ -324,7 +325,7 @@ class CriterionPage(QWidget):
             ed.load(stored, row["note"] if row else "")
             self.saved_values[iid] = (stored, row["note"] if row else "")
         session = self.ctx.session
-        self.editable = bool(session) and not rnd.closed and can_edit(ws, rnd, session.officer, self.cid)
+        self.editable = session is not None and not rnd.closed and can_edit(ws, rnd, session.officer, self.cid)
         for ed in self.editors.values():
             ed.set_editable(self.editable)
         if hasattr(self, "evidence"):
@@ -414,7 +415,7 @@ class CriterionPage(QWidget):
                 if saved[0] is None:
                     continue
                 try:
-                    clear_value(self.ctx.ws, iid, as_officer=self.ctx.session.ref)
+                    clear_value(self.ctx.ws, iid, as_officer=self.ctx.officer_ref)
                 except CffError as e:
                     ed.show_result(None, _sentence(e.message))
                     continue
@@ -424,7 +425,7 @@ class CriterionPage(QWidget):
             if (v.to_json(), note) == saved:
                 continue
             try:
-                set_value(self.ctx.ws, iid, v.to_json(), as_officer=self.ctx.session.ref, note=note)
+                set_value(self.ctx.ws, iid, v.to_json(), as_officer=self.ctx.officer_ref, note=note)
             except CffError as e:
                 ed.show_result(None, _sentence(e.message))
                 continue
@@ -444,7 +445,7 @@ class CriterionPage(QWidget):
         self.show_state()
 
     def reopen_criterion(self) -> None:
-        op = Op(self, lambda: mark_done(self.ctx.ws, self.cid, as_officer=self.ctx.session.ref, done=False),
+        op = Op(self, lambda: mark_done(self.ctx.ws, self.cid, as_officer=self.ctx.officer_ref, done=False),
                 say=self._say_done, ctx=self.ctx).success(self._state_changed).changes("progress")
         op.run()
 
@@ -474,5 +475,5 @@ class CriterionPage(QWidget):
                 "Chưa thể hoàn thành: chỉ số {ids} còn số liệu sai hoặc chưa lưu. "
                 "Sửa theo thông báo đỏ bên cạnh ô nhập rồi bấm lại.").format(ids=", ".join(bad)))
             return
-        Op(self, lambda: mark_done(self.ctx.ws, self.cid, as_officer=self.ctx.session.ref),
+        Op(self, lambda: mark_done(self.ctx.ws, self.cid, as_officer=self.ctx.officer_ref),
            say=self._say_done, ctx=self.ctx).success(self._state_changed).changes("progress").run()

@@ -118,7 +118,7 @@ class DashboardPage(QWidget):
         self.next_button = QPushButton()
         self.next_button.setObjectName("primary")
         self.next_button.clicked.connect(lambda: self.go_to.emit(self.next_page))
-        self.next_page = ""
+        self.next_page: str = ""
         nl.addWidget(self.next_text, 1)
         nl.addWidget(self.next_button)
         lay.addWidget(self.next_box)

@@ -371,5 +371,8 @@ class DocumentsPage(QWidget):
                 return maintenance.backup_now(ws)
 
         self._start(tr("Đang sao lưu…"))
-        run_in_background(job, lambda p: (self._finish(), self._say(tr("Đã sao lưu vào {p}").format(p=p))),
-                          self._failed, owner=self)
+        def done(p: Path) -> None:
+            self._finish()
+            self._say(tr("Đã sao lưu vào {p}").format(p=p))
+
+        run_in_background(job, done, self._failed, owner=self)

@@ -107,7 +107,7 @@ class EvidencePanel(QGroupBox):
             paths, _ = QFileDialog.getOpenFileNames(self, tr("Chọn tệp minh chứng"))
         if not paths or not self.editable:
             return
-        db, officer, cid = self.ctx.ws.paths.db, self.ctx.session.ref, self.cid
+        db, officer, cid = self.ctx.ws.paths.db, self.ctx.officer_ref, self.cid
 
         def job(progress):
             done = []
@@ -186,7 +186,7 @@ class EvidencePanel(QGroupBox):
         if eid is None:
             return
         try:
-            remove(self.ctx.ws, eid, self.ctx.session.ref)
+            remove(self.ctx.ws, eid, self.ctx.officer_ref)
         except CffError as e:
             self._say(e.message, error=True)
             return

@@ -49,8 +49,8 @@ def available_languages() -> list[str]:
 
 def install_language(app: QCoreApplication, lang: str) -> bool:
     """Install the translation for ``lang``; Vietnamese needs none. False when none is found."""
-    for t in _installed:
-        app.removeTranslator(t)
+    for old in _installed:
+        app.removeTranslator(old)
     _installed.clear()
     QLocale.setDefault(QLocale(QLocale.Language.Vietnamese, QLocale.Country.Vietnam))
     if lang in ("", "vi"):

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING, cast
+
 from PySide6.QtCore import QEvent, QObject, QTimer
 from PySide6.QtGui import QCloseEvent
 from PySide6.QtWidgets import (
@@ -43,6 +45,9 @@ def _warm_up() -> None:
 
     threading.Thread(target=run, name="cff-warm-up", daemon=True).start()
 _INPUT = (QEvent.Type.KeyPress, QEvent.Type.MouseButtonPress, QEvent.Type.Wheel)
+
+if TYPE_CHECKING:
+    from cff_desktop.ui.setup import SetupPage
 
 
 class _IdleWatcher(QObject):
@@ -121,7 +126,7 @@ class Shell(NavShell):
 
     def import_ruleset(self, path: str | None = None) -> None:
         """From a provisional criterion's banner to Set-up → Round, where the import lives."""
-        setup = self.show_page("setup")
+        setup = cast("SetupPage", self.show_page("setup"))
         setup.setCurrentWidget(setup.round)
         setup.round.import_ruleset(path)
 
@@ -149,7 +154,7 @@ class MainWindow(QMainWindow):
         self._watcher = _IdleWatcher(self.idle, self)
         from PySide6.QtWidgets import QApplication
 
-        QApplication.instance().installEventFilter(self._watcher)
+        cast(QApplication, QApplication.instance()).installEventFilter(self._watcher)
         self.backup_result: object = None
         # A moment after the window shows, so the copy does not compete with the first paint
         # and the sign-in (the timer dies with the window if it closes sooner).

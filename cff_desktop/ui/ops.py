@@ -16,6 +16,7 @@ import shiboken6
 from PySide6.QtCore import QObject, QRunnable, QThreadPool, QTimer, Signal
 
 from cff_desktop.common.errors import CffError
+from cff_desktop.ui.remedies import error_text
 
 
 class _Signals(QObject):
@@ -34,7 +35,7 @@ class _Job(QRunnable):
         try:
             result = self.fn(lambda done, total: self.signals.progress.emit(done, total))
         except CffError as e:
-            self.signals.failed.emit(e.message)
+            self.signals.failed.emit(error_text(e))
         except OSError as e:
             self.signals.failed.emit(f"Không đọc/ghi được tệp: {e.strerror or e}")
         except Exception as e:  # a bug: show it plainly rather than crash the window

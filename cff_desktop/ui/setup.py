@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import json
 from pathlib import Path
+from typing import Any, cast
 
 from PySide6.QtCore import QDate, Qt
 from PySide6.QtWidgets import (
@@ -46,7 +47,7 @@ def _status_label() -> QLabel:
     return lbl
 
 
-def _op(tab: QWidget, fn, done: str | None = None, *changes: str) -> Op:
+def _op(tab: Any, fn, done: str | None = None, *changes: str) -> Op:  # a set-up tab (has status, ctx)
     """A set-up action: the service call, its outcome beside the form, then "what changed"."""
     return Op(tab, fn, say=lambda text, error=False: say(tab.status, text, error),
               ctx=tab.ctx).success(lambda _r: done).changes(*changes)
@@ -193,7 +194,7 @@ class RoundTab(QWidget):
 
         pct = int(self.text_scale.currentData())
         profile.set_setting(self.ctx.ws, "text_scale", str(pct), actor=self.ctx.actor)
-        apply_theme(QApplication.instance(), pct)
+        apply_theme(cast(QApplication, QApplication.instance()), pct)
         say(self.status, tr("Đã đổi cỡ chữ thành {p} %.").format(p=pct))
 
     def save_language(self) -> None:

@@ -256,11 +256,12 @@ class SyncPage(QWidget):
         url, code = self.server_edit.text(), self.code_edit.text()
         actor = self.ctx.actor
         self._start(tr("Đang đăng ký với máy chủ…"))
-        run_in_background(self._job(lambda ws, p: sync.enrol(ws, url, code, actor=actor)),
-                          lambda cfg: (self._finish(), self._say(tr("Đã đăng ký. Dấu vân tay khóa máy chủ: {fp} — "
-                                                                    "đối chiếu với cấp trên.").format(
-                                                                        fp=cfg.fingerprint))),
-                          self._failed)
+        def done(cfg: Any) -> None:
+            self._finish()
+            self._say(tr("Đã đăng ký. Dấu vân tay khóa máy chủ: {fp} — đối chiếu với cấp trên.").format(
+                fp=cfg.fingerprint))
+
+        run_in_background(self._job(lambda ws, p: sync.enrol(ws, url, code, actor=actor)), done, self._failed)
 
     def submit(self) -> None:
         """"Gửi hồ sơ": queue the council's dossier, then send everything due."""

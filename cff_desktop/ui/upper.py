@@ -37,6 +37,7 @@ from cff_desktop.services.workspace import open_workspace
 from cff_desktop.ui.context import AppContext
 from cff_desktop.ui.i18n import tr
 from cff_desktop.ui.ops import run_in_background
+from cff_desktop.ui.remedies import error_text
 from cff_desktop.ui.upper_inbox import InboxPage
 from cff_desktop.ui.widgets import NavShell, say, scroll_page
 
@@ -150,7 +151,7 @@ class UnitPage(QWidget):
             self.buttons[key] = b
         fix.addStretch(1)
         lay.addLayout(fix)
-        self.status = QLabel("")
+        self.status: QLabel = QLabel("")
         self.status.setWordWrap(True)
         lay.addWidget(self.status)
         lay.addStretch(1)
@@ -271,7 +272,7 @@ class UnitPage(QWidget):
         try:
             fn()
         except CffError as e:
-            say(self.status, e.message, error=True)
+            say(self.status, error_text(e), error=True)
             return
         say(self.status, done_text)
         self.load(self.code)
@@ -323,7 +324,7 @@ class UnitPage(QWidget):
 def _print_and_preview(page: QWidget, ctx: AppContext, kind: str, year: int, status: QLabel) -> None:
     from cff_desktop.services.district_print import render
 
-    db, out = ctx.ws.paths.db, ctx.ws.paths.home / "district" / "papers"
+    db, out = ctx.ws.paths.db, ctx.ws.paths.upper_papers
 
     def job(_p):
         with open_workspace(db) as ws:
@@ -352,8 +353,7 @@ class DecisionPage(QWidget):
         form = QFormLayout()
         self.year = QSpinBox()
         self.year.setRange(2019, 2100)
-        latest = ctx.ws.store.one("SELECT MAX(year) AS y FROM received_package")
-        self.year.setValue(int(latest["y"]) if latest and latest["y"] else 2025)
+        self.year.setValue(district.latest_year(ctx.ws) or 2025)
         self.number = QLineEdit()
         self.number.setPlaceholderText("125/QĐ-UBND")
         self.date = QLineEdit()
@@ -380,7 +380,7 @@ class DecisionPage(QWidget):
             row.addWidget(b)
         row.addStretch(1)
         lay.addLayout(row)
-        self.status = QLabel("")
+        self.status: QLabel = QLabel("")
         self.status.setWordWrap(True)
         lay.addWidget(self.status)
         lay.addStretch(1)
@@ -404,7 +404,7 @@ class DecisionPage(QWidget):
                                   signed_on=parse_date(self.date.text(), tr("Ngày ký")).isoformat(),
                                   council=council, actor=self.ctx.actor)
         except CffError as e:
-            say(self.status, e.message, error=True)
+            say(self.status, error_text(e), error=True)
             return
         say(self.status, tr("Đã lưu."))
 
@@ -424,8 +424,7 @@ class ReportPage(QWidget):
         head.addWidget(QLabel(tr("Năm")))
         self.year = QSpinBox()
         self.year.setRange(2019, 2100)
-        latest = ctx.ws.store.one("SELECT MAX(year) AS y FROM received_package")
-        self.year.setValue(int(latest["y"]) if latest and latest["y"] else 2025)
+        self.year.setValue(district.latest_year(ctx.ws) or 2025)
         head.addWidget(self.year)
         pr = QPushButton(tr("In báo cáo"))
         pr.clicked.connect(lambda: _print_and_preview(self, ctx, "report", self.year.value(), self.status))
@@ -445,7 +444,7 @@ class ReportPage(QWidget):
         self.streaks = QLabel("")
         self.streaks.setWordWrap(True)
         lay.addWidget(self.streaks)
-        self.status = QLabel("")
+        self.status: QLabel = QLabel("")
         self.status.setWordWrap(True)
         lay.addWidget(self.status)
         lay.addStretch(1)
@@ -457,7 +456,7 @@ class ReportPage(QWidget):
         try:
             r = district_report.report(self.ctx.ws, self.year.value())
         except CffError as e:
-            say(self.status, e.message, error=True)
+            say(self.status, error_text(e), error=True)
             return
         text = tr("{units} đơn vị; {assessed} có hồ sơ; {passing} tự đánh giá đạt; {appraised} đạt theo thẩm định; "
                   "{recognized} được công nhận ({rate} %).").format(

@@ -39,6 +39,7 @@ from cff_desktop.services.workspace import open_workspace
 from cff_desktop.ui.context import AppContext
 from cff_desktop.ui.i18n import tr
 from cff_desktop.ui.ops import run_in_background
+from cff_desktop.ui.remedies import ui_hint
 from cff_desktop.ui.widgets import say
 
 MISSING = "missing"  # the state filter's key for "no dossier yet"
@@ -416,7 +417,7 @@ class InboxPage(QWidget):
             bad = [r for r in res if r.status == "refused"]
             text = tr("Đã nhập {ok} gói; {bad} gói bị từ chối.").format(ok=ok, bad=len(bad))
             if bad:
-                text += " " + bad[0].reason
+                text += " " + bad[0].reason + ui_hint(bad[0].remedy)
             say(self.status, text, error=bool(bad))
             self.last_import = text  # kept on the status line when the table reloads
             self.reload()

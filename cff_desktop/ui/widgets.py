@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QLabel, QScrollArea, QVBoxLayout, QWidget
 
@@ -94,7 +96,7 @@ class NavShell(QWidget):
         body.addWidget(self.stack, 1)
         lay.addLayout(body, 1)
         self.pages: dict[str, QWidget] = _Pages(self)
-        self._factories: dict[str, object] = {}
+        self._factories: dict[str, Callable[[], QWidget]] = {}
         self.nav.currentRowChanged.connect(self._show_row)
 
     def _add(self, key: str, title: str, page: QWidget) -> None:

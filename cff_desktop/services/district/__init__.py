@@ -44,7 +44,7 @@ from cff_desktop.services.district.area import (
     parse_units_csv,
     units,
 )
-from cff_desktop.services.district.queries import appraisal, find_package, get_decision, inbox, unit_detail
+from cff_desktop.services.district.queries import appraisal, find_package, get_decision, inbox, latest_year, unit_detail
 from cff_desktop.services.district.receive import (
     Progress,
     Received,
@@ -90,6 +90,7 @@ __all__ = [
     "inbox",
     "init_area",
     "is_upper",
+    "latest_year",
     "parse_units_csv",
     "pass_to_council",
     "receive_package",

@@ -90,8 +90,8 @@ def return_package(ws: Workspace, ref: str, comments: list[str] | None = None, *
             fix = f" (số liệu đúng: {_show(a['corrected'])})" if a["corrected"] is not None else ""
             texts.append(f"{iid.split('.')[0]}: Chỉ số {iid}: {a['comment']}{fix}")
     if not texts:
-        raise BadInput("trả lại hồ sơ cần ít nhất một nhận xét (--comment \"7: lý do\") hoặc một chỉ số "
-                       "không đồng ý khi thẩm định.", "--comment")
+        raise BadInput("trả lại hồ sơ cần ít nhất một nhận xét (ví dụ \"7: lý do\") hoặc một chỉ số "
+                       "không đồng ý khi thẩm định.", "--comment", remedy="return_comment")
     delivery = _inbox_decide(ws, pk, "returned", texts) or "paper"
     items = [{"text": t} for t in texts]
     _action(ws, pk, "returned", state, items, delivery, actor)

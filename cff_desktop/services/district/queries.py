@@ -31,11 +31,17 @@ def find_package(ws: Workspace, ref: str) -> dict[str, Any]:
     return row
 
 
+def latest_year(ws: Workspace) -> int | None:
+    """The newest round any received package belongs to (None before the first arrives): the default year
+    of the inbox, the decision and the report, in the windows and the CLI alike."""
+    r = ws.store.one("SELECT MAX(year) AS y FROM received_package")
+    return int(r["y"]) if r and r["y"] else None
+
+
 def inbox(ws: Workspace, year: int | None = None) -> list[dict[str, Any]]:
     """One row per unit of the area: its current package of the round (latest round by default)."""
     if year is None:
-        r = ws.store.one("SELECT MAX(year) AS y FROM received_package")
-        year = r["y"] if r and r["y"] else None
+        year = latest_year(ws)
     pk = {r["unit_code"]: r for r in ws.store.query(
         "SELECT unit_code, sha256, uuid, year, state, total, threshold, passing, received_at, source"
         " FROM received_package WHERE year = ? AND superseded_by IS NULL", (year,))}
@@ -74,7 +80,7 @@ def unit_detail(ws: Workspace, code: str) -> dict[str, Any]:
                               "current": None}
     if current:
         row = next(p for p in pkgs if p["sha256"] == current["sha256"])
-        docs_dir = ws.paths.home / "district" / "docs" / row["sha256"]
+        docs_dir = ws.paths.upper_docs / row["sha256"]
         detail["current"] = current | {
             "evidence": json.loads(row["evidence"]),
             "documents": sorted(str(f) for f in docs_dir.glob("*.pdf")) if docs_dir.is_dir() else [],

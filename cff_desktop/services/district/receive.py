@@ -50,13 +50,14 @@ class Received:
     error: str = ""  # refused: the refusal's code (unknown_key, mismatch, ...)
     fingerprint: str = ""  # refused as unknown_key: the signer to compare by phone
     claimed: dict[str, Any] = field(default_factory=dict)  # ... and the commune it claims to be
+    remedy: str | None = None  # refused: how to fix it, worded by the CLI or the window (common.errors.REMEDIES)
 
     def to_json(self) -> dict[str, Any]:
         return asdict(self)
 
     @classmethod
     def refused(cls, path: str | Path, e: CffError) -> Received:
-        r = cls(str(path), "refused", e.message)
+        r = cls(str(path), "refused", e.message, remedy=e.remedy)
         if isinstance(e, PackageRejected):
             r.error = e.code
             r.fingerprint = str(e.details.get("fingerprint", ""))
@@ -65,7 +66,7 @@ class Received:
 
 
 def _store_dir(ws: Workspace, *parts: str) -> Path:
-    return ensure_dir(ws.paths.home.joinpath("district", *parts))
+    return ensure_dir(ws.paths.upper.joinpath(*parts))
 
 
 def _peek_manifest(path: Path) -> dict[str, Any] | None:
@@ -168,7 +169,7 @@ def receive_package(ws: Workspace, path: str | Path, *, source: str = "usb", tru
             if ws.store.one("SELECT 1 FROM received_package WHERE uuid = ?", (m["uuid"],)):
                 raise Refused(f"đã có một gói khác cùng mã {m['uuid']} nhưng nội dung khác; gói có thể đã bị sửa. "
                               "Đề nghị xã gửi lại.", where)
-            docs_dir = ws.paths.home / "district" / "docs" / sha
+            docs_dir = ws.paths.upper_docs / sha
             docs = [n for n in names if n.startswith("documents/") and n.endswith(".pdf")]
             if docs:
                 tmp_docs = docs_dir.with_name(sha + ".part")
@@ -178,7 +179,7 @@ def receive_package(ws: Workspace, path: str | Path, *, source: str = "usb", tru
                     with open(tmp_docs / Path(n).name, "wb") as f:
                         opened.copy(n, f)
         year = int(m["round"]["year"])
-        target = _store_dir(ws, "packages") / f"{sha}{EXTENSION}"
+        target = ensure_dir(ws.paths.upper_packages) / f"{sha}{EXTENSION}"
         part = target.with_suffix(".part")
         try:
             shutil.copyfile(p, part)

@@ -39,28 +39,32 @@ TRANSITIONS: dict[str, tuple[dict[str, str], str]] = {
                "không trả lại được."),
     "council": ({"verified": "council", "under_appraisal": "council"},
                 "chỉ hồ sơ đã kiểm tra hoặc đang thẩm định mới trình hội đồng."),
-    "recognise": ({"council": "recognised"}, "trình hội đồng xét duyệt trước (`cff district council MÃ_GÓI`)."),
+    "recognise": ({"council": "recognised"}, "trình hội đồng xét duyệt trước."),
     "not_recognise": ({"council": "not_recognised"},
-                      "trình hội đồng xét duyệt trước (`cff district council MÃ_GÓI`)."),
+                      "trình hội đồng xét duyệt trước."),
     # A decision is undone only by a decision of its own (number, date, written reason): revoked, the
     # dossier is back before the council; corrected, the conclusion turns over.
     "revoke": ({"recognised": "council", "not_recognised": "council"},
                "chỉ thu hồi được hồ sơ đã có quyết định."),
     "correct": ({"recognised": "not_recognised", "not_recognised": "recognised"},
-                "chỉ sửa được quyết định đã có; chưa có quyết định thì kết luận bằng `cff district decide`."),
+                "chỉ sửa được quyết định đã có; chưa có quyết định thì kết luận bằng quyết định công nhận hoặc "
+                "không công nhận."),
     # A newer package from the commune replaces the current one only while no decision stands on it;
     # after the decision it is held ("đến sau quyết định") until a reviewer acts.
     "replace": ({"received": "verified", "verified": "verified", "under_appraisal": "verified",
                  "returned": "verified", "council": "verified"},
-                "gói mới đến sau quyết định; thu hồi quyết định trước (`cff district revoke`) rồi mới nhận gói mới."),
+                "gói mới đến sau quyết định; thu hồi quyết định trước rồi mới nhận gói mới."),
 }
+# action -> the remedy a refusal names (common.errors.REMEDIES), worded by the CLI or the window
+TRANSITION_REMEDIES: dict[str, str] = {"recognise": "pass_to_council", "not_recognise": "pass_to_council"}
 
 
 def require_transition(state: str, action: str, ref: str = "") -> str:
     """The state after ``action`` from ``state``; :class:`Refused` (naming the state) when not allowed."""
     allowed, refusal = TRANSITIONS[action]
     if state not in allowed:
-        raise Refused(f"hồ sơ đang ở trạng thái \"{STATES[state]}\"; {refusal}", ref)
+        raise Refused(f"hồ sơ đang ở trạng thái \"{STATES[state]}\"; {refusal}", ref,
+                      remedy=TRANSITION_REMEDIES.get(action))
     return allowed[state]
 
 

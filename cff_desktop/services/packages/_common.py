@@ -31,4 +31,4 @@ def _ascii_slug(text: str) -> str:
 
 
 def _work_dir(paths: DataPaths) -> Path:
-    return ensure_dir(paths.home / "tmp")
+    return ensure_dir(paths.work)

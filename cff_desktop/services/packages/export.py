@@ -136,7 +136,7 @@ def _dossier_payload(ws: Workspace, rnd: RoundInfo, work: Path) -> tuple[list[Pa
     snap_row = ws.store.one("SELECT body, sha256 FROM snapshot WHERE round_id = ?", (rnd.id,))
     if not rnd.closed or snap_row is None:
         raise Refused(f"vòng đánh giá năm {rnd.year} chưa kết thúc họp hội đồng, nên chưa có hồ sơ để gửi. "
-                      "Kết thúc họp (`cff council close`) rồi xuất lại.", "--kind dossier")
+                      "Kết thúc họp hội đồng rồi xuất lại.", "--kind dossier", remedy="close_council")
     body = snap_row["body"].encode("utf-8")
     if hashlib.sha256(body).hexdigest() != snap_row["sha256"]:
         raise Refused("bản chốt số liệu của hội đồng không khớp mã băm đã lưu; cơ sở dữ liệu có thể đã bị "

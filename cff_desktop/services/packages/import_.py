@@ -28,12 +28,13 @@ from cff_desktop.dossier.writer import sha256_of, write_atomic
 from cff_desktop.rules.values import parse_value
 from cff_desktop.services import sector_trust
 from cff_desktop.services.communes import same_commune
-from cff_desktop.services.officers import can_edit, get_officer, label
+from cff_desktop.services.officers import can_edit, get_officer
 from cff_desktop.services.ordering import check_created_at
 from cff_desktop.services.packages._common import Progress, _stage
 from cff_desktop.services.packages.receipt import apply_receipt
 from cff_desktop.services.packages.verify import Verdict, _fill, _open_checked
 from cff_desktop.services.rounds import ADMIN, RoundInfo, get_round
+from cff_desktop.services.value_write import write_value
 from cff_desktop.services.workspace import Workspace
 from cff_desktop.storage.db import canonical, now_iso
 from cff_desktop.storage.paths import ensure_dir
@@ -272,22 +273,9 @@ def import_package(ws: Workspace, path: str | Path, *, resolutions: dict[str, Re
                  canonical(m), now_iso()))
             for iid in sorted(take):
                 theirs, author, cid = incoming[iid]
-                old = conn.execute("SELECT value, note, entered_at FROM value WHERE round_id = ? AND indicator_id = ?",
-                                   (rnd.id, iid)).fetchone()
-                conn.execute(
-                    "INSERT INTO value (round_id, indicator_id, value, note, officer_id, entered_at)"
-                    " VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT (round_id, indicator_id) DO UPDATE SET"
-                    " value = excluded.value, note = excluded.note, officer_id = excluded.officer_id,"
-                    " entered_at = excluded.entered_at",
-                    (rnd.id, iid, json.dumps(theirs["value"], ensure_ascii=False), theirs["note"], author["id"],
-                     theirs["entered_at"]))
-                conn.execute("UPDATE criterion_status SET done = 0 WHERE round_id = ? AND criterion_id = ?",
-                             (rnd.id, cid))
-                ws.store.audit(
-                    label(author), "value.import", f"round:{rnd.id}/indicator:{iid}",
-                    {"value": json.loads(old[0]), "note": old[1], "entered_at": old[2]} if old else None,
-                    {"value": theirs["value"], "note": theirs["note"], "entered_at": theirs["entered_at"],
-                     "package": m["uuid"], "device": fp})
+                write_value(ws, round_id=rnd.id, indicator_id=iid, criterion_id=cid, value=theirs["value"],
+                            note=theirs["note"], officer=author, action="value.import",
+                            entered_at=theirs["entered_at"], audit_extra={"package": m["uuid"], "device": fp})
             for c in keep:
                 ws.store.audit(actor, "value.conflict_keep", f"round:{rnd.id}/indicator:{c.indicator}",
                                {"rejected": c.theirs, "package": m["uuid"]}, {"kept": c.mine})
@@ -305,7 +293,7 @@ def import_package(ws: Workspace, path: str | Path, *, resolutions: dict[str, Re
 def _receive(ws: Workspace, opened: Opened, res: ImportResult, actor: str, progress: Progress | None) -> ImportResult:
     """A dossier at the upper level: keep the verified file in the inbox and record it."""
     m = opened.manifest
-    inbox = ensure_dir(ws.paths.home / "inbox")
+    inbox = ensure_dir(ws.paths.inbox)
     name = f"{m['uuid']}{EXTENSION}"
     final = inbox / name
     if final.exists() and sha256_of(final) != opened.sha256:

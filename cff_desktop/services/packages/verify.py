@@ -48,6 +48,7 @@ class Verdict:
     criteria: list[str] = field(default_factory=list)
     summary: dict[str, Any] = field(default_factory=dict)
     contents: list[dict[str, Any]] = field(default_factory=list)
+    remedy: str | None = None  # refused: how to fix it, worded by the CLI or the window (common.errors.REMEDIES)
 
     def to_json(self) -> dict[str, Any]:
         return asdict(self)
@@ -90,8 +91,8 @@ def _check_ruleset(where: Workspace | DataPaths, m: dict[str, Any], path: Path) 
     extra = " (máy này có bản cùng tên nhưng nội dung khác)" if same else ""
     raise PackageRejected(
         "unknown_ruleset", f"gói tính điểm theo bộ tiêu chí {rs['id']} phiên bản {rs['version']} "
-        f"(SHA-256 {rs['sha256'][:12]}…) mà máy này chưa có{extra}. Xin tệp bộ tiêu chí đó rồi nhập bằng "
-        "`cff rulesets import TỆP`, sau đó mở lại gói.", str(path), {"ruleset": rs})
+        f"(SHA-256 {rs['sha256'][:12]}…) mà máy này chưa có{extra}. Xin tệp bộ tiêu chí đó, nhập vào máy, "
+        "sau đó mở lại gói.", str(path), {"ruleset": rs}, remedy="import_ruleset")
 
 
 def _open_checked(where: Workspace | DataPaths, path: Path, *, trust: bool, identity_file: Path | None,
@@ -170,7 +171,7 @@ def inspect_package(where: Workspace | DataPaths, path: str | Path, **kw: Any) -
     try:
         return verify_package(where, path, **kw)
     except PackageRejected as e:
-        v = Verdict(ok=False, path=str(path), code=e.code, reason=e.message)
+        v = Verdict(ok=False, path=str(path), code=e.code, reason=e.message, remedy=e.remedy)
         if "fingerprint" in e.details:
             v.signer = e.details["fingerprint"]
             v.device_id = e.details.get("device_id", "")

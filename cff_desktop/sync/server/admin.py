@@ -10,12 +10,13 @@ from cff_desktop.common.errors import NotFound
 from cff_desktop.common.files import write_atomic
 from cff_desktop.sync.inbox_store import iso
 from cff_desktop.sync.protocol import DECISION_TYPE, RULESET_TYPE, sign_document
+from cff_desktop.sync.server._base import InboxBase
 
 if TYPE_CHECKING:
     from cff_desktop.sync.server.app import Inbox
 
 
-class AdminMixin:
+class AdminMixin(InboxBase):
     """Signed decisions the communes pull on their next sync."""
 
     def decide(self, package_uuid: str, decision: str, comments: list[dict[str, str]]) -> dict[str, Any]:

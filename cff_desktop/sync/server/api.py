@@ -16,6 +16,7 @@ from starlette.responses import JSONResponse, Response
 from cff_desktop.common.errors import CffError
 from cff_desktop.sync.inbox_store import iso
 from cff_desktop.sync.protocol import CODE_RE, SHA256_RE, UUID_RE, ascii_int, fingerprint
+from cff_desktop.sync.server._base import InboxBase
 from cff_desktop.sync.server._common import error
 from cff_desktop.sync.server.tus import TUS_EXTENSIONS
 
@@ -24,7 +25,7 @@ class _TooLarge(Exception):
     pass
 
 
-class ApiMixin:
+class ApiMixin(InboxBase):
     """The JSON endpoints under ``/api/v1``."""
 
     async def _read_json(self, request: Request, limit: int) -> Any:

@@ -21,10 +21,11 @@ from starlette.responses import JSONResponse, Response
 from cff_desktop.common.files import replace_durably
 from cff_desktop.sync.inbox_store import iso
 from cff_desktop.sync.protocol import RECEIPT_TYPE, sign_document
+from cff_desktop.sync.server._base import InboxBase
 from cff_desktop.sync.server._common import PackageRefused, VerifyRequest, _conflict_message, error
 
 
-class FinishMixin:
+class FinishMixin(InboxBase):
     """``POST /api/v1/uploads/{id}/finish``: verify, store, receipt (idempotent per package)."""
 
     async def finish(self, request: Request) -> Response:

@@ -32,6 +32,7 @@ from cff_desktop.sync.protocol import (
     ascii_int,
     decode_metadata,
 )
+from cff_desktop.sync.server._base import InboxBase
 from cff_desktop.sync.server._common import _conflict_message, _http_date, error
 
 CHECKSUM_ALGORITHMS = ("sha1", "sha256", "md5")
@@ -59,7 +60,7 @@ class _Pumped:
     checksum_ok: bool | None = None
 
 
-class TusMixin:
+class TusMixin(InboxBase):
     """The ``/files/`` endpoints; the upload rows live in the inbox store, the bytes in ``uploads/``."""
 
     def _tus_headers(self, extra: dict[str, str] | None = None) -> dict[str, str]:
@@ -142,8 +143,9 @@ class TusMixin:
             full = (isinstance(e, OSError) and e.errno == errno.ENOSPC) or "full" in str(e).lower()
             return error(507 if full else 500, "disk_full" if full else "server_error",
                          "máy chủ không ghi được (đĩa đầy hoặc lỗi ổ đĩa); thử lại sau.", {"Retry-After": "600"})
-        return await self._created(request, self.store.one("SELECT * FROM upload WHERE id = ?", (upload_id,)),
-                                   with_body)
+        row = self.store.one("SELECT * FROM upload WHERE id = ?", (upload_id,))
+        assert row is not None  # inserted just above, in this request
+        return await self._created(request, row, with_body)
 
     async def _created(self, request: Request, row: dict[str, Any], with_body: bool) -> Response:
         """The creation reply; with ``creation-with-upload`` the body is appended first (kept as it
