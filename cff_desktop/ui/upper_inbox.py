@@ -192,6 +192,20 @@ class InboxFilter(QSortFilterProxyModel):
         return not (self.only_warnings and not (r["warnings"] or r["held_after_decision"]))
 
 
+def refusal_text(r: district.Received) -> str:
+    """Why a package was refused, in the window's terms.
+
+    The service's wording for an unknown signer names the command line's ``--trust-fingerprint``;
+    here the officer trusts a signer with the dialog shown while importing, so say that instead.
+    """
+    if r.error != "unknown_key" or not r.fingerprint:
+        return r.reason
+    return tr("Gói tự nhận là của {name} (mã {code}) được ký bằng máy chưa đăng ký, dấu vân tay {fp}; chưa tin "
+              "máy này nên chưa nhập. Gọi điện cho xã để so dấu vân tay; nếu khớp, nhập lại gói và chọn "
+              "\"Tin máy này\".").format(name=r.claimed.get("name") or tr("(không ghi tên)"),
+                                        code=r.claimed.get("code") or tr("không có mã"), fp=r.fingerprint)
+
+
 class InboxPage(QWidget):
     """Every unit of the area with its current dossier of the round; double-click opens the unit."""
 
@@ -416,7 +430,7 @@ class InboxPage(QWidget):
             bad = [r for r in res if r.status == "refused"]
             text = tr("Đã nhập {ok} gói; {bad} gói bị từ chối.").format(ok=ok, bad=len(bad))
             if bad:
-                text += " " + bad[0].reason
+                text += " " + refusal_text(bad[0])
             say(self.status, text, error=bool(bad))
             self.last_import = text  # kept on the status line when the table reloads
             self.reload()
@@ -456,4 +470,4 @@ class InboxPage(QWidget):
         self._run_import(lambda ws, p: district.import_inbox(ws, progress=p))
 
 
-__all__ = ["InboxFilter", "InboxModel", "InboxPage", "allowed"]
+__all__ = ["InboxFilter", "InboxModel", "InboxPage", "allowed", "refusal_text"]
