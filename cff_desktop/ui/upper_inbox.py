@@ -38,7 +38,7 @@ from cff_desktop.services.dashboard import vn_date
 from cff_desktop.services.workspace import open_workspace
 from cff_desktop.ui.context import AppContext
 from cff_desktop.ui.i18n import tr
-from cff_desktop.ui.ops import run_in_background
+from cff_desktop.ui.ops import Op, run_in_background
 from cff_desktop.ui.widgets import say
 
 MISSING = "missing"  # the state filter's key for "no dossier yet"
@@ -385,7 +385,11 @@ class InboxPage(QWidget):
         if key == "not_recognise" and not reason:
             say(self.status, tr("Ghi lý do không công nhận trước."), error=True)
             return
-        out = apply_to(self.ctx.ws, [r["sha256"] for r in sel], key, reason=reason, actor=self.ctx.actor)
+        out = Op(self, lambda: apply_to(self.ctx.ws, [r["sha256"] for r in sel], key, reason=reason,
+                                        actor=self.ctx.actor),
+                 say=lambda text, error=False: say(self.status, text, error), ctx=self.ctx).run()
+        if out is None:
+            return
         text = tr("Đã làm cho {n} đơn vị.").format(n=len(out.done))
         if out.skipped:
             text += " " + tr("Để nguyên {n} đơn vị: {first}").format(
