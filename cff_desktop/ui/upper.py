@@ -60,7 +60,9 @@ def _fill(t: QTableWidget, rows: list[list[str]]) -> None:
     t.setRowCount(len(rows))
     for r, row in enumerate(rows):
         for c, text in enumerate(row):
-            t.setItem(r, c, QTableWidgetItem(text))
+            item = QTableWidgetItem(text)
+            item.setToolTip(text)  # long names (criteria, kinds of unit) are elided in narrow columns
+            t.setItem(r, c, item)
 
 
 
@@ -125,6 +127,7 @@ class UnitPage(QWidget):
         acts = QHBoxLayout()
         self.return_text = QLineEdit()
         self.return_text.setPlaceholderText(tr("Nhận xét khi trả lại, hoặc lý do không công nhận / thu hồi / sửa"))
+        self.return_text.setToolTip(self.return_text.placeholderText())  # the field is narrower than its hint
         acts.addWidget(self.return_text, 1)
         self.buttons: dict[str, QPushButton] = {}
         for key, text, slot in (("return", tr("Trả lại xã"), self.give_back),

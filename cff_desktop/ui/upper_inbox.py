@@ -288,6 +288,7 @@ class InboxPage(QWidget):
         self.reason = QLineEdit()
         self.reason.setPlaceholderText(tr("Lý do không công nhận (bắt buộc)"))
         self.reason.setMinimumWidth(220)
+        self.reason.setToolTip(self.reason.placeholderText())  # the hint is cut at narrow widths
         self.batch: dict[str, QPushButton] = {}
         for key, text in (("agree", tr("Thống nhất số liệu")), ("council", tr("Trình Hội đồng")),
                           ("recognise", tr("Công nhận")), ("not_recognise", tr("Không công nhận"))):
