@@ -117,7 +117,7 @@ class InboxModel(QAbstractTableModel):
                 r["code"], r["name"], tr(SHORT_CATEGORY.get(r["category"], r["category"])),
                 _result(r["total"], r["threshold"], r["passing"], has),
                 _result(r["appraised_total"], r["appraised_threshold"], r["appraised_passing"], has),
-                r["state_label"], vn_date(r["received_at"] or ""), notes(r)])
+                tr(r["state_label"]), vn_date(r["received_at"] or ""), notes(r)])
             self._key.append([r["code"], r["name"], r["category"], r["total"] if has else -1,
                               r["appraised_total"] if has else -1, r["state_label"], r["received_at"] or "",
                               self._text[-1][-1]])
