@@ -57,3 +57,24 @@ def test_vietnamese_is_the_default(qtbot, demo_ws) -> None:
 def test_unknown_language_falls_back() -> None:
     assert install_language(QApplication.instance(), "xx") is False
     install_language(QApplication.instance(), "vi")
+
+
+def test_a_string_without_english_falls_back_instead_of_going_blank(qtbot, english) -> None:
+    """A text built at run time (a state from the services) or one of Qt's own must never show empty."""
+    from PySide6.QtCore import QCoreApplication
+
+    from cff_desktop.ui.i18n import tr
+
+    assert tr("Đăng nhập") == "Sign in"
+    assert tr("Một câu chưa có bản dịch") == "Một câu chưa có bản dịch"
+    assert QCoreApplication.translate("QDialogButtonBox", "&Yes") == "&Yes"
+
+
+def test_upper_inbox_headers_and_states_in_english(qtbot, english) -> None:
+    from cff_desktop.services import district
+    from cff_desktop.ui.i18n import tr
+    from cff_desktop.ui.upper_inbox import COLUMNS
+
+    assert [tr(c) for c in COLUMNS] == ["Code", "Unit", "Category", "Self-assessment", "Appraisal", "State",
+                                        "Received", "Notes"]
+    assert all(tr(v) and tr(v) != v for v in district.STATES.values())

@@ -78,5 +78,9 @@ def test_each_unknown_signer_is_asked_about(qtbot, upper, stick, tmp_path: Path,
         assert keys == [("99001", fp)]
         assert [r["unit_code"] for r in upper.store.query("SELECT unit_code FROM received_package")] == ["99001"]
     else:
-        assert "Đã nhập 0 gói; 1 gói bị từ chối." in page.status.text() and fp in page.status.text()
+        shown = page.status.text()
+        assert "Đã nhập 0 gói; 1 gói bị từ chối." in shown and fp in shown and "Xã Hoàng Đồng" in shown
+        # the window's remedy is its own dialog, never the command line's flag
+        assert "Tin máy này" in shown and "--trust-fingerprint" not in shown and "cff " not in shown
         assert keys == []
+        assert upper.store.query("SELECT unit_code FROM received_package") == []

@@ -36,7 +36,8 @@ from cff_desktop.services.rounds import get_round
 from cff_desktop.services.workspace import open_workspace
 from cff_desktop.ui.context import AppContext
 from cff_desktop.ui.i18n import tr
-from cff_desktop.ui.ops import run_in_background
+from cff_desktop.ui.ops import Op
+from cff_desktop.ui.widgets import say
 
 
 class PreviewDialog(QDialog):
@@ -201,20 +202,13 @@ class DocumentsPage(QWidget):
 
     def refresh_drives(self) -> None:
         self.drives.clear()
-        try:
-            drives = maintenance.removable_drives()
-        except CffError as e:
-            drives = []
-            self._say(e.message, error=True)
+        drives = Op(self, maintenance.removable_drives, say=self._say, ctx=self.ctx).run() or []
         for label, path in drives:
             self.drives.addItem(label, str(path))
         self.drives.addItem(tr("Chọn thư mục khác…"), "")
 
     def _say(self, text: str, error: bool = False) -> None:
-        self.status.setObjectName("error" if error else "ok")
-        self.status.setText(text[:1].upper() + text[1:])
-        self.status.style().unpolish(self.status)
-        self.status.style().polish(self.status)
+        say(self.status, text, error)
 
     def _browse(self) -> None:
         d = QFileDialog.getExistingDirectory(self, tr("Chọn thư mục lưu văn bản"), self.out_dir.text())
@@ -244,9 +238,10 @@ class DocumentsPage(QWidget):
         self.progress.setRange(0, max(total, 1))
         self.progress.setValue(done)
 
-    def _failed(self, message: str) -> None:
-        self._finish()
-        self._say(message, error=True)
+    def _background(self, job, on_done) -> None:
+        """Run ``job(progress)`` off the UI thread: a refusal or a bug ends as a sentence on the status line."""
+        Op(self, job, say=self._say, ctx=self.ctx).success(on_done).failure(lambda _m: self._finish()) \
+            .run_in_background(self._progress)
 
     # -- actions ----------------------------------------------------------------------------------
     def print_selected(self, wanted: list[str] | None = None, fmt: str = "pdf") -> None:
@@ -278,9 +273,9 @@ class DocumentsPage(QWidget):
             return done, errors
 
         self._start(tr("Đang in {n} văn bản…").format(n=len(wanted)))
-        run_in_background(job, self._printed, self._failed, self._progress, owner=self)
+        self._background(job, self._printed)
 
-    def _printed(self, result: tuple[list[tuple[str, Path]], list[str]]) -> None:
+    def _printed(self, result: tuple[list[tuple[str, Path]], list[str]]) -> None:  # says its own outcome
         self._finish()
         done, errors = result
         labels = dict(printing.kinds())
@@ -303,10 +298,8 @@ class DocumentsPage(QWidget):
         if pdf.suffix.lower() != ".pdf":  # a Word copy opens in the word processor
             QDesktopServices.openUrl(QUrl.fromLocalFile(str(pdf)))
             return None
-        try:
-            dlg = PreviewDialog(pdf, self)
-        except CffError as e:
-            self._say(e.message, error=True)
+        dlg = Op(self, lambda: PreviewDialog(pdf, self), say=self._say, ctx=self.ctx).run()
+        if dlg is None:
             return None
         dlg.show()
         self.last_preview = dlg
@@ -341,7 +334,7 @@ class DocumentsPage(QWidget):
                 return export_package(ws, target, kind="dossier", actor=actor, progress=progress)
 
         self._start(tr("Đang ghi hồ sơ ra {t}…").format(t=target))
-        run_in_background(job, self._exported, self._failed, self._progress, owner=self)
+        self._background(job, self._exported)
 
     def _exported(self, result) -> None:
         self._finish()
@@ -371,8 +364,8 @@ class DocumentsPage(QWidget):
                 return maintenance.backup_now(ws)
 
         self._start(tr("Đang sao lưu…"))
-        def done(p: Path) -> None:
-            self._finish()
-            self._say(tr("Đã sao lưu vào {p}").format(p=p))
+        self._background(job, self._backed_up)
 
-        run_in_background(job, done, self._failed, owner=self)
+    def _backed_up(self, path: Path) -> None:
+        self._finish()
+        self._say(tr("Đã sao lưu vào {p}").format(p=path))

@@ -28,7 +28,8 @@ from cff_desktop.services.evidence_view import evidence_bytes, viewer_copy
 from cff_desktop.services.workspace import open_workspace
 from cff_desktop.ui.context import AppContext
 from cff_desktop.ui.i18n import tr
-from cff_desktop.ui.ops import run_in_background
+from cff_desktop.ui.ops import Op
+from cff_desktop.ui.widgets import say
 
 
 def _size(n: int) -> str:
@@ -96,10 +97,7 @@ class EvidencePanel(QGroupBox):
             self.thumb.setText(tr("Chưa có minh chứng"))
 
     def _say(self, text: str, error: bool = False) -> None:
-        self.message.setObjectName("error" if error else "ok")
-        self.message.setText(text)
-        self.message.style().unpolish(self.message)
-        self.message.style().polish(self.message)
+        say(self.message, text, error)
 
     # -- attach -----------------------------------------------------------------------------------
     def attach_files(self, paths: list[str] | None = None) -> None:
@@ -122,21 +120,20 @@ class EvidencePanel(QGroupBox):
 
         self.busy += 1
         self._say(tr("Đang đính kèm {n} tệp…").format(n=len(paths)))
-        run_in_background(job, self._attached, self._failed, owner=self)
+        Op(self, job, say=self._say, ctx=self.ctx).success(self._attached).failure(self._failed).run_in_background()
 
-    def _attached(self, result: tuple[list[str], str]) -> None:
+    def _attached(self, result: tuple[list[str], str]) -> None:  # says its own outcome
         self.busy -= 1
         done, error = result
         self.reload()
         if error:
-            self._say(error[:1].upper() + error[1:], error=True)
+            self._say(error, error=True)
         else:
             self._say(tr("Đã đính kèm: {names}").format(names=", ".join(done)))
         self.ctx.changed.emit("evidence")
 
-    def _failed(self, message: str) -> None:
+    def _failed(self, _message: str) -> None:  # Op has shown the message
         self.busy -= 1
-        self._say(message, error=True)
 
     def dragEnterEvent(self, event: QDragEnterEvent) -> None:
         if self.editable and event.mimeData().hasUrls():
@@ -160,11 +157,11 @@ class EvidencePanel(QGroupBox):
         mime = item.data(Qt.ItemDataRole.UserRole + 1) or ""
         if mime.startswith("image/"):
             pix = QPixmap()
-            try:
-                pix.loadFromData(evidence_bytes(self.ctx.ws, item.data(Qt.ItemDataRole.UserRole)))
-            except CffError as e:
-                self.thumb.setText(e.message)
+            data = Op(self, lambda: evidence_bytes(self.ctx.ws, item.data(Qt.ItemDataRole.UserRole)),
+                      say=lambda text, error=False: self.thumb.setText(text), ctx=self.ctx).run()
+            if data is None:
                 return
+            pix.loadFromData(data)
             self.thumb.setPixmap(pix.scaled(self.thumb.size(), Qt.AspectRatioMode.KeepAspectRatio,
                                             Qt.TransformationMode.SmoothTransformation))
         else:
@@ -174,10 +171,8 @@ class EvidencePanel(QGroupBox):
         eid = self._selected()
         if eid is None:
             return
-        try:
-            path = viewer_copy(self.ctx.ws, eid)
-        except (CffError, OSError) as e:
-            self._say(str(e), error=True)
+        path = Op(self, lambda: viewer_copy(self.ctx.ws, eid), say=self._say, ctx=self.ctx).run()
+        if path is None:
             return
         QDesktopServices.openUrl(QUrl.fromLocalFile(str(path)))
 
@@ -185,11 +180,9 @@ class EvidencePanel(QGroupBox):
         eid = self._selected()
         if eid is None:
             return
-        try:
-            remove(self.ctx.ws, eid, self.ctx.officer_ref)
-        except CffError as e:
-            self._say(e.message, error=True)
-            return
-        self.reload()
-        self._say(tr("Đã gỡ minh chứng (vẫn lưu trong nhật ký)."))
-        self.ctx.changed.emit("evidence")
+        def removed(_r: object) -> str:
+            self.reload()
+            return tr("Đã gỡ minh chứng (vẫn lưu trong nhật ký).")
+
+        Op(self, lambda: remove(self.ctx.ws, eid, self.ctx.officer_ref), say=self._say, ctx=self.ctx) \
+            .success(removed).changes("evidence").run()

@@ -20,10 +20,10 @@ from PySide6.QtWidgets import (
 
 from cff_desktop import APP_TITLE
 from cff_desktop.common import localtime
-from cff_desktop.common.errors import CffError
 from cff_desktop.rules.model import CATEGORY_LABELS
 from cff_desktop.services import first_run
 from cff_desktop.ui.i18n import tr
+from cff_desktop.ui.ops import Op
 from cff_desktop.ui.widgets import say
 
 
@@ -125,12 +125,8 @@ class FirstRunWindow(QMainWindow):
         return w
 
     def _done(self, fn) -> None:
-        try:
-            fn()
-        except CffError as e:
-            say(self.status, e.message, error=True)
-            return
-        self.finished.emit()
+        if Op(self, lambda: (fn(), True)[1], say=lambda text, error=False: say(self.status, text, error)).run():
+            self.finished.emit()
 
     def start_commune(self) -> None:
         self._done(lambda: first_run.start_commune(

@@ -30,8 +30,11 @@ class JsonTranslator(QTranslator):
         super().__init__(parent)
         self.mapping = mapping
 
-    def translate(self, context: str, source: str, disambiguation: str | None = None, n: int = -1) -> str:
-        return self.mapping.get(source, "")
+    def translate(self, context: str, source: str, disambiguation: str | None = None,
+                  n: int = -1) -> str | None:
+        # None (a null string) lets Qt fall back to the source text and to its own translations;
+        # an empty string would be taken as the translation and blank the label or button.
+        return self.mapping.get(source) or None
 
     def isEmpty(self) -> bool:
         return not self.mapping

@@ -172,7 +172,7 @@ class Op:
 
     def _message(self, exc: BaseException) -> str:
         if isinstance(exc, CffError):
-            return exc.message
+            return error_text(exc)  # the message and where in the window to fix it
         if isinstance(exc, OSError):
             return f"không đọc/ghi được tệp: {exc.strerror or exc}"
         where = log_unexpected(self._home(), exc)

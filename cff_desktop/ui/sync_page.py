@@ -37,7 +37,8 @@ from cff_desktop.services import sync
 from cff_desktop.services.workspace import open_workspace
 from cff_desktop.ui.context import AppContext
 from cff_desktop.ui.i18n import tr
-from cff_desktop.ui.ops import run_in_background
+from cff_desktop.ui.ops import Op, run_in_background
+from cff_desktop.ui.widgets import say
 
 AUTO_SECONDS = 60
 LIVE_MS = 2000
@@ -177,10 +178,7 @@ class SyncPage(QWidget):
         self.install_button.setVisible(bool(waiting))
 
     def _say(self, text: str, error: bool = False) -> None:
-        self.status.setObjectName("error" if error else "ok")
-        self.status.setText(text[:1].upper() + text[1:])
-        self.status.style().unpolish(self.status)
-        self.status.style().polish(self.status)
+        say(self.status, text, error)
 
     def _start(self, text: str) -> None:
         self.busy += 1
@@ -318,14 +316,15 @@ class SyncPage(QWidget):
 
     def install(self) -> None:
         waiting = [r for r in self.state.get("rulesets", []) if not r["installed"]]
-        try:
+
+        def install_all() -> bool:
             for r in waiting:
                 sync.install_ruleset(self.ctx.ws, r["sha256"], actor=self.ctx.actor)
-        except Exception as e:  # a CffError names the problem; anything else is shown plainly
-            self._say(getattr(e, "message", str(e)), error=True)
-            return
-        self._say(tr("Đã cài bộ tiêu chí mới; các vòng đánh giá đã có vẫn giữ bộ tiêu chí cũ."))
-        self.refresh()
+            return True
+
+        if Op(self, install_all, say=self._say, ctx=self.ctx).success(
+                lambda _r: tr("Đã cài bộ tiêu chí mới; các vòng đánh giá đã có vẫn giữ bộ tiêu chí cũ.")).run():
+            self.refresh()
 
     def describe_row(self, i: int) -> dict[str, Any]:
         return self.state["outbox"][i]

@@ -8,6 +8,7 @@ printing and the Excel export run off the UI thread.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -36,8 +37,7 @@ from cff_desktop.services import district, district_report
 from cff_desktop.services.workspace import open_workspace
 from cff_desktop.ui.context import AppContext
 from cff_desktop.ui.i18n import tr
-from cff_desktop.ui.ops import run_in_background
-from cff_desktop.ui.remedies import error_text
+from cff_desktop.ui.ops import Op, run_in_background
 from cff_desktop.ui.upper_inbox import InboxPage
 from cff_desktop.ui.widgets import NavShell, say, scroll_page
 
@@ -60,8 +60,15 @@ def _fill(t: QTableWidget, rows: list[list[str]]) -> None:
     t.setRowCount(len(rows))
     for r, row in enumerate(rows):
         for c, text in enumerate(row):
-            t.setItem(r, c, QTableWidgetItem(text))
+            item = QTableWidgetItem(text)
+            item.setToolTip(text)  # long names (criteria, kinds of unit) are elided in narrow columns
+            t.setItem(r, c, item)
 
+
+
+def _teller(label: QLabel) -> Callable[..., None]:
+    """``Op``'s ``say`` for a page whose outcomes go on one status label."""
+    return lambda text, error=False: say(label, text, error)
 
 class UnitPage(QWidget):
     """One unit: 13 criteria beside previous rounds, evidence, minutes, appraisal, return or council."""
@@ -120,6 +127,7 @@ class UnitPage(QWidget):
         acts = QHBoxLayout()
         self.return_text = QLineEdit()
         self.return_text.setPlaceholderText(tr("Nhận xét khi trả lại, hoặc lý do không công nhận / thu hồi / sửa"))
+        self.return_text.setToolTip(self.return_text.placeholderText())  # the field is narrower than its hint
         acts.addWidget(self.return_text, 1)
         self.buttons: dict[str, QPushButton] = {}
         for key, text, slot in (("return", tr("Trả lại xã"), self.give_back),
@@ -269,13 +277,9 @@ class UnitPage(QWidget):
         return str(cur["sha256"])
 
     def _act(self, fn, done_text: str) -> None:
-        try:
-            fn()
-        except CffError as e:
-            say(self.status, error_text(e), error=True)
-            return
-        say(self.status, done_text)
-        self.load(self.code)
+        if Op(self, lambda: (fn(), True)[1], say=_teller(self.status), ctx=self.ctx).success(
+                lambda _r: done_text).run():
+            self.load(self.code)
         self.ctx.changed.emit("district")
 
     def appraise(self) -> None:
@@ -399,14 +403,10 @@ class DecisionPage(QWidget):
     def save(self) -> None:
         council = {"chair": self.chair.text(), "secretary": self.secretary.text(),
                    "members": [m.strip() for m in self.members.text().split(";") if m.strip()]}
-        try:
-            district.set_decision(self.ctx.ws, self.year.value(), number=self.number.text(),
-                                  signed_on=parse_date(self.date.text(), tr("Ngày ký")).isoformat(),
-                                  council=council, actor=self.ctx.actor)
-        except CffError as e:
-            say(self.status, error_text(e), error=True)
-            return
-        say(self.status, tr("Đã lưu."))
+        Op(self, lambda: district.set_decision(self.ctx.ws, self.year.value(), number=self.number.text(),
+                                               signed_on=parse_date(self.date.text(), tr("Ngày ký")).isoformat(),
+                                               council=council, actor=self.ctx.actor),
+           say=_teller(self.status), ctx=self.ctx).success(lambda _r: tr("Đã lưu.")).run()
 
 
 class ReportPage(QWidget):
@@ -453,10 +453,9 @@ class ReportPage(QWidget):
         self.load()
 
     def load(self) -> None:
-        try:
-            r = district_report.report(self.ctx.ws, self.year.value())
-        except CffError as e:
-            say(self.status, error_text(e), error=True)
+        r = Op(self, lambda: district_report.report(self.ctx.ws, self.year.value()), say=_teller(self.status),
+               ctx=self.ctx).run()
+        if r is None:
             return
         text = tr("{units} đơn vị; {assessed} có hồ sơ; {passing} tự đánh giá đạt; {appraised} đạt theo thẩm định; "
                   "{recognized} được công nhận ({rate} %).").format(
@@ -590,13 +589,11 @@ class ReviewerSignIn(QWidget):
     def sign_in(self) -> None:
         from cff_desktop.services.reviewers import sign_in
 
-        try:
-            session = sign_in(self.ctx.ws, self.who.currentData() or "", self.pin.text())
-        except CffError as e:
-            say(self.status, e.message, error=True)
-            self.pin.clear()
+        session = Op(self, lambda: sign_in(self.ctx.ws, self.who.currentData() or "", self.pin.text()),
+                     say=_teller(self.status), ctx=self.ctx).run()
+        self.pin.clear()  # the PIN never stays in the field, right or wrong
+        if session is None:
             return
-        self.pin.clear()
         self.ctx.sign_in(session)  # type: ignore[arg-type]
         self.done()
 

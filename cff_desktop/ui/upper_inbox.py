@@ -38,7 +38,7 @@ from cff_desktop.services.dashboard import vn_date
 from cff_desktop.services.workspace import open_workspace
 from cff_desktop.ui.context import AppContext
 from cff_desktop.ui.i18n import tr
-from cff_desktop.ui.ops import run_in_background
+from cff_desktop.ui.ops import Op, run_in_background
 from cff_desktop.ui.remedies import ui_hint
 from cff_desktop.ui.widgets import say
 
@@ -118,7 +118,7 @@ class InboxModel(QAbstractTableModel):
                 r["code"], r["name"], tr(SHORT_CATEGORY.get(r["category"], r["category"])),
                 _result(r["total"], r["threshold"], r["passing"], has),
                 _result(r["appraised_total"], r["appraised_threshold"], r["appraised_passing"], has),
-                r["state_label"], vn_date(r["received_at"] or ""), notes(r)])
+                tr(r["state_label"]), vn_date(r["received_at"] or ""), notes(r)])
             self._key.append([r["code"], r["name"], r["category"], r["total"] if has else -1,
                               r["appraised_total"] if has else -1, r["state_label"], r["received_at"] or "",
                               self._text[-1][-1]])
@@ -191,6 +191,20 @@ class InboxFilter(QSortFilterProxyModel):
         if self.text and self.text not in r["code"] and self.text not in r["name"].casefold():
             return False
         return not (self.only_warnings and not (r["warnings"] or r["held_after_decision"]))
+
+
+def refusal_text(r: district.Received) -> str:
+    """Why a package was refused, in the window's terms.
+
+    The service's wording for an unknown signer names the command line's ``--trust-fingerprint``;
+    here the officer trusts a signer with the dialog shown while importing, so say that instead.
+    """
+    if r.error != "unknown_key" or not r.fingerprint:
+        return r.reason + ui_hint(r.remedy)
+    return tr("Gói tự nhận là của {name} (mã {code}) được ký bằng máy chưa đăng ký, dấu vân tay {fp}; chưa tin "
+              "máy này nên chưa nhập. Gọi điện cho xã để so dấu vân tay; nếu khớp, nhập lại gói và chọn "
+              "\"Tin máy này\".").format(name=r.claimed.get("name") or tr("(không ghi tên)"),
+                                        code=r.claimed.get("code") or tr("không có mã"), fp=r.fingerprint)
 
 
 class InboxPage(QWidget):
@@ -275,6 +289,7 @@ class InboxPage(QWidget):
         self.reason = QLineEdit()
         self.reason.setPlaceholderText(tr("Lý do không công nhận (bắt buộc)"))
         self.reason.setMinimumWidth(220)
+        self.reason.setToolTip(self.reason.placeholderText())  # the hint is cut at narrow widths
         self.batch: dict[str, QPushButton] = {}
         for key, text in (("agree", tr("Thống nhất số liệu")), ("council", tr("Trình Hội đồng")),
                           ("recognise", tr("Công nhận")), ("not_recognise", tr("Không công nhận"))):
@@ -372,7 +387,11 @@ class InboxPage(QWidget):
         if key == "not_recognise" and not reason:
             say(self.status, tr("Ghi lý do không công nhận trước."), error=True)
             return
-        out = apply_to(self.ctx.ws, [r["sha256"] for r in sel], key, reason=reason, actor=self.ctx.actor)
+        out = Op(self, lambda: apply_to(self.ctx.ws, [r["sha256"] for r in sel], key, reason=reason,
+                                        actor=self.ctx.actor),
+                 say=lambda text, error=False: say(self.status, text, error), ctx=self.ctx).run()
+        if out is None:
+            return
         text = tr("Đã làm cho {n} đơn vị.").format(n=len(out.done))
         if out.skipped:
             text += " " + tr("Để nguyên {n} đơn vị: {first}").format(
@@ -417,7 +436,7 @@ class InboxPage(QWidget):
             bad = [r for r in res if r.status == "refused"]
             text = tr("Đã nhập {ok} gói; {bad} gói bị từ chối.").format(ok=ok, bad=len(bad))
             if bad:
-                text += " " + bad[0].reason + ui_hint(bad[0].remedy)
+                text += " " + refusal_text(bad[0])
             say(self.status, text, error=bool(bad))
             self.last_import = text  # kept on the status line when the table reloads
             self.reload()
@@ -457,4 +476,4 @@ class InboxPage(QWidget):
         self._run_import(lambda ws, p: district.import_inbox(ws, progress=p))
 
 
-__all__ = ["InboxFilter", "InboxModel", "InboxPage", "allowed"]
+__all__ = ["InboxFilter", "InboxModel", "InboxPage", "allowed", "refusal_text"]
