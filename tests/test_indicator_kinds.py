@@ -53,3 +53,20 @@ def test_every_bundled_indicator_round_trips_through_its_kind() -> None:
                 assert stored is True
             assert kind.stored_kind == ind.kind
     assert seen >= {"yes_no", "ratio", "rate"}
+
+
+def test_the_package_schema_admits_every_kind_of_value() -> None:
+    """A value of every kind, as the parser writes it, has a shape the dossier schema accepts (so
+    a kind added to the registry but not to dossier/schemas.py is caught here, not at the upper
+    level refusing a real dossier)."""
+    import jsonschema
+
+    from cff_desktop.dossier import schemas
+
+    validator = jsonschema.Draft202012Validator(schemas._VALUE)
+    raws = {"yes_no": "có", "ratio": "3/4", "count": "2", "rate": "2/1000", "manual": "1,5"}
+    assert set(raws) == set(KINDS)
+    for f in bundled_files():
+        for ind in load_file(f).indicators.values():
+            stored = parse_value(ind, raws[kind_of(ind).key]).to_json()
+            assert not list(validator.iter_errors(stored)), (ind.id, stored)
