@@ -12,23 +12,14 @@ import importlib
 from collections.abc import Callable
 from typing import TYPE_CHECKING
 
+from cff_desktop.documents.registry import DOCUMENT, DOCUMENTS
+
 if TYPE_CHECKING:
     from cff_desktop.documents.content import DocContext
     from cff_desktop.documents.layout import PdfInfo
 
-KINDS: dict[str, str] = {
-    "council_decision": "Quyết định thành lập Hội đồng đánh giá",
-    "plan": "Kế hoạch tự đánh giá",
-    "minutes": "Biên bản họp Hội đồng đánh giá",
-    "report": "Báo cáo kết quả tự đánh giá",
-    "proposal": "Tờ trình đề nghị công nhận",
-    "scores": "Bảng tổng hợp điểm",
-    "notice": "Thông báo niêm yết công khai kết quả",
-    "posting_end": "Biên bản kết thúc niêm yết công khai",
-    "forms": "Phiếu thu thập số liệu theo ngành (để trống)",
-    "survey": "Phiếu khảo sát mức độ hài lòng và bảng tổng hợp",
-    "dossier": "Hồ sơ đề nghị công nhận (gộp một tệp PDF)",
-}
+#: Kind → Vietnamese label, in the order the dashboard lists them (facts per kind: registry.py).
+KINDS: dict[str, str] = {d.key: d.label for d in DOCUMENTS}
 
 
 def render(kind: str, ctx: DocContext, info: PdfInfo,
@@ -39,14 +30,14 @@ def render(kind: str, ctx: DocContext, info: PdfInfo,
     if kind not in KINDS:
         raise KeyError(kind)
     mod = importlib.import_module(f"cff_desktop.documents.{kind}")
-    if kind == "dossier":
+    if DOCUMENT[kind].binding:
         return mod.render(ctx, info, progress)
     return render_parts(mod.build(ctx), info)
 
 
 # Every paper has an editable Word version (same content, numbers and page numbering as the PDF);
 # the dossier is a binding of PDFs with running page numbers, so it is PDF only.
-DOCX_KINDS = tuple(k for k in KINDS if k != "dossier")
+DOCX_KINDS = tuple(d.key for d in DOCUMENTS if d.docx)
 
 
 def render_docx(kind: str, ctx: DocContext, info: PdfInfo) -> bytes:

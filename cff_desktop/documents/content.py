@@ -34,6 +34,7 @@ from cff_desktop.documents.layout import (
     text_width,
     ubnd_signer,
 )
+from cff_desktop.documents.registry import DOCUMENTS
 from cff_desktop.rules.basis import NOTES as BASIS_NOTES
 from cff_desktop.rules.basis import criterion_basis, indicator_basis
 from cff_desktop.rules.model import CATEGORY_LABELS, SECTOR_LABELS, Indicator, RuleSet
@@ -84,8 +85,7 @@ def localise(text: str, word: str) -> str:
 
 
 # Type abbreviations of document numbers (Nghị định 30/2020, Phụ lục III).
-TYPE_CODES = {"minutes": "BB", "report": "BC", "proposal": "TTr", "notice": "TB",
-              "council_decision": "QĐ", "plan": "KH", "posting_end": "BB"}
+TYPE_CODES = {d.key: d.type_code for d in DOCUMENTS if d.numbered}
 
 
 @dataclass(frozen=True)

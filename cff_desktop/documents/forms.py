@@ -7,6 +7,8 @@ the app asks for. Criteria nobody is assigned to go on a form for the sector tha
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from reportlab.lib.units import mm
 from reportlab.platypus import Flowable
 
@@ -26,6 +28,8 @@ from cff_desktop.documents.layout import (
     text_width,
     title_block,
 )
+from cff_desktop.rules.kinds import KINDS as IND_KINDS
+from cff_desktop.rules.kinds import kind_of
 from cff_desktop.rules.model import SECTOR_LABELS, Indicator
 
 BLANK_ROWS = 10
@@ -38,50 +42,69 @@ def _villages(ctx: DocContext) -> list[str]:
 
 def indicator_flowables(ctx: DocContext, ind: Indicator) -> list[Flowable]:
     st = styles()
-    loc = ctx.local
-    out: list[Flowable] = [need(35), markup(f"<b>Chỉ số {esc(ind.id)}.</b> {esc(loc(ind.label))}", st.plain)]
-    w = text_width()
-    villages = _villages(ctx)
-    if ind.kind == "ratio":
-        out.append(markup(f"<i>Tử số:</i> {esc(loc(ind.numerator_label))}. "
-                          f"<i>Mẫu số:</i> {esc(loc(ind.denominator_label))}.", st.plain))
-        rows = [["TT", "Thôn, tổ dân phố", f"Tử số: {loc(ind.numerator_label)}",
-                 f"Mẫu số: {loc(ind.denominator_label)}",
-                 "Ghi chú"]]
-        rows += [[str(n), v, "", "", ""] for n, v in enumerate(villages, 1)]
-        rows.append(["", "Tổng cộng", "", "", ""])
-        widths = [10 * mm, 42 * mm, 40 * mm, 40 * mm, 0]
-        widths[4] = w - sum(widths)
-        out.append(data_table(rows, widths, bold_rows=[len(rows) - 1], center_cols=[0]))
-    elif ind.kind == "count" and ind.is_rate:  # a rate: the cases and the children they are among
-        rows = [["TT", "Thôn, tổ dân phố", loc(ind.count_label or ind.label), loc(ind.population_label),
-                 "Ghi chú (không ghi họ tên trẻ em)"]]
-        rows += [[str(n), v, "", "", ""] for n, v in enumerate(villages, 1)]
-        rows.append(["", "Tổng cộng", "", "", ""])
-        widths = [10 * mm, 42 * mm, 40 * mm, 40 * mm, 0]
-        widths[4] = w - sum(widths)
-        out.append(data_table(rows, widths, bold_rows=[len(rows) - 1], center_cols=[0]))
-    elif ind.kind == "count":
-        label = loc(ind.count_label or ind.label)
-        rows = [["TT", "Thôn, tổ dân phố", label, "Ghi chú (không ghi họ tên trẻ em)"]]
-        rows += [[str(n), v, "", ""] for n, v in enumerate(villages, 1)]
-        rows.append(["", "Tổng cộng", "", ""])
-        widths = [10 * mm, 50 * mm, 50 * mm, 0]
-        widths[3] = w - sum(widths)
-        out.append(data_table(rows, widths, bold_rows=[len(rows) - 1], center_cols=[0]))
-    elif ind.kind == "yes_no":
-        out.append(para("□ Có          □ Không", st.plain))
-        out.append(para("Văn bản, tài liệu chứng minh (số, ngày, cơ quan ban hành): "
-                        "......................................................................................."
-                        "......................................................................................",
-                        st.plain))
-    else:  # manual points
-        if ind.help:
-            out.append(para(loc(ind.help), st.small_italic))
-        out.append(para(f"Điểm đề xuất: ........ / {ind.max} điểm. Căn cứ: "
-                        "............................................................................"
-                        "...........................................................................", st.plain))
+    out: list[Flowable] = [need(35), markup(f"<b>Chỉ số {esc(ind.id)}.</b> {esc(ctx.local(ind.label))}", st.plain)]
+    out += _LAYOUTS[kind_of(ind).key](ctx, ind)
     return out
+
+
+def _village_table(ctx: DocContext, columns: list[str], widths: list[float]) -> Flowable:
+    """TT, village, the given columns, a note column filling the rest of the width; a total row."""
+    rows = [["TT", "Thôn, tổ dân phố", *columns]]
+    blank = [""] * len(columns)
+    rows += [[str(n), v, *blank] for n, v in enumerate(_villages(ctx), 1)]
+    rows.append(["", "Tổng cộng", *blank])
+    widths = [*widths, 0]
+    widths[-1] = text_width() - sum(widths)
+    return data_table(rows, widths, bold_rows=[len(rows) - 1], center_cols=[0])
+
+
+def _ratio_layout(ctx: DocContext, ind: Indicator) -> list[Flowable]:
+    loc = ctx.local
+    return [markup(f"<i>Tử số:</i> {esc(loc(ind.numerator_label))}. "
+                   f"<i>Mẫu số:</i> {esc(loc(ind.denominator_label))}.", styles().plain),
+            _village_table(ctx, [f"Tử số: {loc(ind.numerator_label)}", f"Mẫu số: {loc(ind.denominator_label)}",
+                                 "Ghi chú"], [10 * mm, 42 * mm, 40 * mm, 40 * mm])]
+
+
+def _rate_layout(ctx: DocContext, ind: Indicator) -> list[Flowable]:
+    """A rate: the cases and the children they are among."""
+    loc = ctx.local
+    return [_village_table(ctx, [loc(ind.count_label or ind.label), loc(ind.population_label),
+                                 "Ghi chú (không ghi họ tên trẻ em)"], [10 * mm, 42 * mm, 40 * mm, 40 * mm])]
+
+
+def _count_layout(ctx: DocContext, ind: Indicator) -> list[Flowable]:
+    return [_village_table(ctx, [ctx.local(ind.count_label or ind.label), "Ghi chú (không ghi họ tên trẻ em)"],
+                           [10 * mm, 50 * mm, 50 * mm])]
+
+
+def _yes_no_layout(ctx: DocContext, ind: Indicator) -> list[Flowable]:
+    st = styles()
+    return [para("□ Có          □ Không", st.plain),
+            para("Văn bản, tài liệu chứng minh (số, ngày, cơ quan ban hành): "
+                 "......................................................................................."
+                 "......................................................................................",
+                 st.plain)]
+
+
+def _manual_layout(ctx: DocContext, ind: Indicator) -> list[Flowable]:
+    st = styles()
+    out: list[Flowable] = []
+    if ind.help:
+        out.append(para(ctx.local(ind.help), st.small_italic))
+    out.append(para(f"Điểm đề xuất: ........ / {ind.max} điểm. Căn cứ: "
+                    "............................................................................"
+                    "...........................................................................", st.plain))
+    return out
+
+
+#: How each kind of rules/kinds.py is laid out on the collection form; checked complete at import.
+_LAYOUTS: dict[str, Callable[[DocContext, Indicator], list[Flowable]]] = {
+    "ratio": _ratio_layout, "rate": _rate_layout, "count": _count_layout, "yes_no": _yes_no_layout,
+    "manual": _manual_layout,
+}
+if set(_LAYOUTS) != set(IND_KINDS):  # pragma: no cover - a programming error, caught by any test run
+    raise RuntimeError(f"kinds without a form layout: {sorted(set(IND_KINDS) ^ set(_LAYOUTS))}")
 
 
 def officer_part(ctx: DocContext, key: str, who: str, sector: str, criteria: list[str]) -> Part:

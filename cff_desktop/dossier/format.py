@@ -28,14 +28,41 @@ KIND_DOSSIER = "dossier"
 KIND_SECTOR = "sector-data"
 KIND_RECEIPT = "receipt"
 KIND_RULESET = "ruleset"  # a rule set the upper level publishes to its communes, signed, for USB
-KINDS = (KIND_DOSSIER, KIND_SECTOR, KIND_RECEIPT, KIND_RULESET)
 
-KIND_LABELS = {
-    KIND_DOSSIER: "Hồ sơ đề nghị công nhận",
-    KIND_SECTOR: "Dữ liệu tiêu chí",
-    KIND_RECEIPT: "Giấy báo nhận",
-    KIND_RULESET: "Bộ tiêu chí do cấp trên phát hành",
-}
+
+@dataclass(frozen=True)
+class PackageKind:
+    """The facts of one kind of package that more than one part of the program reads.
+
+    ``members`` are the payload JSON files its readers take, each checked against its schema in
+    dossier/schemas.py on every read. ``from_commune``: a commune exports it and the inbox server
+    accepts it. ``signer_checked_later``: the importer decides who may sign it (an officer's
+    laptop registered here), so opening only checks the signature. ``brings_ruleset``: it carries
+    its own rule set, so the receiving machine need not have it yet. How a kind is applied on
+    import is services/packages/import_.py's table of importers, checked complete against this one.
+    """
+
+    key: str
+    label: str
+    members: tuple[str, ...] = ()
+    from_commune: bool = False
+    signer_checked_later: bool = False
+    brings_ruleset: bool = False
+
+
+PACKAGE_KINDS: dict[str, PackageKind] = {k.key: k for k in (
+    PackageKind(KIND_DOSSIER, "Hồ sơ đề nghị công nhận", ("snapshot.json", "audit.json", "evidence.json"),
+                from_commune=True),
+    PackageKind(KIND_SECTOR, "Dữ liệu tiêu chí", ("values.json",), from_commune=True, signer_checked_later=True),
+    PackageKind(KIND_RECEIPT, "Giấy báo nhận", ("decision.json",)),
+    PackageKind(KIND_RULESET, "Bộ tiêu chí do cấp trên phát hành", brings_ruleset=True),
+)}
+KINDS = tuple(PACKAGE_KINDS)
+KIND_LABELS = {k: p.label for k, p in PACKAGE_KINDS.items()}
+#: Kinds a commune exports and the inbox server accepts.
+COMMUNE_KINDS = tuple(k for k, p in PACKAGE_KINDS.items() if p.from_commune)
+#: Kinds whose signer the importer checks (see :class:`PackageKind`).
+SIGNER_CHECKED_LATER = tuple(k for k, p in PACKAGE_KINDS.items() if p.signer_checked_later)
 
 MiB = 1024 * 1024
 

@@ -11,11 +11,12 @@ from dataclasses import dataclass
 from typing import Any
 
 from cff_desktop.common.text import format_number
+from cff_desktop.rules.kinds import KINDS, kind_of
 from cff_desktop.rules.model import CATEGORIES, Band, Indicator, RuleSet
 
 STATUS_WORDS = {"confirmed": "đã đối chiếu", "inferred": "suy ra", "provisional": "tạm"}
 ZERO_WORDS = {"full": "tính đủ điểm", "zero": "tính 0 điểm", "not_applicable": "không áp dụng, tính đủ điểm"}
-KIND_WORDS = {"yes_no": "có/không", "ratio": "tỷ lệ", "count": "số ca", "rate": "tỷ suất", "manual": "hội đồng chấm"}
+KIND_WORDS = {k.key: k.words for k in KINDS.values()}
 
 
 @dataclass(frozen=True)
@@ -42,7 +43,7 @@ def band_text(ind: Indicator, b: Band) -> str:
         op = ">" if b.strict else "≥"
     else:
         op = "<" if b.strict else "≤"
-    unit = " %" if ind.kind == "ratio" else (f" trên {format_number(ind.rate_per)} trẻ em" if ind.rate_per else " ca")
+    unit = kind_of(ind).band_unit(ind)
     return f"{op} {_n(b.bound)}{unit}: {_n(b.points)} điểm"
 
 
@@ -51,7 +52,7 @@ def bands_text(ind: Indicator) -> str:
 
 
 def kind_text(ind: Indicator) -> str:
-    return KIND_WORDS["rate" if ind.is_rate else ind.kind]
+    return kind_of(ind).words
 
 
 def diff(a: RuleSet, b: RuleSet) -> list[Change]:
@@ -99,7 +100,7 @@ def diff(a: RuleSet, b: RuleSet) -> list[Change]:
             ch(w, "loại", kind_text(p), kind_text(q))
             ch(w, "điểm tối đa", _n(p.max), _n(q.max))
             ch(w, "mức điểm", bands_text(p), bands_text(q))
-            ch(w, "khi mẫu số bằng 0", ZERO_WORDS[p.on_zero_denominator] if p.kind == "ratio" or p.is_rate else "",
-               ZERO_WORDS[q.on_zero_denominator] if q.kind == "ratio" or q.is_rate else "")
+            ch(w, "khi mẫu số bằng 0", ZERO_WORDS[p.on_zero_denominator] if kind_of(p).has_denominator else "",
+               ZERO_WORDS[q.on_zero_denominator] if kind_of(q).has_denominator else "")
             ch(w, "trạng thái", STATUS_WORDS[p.basis], STATUS_WORDS[q.basis])
     return out

@@ -8,7 +8,7 @@ minutes each phrase them in their own words.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from decimal import Decimal
 from fractions import Fraction
@@ -16,6 +16,7 @@ from typing import Any
 
 from cff_desktop.common.errors import BadInput
 from cff_desktop.common.text import nfc
+from cff_desktop.rules.kinds import KINDS, kind_of
 from cff_desktop.rules.model import CATEGORIES, Indicator, RuleSet
 from cff_desktop.rules.values import Count, Manual, Ratio, Value, YesNo, parse_points, parse_value
 
@@ -89,47 +90,64 @@ def _band_points(ind: Indicator, measure: Fraction) -> Decimal:
     return ZERO
 
 
+def _score_yes_no(ind: Indicator, value: YesNo, prov: bool) -> IndicatorResult:
+    pts = (ind.yes_points if ind.yes_points is not None else ind.max) if value.yes else ZERO
+    return IndicatorResult(ind.id, pts, ind.max, value, "scored", prov)
+
+
+def _score_ratio(ind: Indicator, value: Ratio, prov: bool) -> IndicatorResult:
+    if value.denominator == 0:
+        rule = ind.on_zero_denominator
+        if rule == "full":
+            return IndicatorResult(ind.id, ind.max, ind.max, value, "no_cases", prov)
+        if rule == "not_applicable":
+            return IndicatorResult(ind.id, ind.max, ind.max, value, "not_applicable", prov)
+        return IndicatorResult(ind.id, ZERO, ind.max, value, "zero_denominator", prov)
+    ratio = Fraction(value.numerator, value.denominator)
+    pts = _band_points(ind, ratio * 100)
+    return IndicatorResult(ind.id, pts, ind.max, value, "scored", prov, ratio)
+
+
+def _score_rate(ind: Indicator, value: Count, prov: bool) -> IndicatorResult:
+    assert ind.rate_per is not None
+    if value.population is None:  # no cases: a rate of 0 whatever the population
+        if value.count:
+            raise BadInput(f"có {value.count} trường hợp nhưng thiếu số trẻ em của xã để tính tỷ suất",
+                           f"chỉ số {ind.id}")
+        rate = Fraction(0)
+    elif value.population == 0:
+        rule = ind.on_zero_denominator
+        status = {"full": "no_cases", "not_applicable": "not_applicable"}.get(rule, "zero_denominator")
+        pts = ZERO if rule == "zero" else ind.max
+        return IndicatorResult(ind.id, pts, ind.max, value, status, prov)
+    else:
+        rate = Fraction(value.count * ind.rate_per, value.population)
+    return IndicatorResult(ind.id, _band_points(ind, rate), ind.max, value, "scored", prov, rate=rate)
+
+
+def _score_count(ind: Indicator, value: Count, prov: bool) -> IndicatorResult:
+    return IndicatorResult(ind.id, _band_points(ind, Fraction(value.count)), ind.max, value, "scored", prov)
+
+
+def _score_manual(ind: Indicator, value: Manual, prov: bool) -> IndicatorResult:
+    return IndicatorResult(ind.id, value.points, ind.max, value, "scored", prov)
+
+
+#: How each kind of rules/kinds.py is scored; a new kind without a scorer fails at import.
+_SCORERS: dict[str, Callable[[Indicator, Any, bool], IndicatorResult]] = {
+    "yes_no": _score_yes_no, "ratio": _score_ratio, "rate": _score_rate, "count": _score_count,
+    "manual": _score_manual,
+}
+if set(_SCORERS) != set(KINDS):  # pragma: no cover - a programming error, caught by any test run
+    raise RuntimeError(f"kinds without a scorer: {sorted(set(KINDS) ^ set(_SCORERS))}")
+
+
 def score_indicator(ind: Indicator, value: Value | None) -> IndicatorResult:
     """Score one indicator. Ratios compare exact fractions: 98/100 meets "≥ 98 %"."""
     prov = ind.provisional
     if value is None:
         return IndicatorResult(ind.id, ZERO, ind.max, None, "not_entered", prov)
-    if isinstance(value, YesNo):
-        pts = (ind.yes_points if ind.yes_points is not None else ind.max) if value.yes else ZERO
-        return IndicatorResult(ind.id, pts, ind.max, value, "scored", prov)
-    if isinstance(value, Ratio):
-        if value.denominator == 0:
-            rule = ind.on_zero_denominator
-            if rule == "full":
-                return IndicatorResult(ind.id, ind.max, ind.max, value, "no_cases", prov)
-            if rule == "not_applicable":
-                return IndicatorResult(ind.id, ind.max, ind.max, value, "not_applicable", prov)
-            return IndicatorResult(ind.id, ZERO, ind.max, value, "zero_denominator", prov)
-        ratio = Fraction(value.numerator, value.denominator)
-        pts = _band_points(ind, ratio * 100)
-        return IndicatorResult(ind.id, pts, ind.max, value, "scored", prov, ratio)
-    if isinstance(value, Count) and ind.is_rate:
-        assert ind.rate_per is not None
-        if value.population is None:  # no cases: a rate of 0 whatever the population
-            if value.count:
-                raise BadInput(f"có {value.count} trường hợp nhưng thiếu số trẻ em của xã để tính tỷ suất",
-                               f"chỉ số {ind.id}")
-            rate = Fraction(0)
-        elif value.population == 0:
-            rule = ind.on_zero_denominator
-            status = {"full": "no_cases", "not_applicable": "not_applicable"}.get(rule, "zero_denominator")
-            pts = ZERO if rule == "zero" else ind.max
-            return IndicatorResult(ind.id, pts, ind.max, value, status, prov)
-        else:
-            rate = Fraction(value.count * ind.rate_per, value.population)
-        return IndicatorResult(ind.id, _band_points(ind, rate), ind.max, value, "scored", prov, rate=rate)
-    if isinstance(value, Count):
-        return IndicatorResult(
-            ind.id, _band_points(ind, Fraction(value.count)), ind.max, value, "scored", prov
-        )
-    if isinstance(value, Manual):
-        return IndicatorResult(ind.id, value.points, ind.max, value, "scored", prov)
-    raise TypeError(value)  # pragma: no cover
+    return _SCORERS[kind_of(ind).key](ind, value, prov)
 
 
 def parse_values(rs: RuleSet, raw: Mapping[str, Any]) -> dict[str, Value]:

@@ -18,6 +18,7 @@ from typing import Any
 from cff_desktop.common.errors import BadInput
 from cff_desktop.common.resources import resource_dir
 from cff_desktop.common.text import nfc_deep
+from cff_desktop.rules.kinds import raw_kind
 from cff_desktop.rules.model import Band, Criterion, Indicator, RuleSet, Threshold
 
 
@@ -116,9 +117,9 @@ def _bands(ind: dict[str, Any], where: str) -> tuple[Band, ...]:
                 f"{where}.bands[{n}]",
             )
         bound = Fraction(str(b[key]))
-        if ind["kind"] == "ratio" and bound > 100:
+        if raw_kind(ind).percent_bounds and bound > 100:
             raise RuleSetError("ngưỡng tỷ lệ phải trong khoảng 0..100 (%)", f"{where}.bands[{n}]")
-        if ind["kind"] == "count" and "rate_per" not in ind and bound.denominator != 1:
+        if raw_kind(ind).whole_bounds and bound.denominator != 1:
             raise RuleSetError("ngưỡng số ca phải là số nguyên", f"{where}.bands[{n}]")
         points = _dec(b["points"])
         if points > _dec(ind["max"]):

@@ -25,6 +25,8 @@ from typing import Any
 
 from cff_desktop.common.errors import BadInput
 from cff_desktop.common.text import nfc
+from cff_desktop.rules.kinds import KINDS as IND_KINDS
+from cff_desktop.rules.kinds import raw_kind
 from cff_desktop.rules.model import CATEGORIES, CATEGORY_LABELS, SECTOR_LABELS, RuleSet
 
 SHEET_GUIDE = "Hướng dẫn"
@@ -34,7 +36,7 @@ SHEET_CRITERIA = "Tiêu chí"
 SHEET_BANDS = "Chỉ số và mức điểm"
 REQUIRED_SHEETS = (SHEET_INFO, SHEET_THRESHOLDS, SHEET_CRITERIA, SHEET_BANDS)
 
-KINDS = {"có/không": "yes_no", "tỷ lệ": "ratio", "số ca": "count", "tỷ suất": "rate", "hội đồng chấm": "manual"}
+KINDS = {k.words: k.key for k in IND_KINDS.values()}
 DIRECTIONS = {"cao hơn là tốt hơn": "higher_better", "thấp hơn là tốt hơn": "lower_better"}
 STATUSES = {"đã đối chiếu": "confirmed", "suy ra": "inferred", "tạm": "provisional"}
 ZERO_RULES = {"đủ điểm": "full", "0 điểm": "zero", "không áp dụng": "not_applicable"}
@@ -171,7 +173,7 @@ def template_bytes(rs: RuleSet) -> bytes:
     kind_vi, dir_vi, zero_vi = _rev(KINDS), _rev(DIRECTIONS), _rev(ZERO_RULES)
     for c in raw["criteria"]:
         for i in c["indicators"]:
-            kind = "rate" if "rate_per" in i else i["kind"]
+            kind = raw_kind(i).key
             num_label = i.get("numerator_label") or i.get("count_label", "")
             den_label = i.get("denominator_label") or i.get("population_label", "")
             ind_cells = [i["label"], kind_vi[kind], dir_vi.get(i.get("direction", ""), ""), i.get("rate_per", ""),
@@ -455,7 +457,7 @@ def read_workbook(path: Path, *, rid: str | None = None, version: str | None = N
             raise rd.fail(crit_cells[cid]["Điểm tối đa"],
                           f"tổng điểm tối đa các chỉ số của tiêu chí {cid} là {_fmt(total)}, khác {_fmt(c['max'])}")
         for i in c["indicators"]:
-            if i["kind"] in ("ratio", "count") and not i.get("bands"):
+            if raw_kind(i).measured and not i.get("bands"):
                 raise rd.fail(first_row[i["id"]]["Ngưỡng (số)"], f"chỉ số {i['id']} cần ít nhất một mức điểm")
     csum = sum(Decimal(str(c["max"])) for c in criteria.values())
     if csum != Decimal(str(max_total)):
@@ -476,8 +478,8 @@ def _fmt(x: Any) -> str:
 def _indicator(rd: _Reader, iid: str, cells: dict[str, _Cell]) -> dict[str, Any]:
     kind = rd.choice(cells["Loại chỉ số"], KINDS)
     ind: dict[str, Any] = {"id": iid, "label": rd.text(cells["Nội dung chỉ số"]),
-                           "kind": "count" if kind == "rate" else kind}
-    if kind in ("ratio", "count", "rate"):
+                           "kind": IND_KINDS[kind].stored_kind}
+    if IND_KINDS[kind].measured:
         ind["direction"] = rd.choice(cells["Chiều đánh giá"], DIRECTIONS)
         ind["bands"] = []
     ind["max"] = rd.number(cells["Điểm tối đa chỉ số"])
@@ -522,9 +524,9 @@ def _band(rd: _Reader, ind: dict[str, Any], cells: dict[str, _Cell]) -> None:
         raise rd.fail(word_c, f"chỉ số {ind['id']} có chiều '{_rev(DIRECTIONS)[ind['direction']]}' nên ngưỡng "
                       f"phải ghi {words}")
     bound = rd.number(bound_c)
-    if ind["kind"] == "ratio" and bound > 100:
+    if raw_kind(ind).percent_bounds and bound > 100:
         raise rd.fail(bound_c, f"ngưỡng tỷ lệ là phần trăm, phải từ 0 đến 100, không phải {_fmt(bound)}")
-    if ind["kind"] == "count" and "rate_per" not in ind and Fraction(str(bound)).denominator != 1:
+    if raw_kind(ind).whole_bounds and Fraction(str(bound)).denominator != 1:
         raise rd.fail(bound_c, "ngưỡng số ca phải là số nguyên")
     points = rd.number(pts_c)
     if Decimal(str(points)) > Decimal(str(ind["max"])):

@@ -60,15 +60,6 @@ class Manual:
 
 Value = YesNo | Ratio | Count | Manual
 
-_KIND_HINT = {
-    "yes_no": "có/không (true/false)",
-    "ratio": '{"numerator": tử số, "denominator": mẫu số} hoặc "tử/mẫu"',
-    "count": '{"count": số ca}',
-    "rate": '{"count": số ca, "population": số trẻ em của xã} hoặc "số ca/số trẻ em"',
-    "manual": '{"points": số điểm}',
-}
-
-
 # Bounds a real commune never reaches, so a typo of extra digits (or a pasted 10^30) is refused
 # instead of scoring: no commune has ten million children or cases.
 MAX_COUNT = 10**7
@@ -167,47 +158,54 @@ def parse_value(ind: Indicator, raw: Any) -> Value:
             if e.message.startswith("không phải JSON"):
                 raise BadInput(f"không đọc được giá trị '{_short(raw)}'", where) from None
             raise
-    kind = ind.kind
+    from cff_desktop.rules.kinds import kind_of  # the registry is built from this module's parsers
+
+    kind = kind_of(ind)
     wrong = BadInput(
-        f"giá trị sai loại cho chỉ số {ind.kind}: cần {_KIND_HINT['rate' if ind.is_rate else kind]}, "
-        f"nhận {_shown(raw)}",
+        f"giá trị sai loại cho chỉ số {ind.kind}: cần {kind.hint}, nhận {_shown(raw)}",
         where,
     )
-    if ind.is_rate:
-        return _rate_value(ind, raw, wrong, where)
-    if kind == "yes_no":
-        if isinstance(raw, bool):
-            return YesNo(raw)
-        if isinstance(raw, str) and nfc(raw).lower() in _YES | _NO:
-            return YesNo(nfc(raw).lower() in _YES)
-        raise wrong
-    if kind == "ratio":
-        if isinstance(raw, str) and "/" in raw:
-            num_s, _, den_s = raw.partition("/")
-            raw = {"numerator": num_s, "denominator": den_s}
-        if not isinstance(raw, dict) or set(raw) != {"numerator", "denominator"}:
-            raise wrong
-        num = _whole(raw["numerator"], "tử số", where)
-        den = _whole(raw["denominator"], "mẫu số", where)
-        if num > den:
-            raise BadInput(f"tử số ({num}) lớn hơn mẫu số ({den})", where)
-        return Ratio(num, den)
-    if kind == "count":
-        if isinstance(raw, dict) and set(raw) == {"count"}:
-            return Count(_whole(raw["count"], "số ca", where))
-        if isinstance(raw, (int, Decimal, str)) and not isinstance(raw, bool):
-            return Count(_whole(raw, "số ca", where))
-        raise wrong
-    if kind == "manual":
-        if isinstance(raw, dict) and set(raw) == {"points"}:
-            return Manual(_points(raw["points"], ind, where))
-        if isinstance(raw, (int, float, Decimal, str)) and not isinstance(raw, bool):
-            return Manual(_points(raw, ind, where))
-        raise wrong
-    raise wrong  # pragma: no cover - the schema admits no other kind
+    return kind.parse(ind, raw, wrong, where)
 
 
-def _rate_value(ind: Indicator, raw: Any, wrong: BadInput, where: str) -> Count:
+def parse_yes_no(ind: Indicator, raw: Any, wrong: Exception, where: str) -> YesNo:
+    if isinstance(raw, bool):
+        return YesNo(raw)
+    if isinstance(raw, str) and nfc(raw).lower() in _YES | _NO:
+        return YesNo(nfc(raw).lower() in _YES)
+    raise wrong
+
+
+def parse_ratio(ind: Indicator, raw: Any, wrong: Exception, where: str) -> Ratio:
+    if isinstance(raw, str) and "/" in raw:
+        num_s, _, den_s = raw.partition("/")
+        raw = {"numerator": num_s, "denominator": den_s}
+    if not isinstance(raw, dict) or set(raw) != {"numerator", "denominator"}:
+        raise wrong
+    num = _whole(raw["numerator"], "tử số", where)
+    den = _whole(raw["denominator"], "mẫu số", where)
+    if num > den:
+        raise BadInput(f"tử số ({num}) lớn hơn mẫu số ({den})", where)
+    return Ratio(num, den)
+
+
+def parse_count(ind: Indicator, raw: Any, wrong: Exception, where: str) -> Count:
+    if isinstance(raw, dict) and set(raw) == {"count"}:
+        return Count(_whole(raw["count"], "số ca", where))
+    if isinstance(raw, (int, Decimal, str)) and not isinstance(raw, bool):
+        return Count(_whole(raw, "số ca", where))
+    raise wrong
+
+
+def parse_manual(ind: Indicator, raw: Any, wrong: Exception, where: str) -> Manual:
+    if isinstance(raw, dict) and set(raw) == {"points"}:
+        return Manual(_points(raw["points"], ind, where))
+    if isinstance(raw, (int, float, Decimal, str)) and not isinstance(raw, bool):
+        return Manual(_points(raw, ind, where))
+    raise wrong
+
+
+def parse_rate(ind: Indicator, raw: Any, wrong: Exception, where: str) -> Count:
     """Cases and the child population they are counted among (criteria 3-4 of QĐ 06)."""
     if isinstance(raw, str) and "/" in raw:
         c_s, _, p_s = raw.partition("/")

@@ -40,6 +40,7 @@ from cff_desktop.documents import render as render_document
 from cff_desktop.documents.content import TYPE_CODES, DocContext, Evidence, required_profile_fields
 from cff_desktop.documents.layout import PdfInfo
 from cff_desktop.documents.notice import posting_period
+from cff_desktop.documents.registry import DOCUMENTS
 from cff_desktop.rules.report import reason_text
 from cff_desktop.services.council import draft_snapshot, get_snapshot
 from cff_desktop.services.evidence import blob_path
@@ -56,38 +57,26 @@ from cff_desktop.storage.db import now_iso
 
 Progress = Callable[[int, int], None]
 
-FILE_NAMES = {
-    "minutes": "bien-ban-hop-hoi-dong",
-    "report": "bao-cao-ket-qua-tu-danh-gia",
-    "proposal": "to-trinh-de-nghi-cong-nhan",
-    "scores": "bang-tong-hop-diem",
-    "notice": "thong-bao-niem-yet",
-    "forms": "phieu-thu-thap-so-lieu",
-    "survey": "phieu-khao-sat-hai-long",
-    "dossier": "ho-so-de-nghi-cong-nhan",
-    "council_decision": "quyet-dinh-thanh-lap-hoi-dong",
-    "plan": "ke-hoach-tu-danh-gia",
-    "posting_end": "bien-ban-ket-thuc-niem-yet",
-}
+# The tables below are read off documents/registry.py, where each paper's facts are kept together.
+FILE_NAMES = {d.key: d.file_name for d in DOCUMENTS}
 # The numbered papers a paper cites, which must have their numbers (and frozen text) before it is laid
 # out: a tờ trình cites the minutes, the notice and the report; the dossier binds them all.
-DEPENDS = {"minutes": [], "notice": ["minutes"], "posting_end": ["minutes", "notice"], "report": ["minutes"],
-           "proposal": ["minutes", "notice", "posting_end", "report"],
-           "dossier": ["minutes", "notice", "posting_end", "report", "proposal"]}
+DEPENDS = {d.key: list(d.depends) for d in DOCUMENTS if d.depends}
 # Cited when already issued, never printed on their behalf: they are dated before the meeting.
-OPTIONAL_CITES = {"minutes": ["council_decision"], "report": ["council_decision", "plan"]}
+OPTIONAL_CITES = {d.key: list(d.optional_cites) for d in DOCUMENTS if d.optional_cites}
 # Papers of the round rather than of the council's result: numbered whenever printed (before the
 # meeting too) and kept across a reopened council.
-ROUND_LEVEL = ("council_decision", "plan")
+ROUND_LEVEL = tuple(d.key for d in DOCUMENTS if d.round_level)
 # `cff print all`: cited papers first, so nothing is laid out before the numbers it cites exist.
-PRINT_ORDER = ["council_decision", "plan", "forms", "survey", "minutes", "notice", "posting_end", "report",
-               "scores", "proposal", "dossier"]
+PRINT_ORDER = [d.key for d in sorted(DOCUMENTS, key=lambda d: d.print_rank)]
 # Working papers used before and during data collection: never drafts, dated the day printed.
-WORKING = ("forms", "survey")
+WORKING = tuple(d.key for d in DOCUMENTS if d.working)
+# Unnumbered papers that carry the report's date once it is issued (the score table, the dossier).
+DATED_WITH_REPORT = tuple(d.key for d in DOCUMENTS if d.dated_with_report)
 # Profile fields that are not assessed but printed (who signs, who receives): as of the number.
 SIGNER_FIELDS = ("chair_name", "chair_title", "upper_level")
 # Kinds that ask the upper level for recognition: pointless (and refused) when the round failed.
-FOR_RECOGNITION = ("proposal", "dossier")
+FOR_RECOGNITION = tuple(d.key for d in DOCUMENTS if d.for_recognition)
 
 
 def kinds() -> list[tuple[str, str]]:
@@ -566,11 +555,11 @@ def render_printed(ws: Workspace, kind: str, out_dir: str | os.PathLike[str], *,
                         ctx.numbers[k], ctx.dates[k] = r["number"], date.fromisoformat(r["doc_date"])
                         ctx.bound[k] = _context(base, rs, fz, draft=False, evidence=evidence,
                                                 include_evidence=include_evidence, snap_sha=snap_sha)
-                for k in ("scores", "dossier"):
+                for k in DATED_WITH_REPORT:
                     ctx.dates.setdefault(k, ctx.dates.get("report", printed_date))
             if working:
                 ctx.dates[kind] = printed_date
-            elif kind in ("scores", "dossier") and not draft:
+            elif kind in DATED_WITH_REPORT and not draft:
                 printed_date = ctx.dates[kind] if kind == "scores" else printed_date
             data = (render_docx(kind, ctx, info) if fmt == "docx"
                     else render_document(kind, ctx, info, None))

@@ -16,7 +16,7 @@ from typing import Any
 
 from cff_desktop.common.errors import BadInput, NotFound
 from cff_desktop.common.text import nfc
-from cff_desktop.dossier.format import KIND_DOSSIER, KIND_SECTOR, Limits, PackageRejected
+from cff_desktop.dossier.format import COMMUNE_KINDS, Limits, PackageRejected
 from cff_desktop.dossier.package import open_package
 from cff_desktop.rules.loader import load_file
 from cff_desktop.sync import server as inbox_server
@@ -50,7 +50,7 @@ def verify_upload(path: Path, req: VerifyRequest) -> dict[str, Any]:
     if code != req.commune:  # a device enrolled for one unit signs for that unit only, and names it
         raise PackageRefused("other_commune", f"gói ghi mã đơn vị {code or '(trống)'}, nhưng máy gửi được đăng ký cho "
                              f"đơn vị {req.commune}. Đặt đúng mã đơn vị trong Thiết lập của xã rồi xuất lại.")
-    if m["kind"] not in (KIND_DOSSIER, KIND_SECTOR):
+    if m["kind"] not in COMMUNE_KINDS:
         raise PackageRefused("wrong_kind", f"máy chủ không nhận loại gói '{m['kind']}'.")
     return m
 

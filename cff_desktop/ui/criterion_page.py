@@ -30,6 +30,7 @@ from cff_desktop.common.errors import BadInput, CffError
 from cff_desktop.common.text import format_percent, format_points, nfc
 from cff_desktop.rules.basis import indicator_basis
 from cff_desktop.rules.engine import IndicatorResult, score, score_indicator
+from cff_desktop.rules.kinds import MANUAL, RATIO, kind_of
 from cff_desktop.rules.model import SECTOR_LABELS, Indicator
 from cff_desktop.rules.report import rate_text
 from cff_desktop.rules.values import Value, parse_value
@@ -64,6 +65,7 @@ class IndicatorEditor(QGroupBox):
         # long official wording would push the page wider than a 1366-pixel screen.
         super().__init__()
         self.ind = ind
+        self.kind = kind_of(ind)  # which fields to build and how the value is keyed
         self.fields: list[QLineEdit] = []
         grid = QGridLayout(self)
         grid.setColumnStretch(1, 1)
@@ -73,7 +75,7 @@ class IndicatorEditor(QGroupBox):
         title.setWordWrap(True)
         grid.addWidget(title, 0, 0, 1, 2)
         row = 1
-        if ind.kind == "yes_no":
+        if not self.kind.parts:  # a yes/no answer: two choices, no figures
             self.yes = QRadioButton(tr("Có"))
             self.no = QRadioButton(tr("Không"))
             self.group = QButtonGroup(self)
@@ -88,11 +90,8 @@ class IndicatorEditor(QGroupBox):
             self.no.toggled.connect(lambda _c: self.edited.emit(ind.id))
             row += 1
         else:
-            labels = {
-                "ratio": [ind.numerator_label, ind.denominator_label],
-                "count": [ind.count_label, *([ind.population_label] if ind.is_rate else [])],
-                "manual": [tr("Số điểm hội đồng chấm (0 đến {max})").format(max=format_points(ind.max))],
-            }[ind.kind]
+            labels = self.kind.field_labels(
+                ind, tr("Số điểm hội đồng chấm (0 đến {max})").format(max=format_points(ind.max)))
             for text in labels:
                 lbl = QLabel(text)
                 lbl.setWordWrap(True)
@@ -124,7 +123,7 @@ class IndicatorEditor(QGroupBox):
 
     def _typed(self, field: QLineEdit, text: str) -> None:
         """A pair pasted into either field of a ratio fills both (numerator, then denominator)."""
-        m = _PAIR.match(text) if self.ind.kind == "ratio" else None
+        m = _PAIR.match(text) if self.kind is RATIO else None
         if m:
             for f, part in zip(self.fields, m.groups(), strict=True):
                 f.blockSignals(True)
@@ -140,7 +139,7 @@ class IndicatorEditor(QGroupBox):
     # -- values in and out ---------------------------------------------------------------------
     def raw(self) -> Any:
         """The typed value in the form the parser takes, ``EMPTY`` when nothing is entered."""
-        if self.ind.kind == "yes_no":
+        if not self.kind.parts:
             if self.yes.isChecked():
                 return True
             if self.no.isChecked():
@@ -149,14 +148,10 @@ class IndicatorEditor(QGroupBox):
         texts = [nfc(f.text()) for f in self.fields]
         if not any(texts):
             return EMPTY
-        if self.ind.kind == "ratio":
-            if not all(texts):
-                raise BadInput(tr("Nhập cả hai số: {a} và {b}.").format(
-                    a=self.ind.numerator_label.lower(), b=self.ind.denominator_label.lower()))
-            return {"numerator": texts[0], "denominator": texts[1]}
-        if self.ind.kind == "count":
-            return {"count": texts[0], "population": texts[1]} if self.ind.is_rate else {"count": texts[0]}
-        return {"points": texts[0]}
+        if self.kind is RATIO and not all(texts):
+            raise BadInput(tr("Nhập cả hai số: {a} và {b}.").format(
+                a=self.ind.numerator_label.lower(), b=self.ind.denominator_label.lower()))
+        return dict(zip(self.kind.parts, texts, strict=True))
 
     def value(self) -> Value | None:
         raw = self.raw()
@@ -165,7 +160,7 @@ class IndicatorEditor(QGroupBox):
     def load(self, stored: Any, note: str) -> None:
         for w in (*self.fields, self.note):
             w.blockSignals(True)
-        if self.ind.kind == "yes_no":
+        if not self.kind.parts:
             for b in (self.yes, self.no):
                 b.blockSignals(True)
             self.group.setExclusive(False)
@@ -175,11 +170,9 @@ class IndicatorEditor(QGroupBox):
             for b in (self.yes, self.no):
                 b.blockSignals(False)
         else:
-            parts = {"ratio": ["numerator", "denominator"], "count": ["count", "population"][:len(self.fields)],
-                     "manual": ["points"]}
-            for field, key in zip(self.fields, parts[self.ind.kind], strict=True):
+            for field, key in zip(self.fields, self.kind.parts, strict=True):
                 v = stored.get(key) if stored is not None else None
-                field.setText("" if v is None else format_points(v) if self.ind.kind == "manual" else str(v))
+                field.setText("" if v is None else format_points(v) if self.kind is MANUAL else str(v))
         self.note.setText(note)
         for w in (*self.fields, self.note):
             w.blockSignals(False)
@@ -187,7 +180,7 @@ class IndicatorEditor(QGroupBox):
     def set_editable(self, editable: bool) -> None:
         for f in (*self.fields, self.note):
             f.setReadOnly(not editable)
-        if self.ind.kind == "yes_no":
+        if not self.kind.parts:
             self.yes.setEnabled(editable)
             self.no.setEnabled(editable)
 

@@ -17,7 +17,7 @@ from typing import Any
 from cff_desktop import __version__
 from cff_desktop.common.errors import BadInput, NotFound, Refused
 from cff_desktop.common.text import nfc
-from cff_desktop.dossier.format import EXTENSION, KIND_DOSSIER, KIND_SECTOR
+from cff_desktop.dossier.format import COMMUNE_KINDS, EXTENSION, KIND_DOSSIER, KIND_SECTOR
 from cff_desktop.dossier.package import PayloadFile, build
 from cff_desktop.dossier.writer import write_atomic
 from cff_desktop.services import keys, trust
@@ -187,8 +187,8 @@ def export_package(ws: Workspace, to_dir: str | Path, *, kind: str = KIND_DOSSIE
     """
     rnd = get_round(ws, year)
     kind = nfc(kind)
-    if kind not in (KIND_DOSSIER, KIND_SECTOR):
-        raise BadInput(f"loại gói '{kind}' không hợp lệ. Chọn: {KIND_DOSSIER} | {KIND_SECTOR}", "--kind")
+    if kind not in COMMUNE_KINDS:
+        raise BadInput(f"loại gói '{kind}' không hợp lệ. Chọn: {' | '.join(COMMUNE_KINDS)}", "--kind")
     target = Path(to_dir)
     if not target.is_dir():
         raise BadInput("không thấy thư mục đích (USB đã rút hoặc đường dẫn sai). Cắm lại USB rồi chọn lại.",

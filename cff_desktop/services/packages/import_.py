@@ -21,6 +21,8 @@ from cff_desktop.dossier.format import (
     KIND_RECEIPT,
     KIND_RULESET,
     KIND_SECTOR,
+    KINDS,
+    SIGNER_CHECKED_LATER,
     PackageRejected,
 )
 from cff_desktop.dossier.package import Opened
@@ -203,7 +205,7 @@ def plan_import(ws: Workspace, path: str | Path, *, trust: bool = False, identit
                 device_of: str | None = None) -> ImportPlan:
     """What importing would do (changes, unchanged figures, conflicts); writes nothing."""
     with _open_checked(ws, Path(path), trust=trust, identity_file=identity_file, passphrase=passphrase,
-                       progress=progress, signer_checked_later=(KIND_SECTOR,)) as opened:
+                       progress=progress, signer_checked_later=SIGNER_CHECKED_LATER) as opened:
         v = Verdict(ok=True, path=str(path), sha256=opened.sha256, size=opened.size, trusted=True,
                     readable=opened.readable)
         _fill(v, opened.manifest)
@@ -228,7 +230,7 @@ def import_package(ws: Workspace, path: str | Path, *, resolutions: dict[str, Re
             raise BadInput(f"cách giải quyết '{r}' cho chỉ số {iid} không hợp lệ: chọn mine hoặc theirs", iid)
     path = Path(path)
     with _open_checked(ws, path, trust=trust, identity_file=identity_file, passphrase=passphrase,
-                       progress=_stage(progress, 0, 800), signer_checked_later=(KIND_SECTOR,)) as opened:
+                       progress=_stage(progress, 0, 800), signer_checked_later=SIGNER_CHECKED_LATER) as opened:
         m = opened.manifest
         v = Verdict(ok=True, path=str(path), sha256=opened.sha256, size=opened.size, trusted=True,
                     readable=opened.readable)
@@ -247,47 +249,89 @@ def import_package(ws: Workspace, path: str | Path, *, resolutions: dict[str, Re
                 "conflicts", f"{len(unresolved)} chỉ số đã được sửa trên máy này và khác số liệu trong gói: "
                 f"{listing}. Chọn giữ của máy này (--keep-mine {ids}) hoặc lấy theo gói (--take-theirs {ids}); "
                 "chưa nhập gì.", str(path), {"conflicts": [asdict(c) for c in unresolved]})
-        if m["kind"] == KIND_DOSSIER:
-            return _receive(ws, opened, res, actor, progress)
-        if m["kind"] == KIND_RECEIPT:  # the upper level's answer brought back on a stick
-            res.already = not apply_receipt(ws, m, opened.read_json("decision.json"), opened.sha256, path, actor)
-            return res
-        if m["kind"] == KIND_RULESET:  # a rule set the upper level published, on a stick
-            from cff_desktop.services.ruleset_package import apply_ruleset_package
+        return _IMPORTERS[m["kind"]](_Incoming(ws, opened, path, res, plan, rnd, incoming, resolutions, actor,
+                                               progress))
 
-            rs, new = apply_ruleset_package(ws, opened, path, actor)
-            res.stored_path = f"{rs.id} {rs.version}"
-            (res.applied if new else res.unchanged).append(res.stored_path)
-            return res
-        assert rnd is not None
-        take = plan.apply + [c.indicator for c in plan.conflicts if resolutions[c.indicator] == "theirs"]
-        keep = [c for c in plan.conflicts if resolutions[c.indicator] == "mine"]
-        fp = m["device"]["fingerprint"]
-        with ws.store.transaction() as conn:
-            if plan.new_device_of:  # first package from this laptop, confirmed by phone: recorded with it
-                sector_trust.record_device(ws, m, get_officer(ws, plan.new_device_of), actor=actor)
-            conn.execute(
-                "INSERT INTO package (uuid, kind, direction, round_id, sha256, size, path, supersedes, manifest,"
-                " created_at) VALUES (?, ?, 'in', ?, ?, ?, ?, ?, ?, ?)",
-                (m["uuid"], m["kind"], rnd.id, opened.sha256, opened.size, str(path), m["supersedes"],
-                 canonical(m), now_iso()))
-            for iid in sorted(take):
-                theirs, author, cid = incoming[iid]
-                write_value(ws, round_id=rnd.id, indicator_id=iid, criterion_id=cid, value=theirs["value"],
-                            note=theirs["note"], officer=author, action="value.import",
-                            entered_at=theirs["entered_at"], audit_extra={"package": m["uuid"], "device": fp})
-            for c in keep:
-                ws.store.audit(actor, "value.conflict_keep", f"round:{rnd.id}/indicator:{c.indicator}",
-                               {"rejected": c.theirs, "package": m["uuid"]}, {"kept": c.mine})
-            ws.store.audit(actor, "package.import", f"round:{rnd.id}/package:{m['uuid']}", None,
-                           {"kind": m["kind"], "sha256": opened.sha256, "device": fp, "applied": sorted(take),
-                            "kept_mine": [c.indicator for c in keep], "supersedes": m["supersedes"]})
-        res.applied = sorted(take)
-        res.kept_mine = [c.indicator for c in keep]
-        res.unchanged = plan.unchanged
-        if progress:
-            progress(1000, 1000)
-        return res
+
+@dataclass
+class _Incoming:
+    """A checked package about to be applied, with the plan that says what it changes."""
+
+    ws: Workspace
+    opened: Opened
+    path: Path
+    res: ImportResult
+    plan: ImportPlan
+    rnd: RoundInfo | None
+    incoming: dict[str, Any]
+    resolutions: dict[str, Resolution]
+    actor: str
+    progress: Progress | None
+
+
+def _import_dossier(x: _Incoming) -> ImportResult:
+    return _receive(x.ws, x.opened, x.res, x.actor, x.progress)
+
+
+def _import_receipt(x: _Incoming) -> ImportResult:
+    """The upper level's answer brought back on a stick."""
+    m, res = x.opened.manifest, x.res
+    res.already = not apply_receipt(x.ws, m, x.opened.read_json("decision.json"), x.opened.sha256, x.path, x.actor)
+    return res
+
+
+def _import_ruleset(x: _Incoming) -> ImportResult:
+    """A rule set the upper level published, on a stick."""
+    from cff_desktop.services.ruleset_package import apply_ruleset_package
+
+    res = x.res
+    rs, new = apply_ruleset_package(x.ws, x.opened, x.path, x.actor)
+    res.stored_path = f"{rs.id} {rs.version}"
+    (res.applied if new else res.unchanged).append(res.stored_path)
+    return res
+
+
+def _import_sector(x: _Incoming) -> ImportResult:
+    """An officer's figures: taken or kept per indicator as resolved, in one transaction."""
+    ws, opened, path, res, plan, rnd = x.ws, x.opened, x.path, x.res, x.plan, x.rnd
+    incoming, resolutions, actor, progress = x.incoming, x.resolutions, x.actor, x.progress
+    m = opened.manifest
+    assert rnd is not None
+    take = plan.apply + [c.indicator for c in plan.conflicts if resolutions[c.indicator] == "theirs"]
+    keep = [c for c in plan.conflicts if resolutions[c.indicator] == "mine"]
+    fp = m["device"]["fingerprint"]
+    with ws.store.transaction() as conn:
+        if plan.new_device_of:  # first package from this laptop, confirmed by phone: recorded with it
+            sector_trust.record_device(ws, m, get_officer(ws, plan.new_device_of), actor=actor)
+        conn.execute(
+            "INSERT INTO package (uuid, kind, direction, round_id, sha256, size, path, supersedes, manifest,"
+            " created_at) VALUES (?, ?, 'in', ?, ?, ?, ?, ?, ?, ?)",
+            (m["uuid"], m["kind"], rnd.id, opened.sha256, opened.size, str(path), m["supersedes"],
+             canonical(m), now_iso()))
+        for iid in sorted(take):
+            theirs, author, cid = incoming[iid]
+            write_value(ws, round_id=rnd.id, indicator_id=iid, criterion_id=cid, value=theirs["value"],
+                        note=theirs["note"], officer=author, action="value.import",
+                        entered_at=theirs["entered_at"], audit_extra={"package": m["uuid"], "device": fp})
+        for c in keep:
+            ws.store.audit(actor, "value.conflict_keep", f"round:{rnd.id}/indicator:{c.indicator}",
+                           {"rejected": c.theirs, "package": m["uuid"]}, {"kept": c.mine})
+        ws.store.audit(actor, "package.import", f"round:{rnd.id}/package:{m['uuid']}", None,
+                       {"kind": m["kind"], "sha256": opened.sha256, "device": fp, "applied": sorted(take),
+                        "kept_mine": [c.indicator for c in keep], "supersedes": m["supersedes"]})
+    res.applied = sorted(take)
+    res.kept_mine = [c.indicator for c in keep]
+    res.unchanged = plan.unchanged
+    if progress:
+        progress(1000, 1000)
+    return res
+
+
+#: How each package kind of dossier/format.py is applied; a kind without an importer fails at import.
+_IMPORTERS = {KIND_DOSSIER: _import_dossier, KIND_RECEIPT: _import_receipt, KIND_RULESET: _import_ruleset,
+              KIND_SECTOR: _import_sector}
+if set(_IMPORTERS) != set(KINDS):  # pragma: no cover - a programming error, caught by any test run
+    raise RuntimeError(f"package kinds without an importer: {sorted(set(KINDS) ^ set(_IMPORTERS))}")
 
 
 def _receive(ws: Workspace, opened: Opened, res: ImportResult, actor: str, progress: Progress | None) -> ImportResult:

@@ -11,7 +11,7 @@ from pathlib import Path
 from typing import Any
 
 from cff_desktop.common.errors import CffError
-from cff_desktop.dossier.format import KIND_DOSSIER, KIND_LABELS, KIND_RULESET, KIND_SECTOR, PackageRejected
+from cff_desktop.dossier.format import KIND_DOSSIER, KIND_LABELS, KIND_SECTOR, PACKAGE_KINDS, PackageRejected
 from cff_desktop.dossier.package import Opened, open_package
 from cff_desktop.services import keys, sector_trust
 from cff_desktop.services.library import RuleLibrary
@@ -77,7 +77,7 @@ def _paths(where: Workspace | DataPaths) -> DataPaths:
 def _check_ruleset(where: Workspace | DataPaths, m: dict[str, Any], path: Path) -> None:
     """The package's rule set must be on this installation (shipped, imported or pinned)."""
     rs = m["ruleset"]
-    if m["kind"] == KIND_RULESET:  # it brings its rule set; checked against the manifest on import
+    if PACKAGE_KINDS[m["kind"]].brings_ruleset:  # checked against the manifest on import
         return
     if isinstance(where, Workspace):
         if where.store.one("SELECT 1 FROM ruleset_pin WHERE sha256 = ?", (rs["sha256"],)):
