@@ -62,7 +62,7 @@ class IndicatorKind:
         if self.key == "ratio":
             return " %"
         if self.key == "rate":
-            return f" trên {format_number(ind.rate_per)} trẻ em"
+            return f" trên {format_number(ind.rate_per or 1000)} trẻ em"
         return " ca"
 
 

@@ -594,7 +594,7 @@ class ReviewerSignIn(QWidget):
         self.pin.clear()  # the PIN never stays in the field, right or wrong
         if session is None:
             return
-        self.ctx.sign_in(session)  # type: ignore[arg-type]
+        self.ctx.sign_in(session)
         self.done()
 
 
