@@ -480,6 +480,19 @@ def _as(x: argparse.ArgumentParser) -> None:
     x.add_argument("--as", dest="as_reviewer", help="họ tên cán bộ thẩm định (mã PIN trong biến CFF_PIN)")
 
 
+class _RemovedTrust(argparse.Action):
+    """``cff district import --trust`` trusted every signer at once; it was removed (trust is per unit now).
+
+    Without this, argparse reads ``--trust`` as ``--trust-fingerprint`` and asks for a value, which
+    hides why the flag no longer works and what replaces it.
+    """
+
+    def __call__(self, parser: argparse.ArgumentParser, namespace: argparse.Namespace, values: object,
+                 option_string: str | None = None) -> None:
+        parser.error("--trust đã bỏ (không còn tin mọi máy cùng lúc): so dấu vân tay với xã qua điện thoại, "
+                     "rồi nhập lại với --trust-fingerprint DẤU_VÂN_TAY.")
+
+
 def register(sub: argparse._SubParsersAction) -> None:
     """Add ``cff district`` to ``cff``."""
     d = sub.add_parser("district", help="cấp trên (huyện/tỉnh): nhận, thẩm định, công nhận, báo cáo").add_subparsers(
@@ -504,6 +517,8 @@ def register(sub: argparse._SubParsersAction) -> None:
     x.add_argument("--inbox-data", dest="inbox_data")
     x.add_argument("--trust-fingerprint", dest="trust_fingerprint", action="append", metavar="DẤU_VÂN_TAY",
                    help="tin máy có dấu vân tay này cho đơn vị mà gói ghi (sau khi đã so qua điện thoại); lặp lại được")
+    # the old trust-everyone flag: named, so argparse does not take it for an abbreviation of --trust-fingerprint
+    x.add_argument("--trust", action=_RemovedTrust, nargs=0, help=argparse.SUPPRESS)
     x.add_argument("--identity", help="tệp khóa bí mật của cấp trên (nếu không để trong kho khóa)")
     x.add_argument("--passphrase-env", dest="passphrase_env")
     x.add_argument("--json", action="store_true")
