@@ -64,12 +64,14 @@ def _year(args: argparse.Namespace, ws) -> int:
 
 
 def cmd_init(args: argparse.Namespace) -> int:
-    from cff_desktop.services.district import LEVELS, init_area
+    from cff_desktop.services.district import LEVELS, area_ruleset, init_area
 
     with _ws(args, create=True) as ws:
         a = init_area(ws, name=args.name, level=args.level, province=args.province or "",
                       ruleset_id=args.ruleset, inbox_data=args.inbox_data or "", signer_name=args.signer or "")
-        print(f"Máy này làm việc ở cấp trên: {a['name']} ({LEVELS[a['level']]}), dữ liệu tại {ws.paths.db}")
+        rs = area_ruleset(ws)
+        print(f"Máy này làm việc ở cấp trên: {a['name']} ({LEVELS[a['level']]}), bộ tiêu chí {rs.id} phiên bản "
+              f"{rs.version}, dữ liệu tại {ws.paths.db}")
     return 0
 
 
@@ -501,7 +503,9 @@ def register(sub: argparse._SubParsersAction) -> None:
     x.add_argument("--name", required=True)
     x.add_argument("--level", required=True, choices=["district", "province"])
     x.add_argument("--province")
-    x.add_argument("--ruleset")
+    x.add_argument("--ruleset", help="bộ tiêu chí của địa bàn: MÃ (phiên bản mới nhất) hoặc MÃ@PHIÊN_BẢN, ví dụ "
+                                     "qd06-2019@2019.1; bỏ trống thì giữ bộ đang dùng. Hồ sơ chấm theo phiên bản "
+                                     "khác của cùng bộ mà máy có vẫn được nhận và chấm lại theo đúng phiên bản đó")
     x.add_argument("--inbox-data", dest="inbox_data", help="thư mục dữ liệu của máy chủ nhận hồ sơ (cff-district)")
     x.add_argument("--signer", help="họ tên người ký quyết định")
     x.set_defaults(func=cmd_init)

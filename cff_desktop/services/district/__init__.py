@@ -41,6 +41,7 @@ from cff_desktop.services.district.area import (
     import_units,
     init_area,
     is_upper,
+    package_ruleset,
     parse_units_csv,
     units,
 )
@@ -90,6 +91,7 @@ __all__ = [
     "inbox",
     "init_area",
     "is_upper",
+    "package_ruleset",
     "parse_units_csv",
     "pass_to_council",
     "receive_package",
