@@ -100,9 +100,35 @@ def test_cli_commune_set_while_open_and_signer_after_close(home, demo_db) -> Non
     ok(run_cff(home, "commune", "set", "category=urban_ward"))
     assert "900" in ok(run_cff(home, "score"))
     before = db_dump(demo_db)
-    assert_refused(run_cff(home, "commune", "set", "category"), "TRƯỜNG=GIÁ_TRỊ")
+    assert_refused(run_cff(home, "commune", "set", "category"), "KHÓA=GIÁ_TRỊ")
     assert_refused(run_cff(home, "commune", "set", "loai=xa"), "không có trường 'loai'")
     assert db_dump(demo_db) == before
     ok(run_cff(home, "council", "vote", "--for", "10"))
     ok(run_cff(home, "council", "close", "--conclusion", "Đạt", "--ended-at", "2024-11-05T10:00"))
     ok(run_cff(home, "commune", "set", "chair_name=Hoàng Văn Bình"))
+
+
+def test_commune_set_is_profile_set_under_another_name(home, demo_db) -> None:
+    """Same parser of pairs, same service, same lock, same output and audit: they cannot drift apart."""
+    for bad in (["category"], ["loai=xa"], ["category=urban_ward", "category=rural"], ["code=abc"]):
+        before = db_dump(demo_db)
+        a = run_cff(home, "commune", "set", *bad)
+        b = run_cff(home, "profile", "set", *bad)
+        assert a.returncode == b.returncode == 2 and a.stderr == b.stderr and len(a.stderr.splitlines()) == 1
+        assert db_dump(demo_db) == before
+    def actions() -> list[str]:
+        con = sqlite3.connect(demo_db)
+        try:
+            return [r[0] for r in con.execute("SELECT action FROM audit WHERE action IN "
+                                              "('commune.update', 'round.update') ORDER BY seq")]
+        finally:
+            con.close()
+
+    n = len(actions())
+    out_a = ok(run_cff(home, "commune", "set", "chair_name=Lò Văn Minh", "window_start=2024-01-01"))
+    assert actions()[n:] == ["commune.update", "round.update"]
+    out_b = ok(run_cff(home, "profile", "set", "chair_name=Lý Văn Tâm", "window_start=2024-01-02"))
+    assert actions()[n + 2:] == ["commune.update", "round.update"]
+    assert out_a.replace("Lò Văn Minh", "X").replace("01-01", "D") == \
+        out_b.replace("Lý Văn Tâm", "X").replace("01-02", "D")
+    assert "chair_name = Lò Văn Minh" in out_a and "Đã lưu 2 trường." in out_a

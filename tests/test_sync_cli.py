@@ -3,11 +3,13 @@ server process on 127.0.0.1, a file keyring (CI has no keyring service)."""
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 import socket
 import subprocess
 import sys
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -24,14 +26,14 @@ def district(*args: str) -> subprocess.CompletedProcess[str]:
                           encoding="utf-8", env=env, cwd=ROOT, stdin=subprocess.DEVNULL)
 
 
-@pytest.fixture
-def server(tmp_path: Path):
+@contextlib.contextmanager
+def serving(data: Path, *extra: str) -> Iterator[str]:
+    """``cff-district serve`` as a real process on a free port of 127.0.0.1; yields its URL."""
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
         port = s.getsockname()[1]
-    data = tmp_path / "district"
     p = subprocess.Popen([sys.executable, "-m", "cff_desktop.cli.inbox_server", "serve", "--data", str(data),
-                          "--host", "127.0.0.1", "--port", str(port)], cwd=ROOT,
+                          "--host", "127.0.0.1", "--port", str(port), *extra], cwd=ROOT,
                          stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
     url = f"http://127.0.0.1:{port}"
 
@@ -41,11 +43,20 @@ def server(tmp_path: Path):
         except requests.RequestException:
             return p.poll() is not None
 
-    wait_for(up, "cff-district serve", tries=300, step=0.1)
-    assert p.poll() is None, p.stderr.read() if p.stderr else ""
-    yield url, data
-    p.terminate()
-    p.wait(timeout=30)
+    try:
+        wait_for(up, "cff-district serve", tries=300, step=0.1)
+        assert p.poll() is None, p.stderr.read() if p.stderr else ""
+        yield url
+    finally:
+        p.terminate()
+        p.wait(timeout=30)
+
+
+@pytest.fixture
+def server(tmp_path: Path):
+    data = tmp_path / "district"
+    with serving(data) as url:
+        yield url, data
 
 
 def test_enrol_submit_sync_status(tmp_path: Path, server) -> None:
@@ -131,3 +142,46 @@ def test_progress_on_a_terminal_and_one_line_per_state_in_a_log() -> None:
     live.end()
     assert log.getvalue().splitlines() == ["Gói 5aae76fd: bắt đầu gửi 2,0 MB; máy chủ đã có 100 kB.",
                                            "Gói 5aae76fd: Có kết nối lại; gửi tiếp từ phần máy chủ đã nhận."]
+
+
+def test_enrolment_brings_the_upper_levels_encryption_key(tmp_path: Path) -> None:
+    """Issue 13 item 4: the inbox sends the upper level's age key; the commune's next dossier is
+    encrypted to it with no `cff keys import-upper`, and the upper level reads it with its own key."""
+    upper, home, data, usb = tmp_path / "upper", tmp_path / "commune", tmp_path / "district", tmp_path / "USB"
+    ok(run(upper, "keys", "generate", "--out", str(tmp_path / "tinh.pub")))
+    with serving(data, "--recipient", str(tmp_path / "tinh.pub")) as url:
+        ok(run(home, "demo", "create"))
+        p = district("enrol", "99001", "--data", str(data), "--name", "Xã Hoàng Đồng")
+        assert p.returncode == 0, p.stderr
+        ok(run(home, "sync", "enrol", "--server", url, "--code", p.stdout.strip()))
+    ok(run(home, "council", "vote", "--for", "9"))
+    ok(run(home, "council", "close", "--conclusion", "Đề nghị công nhận"))
+    usb.mkdir()
+    path = Path(ok(run(home, "package", "export", "--to", str(usb))).strip().splitlines()[0])
+    seen = json.loads(ok(run(upper, "package", "verify", str(path), "--json", "--trust")))
+    assert seen["ok"] and seen["encrypted"] and seen["readable"]
+    # the inbox remembers the key: a restart without --recipient still sends it
+    with serving(data) as url:
+        home2 = tmp_path / "commune2"
+        ok(run(home2, "demo", "create"))
+        p = district("enrol", "99001", "--data", str(data))
+        ok(run(home2, "sync", "enrol", "--server", url, "--code", p.stdout.strip()))
+    ok(run(home2, "council", "vote", "--for", "9"))
+    ok(run(home2, "council", "close", "--conclusion", "Đề nghị công nhận"))
+    usb2 = tmp_path / "USB2"
+    usb2.mkdir()
+    path2 = Path(ok(run(home2, "package", "export", "--to", str(usb2))).strip().splitlines()[0])
+    seen2 = json.loads(ok(run(upper, "package", "verify", str(path2), "--json", "--trust")))
+    assert seen2["encrypted"] and seen2["readable"]
+
+
+@pytest.mark.parametrize("value,needle", [
+    ("age1qqqqqqqqqqqqqqqqqqqqqqqqqqqqqqqqqqqqqqqqqqqqqqqqqqqqqqqqqq", "--recipient"),
+    ("khong-co-tep.pub", "không có tệp khóa này"),
+])
+def test_serve_refuses_a_wrong_upper_key_and_creates_nothing(tmp_path: Path, value: str, needle: str) -> None:
+    data = tmp_path / "district"
+    p = district("serve", "--data", str(data), "--port", "1", "--recipient", value)
+    assert p.returncode == 2 and len(p.stderr.strip().splitlines()) == 1, p.stderr
+    assert p.stderr.startswith("cff-district: lỗi") and needle in p.stderr
+    assert not data.exists()

@@ -210,6 +210,10 @@ def test_the_old_trust_everyone_flag_is_gone(upper: Path, communes: Communes) ->
     before = folder_state(upper)
     p = run_cff(upper, "district", "import", str(communes.honest[B]), "--trust")
     assert p.returncode == 2 and "--trust" in p.stderr
+    lines = p.stderr.strip().splitlines()
+    assert len(lines) == 1, p.stderr  # one line saying it was removed and what replaces it, not "expects a value"
+    assert "--trust đã bỏ" in lines[0] and "--trust-fingerprint DẤU_VÂN_TAY" in lines[0]
+    assert "expected one argument" not in p.stderr
     assert folder_state(upper) == before
 
 

@@ -328,19 +328,12 @@ def cmd_assign(args: argparse.Namespace) -> int:
 
 
 def cmd_commune_set(args: argparse.Namespace) -> int:
-    from cff_desktop.common.errors import BadInput
-    from cff_desktop.services.profile import update_commune
+    """``cff commune set`` is another name for ``cff profile set``: one parser of pairs, one service
+    (services/profile.py ``apply_profile``, through ``require_unlocked``), one output, so the two
+    can never judge or lock a field differently."""
+    from cff_desktop.cli.profile import cmd_set
 
-    changes = {}
-    for pair in args.pairs:
-        key, sep, value = pair.partition("=")
-        if not sep:
-            raise BadInput(f"'{pair}' phải có dạng TRƯỜNG=GIÁ_TRỊ (ví dụ category=urban_ward)", "FIELD=VALUE")
-        changes[key.strip()] = value
-    with _ws(args) as ws:
-        update_commune(ws, changes)
-    print("Đã lưu hồ sơ xã: " + ", ".join(changes))
-    return 0
+    return cmd_set(args)
 
 
 # --- values ------------------------------------------------------------------------------------
@@ -550,9 +543,9 @@ def build_parser(command: str | None = None) -> argparse.ArgumentParser:
     x.set_defaults(func=cmd_assign)
 
     com = sub.add_parser("commune", help="hồ sơ xã").add_subparsers(dest="sub", required=True)
-    x = com.add_parser("set", help="sửa hồ sơ xã: name=… code=… unit_type=xa|phuong|thi_tran|dac_khu "
-                                   "category=… upper_level=… chair_name=… chair_title=…")
-    x.add_argument("pairs", nargs="+", metavar="FIELD=VALUE")
+    x = com.add_parser("set", help="tên khác của `cff profile set` (sửa hồ sơ xã: name=… code=… "
+                                   "unit_type=xa|phuong|thi_tran|dac_khu category=… chair_name=…)")
+    x.add_argument("pairs", nargs="+", metavar="KEY=VALUE")
     x.set_defaults(func=cmd_commune_set)
 
     val = sub.add_parser("values", help="số liệu").add_subparsers(dest="sub", required=True)

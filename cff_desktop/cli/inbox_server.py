@@ -1,6 +1,6 @@
 """``cff-district``: the upper level's inbox server and its few administrative commands.
 
-    cff-district serve --data DIR --host 0.0.0.0 --port 8765 [--cert C --key K]
+    cff-district serve --data DIR --host 0.0.0.0 --port 8765 [--cert C --key K] [--recipient age1…|FILE]
     cff-district enrol COMMUNE_CODE --data DIR [--name "Xã Tả Van"]   # prints a one-time code
     cff-district revoke COMMUNE_CODE --data DIR [--device ID]
     cff-district list --data DIR [--json]
@@ -26,12 +26,15 @@ class _Parser(argparse.ArgumentParser):
 
 
 def cmd_serve(args: argparse.Namespace) -> int:
-    from cff_desktop.services.sync_district import serve
+    from cff_desktop.services.sync_district import serve, upper_recipient_of
+
+    if args.recipient is not None:
+        args.recipient = upper_recipient_of(args.recipient)  # a wrong key: one line, before the banner
 
     print(f"cff-district {__version__}: nhận hồ sơ tại {'https' if args.cert else 'http'}://{args.host}:{args.port}"
           f" (dữ liệu: {args.data}). Dừng bằng Ctrl+C.", file=sys.stderr)
     serve(args.data, args.host, args.port, cert=args.cert, key=args.key, max_package_mb=args.max_package_mb,
-          max_open_mb=args.max_open_mb)
+          max_open_mb=args.max_open_mb, recipient=args.recipient)
     return 0
 
 
@@ -100,6 +103,8 @@ def build_parser() -> argparse.ArgumentParser:
     x.add_argument("--port", type=int, default=8765)
     x.add_argument("--cert", help="tệp chứng chỉ TLS (PEM) khi không có reverse proxy")
     x.add_argument("--key", help="tệp khóa riêng của chứng chỉ TLS (PEM)")
+    x.add_argument("--recipient", help="khóa công khai của cấp trên (age1… hoặc tệp do `cff keys generate` tạo): "
+                                       "gửi cho xã khi đăng ký để hồ sơ được mã hóa; máy chủ nhớ cho lần sau")
     x.add_argument("--max-package-mb", dest="max_package_mb", type=int, help="giới hạn kích thước một gói (MB)")
     x.add_argument("--max-open-mb", dest="max_open_mb", type=int,
                    help="tổng dung lượng các gói đang gửi dở của một xã (MB, mặc định 2048)")

@@ -66,12 +66,14 @@ def _year(args: argparse.Namespace, ws) -> int:
 
 
 def cmd_init(args: argparse.Namespace) -> int:
-    from cff_desktop.services.district import LEVELS, init_area
+    from cff_desktop.services.district import LEVELS, area_ruleset, init_area
 
     with _ws(args, create=True) as ws:
         a = init_area(ws, name=args.name, level=args.level, province=args.province or "",
                       ruleset_id=args.ruleset, inbox_data=args.inbox_data or "", signer_name=args.signer or "")
-        print(f"Máy này làm việc ở cấp trên: {a['name']} ({LEVELS[a['level']]}), dữ liệu tại {ws.paths.db}")
+        rs = area_ruleset(ws)
+        print(f"Máy này làm việc ở cấp trên: {a['name']} ({LEVELS[a['level']]}), bộ tiêu chí {rs.id} phiên bản "
+              f"{rs.version}, dữ liệu tại {ws.paths.db}")
     return 0
 
 
@@ -482,6 +484,19 @@ def _as(x: argparse.ArgumentParser) -> None:
     x.add_argument("--as", dest="as_reviewer", help="họ tên cán bộ thẩm định (mã PIN trong biến CFF_PIN)")
 
 
+class _RemovedTrust(argparse.Action):
+    """``cff district import --trust`` trusted every signer at once; it was removed (trust is per unit now).
+
+    Without this, argparse reads ``--trust`` as ``--trust-fingerprint`` and asks for a value, which
+    hides why the flag no longer works and what replaces it.
+    """
+
+    def __call__(self, parser: argparse.ArgumentParser, namespace: argparse.Namespace, values: object,
+                 option_string: str | None = None) -> None:
+        parser.error("--trust đã bỏ (không còn tin mọi máy cùng lúc): so dấu vân tay với xã qua điện thoại, "
+                     "rồi nhập lại với --trust-fingerprint DẤU_VÂN_TAY.")
+
+
 def register(sub: argparse._SubParsersAction) -> None:
     """Add ``cff district`` to ``cff``."""
     d = sub.add_parser("district", help="cấp trên (huyện/tỉnh): nhận, thẩm định, công nhận, báo cáo").add_subparsers(
@@ -490,7 +505,9 @@ def register(sub: argparse._SubParsersAction) -> None:
     x.add_argument("--name", required=True)
     x.add_argument("--level", required=True, choices=["district", "province"])
     x.add_argument("--province")
-    x.add_argument("--ruleset")
+    x.add_argument("--ruleset", help="bộ tiêu chí của địa bàn: MÃ (phiên bản mới nhất) hoặc MÃ@PHIÊN_BẢN, ví dụ "
+                                     "qd06-2019@2019.1; bỏ trống thì giữ bộ đang dùng. Hồ sơ chấm theo phiên bản "
+                                     "khác của cùng bộ mà máy có vẫn được nhận và chấm lại theo đúng phiên bản đó")
     x.add_argument("--inbox-data", dest="inbox_data", help="thư mục dữ liệu của máy chủ nhận hồ sơ (cff-district)")
     x.add_argument("--signer", help="họ tên người ký quyết định")
     x.set_defaults(func=cmd_init)
@@ -506,6 +523,8 @@ def register(sub: argparse._SubParsersAction) -> None:
     x.add_argument("--inbox-data", dest="inbox_data")
     x.add_argument("--trust-fingerprint", dest="trust_fingerprint", action="append", metavar="DẤU_VÂN_TAY",
                    help="tin máy có dấu vân tay này cho đơn vị mà gói ghi (sau khi đã so qua điện thoại); lặp lại được")
+    # the old trust-everyone flag: named, so argparse does not take it for an abbreviation of --trust-fingerprint
+    x.add_argument("--trust", action=_RemovedTrust, nargs=0, help=argparse.SUPPRESS)
     x.add_argument("--identity", help="tệp khóa bí mật của cấp trên (nếu không để trong kho khóa)")
     x.add_argument("--passphrase-env", dest="passphrase_env")
     x.add_argument("--json", action="store_true")

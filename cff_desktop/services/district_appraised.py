@@ -99,6 +99,14 @@ def rescore(rs: RuleSet, snapshot: dict[str, Any], category: str,
             "corrected": corrected}
 
 
+def _version_of(ws: Workspace, pinned: dict[str, Any], seen: dict[str, RuleSet]) -> RuleSet:
+    if pinned["sha256"] not in seen:
+        from cff_desktop.services.recompute import pinned_ruleset
+
+        seen[pinned["sha256"]] = pinned_ruleset(ws, pinned)
+    return seen[pinned["sha256"]]
+
+
 def appraised_many(ws: Workspace, packages: list[dict[str, Any]], rs: RuleSet | None = None,
                    categories: dict[str, str] | None = None) -> dict[str, dict[str, Any]]:
     """The appraised result of each package row (needs sha256, unit_code, snapshot), by SHA-256.
@@ -116,16 +124,19 @@ def appraised_many(ws: Workspace, packages: list[dict[str, Any]], rs: RuleSet | 
         categories = {u["code"]: u["category"] for u in ws.store.query("SELECT code, category FROM area_unit")}
     shas = [p["sha256"] for p in packages]
     apps = _latest_appraisal(ws, shas)
+    versions: dict[str, RuleSet] = {}
     out: dict[str, dict[str, Any]] = {}
     for p in packages:
         ap = apps.get(p["sha256"], {})
         last = max((a["id"] for a in ap.values()), default=0)
         cat = categories.get(p["unit_code"], "other")
-        key = (p["sha256"], last, cat, rs.sha256)
+        snap = p["snapshot"] if isinstance(p["snapshot"], dict) else json.loads(p["snapshot"])
+        # a dossier scored on another version of the area's rule set is appraised by that version
+        prs = rs if snap["ruleset"]["sha256"] == rs.sha256 else _version_of(ws, snap["ruleset"], versions)
+        key = (p["sha256"], last, cat, prs.sha256)
         hit = _CACHE.get(key)
         if hit is None:
-            snap = p["snapshot"] if isinstance(p["snapshot"], dict) else json.loads(p["snapshot"])
-            hit = rescore(rs, snap, cat, ap)
+            hit = rescore(prs, snap, cat, ap)
             hit["appraised"] = bool(ap)
             hit["agreed"] = bool(ap) and all(a["verdict"] == "agree" for a in ap.values())
             hit["disagreed"] = [{"indicator": iid, "comment": a["comment"],

@@ -43,8 +43,8 @@ def agree_all(ws: Workspace, ref: str, *, actor: str = ADMIN) -> int:
     """Agree with every indicator of a dossier not appraised yet ("Thống nhất số liệu"); returns how many."""
     from cff_desktop.services.district import (
         appraisal,
-        area_ruleset,
         find_package,
+        package_ruleset,
         require_current,
         require_transition,
     )
@@ -53,7 +53,7 @@ def agree_all(ws: Workspace, ref: str, *, actor: str = ADMIN) -> int:
     require_current(ws, pk, "thẩm định")
     after = require_transition(pk["state"], "appraise", pk["uuid"])
     done = appraisal(ws, pk["sha256"])
-    todo = [iid for iid in area_ruleset(ws).indicators if iid not in done]
+    todo = [iid for iid in package_ruleset(ws, pk["ruleset_sha256"]).indicators if iid not in done]
     now = now_iso()
     with ws.store.transaction() as conn:
         conn.executemany("INSERT INTO appraisal (package_sha256, indicator_id, verdict, comment, corrected, actor, at)"

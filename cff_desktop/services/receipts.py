@@ -12,10 +12,10 @@ import json
 import shutil
 import tempfile
 import uuid
-from datetime import datetime
 from pathlib import Path
 
 from cff_desktop import __version__
+from cff_desktop.common import localtime
 from cff_desktop.common.errors import BadInput, Refused
 from cff_desktop.dossier.format import EXTENSION, KIND_RECEIPT
 from cff_desktop.dossier.package import PayloadFile, build
@@ -61,7 +61,7 @@ def export_receipt(ws: Workspace, ref: str, to_dir: str | Path, *, actor: str = 
     try:
         built = build(work / "receipt.cffpkg", header, [PayloadFile("decision.json", canonical(decision).encode())],
                       dev.key, None, work)
-        stamp = datetime.now().strftime("%Y%m%d-%H%M")
+        stamp = localtime.now().strftime("%Y%m%d-%H%M")  # read by the commune's clerk: Vietnam time
         name = f"cff-giay-bao-{pk['unit_code']}-{m['round']['year']}-{stamp}-{built.manifest['uuid'][:8]}{EXTENSION}"
         final = write_atomic(work / "receipt.cffpkg", target, name, sha256=built.sha256)
     finally:

@@ -59,19 +59,43 @@ def open_inbox(data: str | Path, limits: ServerLimits | None = None, **kw: Any) 
     return Inbox(Path(data), verify_upload, limits or ServerLimits(), **kw)
 
 
+def upper_recipient_of(source: str) -> str:
+    """The upper level's age recipient from ``--recipient``: the key itself (``age1…``) or the public
+    key file ``cff keys generate`` wrote (checked with its Bech32 checksum)."""
+    from cff_desktop.dossier.crypto import parse_recipient
+
+    text = source
+    if "age1" not in source.lower():
+        p = Path(source)
+        if not p.is_file():
+            raise NotFound("không có tệp khóa này; đưa tệp khóa công khai do `cff keys generate` tạo, "
+                           "hoặc chuỗi khóa bắt đầu bằng age1.", source)
+        try:
+            text = p.read_text("utf-8-sig")
+        except (OSError, UnicodeDecodeError) as e:
+            raise BadInput(f"không đọc được tệp khóa ({e}).", source) from None
+    return parse_recipient(text, "--recipient")
+
+
 def serve(data: str | Path, host: str, port: int, *, cert: str | None = None, key: str | None = None,
-          max_package_mb: int | None = None, max_open_mb: int | None = None) -> None:
+          max_package_mb: int | None = None, max_open_mb: int | None = None,
+          recipient: str | None = None) -> None:
+    """Run the inbox. ``recipient`` (``age1…`` or the upper level's public key file) is kept in the
+    data folder and sent to every commune that enrols, so its dossiers are encrypted from the start."""
     if bool(cert) != bool(key):
         raise BadInput("--cert và --key phải đi cùng nhau (chứng chỉ và khóa riêng của nó).", "--cert/--key")
     for f in (cert, key):
         if f and not Path(f).is_file():
             raise NotFound("không thấy tệp.", f)
+    rec = upper_recipient_of(recipient) if recipient is not None else None  # judged before anything is written
     limits = ServerLimits()
     if max_package_mb:
         limits = replace(limits, max_package=max_package_mb * 1024 * 1024)
     if max_open_mb:
         limits = replace(limits, max_open_per_token=max_open_mb * 1024 * 1024)
     inbox = open_inbox(data, limits)
+    if rec is not None:
+        inbox.store.set_recipient(rec)
     inbox_server.serve(inbox, host, port, cert=Path(cert) if cert else None, key=Path(key) if key else None)
 
 

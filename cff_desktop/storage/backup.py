@@ -8,9 +8,9 @@ restore can itself be undone (:mod:`cff_desktop.storage.restore`).
 from __future__ import annotations
 
 import sqlite3
-from datetime import datetime
 from pathlib import Path
 
+from cff_desktop.common import localtime
 from cff_desktop.common.errors import StoreError
 from cff_desktop.common.files import replace_durably
 from cff_desktop.storage.db import Store, peek_user_version, sqlite_error
@@ -27,7 +27,7 @@ def _safe(reason: str) -> str:
 def backup(store: Store, reason: str = "thu-cong", keep: int = KEEP) -> Path:
     """Write a consistent copy into the backups folder and keep the ``keep`` newest."""
     folder = ensure_dir(store.paths.backups)
-    stamp = datetime.now().strftime("%Y%m%d-%H%M%S-%f")
+    stamp = localtime.now().strftime("%Y%m%d-%H%M%S-%f")  # picked by its time in the restore list: Vietnam time
     target = folder / f"cff-{stamp}-{_safe(reason)}.sqlite"
     tmp = target.with_suffix(".part")
     try:

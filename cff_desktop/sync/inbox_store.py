@@ -115,6 +115,7 @@ SCHEMA_VERSION = len(MIGRATIONS)
 
 KEY_FILE = "server-key.pem"
 DB_FILE = "inbox.sqlite"
+RECIPIENT_FILE = "upper-recipient.txt"  # the upper level's public age key, sent to communes at enrolment
 CODE_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"  # no 0/O, 1/I: read out by phone
 
 
@@ -163,6 +164,38 @@ class InboxStore:
         self.key = self._load_key()
         self.public_key = public_text(self.key)
         self.fingerprint = fingerprint(self.public_key)
+        self.recipient = self._load_recipient()
+
+    def _load_recipient(self) -> str | None:
+        path = self.data / RECIPIENT_FILE
+        try:
+            text = path.read_text("ascii").strip()
+        except FileNotFoundError:
+            return None
+        except (OSError, UnicodeDecodeError) as e:
+            raise StoreError(f"không đọc được khóa công khai của cấp trên ({e}).", str(path)) from None
+        return text or None
+
+    def set_recipient(self, recipient: str) -> None:
+        """Keep the upper level's public age key (already checked by the caller) for later starts.
+
+        Written to a temporary file then renamed, so a crash never leaves half a key that every
+        commune enrolling afterwards would receive.
+        """
+        path = self.data / RECIPIENT_FILE
+        if self.recipient == recipient:
+            return
+        tmp = path.with_suffix(".tmp")
+        try:
+            with open(tmp, "w", encoding="ascii") as f:
+                f.write(recipient + "\n")
+                f.flush()
+                os.fsync(f.fileno())
+            os.replace(tmp, path)
+        except OSError as e:
+            tmp.unlink(missing_ok=True)
+            raise StoreError(f"không ghi được khóa công khai của cấp trên ({e.strerror}).", str(path)) from None
+        self.recipient = recipient
 
     def close(self) -> None:
         with self._lock:

@@ -41,6 +41,7 @@ from cff_desktop.services.district.area import (
     import_units,
     init_area,
     is_upper,
+    package_ruleset,
     parse_units_csv,
     units,
 )
@@ -91,6 +92,7 @@ __all__ = [
     "init_area",
     "is_upper",
     "latest_year",
+    "package_ruleset",
     "parse_units_csv",
     "pass_to_council",
     "receive_package",

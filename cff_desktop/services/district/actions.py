@@ -11,7 +11,7 @@ from typing import Any
 from cff_desktop.common.errors import BadInput, CffError
 from cff_desktop.common.text import nfc
 from cff_desktop.rules.values import parse_value
-from cff_desktop.services.district.area import area_ruleset, get_area
+from cff_desktop.services.district.area import get_area, package_ruleset
 from cff_desktop.services.district.queries import appraisal, find_package
 from cff_desktop.services.district.workflow import require_current, require_transition
 from cff_desktop.services.rounds import ADMIN
@@ -28,7 +28,7 @@ def appraise(ws: Workspace, ref: str, indicator: str, verdict: str, *, comment: 
     verdict, indicator, comment = nfc(verdict), nfc(indicator), nfc(comment)
     if verdict not in ("agree", "disagree"):
         raise BadInput("chọn agree (đồng ý) hoặc disagree (không đồng ý).", verdict)
-    rs = area_ruleset(ws)
+    rs = package_ruleset(ws, pk["ruleset_sha256"])  # the version the dossier was scored on
     if indicator not in rs.indicators:
         raise BadInput(f"không có chỉ số '{indicator}' trong bộ tiêu chí {rs.id}.", indicator)
     if verdict == "disagree" and not comment:

@@ -64,6 +64,30 @@ def area_ruleset(ws: Workspace) -> RuleSet:
                    "ruleset")
 
 
+def package_ruleset(ws: Workspace, sha256: str) -> RuleSet:
+    """The rule set a received dossier was scored on: the area's, or another version of it whose exact
+    bytes this installation holds (accepted on receipt). Appraisal and corrected values go by it, so a
+    dossier made before or after a rule set update is judged by the rules the commune used."""
+    area = area_ruleset(ws)
+    if sha256 == area.sha256:
+        return area
+    from cff_desktop.services.recompute import pinned_ruleset
+
+    return pinned_ruleset(ws, {"sha256": sha256, "id": area.id, "version": "?"})
+
+
+def _area_choice(ws: Workspace, ruleset_id: str | None, old: dict[str, Any] | None) -> RuleSet:
+    """The rule set the area pins: ``ID`` (newest version) or ``ID@VERSION`` (an older one still
+    held), or, when none is named, the one already pinned — re-running ``init`` to change the signer
+    must not move the area to another version behind the reviewers' backs."""
+    if ruleset_id is None and old is not None:
+        for r in ws.library.all():
+            if r.sha256 == old["ruleset_sha256"]:
+                return r
+    rid, _, version = nfc(ruleset_id or "qd06-2019").partition("@")
+    return ws.library.get(rid.strip(), version.strip() or None)
+
+
 def init_area(ws: Workspace, *, name: str, level: str, province: str = "", ruleset_id: str | None = None,
               inbox_data: str = "", signer_name: str = "", actor: str = ADMIN) -> dict[str, Any]:
     """Make this installation the upper level for an area, or change the area's settings."""
@@ -72,8 +96,8 @@ def init_area(ws: Workspace, *, name: str, level: str, province: str = "", rules
         raise BadInput("tên địa bàn không được để trống, ví dụ \"Huyện Cao Lộc\".", "--name")
     if level not in LEVELS:
         raise BadInput(f"cấp '{level}' không hợp lệ. Chọn: district (huyện) | province (tỉnh).", "--level")
-    rs = ws.library.get(ruleset_id or "qd06-2019")
     old = ws.store.one("SELECT * FROM area WHERE id = 1")
+    rs = _area_choice(ws, ruleset_id, old)
     with ws.store.transaction() as conn:
         conn.execute(
             "INSERT INTO area (id, name, level, province, ruleset_sha256, inbox_data, signer_name, created_at)"

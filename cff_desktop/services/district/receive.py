@@ -108,12 +108,37 @@ def _check_claims(ws: Workspace, area: dict[str, Any], m: dict[str, Any]) -> dic
                       "rồi nhập lại.", "commune")
     rs = m.get("ruleset") or {}
     if rs.get("sha256") != area["ruleset_sha256"]:
-        mine = area_ruleset(ws)
-        raise Refused(f"gói chấm theo bộ tiêu chí {rs.get('id')} phiên bản {rs.get('version')} "
-                      f"(SHA-256 {str(rs.get('sha256', ''))[:12]}…), khác bộ tiêu chí của địa bàn "
-                      f"({mine.id} phiên bản {mine.version}); không nhập. Đề nghị xã chấm lại theo bộ tiêu chí "
-                      "của địa bàn rồi gửi lại.", "ruleset")
+        _other_version(ws, rs)
     return unit
+
+
+def _other_version(ws: Workspace, rs: dict[str, Any]) -> RuleSet:
+    """A dossier pinned to another version of the area's rule set is received when this installation
+    holds that version's exact bytes (shipped, superseded or imported): it is rescored with them.
+
+    Communes update the app at different times, so within one round some dossiers are scored on the
+    version before an update and some on the one after; refusing either would stop recognition for
+    reasons the commune cannot fix. Another rule set (another id), or bytes this installation does
+    not hold, is still refused, naming it.
+    """
+    from cff_desktop.services.recompute import pinned_ruleset
+
+    mine = area_ruleset(ws)
+    named = (f"bộ tiêu chí {rs.get('id')} phiên bản {rs.get('version')} "
+             f"(SHA-256 {str(rs.get('sha256', ''))[:12]}…)")
+    if rs.get("id") != mine.id:
+        raise Refused(f"gói chấm theo {named}, khác bộ tiêu chí của địa bàn ({mine.id} phiên bản {mine.version}); "
+                      "không nhập. Đề nghị xã chấm lại theo bộ tiêu chí của địa bàn rồi gửi lại.", "ruleset")
+    try:
+        held = pinned_ruleset(ws, rs)
+    except PackageRejected:
+        raise Refused(f"gói chấm theo {named}; máy này chưa có đúng bộ tiêu chí đó (địa bàn dùng phiên bản "
+                      f"{mine.version}) nên không chấm lại được. Xin tệp bộ tiêu chí, nhập bằng "
+                      "`cff rulesets import TỆP` rồi nhập lại hồ sơ.", "ruleset") from None
+    if held.id != mine.id:  # the bytes are another rule set than the manifest's id says
+        raise Refused(f"gói ghi {named} nhưng nội dung có SHA-256 đó là bộ {held.id}; không nhập. Đề nghị xã "
+                      "xuất lại.", "ruleset")
+    return held
 
 
 def receive_package(ws: Workspace, path: str | Path, *, source: str = "usb", trust: bool = False,
@@ -206,6 +231,12 @@ def receive_package(ws: Workspace, path: str | Path, *, source: str = "usb", tru
                        f"{score.get('threshold')}), danh sách địa bàn ghi nhóm \"{listed}\"; "
                        "điểm chuẩn tính theo danh sách địa bàn.")
     category_warning = res.warning
+    version_note = None
+    if m["ruleset"]["sha256"] != area["ruleset_sha256"]:
+        mine = area_ruleset(ws)
+        version_note = (f"chấm theo bộ tiêu chí {m['ruleset']['id']} phiên bản {m['ruleset']['version']} "
+                        f"(địa bàn dùng phiên bản {mine.version}); đã chấm lại theo đúng phiên bản xã dùng")
+        res.warning = "; ".join(x for x in (res.warning, version_note) if x)
     with ws.store.transaction() as conn:
         cur = conn.execute("SELECT sha256, manifest, state FROM received_package WHERE unit_code = ? AND year = ?"
                            " AND superseded_by IS NULL", (unit["code"], year)).fetchone()
@@ -232,6 +263,8 @@ def receive_package(ws: Workspace, path: str | Path, *, source: str = "usb", tru
              json.dumps(evidence, ensure_ascii=False), str(target), held))
         if category_warning:
             store_warning(conn, sha, "category", category_warning)
+        if version_note:
+            store_warning(conn, sha, "ruleset", version_note)
         ws.store.audit(actor, "district.receive", f"unit:{unit['code']}/{year}", None,
                        {"sha256": sha, "uuid": m["uuid"], "source": source, "superseded": res.superseded,
                         "kept_older": res.kept_older, "signer": m["device"]["fingerprint"],

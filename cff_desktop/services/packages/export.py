@@ -10,11 +10,11 @@ import shutil
 import tempfile
 import uuid
 from dataclasses import dataclass
-from datetime import datetime
 from pathlib import Path
 from typing import Any
 
 from cff_desktop import __version__
+from cff_desktop.common import localtime
 from cff_desktop.common.errors import BadInput, NotFound, Refused
 from cff_desktop.common.text import nfc
 from cff_desktop.dossier.format import COMMUNE_KINDS, EXTENSION, KIND_DOSSIER, KIND_SECTOR
@@ -217,7 +217,7 @@ def export_package(ws: Workspace, to_dir: str | Path, *, kind: str = KIND_DOSSIE
             recipient = up["recipient"] if up else None
         local = work / "package.cffpkg"
         built = build(local, header, files, dev.key, recipient, work, _stage(progress, 0, 500))
-        stamp = datetime.now().strftime("%Y%m%d-%H%M")
+        stamp = localtime.now().strftime("%Y%m%d-%H%M")  # a person reads it: Vietnam time, not the PC's zone
         name = (f"cff-{_ascii_slug(rnd.commune['name'])}-{rnd.year}-{kind}-{stamp}-{built.manifest['uuid'][:8]}"
                 f"{EXTENSION}")
 

@@ -77,8 +77,10 @@ class ApiMixin(InboxBase):
         except CffError as e:
             return error(403, "bad_code", e.message)
         name = (self.store.one("SELECT name FROM commune WHERE code = ?", (commune,)) or {}).get("name", "")
-        return JSONResponse({"token": token, "commune": {"code": commune, "name": name},
-                             "server": {"public_key": self.store.public_key, "fingerprint": self.store.fingerprint}})
+        server = {"public_key": self.store.public_key, "fingerprint": self.store.fingerprint}
+        if self.store.recipient:  # the commune encrypts its dossiers to it without a manual key import
+            server["recipient"] = self.store.recipient
+        return JSONResponse({"token": token, "commune": {"code": commune, "name": name}, "server": server})
 
     async def package_status(self, request: Request) -> Response:
         auth = self._auth(request)
