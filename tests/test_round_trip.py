@@ -82,8 +82,10 @@ def cff_run(home: Path, *args: str) -> tuple[int, str, str]:
     return rc, out.getvalue(), err.getvalue()
 
 
-def pdf_text(pdf: Path) -> str:
-    out = subprocess.run(["pdftotext", "-layout", str(pdf), "-"], capture_output=True, text=True, check=True).stdout
+def pdf_text(pdf: Path, layout: bool = True) -> str:
+    """The PDF's words in reading order (``layout=False`` for text wrapped inside table cells)."""
+    args = ["pdftotext", *(["-layout"] if layout else []), str(pdf), "-"]
+    out = subprocess.run(args, capture_output=True, text=True, check=True).stdout
     return " ".join(out.split())
 
 
@@ -289,7 +291,7 @@ def decide_and_print(upper: Path, score: dict[str, Any], monkeypatch: pytest.Mon
     """Agree with every figure, recognise; the report and the decision's annex name this unit rightly."""
     from cff_desktop.common.text import format_points
     from cff_desktop.services import district
-    from cff_desktop.services.district_print import render
+    from cff_desktop.services.district_print import context, render
     from cff_desktop.services.district_report import inbox_rows
 
     name = UNITS[unit_type][0]
@@ -297,8 +299,10 @@ def decide_and_print(upper: Path, score: dict[str, Any], monkeypatch: pytest.Mon
     ref = f"{CODE}/{YEAR}"
     for c in score["criteria"]:
         for ind in c["indicators"]:
-            if ind["value"] is not None:
+            if ind["value"] is not None and ind["id"] != "8.2":
                 district.appraise(ws, ref, ind["id"], "agree")
+    # one figure corrected within the same band: the reviewers' minutes name it, the total stands
+    district.appraise(ws, ref, "8.2", "disagree", comment="Sổ theo dõi ghi 8 trẻ", corrected="8/150")
     inbox = next(r for r in inbox_rows(ws, YEAR) if r["code"] == CODE)
     assert (inbox["appraised_total"], inbox["appraised_passing"]) == (score["total"], score["recognized"])
     assert score["recognized"], "the demo round with these figures should pass"
@@ -307,13 +311,17 @@ def decide_and_print(upper: Path, score: dict[str, Any], monkeypatch: pytest.Mon
     district.set_decision(ws, YEAR, number="125/QĐ-UBND", signed_on=f"{YEAR}-12-05",
                           council={"chair": "Hoàng Văn Bình", "secretary": "Lê Thị Mai", "members": ["Vi Văn Nam"]})
     dec = pdf_text(render(ws, "decision", tmp_path / "dec", YEAR))
+    minutes = pdf_text(render(ws, "council-minutes", tmp_path / "hd", YEAR), layout=False)
+    findings = [d["findings"] for d in context(ws, YEAR).dossiers]  # what the minutes' table cells hold
     rp = pdf_text(render(ws, "report", tmp_path / "rep", YEAR))
     ws.close()
     annex = dec[dec.index("DANH SÁCH"):]
     place = name.split(" ", 2)[-1] if unit_type == "thi_tran" else name.split(" ", 1)[-1]
     assert place in annex and format_points(score["total"]) in annex, annex
-    for text in (dec, rp):
-        assert word == "xã" or f"xã {place}".lower() not in text.lower(), text
+    assert findings == [[f"Chỉ số 8.2: {word} báo cáo 9/150, thẩm định 8/150 — Sổ theo dõi ghi 8 trẻ"]]
+    assert f"Chỉ số 8.2: {word}" in minutes, minutes  # the table cell wraps after the unit word
+    for text in (dec, rp, minutes):
+        assert word == "xã" or stray_xa(text.replace("Xã Tân Liên", "")) == [], text
     row = f"{CODE} {name} {format_points(score['total'])} {format_points(score['total'])}"
     assert row in rp and row in annex, rp
 
@@ -383,6 +391,9 @@ def test_one_round_agrees_end_to_end(unit_type: str, kr, qtbot, tmp_path: Path,
     score2 = close_and_check_papers(commune, tmp_path, monkeypatch, word, "2")
     assert score2["total"] != score["total"]
     pkg2 = export(commune, tmp_path, monkeypatch, "usb2")
+    with zipfile.ZipFile(pkg2) as z:
+        m2 = json.loads(z.read("manifest.json"))
+    assert (m["revision"], m2["revision"], m2["supersedes"]) == (1, 2, m["uuid"])
     ws = at(upper, monkeypatch)
     assert [r.status for r in import_path(ws, pkg2)] == ["imported"]
     ws.close()
