@@ -140,7 +140,8 @@ def setup_sides(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, unit_type: str)
 def type_figures_in_window(qtbot, commune: Path) -> str:
     """The officer signs in, clears 8.1, corrects 8.2 with a Vietnamese note, typed as an IME does.
 
-    Returns the page's running total as the officer reads it."""
+    Then the clerk signs in. Returns what the criterion page, the dashboard and the council page
+    show, joined by " | "."""
     from gui_helpers import set_text, sign_in
 
     from cff_desktop.ui.app import build_window
@@ -161,6 +162,19 @@ def type_figures_in_window(qtbot, commune: Path) -> str:
     assert "Chưa nhập" in page.editors["8.1"].message.text()
     shown = page.total.text()
     win.close()
+    # The clerk's window: the dashboard's total and verdict, and the council page's own name.
+    clerk = build_window()
+    qtbot.addWidget(clerk)
+    clerk.show()
+    sign_in(qtbot, clerk, "Hoàng Thị Mai")
+    dash = clerk.shell.show_page("dashboard")
+    dash.refresh()
+    shown += " | " + dash.total.text()
+    council = clerk.shell.show_page("council")
+    council.reload()
+    shown += " | " + council.head.text()
+    clerk.grab().save(str(commune.parent / "council-page.png"))
+    clerk.close()
     return shown
 
 
@@ -348,7 +362,11 @@ def test_one_round_agrees_end_to_end(unit_type: str, kr, qtbot, tmp_path: Path,
     if shown:  # the window said the same total as everything else, in the unit's own word
         from cff_desktop.common.text import format_points
 
-        assert f"Tổng điểm của {word}: {format_points(score['total'])}" in shown, shown
+        page_total, dash_total, council_head = shown.split(" | ")
+        assert f"Tổng điểm của {word}: {format_points(score['total'])}" in page_total, page_total
+        verdict = "ĐẠT" if score["recognized"] else "CHƯA ĐẠT"
+        assert f">{format_points(score['total'])}</span>" in dash_total and f">{verdict}</span>" in dash_total
+        assert council_head == f"Họp Hội đồng đánh giá {word} phù hợp với trẻ em"
     pkg = export(commune, tmp_path, monkeypatch, "usb1")
     register(upper, commune, monkeypatch)
 
