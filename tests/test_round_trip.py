@@ -208,7 +208,12 @@ def close_and_check_papers(commune: Path, tmp_path: Path, monkeypatch: pytest.Mo
     out = tmp_path / f"papers-{tag}"
     minutes = pdf_text(render(ws, "minutes", out))
     table = pdf_text(render(ws, "scores", out))
+    # a round that does not pass has no proposal (refused, pointing to the papers to send instead)
+    kinds = ("report", "proposal") if score["recognized"] else ("report",)
+    others = [pdf_text(render(ws, kind, out)) for kind in kinds]
     ws.close()
+    for text in others:  # the commune's other papers name the unit in its own word too
+        assert word == "xã" or stray_xa(text) == [], text
     total = format_points(score["total"])
     for text in (minutes, table):
         assert total in text, (total, text[:400])
@@ -229,6 +234,9 @@ def export(commune: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, name:
     res = export_package(ws, usb)
     ws.close()
     assert res.encrypted and res.manifest["commune"]["code"] == CODE
+    score = cff_json(commune, "--db", str(commune / "cff.sqlite"), "score")
+    assert (res.manifest["summary"]["total"], res.manifest["summary"]["recognized"]) == (
+        score["total"], score["recognized"])
     return res.path
 
 
