@@ -220,8 +220,12 @@ def close_and_check_papers(commune: Path, tmp_path: Path, monkeypatch: pytest.Mo
         assert f" {word} " in text
         if word != "xã":
             assert stray_xa(text) == []
+    assert NOTE in minutes  # the officer's Vietnamese note is the printed source of the figures
+    assert "8.2. " in minutes and "9/150 (6,00 %)" in minutes
     if tag == "1":  # the cleared figure is printed as not entered
         assert "8.1" in minutes and "Chưa nhập số liệu" in minutes
+    else:  # the figure entered after reopening
+        assert "2/150 (1,33 %)" in minutes and "Chưa nhập số liệu" not in minutes
     return score
 
 
