@@ -430,4 +430,10 @@ def test_one_round_agrees_end_to_end(unit_type: str, kr, qtbot, tmp_path: Path,
     rows = cff_json(upper, "district", "list", "--round", str(YEAR))
     assert [r["total"] for r in rows if r["code"] == CODE] == [score2["total"]]
     upper_agrees(upper, score2, monkeypatch)
+    # the unit's page at the upper level: the current dossier's criteria and figures are the commune's
+    (cur,) = [r for r in cff_json(upper, "district", "show", CODE)["rounds"] if r["year"] == YEAR]
+    assert cur["total"] == score2["total"]
+    assert cur["criteria"] == {c["id"]: c["points"] for c in score2["criteria"]}
+    assert {k: v["value"] for k, v in cur["values"].items()} == stored(commune / "cff.sqlite")
+    assert cur["values"]["8.1"]["note"] == NOTE
     decide_and_print(upper, score2, monkeypatch, word, tmp_path, unit_type)
