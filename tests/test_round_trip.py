@@ -7,7 +7,8 @@ agree. The clerk exports the dossier encrypted to the upper level's key; the upp
 data folder, its own list of units) imports it, and its stored total, inbox row, ``cff district
 list --json``, report and decision annex must equal the commune's own ``cff score --json``. An
 adversary holding the commune's real key is refused, in one line, with nothing written. Reopened,
-corrected and sent again, the dossier supersedes the first by its signed revision.
+corrected and sent again, the dossier supersedes the first by its signed revision; the decision goes
+back on a stick and the commune's dashboard says the unit was recognised.
 """
 
 from __future__ import annotations
@@ -437,3 +438,33 @@ def test_one_round_agrees_end_to_end(unit_type: str, kr, qtbot, tmp_path: Path,
     assert {k: v["value"] for k, v in cur["values"].items()} == stored(commune / "cff.sqlite")
     assert cur["values"]["8.1"]["note"] == NOTE
     decide_and_print(upper, score2, monkeypatch, word, tmp_path, unit_type)
+
+    # -- the decision goes back on a stick: the commune's dashboard says what the upper level decided
+    from cff_desktop.services.dashboard import build_dashboard
+    from cff_desktop.services.packages import import_package
+    from cff_desktop.services.receipts import export_receipt
+
+    ws = at(upper, monkeypatch)
+    back = tmp_path / "usb-back"
+    back.mkdir()
+    receipt = export_receipt(ws, f"{CODE}/{YEAR}", back)
+    ws.close()
+    ws = at(commune, monkeypatch)
+    import_package(ws, receipt)
+    said = build_dashboard(ws).decisions
+    ws.close()
+    assert len(said) == 1 and said[0].startswith("Cấp trên đã công nhận đạt chuẩn"), said
+
+
+@pytest.mark.parametrize("action,head", [
+    ("not_recognised", "Cấp trên không công nhận đạt chuẩn"),
+    ("council", "Cấp trên đã chấp nhận hồ sơ, trình Hội đồng xét duyệt"),
+    (None, "Cấp trên trả lại hồ sơ"),  # a decision pulled by an older sync has no action: as before
+])
+def test_the_commune_reads_what_the_upper_level_did(action, head) -> None:
+    from cff_desktop.services.sync import decision_action, decision_text
+
+    doc = json.dumps({"decision": "returned", "action": action, "comments": [{"text": "Thiếu minh chứng"}]})
+    d = {"id": "GBN-1", "decision": "returned", "comments": [{"text": "Thiếu minh chứng"}],
+         "decided_at": "2024-12-05T02:00:00.000+00:00", "action": decision_action(doc)}
+    assert decision_text(d) == f"{head} (GBN-1, 09:00 ngày 05/12/2024) — Thiếu minh chứng"
