@@ -76,11 +76,13 @@ def unit_type_of_name(name: str) -> str | None:
 
 def localise(text: str, word: str) -> str:
     """Shared labels say "xã" (the rule set's sector names: "Công an xã", "Đoàn TNCS … xã"; the
-    rate indicators' "trẻ em của xã", "trên địa bàn xã"); for a ward, township or special zone the
-    unit word is replaced. "xã hội" and the standard's own name ("xã, phường, thị trấn") stay."""
+    rate indicators' "trẻ em của xã", "trên địa bàn xã"; "cấp xã" in indicators 1.1 and 1.3 alike);
+    for a ward, township or special zone the unit word is replaced. "xã hội" and the standard's own
+    name ("xã, phường, thị trấn") stay."""
     if word == "xã":
         return text
-    text = re.sub(r"\b(UBND|Ủy ban nhân dân|Chủ tịch|trẻ em của|trên địa bàn) xã\b(?!,)(?! hội)", rf"\1 {word}", text)
+    text = re.sub(r"\b(UBND|Ủy ban nhân dân|Chủ tịch|trẻ em của|trên địa bàn|cấp) xã\b(?!,)(?! hội)",
+                  rf"\1 {word}", text)
     return re.sub(r"(?<=\s)xã$", word, text)
 
 

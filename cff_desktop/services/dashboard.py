@@ -200,7 +200,7 @@ def upper_level_decisions(ws: Workspace, limit: int = 3) -> list[str]:
     rows = ws.store.query("SELECT * FROM sync_decision ORDER BY seq DESC LIMIT ?", (limit,))
     if not rows:
         return []  # no decision yet: the sync code (HTTP, keyring, crypto) need not load at sign-in
-    from cff_desktop.services.sync import decision_text
+    from cff_desktop.services.sync import decision_action, decision_text
 
     return [decision_text({"id": r["id"], "decision": r["decision"], "comments": json.loads(r["comments"]),
-                           "decided_at": r["decided_at"]}) for r in rows]
+                           "decided_at": r["decided_at"], "action": decision_action(r["doc"])}) for r in rows]

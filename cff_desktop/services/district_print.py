@@ -15,6 +15,7 @@ from typing import Any
 from cff_desktop.common import localtime
 from cff_desktop.common.errors import BadInput
 from cff_desktop.common.files import write_atomic
+from cff_desktop.documents.content import unit_word
 from cff_desktop.documents.district_papers import KINDS, DistrictContext
 from cff_desktop.documents.district_papers import render as render_paper
 from cff_desktop.services.district import appraisal, area_ruleset, get_area, get_decision
@@ -28,10 +29,12 @@ FILE_NAMES = {"council-minutes": "Bien-ban-Hoi-dong-xet-duyet", "decision": "Quy
               "report": "Bao-cao-ket-qua-cong-nhan", "correction": "Quyet-dinh-dieu-chinh"}
 
 
-def _finding(iid: str, a: dict[str, Any], before: dict[str, str]) -> str:
-    """One disagreement as the minutes print it: the indicator, the figure as sent and as corrected, why."""
+def _finding(iid: str, a: dict[str, Any], before: dict[str, str], word: str = "xã") -> str:
+    """One disagreement as the minutes print it: the indicator, the figure as sent and as corrected, why.
+
+    ``word`` is the unit's own word ("phường báo cáo …" for a ward), as its dossier declares it."""
     if a["corrected"] is not None:
-        return (f"Chỉ số {iid}: xã báo cáo {before.get(iid, '—')}, thẩm định {_show(a['corrected'])}"
+        return (f"Chỉ số {iid}: {word} báo cáo {before.get(iid, '—')}, thẩm định {_show(a['corrected'])}"
                 f" — {a['comment']}")
     return f"Chỉ số {iid}: {a['comment']}"
 
@@ -43,16 +46,19 @@ def context(ws: Workspace, year: int, today: date | None = None) -> DistrictCont
     by_code = {c["code"]: c for c in rep["communes"]}
     dossiers = []
     for r in ws.store.query(
-            "SELECT p.sha256, p.unit_code, p.state, p.total, p.threshold, u.name, u.code FROM received_package p"
+            "SELECT p.sha256, p.unit_code, p.state, p.total, p.threshold, p.snapshot, u.name, u.code"
+            " FROM received_package p"
             " JOIN area_unit u ON u.code = p.unit_code WHERE p.year = ? AND p.superseded_by IS NULL"
             " AND p.state IN ('council', 'recognised', 'not_recognised') ORDER BY u.code", (year,)):
         c = by_code.get(r["unit_code"])
         if c is None:  # a unit no longer alive that year is not the council's business
             continue
         before = {f["indicator"]: f["before"] for f in c["corrected"]}
-        findings = [_finding(iid, a, before) for iid, a in appraisal(ws, r["sha256"]).items()
+        word = unit_word(json.loads(r["snapshot"]).get("commune", {}).get("unit_type"), r["name"])
+        findings = [_finding(iid, a, before, word) for iid, a in appraisal(ws, r["sha256"]).items()
                     if a["verdict"] == "disagree"]
-        dossiers.append(dict(r) | {"findings": findings, "agreed": c["agreed"], "reason": c["reason"],
+        row = {k: r[k] for k in r if k != "snapshot"}
+        dossiers.append(row | {"findings": findings, "agreed": c["agreed"], "reason": c["reason"],
                                    "appraised_total": c["appraised_total"],
                                    "appraised_threshold": c["appraised_threshold"],
                                    "appraised_passing": c["appraised_passing"]})

@@ -599,7 +599,8 @@ def status(ws: Workspace) -> dict[str, Any]:
                                          "received_at")} | view(r, holder, paused)
                      | {"text": describe(r, holder, paused), "path": r["path"]})
     decisions = [{"id": d["id"], "package_uuid": d["package_uuid"], "decision": d["decision"],
-                  "comments": json.loads(d["comments"]), "decided_at": d["decided_at"]}
+                  "comments": json.loads(d["comments"]), "decided_at": d["decided_at"],
+                  "action": decision_action(d["doc"])}
                  for d in ws.store.query("SELECT * FROM sync_decision ORDER BY seq DESC")]
     rulesets = [{"id": r["id"], "version": r["version"], "title": r["title"], "sha256": r["sha256"],
                  "path": r["path"], "installed": bool(r["installed_at"])}
@@ -612,8 +613,26 @@ def status(ws: Workspace) -> dict[str, Any]:
             "outbox": items, "decisions": decisions, "rulesets": rulesets}
 
 
+# What the upper level did, as its signed decision says (``action``): "accepted"/"returned" alone
+# cannot tell a recognised unit from one merely passed to the review council, nor a refusal of
+# recognition from a dossier sent back for corrections.
+ACTION_HEADS = {"recognised": "Cấp trên đã công nhận đạt chuẩn",
+                "not_recognised": "Cấp trên không công nhận đạt chuẩn",
+                "council": "Cấp trên đã chấp nhận hồ sơ, trình Hội đồng xét duyệt"}
+
+
+def decision_action(doc: str | None) -> str | None:
+    """The ``action`` of a stored decision document (receipts carry it; older decisions do not)."""
+    try:
+        action = json.loads(doc or "{}").get("action")
+    except (ValueError, AttributeError):
+        return None
+    return action if action in ACTION_HEADS else None
+
+
 def decision_text(d: dict[str, Any]) -> str:
-    head = "Cấp trên đã chấp nhận hồ sơ" if d["decision"] == "accepted" else "Cấp trên trả lại hồ sơ"
+    head = ACTION_HEADS.get(d.get("action") or "") or (
+        "Cấp trên đã chấp nhận hồ sơ" if d["decision"] == "accepted" else "Cấp trên trả lại hồ sơ")
     parts = [f"{head} ({d['id']}, {local_time(d['decided_at'])})"]
     for c in d.get("comments", []):
         crit = f"tiêu chí {c.get('criterion')}: " if c.get("criterion") else ""

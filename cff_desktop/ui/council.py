@@ -33,6 +33,7 @@ from PySide6.QtWidgets import (
 from cff_desktop.common.text import format_points
 from cff_desktop.services import council as svc
 from cff_desktop.services.dashboard import vn_datetime
+from cff_desktop.services.profile import UNIT_TYPES
 from cff_desktop.services.rounds import get_round
 from cff_desktop.services.scoring import score_round, set_override
 from cff_desktop.ui.context import AppContext
@@ -46,7 +47,7 @@ class CouncilPage(QWidget):
         super().__init__()
         self.ctx = ctx
         lay = scroll_page(self)
-        head = QLabel(tr("Họp Hội đồng đánh giá xã phù hợp với trẻ em"))
+        self.head = head = QLabel(tr("Họp Hội đồng đánh giá {unit} phù hợp với trẻ em").format(unit="xã"))
         head.setObjectName("h1")
         lay.addWidget(head)
         self.banner = QLabel()
@@ -210,6 +211,9 @@ class CouncilPage(QWidget):
     def reload(self) -> None:
         ws = self.ctx.ws
         rnd = get_round(ws)
+        # The council's own name, in the unit's word as the printed minutes say it.
+        unit = UNIT_TYPES.get(rnd.commune.get("unit_type") or "xa", "Xã").lower()
+        self.head.setText(tr("Họp Hội đồng đánh giá {unit} phù hợp với trẻ em").format(unit=unit))
         rec = svc.council_record(ws, rnd)
         closed = rnd.closed
         self.place.setText(rec["place"] or "")

@@ -36,6 +36,7 @@ from cff_desktop.rules.report import rate_text
 from cff_desktop.rules.values import Value, parse_value
 from cff_desktop.services.dashboard import vn_datetime
 from cff_desktop.services.officers import can_edit
+from cff_desktop.services.profile import UNIT_TYPES
 from cff_desktop.services.progress import STATE_LABELS, criterion_states, mark_done
 from cff_desktop.services.rounds import get_round
 from cff_desktop.services.scoring import stored_overrides
@@ -382,8 +383,10 @@ class CriterionPage(QWidget):
         self.points.setText(tr("Tiêu chí {id}: {p} / {m} điểm").format(
             id=self.cid, p=format_points(c.points), m=format_points(c.max)))
         verdict = tr("đạt") if res.recognized else tr("chưa đạt")
-        self.total.setText(tr("Tổng điểm của xã: {t} / {m} (ngưỡng {th}, {v})").format(
-            t=format_points(res.total), m=format_points(res.max_total), th=format_points(res.threshold),
+        # The unit's own word ("phường", "thị trấn", "đặc khu"), as every printed paper says it.
+        unit = UNIT_TYPES.get(self.rnd.commune.get("unit_type") or "xa", "Xã").lower()
+        self.total.setText(tr("Tổng điểm của {unit}: {t} / {m} (ngưỡng {th}, {v})").format(
+            unit=unit, t=format_points(res.total), m=format_points(res.max_total), th=format_points(res.threshold),
             v=verdict))
         self.last_result = res
 
