@@ -22,7 +22,7 @@ def officers_tab(qtbot, demo_ws):
     qtbot.addWidget(w)
     w.show()
     sign_in(qtbot, w, "Hoàng Thị Mai")
-    return w.shell.pages["setup"].officers
+    yield w.shell.pages["setup"].officers  # `w` stays referenced (alive) until the test ends
 
 
 def names(home: Path) -> list[str]:

@@ -48,7 +48,7 @@ def test_a_bug_is_logged_with_its_traceback_and_the_log_named(qtbot, demo_ws, cf
         return {}["không có"]
 
     assert Op(label, buggy, say=tell, ctx=ctx).changes("values").run() is None
-    log = cff_home / "logs" / "cff-desktop.log"
+    log = cff_home / "logs" / "cff.log"  # the one log, secrets masked
     assert str(log) in label.text() and "KeyError" in label.text() and changed == []
     text = log.read_text("utf-8")
     assert "Traceback" in text and "def buggy" not in text and "in buggy" in text

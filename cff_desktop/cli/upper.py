@@ -108,7 +108,8 @@ def cmd_import(args: argparse.Namespace) -> int:
     if args.json:
         _print_json([r.to_json() for r in out])
     elif len(out) == 1 and out[0].status == "refused" and not args.inbox and Path(args.path).is_file():
-        print(f"cff: lỗi: {out[0].path}: {out[0].reason}", file=sys.stderr)  # one package: one line
+        print(f"cff: lỗi: {out[0].path}: {out[0].reason}{cli_hint(out[0].remedy)}",
+              file=sys.stderr)  # one package: one line
         return 2
     else:
         for r in out:

@@ -96,33 +96,26 @@ def run_in_background(
 # --- Op: one way to run an action from the window ------------------------------------------------
 
 def log_unexpected(home: Path | None, exc: BaseException) -> Path | None:
-    """Append the traceback of a bug to ``<data folder>/logs/cff-desktop.log``; returns the log's path.
+    """Write the traceback of a bug to the product's one log (``<data folder>/logs/cff.log``, with
+    secrets masked); returns the log's path.
 
     The officer sees a short message naming this file, to send to whoever supports the commune;
     the traceback itself never lands on screen.
     """
     import logging
-    import traceback
-    from logging.handlers import RotatingFileHandler
+
+    from cff_desktop.common import logs
 
     if home is None:
         return None
-    path = home / "logs" / "cff-desktop.log"
     try:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        log = logging.getLogger("cff_desktop.ui")
-        if not any(getattr(h, "baseFilename", None) == str(path) for h in log.handlers):
-            handler = RotatingFileHandler(path, maxBytes=1_000_000, backupCount=3, encoding="utf-8")
-            handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(message)s"))
-            log.addHandler(handler)
-            log.setLevel(logging.INFO)
-        log.error("lỗi không mong đợi:\n%s",
-                  "".join(traceback.format_exception(type(exc), exc, exc.__traceback__)))
-        for h in log.handlers:
+        path = logs.setup_logging(home / "logs")
+        logging.getLogger("cff.ui").error("lỗi không mong đợi", exc_info=(type(exc), exc, exc.__traceback__))
+        for h in logging.getLogger("cff").handlers:
             h.flush()
     except OSError:
         return None
-    return path
+    return path if path.exists() else None
 
 
 class Op:
