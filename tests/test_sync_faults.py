@@ -156,6 +156,8 @@ def test_client_killed_mid_upload_resumes_and_delivers_once(home: Path, inbox: I
                  "bytes at the server", tries=3000, step=0.02)
         p.send_signal(signal.SIGKILL)
         p.wait(timeout=30)
+        time.sleep(0.5)  # let what was already on the link reach the server (or be dropped)
+        up_at_kill, kept = proxy.up_bytes, inbox.received()
         st = status(home)["outbox"][0]
         # nobody sends any more: the row says so, and never claims more than the server holds
         assert st["state"] == "waiting" and st["speed_bps"] == 0 and st["eta_s"] is None, st
@@ -165,8 +167,10 @@ def test_client_killed_mid_upload_resumes_and_delivers_once(home: Path, inbox: I
         assert p2.wait(timeout=240) == 0, err2.read_text("utf-8")
         assert "Đã nhận lúc" in out2.read_text("utf-8")
         assert inbox.packages() == [(uid, sha)] and inbox.stored_sha(sha) == sha
-        # what the killed process had handed the link is all that was lost: no re-send from zero
-        assert proxy.up_bytes < size * 1.06 + 8_000, (proxy.up_bytes, size)
+        # the second sender asks the server's offset and sends only what it lacks: no byte the server
+        # kept is sent again (what the killed process still had on the link when it died is lost with
+        # it; how much that is depends on timing, so it is not what is measured here)
+        assert proxy.up_bytes - up_at_kill < size - kept + 8_000, (proxy.up_bytes, up_at_kill, kept, size)
         st = status(home)["outbox"][0]
         assert st["state"] == "delivered" and st["sent"] == st["size"] == size
     finally:

@@ -132,3 +132,20 @@ def test_enrolment_answer_with_a_key_stores_it_once(demo_ws) -> None:
     # A second enrolment never replaces a configured key silently.
     assert key_from_enrolment(demo_ws, {"recipient": new_recipient()}) is None
     assert keys.upper_recipient(demo_ws)["recipient"] == first
+
+
+def test_cli_export_without_a_key_needs_unencrypted_and_says_so(home, demo_db, tmp_path) -> None:
+    """The CLI asks as the window does: no key, no dossier, unless --unencrypted says the clerk knows."""
+    from cli_helpers import assert_refused, db_dump, ok, run_cff
+
+    ok(run_cff(home, "council", "vote", "--for", "10"))
+    ok(run_cff(home, "council", "close", "--conclusion", "Đạt", "--ended-at", "2024-11-05T10:00"))
+    usb = tmp_path / "usb"
+    usb.mkdir()
+    before = db_dump(demo_db)
+    line = assert_refused(run_cff(home, "package", "export", "--to", str(usb)), "không được mã hóa")
+    assert "--unencrypted" in line and "cff keys import-upper" in line
+    assert db_dump(demo_db) == before and list(usb.iterdir()) == []
+    p = run_cff(home, "package", "export", "--to", str(usb), "--unencrypted")
+    assert p.returncode == 0 and "không mã hóa" in p.stderr, p.stderr
+    assert len(list(usb.glob("*.cffpkg"))) == 1

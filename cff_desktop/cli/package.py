@@ -85,6 +85,14 @@ def cmd_export(args: argparse.Namespace) -> int:
             from cff_desktop.services.officers import label
 
             actor = label(_as_officer(ws, args.as_officer))
+        if args.kind == "dossier" and not args.criteria:
+            from cff_desktop.services.rounds import get_round
+            from cff_desktop.services.upper_key import check_unencrypted_export
+
+            # never an unencrypted dossier without being told (evidence may name children); an open
+            # round is refused by the export itself, with what to do first
+            if get_round(ws, args.round).closed:
+                check_unencrypted_export(ws, confirmed=args.unencrypted, year=args.round)
         res = export_package(ws, Path(args.to), kind=args.kind, criteria=args.criteria, year=args.round,
                              actor=actor)
     print(res.path)
@@ -257,6 +265,8 @@ def register(sub: argparse._SubParsersAction) -> None:
     x.add_argument("--kind", default="dossier", choices=["dossier", "sector-data"])
     x.add_argument("--criteria", help="tiêu chí cho sector-data, ví dụ 5,7,8,9")
     x.add_argument("--as", dest="as_officer", help="người xuất (ghi vào nhật ký)")
+    x.add_argument("--unencrypted", action="store_true",
+                   help="ghi hồ sơ không mã hóa khi máy chưa có khóa của cấp trên (đã hiểu: ai cầm USB cũng đọc được)")
     x.set_defaults(func=cmd_export)
     for name, func, hlp in (("verify", cmd_verify, "kiểm tra gói: nguyên vẹn, ai ký, chứa gì"),
                             ("import", cmd_import, "nhập gói (kiểm tra hết rồi mới ghi, hoặc không ghi gì)")):

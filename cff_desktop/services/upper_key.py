@@ -50,7 +50,8 @@ def check_unencrypted_export(ws: Workspace, *, confirmed: bool, year: int | None
     if not plan.encrypted and not confirmed:
         what = (f"hồ sơ có {plan.evidence_files} tệp minh chứng và " if plan.evidence_files else "")
         raise Refused(f"{what}chưa có khóa công khai của cấp trên nên sẽ không được mã hóa. Nhập khóa trong "
-                      "Thiết lập → Khóa cấp trên (hoặc cff keys import-upper), hoặc xác nhận ghi không mã hóa.",
+                      "Thiết lập → Khóa cấp trên (hoặc cff keys import-upper), hoặc xác nhận ghi không mã hóa "
+                      "(trong cửa sổ, hoặc --unencrypted).",
                       "khóa cấp trên")
     return plan
 
