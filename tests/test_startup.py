@@ -71,3 +71,21 @@ def test_feature_commands_parse_with_only_their_module(home: Path, demo_db: Path
     out = ok(run_cff(home, "--round", "2024", "council", "show"))
     assert "Hoàng Văn Bình" in out
     assert "cff_desktop.cli.upper" not in modules_loaded(home, "council", "show")
+
+
+def test_the_communes_window_starts_without_the_upper_levels_services(home: Path, demo_db: Path) -> None:
+    """Asking which mode the app is in must not load package checks, keys and crypto (>100 ms)."""
+    import os
+    import subprocess
+    import sys
+
+    code = ("import sys; from cff_desktop.ui.app import build_window; from PySide6.QtWidgets import QApplication;"
+            "app = QApplication([]); w = build_window(sys.argv[1]);"
+            "print('\\n'.join(m for m in sys.modules if m.startswith('cff_desktop')))")
+    p = subprocess.run([sys.executable, "-c", code, str(demo_db)], capture_output=True, text=True,
+                       env=dict(os.environ, QT_QPA_PLATFORM="offscreen", CFF_HOME=str(home)), timeout=120)
+    assert p.returncode == 0, p.stderr
+    loaded = set(p.stdout.split())
+    assert "cff_desktop.ui.signin" in loaded or "cff_desktop.ui.main_window" in loaded
+    assert not {"cff_desktop.services.district", "cff_desktop.services.packages", "cff_desktop.dossier.package"} \
+        & loaded, sorted(loaded)

@@ -65,7 +65,7 @@ def build_window(db: str | None = None):
             first.finished.connect(lambda: _after_first_run(first, db))
             return first
         ws = open_workspace(db)
-        from cff_desktop.services.district import is_upper
+        from cff_desktop.services.mode import is_upper
 
         if is_upper(ws):  # the upper level's mode of the same app (cff district init)
             from cff_desktop.ui.upper import upper_window

@@ -13,6 +13,7 @@ from typing import Any
 from cff_desktop.common.errors import BadInput, NotFound, Refused
 from cff_desktop.common.text import nfc
 from cff_desktop.rules.model import CATEGORIES, CATEGORY_LABELS, RuleSet
+from cff_desktop.services.mode import is_upper  # noqa: F401  (re-exported: district.is_upper)
 from cff_desktop.services.rounds import ADMIN
 from cff_desktop.services.workspace import Workspace
 from cff_desktop.storage.db import now_iso
@@ -40,11 +41,6 @@ def _fold(text: str) -> str:
 
 
 # --- the area ------------------------------------------------------------------------------------
-
-def is_upper(ws: Workspace) -> bool:
-    """True when this installation works as the upper level (its area is set)."""
-    return ws.store.one("SELECT 1 FROM area WHERE id = 1") is not None
-
 
 def get_area(ws: Workspace) -> dict[str, Any]:
     row = ws.store.one("SELECT * FROM area WHERE id = 1")
