@@ -78,3 +78,16 @@ def test_upper_inbox_headers_and_states_in_english(qtbot, english) -> None:
     assert [tr(c) for c in COLUMNS] == ["Code", "Unit", "Category", "Self-assessment", "Appraisal", "State",
                                         "Received", "Notes"]
     assert all(tr(v) and tr(v) != v for v in district.STATES.values())
+
+
+def test_paper_names_on_the_printing_page_in_english(qtbot, demo_ws, english) -> None:
+    """The list of papers follows the window's language; every kind has an English name."""
+    from cff_desktop.documents import KINDS
+
+    w = build_window()
+    qtbot.addWidget(w)
+    sign_in(qtbot, w, "Hoàng Thị Mai")
+    page = w.shell.pages["documents"]
+    names = {k: b.text() for k, b in page.kind_boxes.items()}
+    assert names["minutes"] == "Minutes of the assessment council meeting"
+    assert all(names[k] != KINDS[k] for k in KINDS), names

@@ -95,7 +95,7 @@ class DocumentsPage(QWidget):
         pl = QGridLayout(pbox)
         self.kind_boxes: dict[str, QCheckBox] = {}
         for n, (kind, label) in enumerate(printing.kinds()):
-            box = QCheckBox(label)
+            box = QCheckBox(tr(label))  # the paper's name in the window's language (the paper stays Vietnamese)
             box.setChecked(kind in ("minutes", "report", "proposal", "scores"))
             self.kind_boxes[kind] = box
             pl.addWidget(box, n // 2, n % 2)
@@ -278,7 +278,7 @@ class DocumentsPage(QWidget):
     def _printed(self, result: tuple[list[tuple[str, Path]], list[str]]) -> None:  # says its own outcome
         self._finish()
         done, errors = result
-        labels = dict(printing.kinds())
+        labels = {k: tr(v) for k, v in printing.kinds()}
         for kind, path in done:
             item = QListWidgetItem(f"{labels[kind]} — {path.name}")
             item.setData(Qt.ItemDataRole.UserRole, str(path))
