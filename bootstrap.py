@@ -58,13 +58,15 @@ def test() -> int:
     sh(BIN / ("lint-imports.exe" if os.name == "nt" else "lint-imports"), env=env)
     sh(PY, "-m", "mypy", env=env)  # files and strictness: [tool.mypy] in pyproject.toml
     args = sys.argv[2:]
+    # Spread over the cores (--dist loadfile: a file's session fixtures, such as the upper level's
+    # 90 dossiers, are built by one worker only); `-n 0` runs in this one process.
+    spread = [] if any(a == "-n" or a.startswith("-n") for a in args) else [
+        "-n", str(min(os.cpu_count() or 1, 4)), "--dist", "loadfile"]
     if "--fast" in args:
-        # everything but the tests marked slow (bundle, installer, interop, kill loops), spread over
-        # the cores: the loop to run before every commit (under 3 minutes on 2 cores)
-        # (--dist loadfile: a file's session fixtures, such as the upper level's 90 dossiers, are
-        # built by one worker only)
-        args = ["-m", "not slow", "-n", str(min(os.cpu_count() or 1, 4)), "--dist", "loadfile", "-q",
-                *[a for a in args if a != "--fast"]]
+        # everything but the tests marked slow (bundle, installer, interop, kill loops): the loop to
+        # run before every commit (about 3 minutes on 2 cores)
+        args = ["-m", "not slow", "-q", *[a for a in args if a != "--fast"]]
+    args = [*spread, *args]
     return subprocess.call([str(PY), "-m", "pytest", *args], cwd=ROOT, env=env)
 
 
