@@ -68,3 +68,20 @@ def demo_ws(cff_home: Path, demo_template: Path):
     ws = open_workspace()
     yield ws
     ws.close()
+
+
+@pytest.fixture
+def clerk(qtbot, demo_ws):
+    """The main window on the demo commune, shown and signed in as the clerk (Hoàng Thị Mai).
+
+    Qt is imported here, not at the top, so tests that never open a window do not load it.
+    """
+    from gui_helpers import sign_in
+
+    from cff_desktop.ui.app import build_window
+
+    w = build_window()
+    qtbot.addWidget(w)
+    w.show()
+    sign_in(qtbot, w, "Hoàng Thị Mai")
+    return w

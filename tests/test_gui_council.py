@@ -14,19 +14,8 @@ from pathlib import Path
 import pytest
 from cli_helpers import assert_refused, db_dump, ok, run_cff
 from docs_helpers import flat_text
-from gui_helpers import ime_type, sign_in
+from gui_helpers import ime_type
 from PySide6.QtCore import QDateTime
-
-from cff_desktop.ui.app import build_window
-
-
-@pytest.fixture
-def clerk(qtbot, demo_ws):
-    w = build_window()
-    qtbot.addWidget(w)
-    w.show()
-    sign_in(qtbot, w, "Hoàng Thị Mai")
-    return w
 
 
 @pytest.fixture

@@ -2,20 +2,8 @@
 
 from __future__ import annotations
 
-import pytest
 from cli_helpers import ok, run_cff
-from gui_helpers import ime_type, labels_text, sign_in
-
-from cff_desktop.ui.app import build_window
-
-
-@pytest.fixture
-def clerk(qtbot, demo_ws):
-    w = build_window()
-    qtbot.addWidget(w)
-    w.show()
-    sign_in(qtbot, w, "Hoàng Thị Mai")
-    return w
+from gui_helpers import ime_type, labels_text
 
 
 def test_a_step_is_ticked_when_done_not_when_its_date_passed(qtbot, clerk, demo_ws) -> None:
