@@ -89,7 +89,55 @@ class District:
         return sorted((self.data / "uploads").iterdir())
 
 
-class CutProxy:
+class _CuttingLink:
+    """What both proxies share: counting client→server bytes and choosing where the next cut falls.
+
+    Subclasses set ``cut_every``, ``jitter``, ``rng``, ``lock``, ``up_bytes``, ``_since_cut``,
+    ``_threshold``, ``_stop``, ``sock`` and ``thread``, and define ``cut_all``.
+    """
+
+    cut_every: int | None
+    jitter: float
+    rng: random.Random
+    lock: threading.Lock
+    up_bytes: int
+    _since_cut: int
+    _threshold: int | None
+    _stop: bool
+    sock: socket.socket
+    thread: threading.Thread
+
+    def cut_all(self) -> None:
+        raise NotImplementedError
+
+    def _next_threshold(self) -> int | None:
+        if not self.cut_every:
+            return None
+        j = int(self.cut_every * self.jitter)
+        return self.cut_every + (self.rng.randint(-j, j) if j else 0)
+
+    def _count_up(self, data: bytes) -> tuple[bytes, bool]:
+        """Count bytes going up; at the threshold keep only what fits and say the link is cut."""
+        cut = False
+        with self.lock:
+            if self._threshold is not None and self._since_cut + len(data) >= self._threshold:
+                data = data[:max(self._threshold - self._since_cut, 0)]
+                self._since_cut = 0
+                self._threshold = self._next_threshold()
+                cut = True
+            else:
+                self._since_cut += len(data)
+            self.up_bytes += len(data)
+        return data, cut
+
+    def close(self) -> None:
+        self._stop = True
+        self.sock.close()
+        self.thread.join(timeout=5)
+        self.cut_all()
+
+
+class CutProxy(_CuttingLink):
     """A TCP proxy on 127.0.0.1 in front of a backend port.
 
     ``cut_every``: after about that many client→server bytes (± ``jitter``, drawn at random) every
@@ -120,12 +168,6 @@ class CutProxy:
         self._stop = False
         self.thread = threading.Thread(target=self._accept, daemon=True)
         self.thread.start()
-
-    def _next_threshold(self) -> int | None:
-        if not self.cut_every:
-            return None
-        j = int(self.cut_every * self.jitter)
-        return self.cut_every + (self.rng.randint(-j, j) if j else 0)
 
     def _accept(self) -> None:
         while not self._stop:
@@ -182,16 +224,7 @@ class CutProxy:
                     break
                 if upstream:
                     self._throttle(len(data))
-                    cut = False
-                    with self.lock:
-                        if self._threshold is not None and self._since_cut + len(data) >= self._threshold:
-                            data = data[:max(self._threshold - self._since_cut, 0)]
-                            self._since_cut = 0
-                            self._threshold = self._next_threshold()
-                            cut = True
-                        else:
-                            self._since_cut += len(data)
-                        self.up_bytes += len(data)
+                    data, cut = self._count_up(data)
                     if data:
                         dst.sendall(data)
                     if cut:
@@ -208,11 +241,6 @@ class CutProxy:
                 except OSError:
                     pass
 
-    def close(self) -> None:
-        self._stop = True
-        self.sock.close()
-        self.thread.join(timeout=5)
-        self.cut_all()
 
 
 def make_package(ws, folder: Path, size: int = 200_000, *, uid: str | None = None, code: str = "03199",
@@ -252,7 +280,7 @@ def sha_of(path: Path) -> str:
     return hashlib.sha256(path.read_bytes()).hexdigest()
 
 
-class LinkProxy:
+class LinkProxy(_CuttingLink):
     """A mountain 2G link between a client and the inbox, on 127.0.0.1.
 
     - ``rate``: client→server bytes per second (token bucket); the reply direction is not throttled.
@@ -298,12 +326,6 @@ class LinkProxy:
         self._stop = False
         self.thread = threading.Thread(target=self._accept, daemon=True)
         self.thread.start()
-
-    def _next_threshold(self) -> int | None:
-        if not self.cut_every:
-            return None
-        j = int(self.cut_every * self.jitter)
-        return self.cut_every + (self.rng.randint(-j, j) if j else 0)
 
     @staticmethod
     def _reset(s: socket.socket) -> None:
@@ -372,16 +394,7 @@ class LinkProxy:
                     break
                 if upstream:
                     self._throttle(len(data))
-                    cut = False
-                    with self.lock:
-                        if self._threshold is not None and self._since_cut + len(data) >= self._threshold:
-                            data = data[:max(self._threshold - self._since_cut, 0)]
-                            self._since_cut = 0
-                            self._threshold = self._next_threshold()
-                            cut = True
-                        else:
-                            self._since_cut += len(data)
-                        self.up_bytes += len(data)
+                    data, cut = self._count_up(data)
                     if cut:  # what was still in the air is lost with the connection
                         self.cut_all()
                         return
@@ -409,8 +422,3 @@ class LinkProxy:
             self._reset(src)
             self._reset(dst)
 
-    def close(self) -> None:
-        self._stop = True
-        self.sock.close()
-        self.thread.join(timeout=5)
-        self.cut_all()
