@@ -90,14 +90,18 @@ class District:
 
 
 class _CuttingLink:
-    """What both proxies share: counting client→server bytes and choosing where the next cut falls.
+    """What both proxies share: throttling and counting client→server bytes, choosing the next cut.
 
-    Subclasses set ``cut_every``, ``jitter``, ``rng``, ``lock``, ``up_bytes``, ``_since_cut``,
-    ``_threshold``, ``_stop``, ``sock`` and ``thread``, and define ``cut_all``.
+    Subclasses set ``rate``, ``_bucket``, ``_bucket_t``, ``cut_every``, ``jitter``, ``rng``, ``lock``,
+    ``up_bytes``, ``_since_cut``, ``_threshold``, ``_stop``, ``sock`` and ``thread``, and define
+    ``cut_all`` and ``_bucket_cap``.
     """
 
     cut_every: int | None
     jitter: float
+    rate: float | None
+    _bucket: float
+    _bucket_t: float
     rng: random.Random
     lock: threading.Lock
     up_bytes: int
@@ -115,6 +119,25 @@ class _CuttingLink:
             return None
         j = int(self.cut_every * self.jitter)
         return self.cut_every + (self.rng.randint(-j, j) if j else 0)
+
+    def _bucket_cap(self) -> float:
+        """How many bytes the token bucket may save up (how large a burst the link lets through)."""
+        raise NotImplementedError
+
+    def _throttle(self, n: int) -> None:
+        """Hold a piece of ``n`` client→server bytes until the token bucket has room (``rate`` bytes/s)."""
+        if not self.rate:
+            return
+        while True:
+            with self.lock:
+                now = time.monotonic()
+                self._bucket = min(self._bucket_cap(), self._bucket + (now - self._bucket_t) * self.rate)
+                self._bucket_t = now
+                if self._bucket >= n:
+                    self._bucket -= n
+                    return
+                wait = (n - self._bucket) / self.rate
+            time.sleep(wait)
 
     def _count_up(self, data: bytes) -> tuple[bytes, bool]:
         """Count bytes going up; at the threshold keep only what fits and say the link is cut."""
@@ -189,19 +212,9 @@ class CutProxy(_CuttingLink):
             threading.Thread(target=self._pump, args=(c, b, True), daemon=True).start()
             threading.Thread(target=self._pump, args=(b, c, False), daemon=True).start()
 
-    def _throttle(self, n: int) -> None:
-        if not self.rate:
-            return
-        while True:
-            with self.lock:
-                now = time.monotonic()
-                self._bucket = min(self.rate, self._bucket + (now - self._bucket_t) * self.rate)
-                self._bucket_t = now
-                if self._bucket >= n:
-                    self._bucket -= n
-                    return
-                wait = (n - self._bucket) / self.rate
-            time.sleep(wait)
+    def _bucket_cap(self) -> float:
+        assert self.rate
+        return self.rate
 
     def cut_all(self) -> None:
         with self.lock:
@@ -362,19 +375,9 @@ class LinkProxy(_CuttingLink):
                 threading.Thread(target=self._write, args=(dst, src, line), daemon=True).start()
         self.cut_all()
 
-    def _throttle(self, n: int) -> None:
-        if not self.rate:
-            return
-        while True:
-            with self.lock:
-                now = time.monotonic()
-                self._bucket = min(max(self.rate * 0.05, 1024), self._bucket + (now - self._bucket_t) * self.rate)
-                self._bucket_t = now
-                if self._bucket >= n:
-                    self._bucket -= n
-                    return
-                wait = (n - self._bucket) / self.rate
-            time.sleep(wait)
+    def _bucket_cap(self) -> float:
+        assert self.rate
+        return max(self.rate * 0.05, 1024)
 
     def cut_all(self) -> None:
         with self.lock:
