@@ -80,3 +80,14 @@ def close_council(page, conclusion: str = "Đề nghị công nhận", votes: in
         ime_type(page.conclusion, conclusion)
     page.confirm.setChecked(True)
     page.close_button.click()
+
+
+def open_upper_window(qtbot, db):
+    """The upper level's window on database ``db``, shown at a common laptop size (1366×768)."""
+    from cff_desktop.ui.app import build_window
+
+    win = build_window(str(db))
+    qtbot.addWidget(win)
+    win.resize(1366, 768)
+    win.show()
+    return win

@@ -472,15 +472,13 @@ def test_cli_report_list_and_bad_csv(upper, built: Built, cff, cff_home: Path, t
 
 
 def test_upper_level_screens(qtbot, upper, built: Built, tmp_path: Path) -> None:
+    from gui_helpers import open_upper_window
+
     from cff_desktop.services.district import import_path
-    from cff_desktop.ui.app import build_window
 
     for y in YEARS:
         import_path(upper, built.folders[y])
-    win = build_window(str(upper.paths.db))
-    qtbot.addWidget(win)
-    win.resize(1366, 768)
-    win.show()
+    win = open_upper_window(qtbot, upper.paths.db)
     shell = win.shell
     qtbot.waitUntil(lambda: shell.inbox.loaded)
     assert shell.inbox.proxy.rowCount() == N and shell.inbox.year.value() == 2024

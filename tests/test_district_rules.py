@@ -297,19 +297,16 @@ def test_reviewers_sign_in_and_the_audit_names_them(area) -> None:
 
 
 def test_inbox_sorts_filters_counts_and_enables_only_allowed_batches(qtbot, area, tmp_path: Path) -> None:
+    from gui_helpers import open_upper_window
     from PySide6.QtCore import Qt
 
     from cff_desktop.services.district_decisions import agree_all
-    from cff_desktop.ui.app import build_window
     from cff_desktop.ui.upper_inbox import STATE_COLOURS
 
     failing = _fail_one(area, CODES[1])
     assert failing
     agree_all(area, f"{CODES[2]}/{YEAR}")
-    win = build_window(str(area.paths.db))
-    qtbot.addWidget(win)
-    win.resize(1366, 768)
-    win.show()
+    win = open_upper_window(qtbot, area.paths.db)
     inbox = win.shell.inbox
     qtbot.waitUntil(lambda: inbox.loaded)
     assert inbox.proxy.rowCount() == len(CODES)
