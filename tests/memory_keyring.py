@@ -29,6 +29,20 @@ class MemoryKeyring(KeyringBackend):
 
 
 @contextmanager
+def using_memory_keyring() -> Iterator[MemoryKeyring]:
+    """A fresh :class:`MemoryKeyring` as the keyring for the block (yielded); the previous one after."""
+    import keyring
+
+    old = keyring.get_keyring()
+    kr = MemoryKeyring()
+    keyring.set_keyring(kr)
+    try:
+        yield kr
+    finally:
+        keyring.set_keyring(old)
+
+
+@contextmanager
 def building_dossiers() -> Iterator[MemoryKeyring]:
     """For a fixture that builds communes' dossiers: a fresh memory keyring, papers not printed.
 

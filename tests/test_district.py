@@ -17,8 +17,8 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from memory_keyring import building_dossiers
-from test_package_damage import MemoryKeyring, dump, listing
+from memory_keyring import MemoryKeyring, building_dossiers
+from test_package_damage import dump, listing
 
 from cff_desktop.common.errors import CffError
 
