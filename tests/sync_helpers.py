@@ -31,6 +31,19 @@ def wait_for(cond, what: str, tries: int = 2000, step: float = 0.01) -> None:
     raise AssertionError(f"timed out waiting for {what}")
 
 
+def wait_until_serving(url: str, what: str) -> None:
+    """Wait (up to about 30 s) until an inbox started as a process answers its ping at ``url``."""
+    import requests
+
+    def up() -> bool:
+        try:
+            return requests.get(f"{url}/api/v1/ping", timeout=1).ok
+        except requests.RequestException:
+            return False
+
+    wait_for(up, what, tries=300, step=0.1)
+
+
 class ServerThread:
     """``uvicorn.Server`` running an app in a thread; ``stop()`` shuts it down gracefully."""
 
