@@ -39,6 +39,15 @@ app.exec()
 """
 
 
+def _demo_env() -> dict[str, str]:
+    """The environment of a fresh data folder holding the demo commune (made by `cff demo create`)."""
+    home = tempfile.mkdtemp(prefix="cff-bench-")
+    env = dict(os.environ, CFF_HOME=home)
+    subprocess.run([sys.executable, "-m", "cff_desktop.cli", "demo", "create"], check=True, env=env,
+                   capture_output=True)
+    return env
+
+
 def _first_paint(cmd: list[str], env: dict[str, str]) -> float:
     t0 = time.time()
     p = subprocess.run(cmd, env=env, capture_output=True, text=True, timeout=120, cwd=ROOT)
@@ -47,10 +56,7 @@ def _first_paint(cmd: list[str], env: dict[str, str]) -> float:
 
 
 def cold_start(runs: int = 7) -> None:
-    home = tempfile.mkdtemp(prefix="cff-bench-")
-    env = dict(os.environ, CFF_HOME=home)
-    subprocess.run([sys.executable, "-m", "cff_desktop.cli", "demo", "create"], check=True, env=env,
-                   capture_output=True)
+    env = _demo_env()
     # Interleaved with the app's runs, so both see the same load on the machine.
     minimal = []
     times, rss = [], []
@@ -113,10 +119,7 @@ app.exec()
 
 def signin_to_dashboard(runs: int = 5) -> None:
     """The clerk types the PIN and presses Enter; until the dashboard has painted. Fresh process each."""
-    home = tempfile.mkdtemp(prefix="cff-bench-")
-    env = dict(os.environ, CFF_HOME=home)
-    subprocess.run([sys.executable, "-m", "cff_desktop.cli", "demo", "create"], check=True, env=env,
-                   capture_output=True)
+    env = _demo_env()
     times = []
     for _ in range(runs):
         p = subprocess.run([sys.executable, "-c", SIGNIN_PROBE], env=env, capture_output=True, text=True,

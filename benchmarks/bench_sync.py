@@ -34,13 +34,12 @@ import uuid as uuidlib
 from pathlib import Path
 
 import keyring
-import requests
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "tests"))
 
 from memory_keyring import MemoryKeyring  # noqa: E402
-from sync_helpers import District, LinkProxy, make_package, wait_for  # noqa: E402
+from sync_helpers import District, LinkProxy, make_package, wait_until_serving  # noqa: E402
 
 SCENARIOS = {  # name: (bytes per second, cut every, outage seconds after each cut)
     "a": (8_000, 200_000, 0.0),
@@ -127,13 +126,7 @@ def load(tmp: Path, communes: int, per: int, size: int) -> None:
                              "--port", str(port)], env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     url = f"http://127.0.0.1:{port}"
     try:
-        def up() -> bool:
-            try:
-                return requests.get(f"{url}/api/v1/ping", timeout=1).ok
-            except requests.RequestException:
-                return False
-
-        wait_for(up, "the server", tries=300, step=0.1)
+        wait_until_serving(url, "the server")
         base_rss = _rss(proc.pid)[0]
         jobs = []
         for code, one_time in codes:

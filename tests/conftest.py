@@ -68,3 +68,29 @@ def demo_ws(cff_home: Path, demo_template: Path):
     ws = open_workspace()
     yield ws
     ws.close()
+
+
+def _shown_window(qtbot):
+    """The main window, built, shown and closed with the test (Qt is loaded only when one is asked for)."""
+    from cff_desktop.ui.app import build_window
+
+    w = build_window()
+    qtbot.addWidget(w)
+    w.show()
+    return w
+
+
+@pytest.fixture
+def win(qtbot, demo_ws):
+    """The main window on the demo commune, shown at the sign-in screen."""
+    return _shown_window(qtbot)
+
+
+@pytest.fixture
+def clerk(qtbot, demo_ws):
+    """The main window on the demo commune, shown and signed in as the clerk (Hoàng Thị Mai)."""
+    from gui_helpers import sign_in
+
+    w = _shown_window(qtbot)
+    sign_in(qtbot, w, "Hoàng Thị Mai")
+    return w

@@ -67,3 +67,27 @@ def answer_next_dialog(button_text: str) -> list[str]:
 
     QTimer.singleShot(0, poll)
     return seen
+
+
+def close_council(page, conclusion: str = "Đề nghị công nhận", votes: int = 10) -> None:
+    """On the council page, as the clerk does: record the vote, write the conclusion, confirm, close.
+
+    An empty ``conclusion`` leaves the box as it is (to see the refusal for a missing one).
+    """
+    page.v_for.setValue(votes)
+    page.v_button.click()
+    if conclusion:
+        ime_type(page.conclusion, conclusion)
+    page.confirm.setChecked(True)
+    page.close_button.click()
+
+
+def open_upper_window(qtbot, db):
+    """The upper level's window on database ``db``, shown at a common laptop size (1366×768)."""
+    from cff_desktop.ui.app import build_window
+
+    win = build_window(str(db))
+    qtbot.addWidget(win)
+    win.resize(1366, 768)
+    win.show()
+    return win

@@ -5,6 +5,10 @@ The OS keyring stands in for a dict: CI has no keyring service (a mock at the ma
 
 from __future__ import annotations
 
+import os
+from collections.abc import Iterator
+from contextlib import contextmanager
+
 from keyring.backend import KeyringBackend
 
 
@@ -22,3 +26,46 @@ class MemoryKeyring(KeyringBackend):
 
     def delete_password(self, service: str, username: str) -> None:
         self.items.pop((service, username), None)
+
+
+@contextmanager
+def using_memory_keyring() -> Iterator[MemoryKeyring]:
+    """A fresh :class:`MemoryKeyring` as the keyring for the block (yielded); the previous one after."""
+    import keyring
+
+    old = keyring.get_keyring()
+    kr = MemoryKeyring()
+    keyring.set_keyring(kr)
+    try:
+        yield kr
+    finally:
+        keyring.set_keyring(old)
+
+
+@contextmanager
+def building_dossiers() -> Iterator[MemoryKeyring]:
+    """For a fixture that builds communes' dossiers: a fresh memory keyring, papers not printed.
+
+    Inside the block the keyring is a new :class:`MemoryKeyring` (yielded) and the exporter skips
+    the PDFs (they are not what those tests look at; set ``export._printing_available`` inside
+    the block to print some). Afterwards the keyring, ``CFF_HOME`` and the exporter's printing
+    check are what they were, so nothing of the build leaks into other tests.
+    """
+    import keyring
+
+    from cff_desktop.services.packages import export
+
+    kr = MemoryKeyring()
+    old_kr, old_home = keyring.get_keyring(), os.environ.get("CFF_HOME")
+    keyring.set_keyring(kr)
+    real_printing = export._printing_available
+    export._printing_available = lambda: False
+    try:
+        yield kr
+    finally:
+        export._printing_available = real_printing
+        keyring.set_keyring(old_kr)
+        if old_home is None:
+            os.environ.pop("CFF_HOME", None)
+        else:
+            os.environ["CFF_HOME"] = old_home

@@ -31,6 +31,19 @@ def wait_for(cond, what: str, tries: int = 2000, step: float = 0.01) -> None:
     raise AssertionError(f"timed out waiting for {what}")
 
 
+def wait_until_serving(url: str, what: str) -> None:
+    """Wait (up to about 30 s) until an inbox started as a process answers its ping at ``url``."""
+    import requests
+
+    def up() -> bool:
+        try:
+            return requests.get(f"{url}/api/v1/ping", timeout=1).ok
+        except requests.RequestException:
+            return False
+
+    wait_for(up, what, tries=300, step=0.1)
+
+
 class ServerThread:
     """``uvicorn.Server`` running an app in a thread; ``stop()`` shuts it down gracefully."""
 
@@ -89,7 +102,78 @@ class District:
         return sorted((self.data / "uploads").iterdir())
 
 
-class CutProxy:
+class _CuttingLink:
+    """What both proxies share: throttling and counting client→server bytes, choosing the next cut.
+
+    Subclasses set ``rate``, ``_bucket``, ``_bucket_t``, ``cut_every``, ``jitter``, ``rng``, ``lock``,
+    ``up_bytes``, ``_since_cut``, ``_threshold``, ``_stop``, ``sock`` and ``thread``, and define
+    ``cut_all`` and ``_bucket_cap``.
+    """
+
+    cut_every: int | None
+    jitter: float
+    rate: float | None
+    _bucket: float
+    _bucket_t: float
+    rng: random.Random
+    lock: threading.Lock
+    up_bytes: int
+    _since_cut: int
+    _threshold: int | None
+    _stop: bool
+    sock: socket.socket
+    thread: threading.Thread
+
+    def cut_all(self) -> None:
+        raise NotImplementedError
+
+    def _next_threshold(self) -> int | None:
+        if not self.cut_every:
+            return None
+        j = int(self.cut_every * self.jitter)
+        return self.cut_every + (self.rng.randint(-j, j) if j else 0)
+
+    def _bucket_cap(self) -> float:
+        """How many bytes the token bucket may save up (how large a burst the link lets through)."""
+        raise NotImplementedError
+
+    def _throttle(self, n: int) -> None:
+        """Hold a piece of ``n`` client→server bytes until the token bucket has room (``rate`` bytes/s)."""
+        if not self.rate:
+            return
+        while True:
+            with self.lock:
+                now = time.monotonic()
+                self._bucket = min(self._bucket_cap(), self._bucket + (now - self._bucket_t) * self.rate)
+                self._bucket_t = now
+                if self._bucket >= n:
+                    self._bucket -= n
+                    return
+                wait = (n - self._bucket) / self.rate
+            time.sleep(wait)
+
+    def _count_up(self, data: bytes) -> tuple[bytes, bool]:
+        """Count bytes going up; at the threshold keep only what fits and say the link is cut."""
+        cut = False
+        with self.lock:
+            if self._threshold is not None and self._since_cut + len(data) >= self._threshold:
+                data = data[:max(self._threshold - self._since_cut, 0)]
+                self._since_cut = 0
+                self._threshold = self._next_threshold()
+                cut = True
+            else:
+                self._since_cut += len(data)
+            self.up_bytes += len(data)
+        return data, cut
+
+    def close(self) -> None:
+        self._stop = True
+        self.sock.close()
+        self.thread.join(timeout=5)
+        self.cut_all()
+
+
+class CutProxy(_CuttingLink):
     """A TCP proxy on 127.0.0.1 in front of a backend port.
 
     ``cut_every``: after about that many client→server bytes (± ``jitter``, drawn at random) every
@@ -121,12 +205,6 @@ class CutProxy:
         self.thread = threading.Thread(target=self._accept, daemon=True)
         self.thread.start()
 
-    def _next_threshold(self) -> int | None:
-        if not self.cut_every:
-            return None
-        j = int(self.cut_every * self.jitter)
-        return self.cut_every + (self.rng.randint(-j, j) if j else 0)
-
     def _accept(self) -> None:
         while not self._stop:
             try:
@@ -147,19 +225,9 @@ class CutProxy:
             threading.Thread(target=self._pump, args=(c, b, True), daemon=True).start()
             threading.Thread(target=self._pump, args=(b, c, False), daemon=True).start()
 
-    def _throttle(self, n: int) -> None:
-        if not self.rate:
-            return
-        while True:
-            with self.lock:
-                now = time.monotonic()
-                self._bucket = min(self.rate, self._bucket + (now - self._bucket_t) * self.rate)
-                self._bucket_t = now
-                if self._bucket >= n:
-                    self._bucket -= n
-                    return
-                wait = (n - self._bucket) / self.rate
-            time.sleep(wait)
+    def _bucket_cap(self) -> float:
+        assert self.rate
+        return self.rate
 
     def cut_all(self) -> None:
         with self.lock:
@@ -182,16 +250,7 @@ class CutProxy:
                     break
                 if upstream:
                     self._throttle(len(data))
-                    cut = False
-                    with self.lock:
-                        if self._threshold is not None and self._since_cut + len(data) >= self._threshold:
-                            data = data[:max(self._threshold - self._since_cut, 0)]
-                            self._since_cut = 0
-                            self._threshold = self._next_threshold()
-                            cut = True
-                        else:
-                            self._since_cut += len(data)
-                        self.up_bytes += len(data)
+                    data, cut = self._count_up(data)
                     if data:
                         dst.sendall(data)
                     if cut:
@@ -208,11 +267,6 @@ class CutProxy:
                 except OSError:
                     pass
 
-    def close(self) -> None:
-        self._stop = True
-        self.sock.close()
-        self.thread.join(timeout=5)
-        self.cut_all()
 
 
 def make_package(ws, folder: Path, size: int = 200_000, *, uid: str | None = None, code: str = "03199",
@@ -252,7 +306,7 @@ def sha_of(path: Path) -> str:
     return hashlib.sha256(path.read_bytes()).hexdigest()
 
 
-class LinkProxy:
+class LinkProxy(_CuttingLink):
     """A mountain 2G link between a client and the inbox, on 127.0.0.1.
 
     - ``rate``: client→server bytes per second (token bucket); the reply direction is not throttled.
@@ -299,12 +353,6 @@ class LinkProxy:
         self.thread = threading.Thread(target=self._accept, daemon=True)
         self.thread.start()
 
-    def _next_threshold(self) -> int | None:
-        if not self.cut_every:
-            return None
-        j = int(self.cut_every * self.jitter)
-        return self.cut_every + (self.rng.randint(-j, j) if j else 0)
-
     @staticmethod
     def _reset(s: socket.socket) -> None:
         try:
@@ -340,19 +388,9 @@ class LinkProxy:
                 threading.Thread(target=self._write, args=(dst, src, line), daemon=True).start()
         self.cut_all()
 
-    def _throttle(self, n: int) -> None:
-        if not self.rate:
-            return
-        while True:
-            with self.lock:
-                now = time.monotonic()
-                self._bucket = min(max(self.rate * 0.05, 1024), self._bucket + (now - self._bucket_t) * self.rate)
-                self._bucket_t = now
-                if self._bucket >= n:
-                    self._bucket -= n
-                    return
-                wait = (n - self._bucket) / self.rate
-            time.sleep(wait)
+    def _bucket_cap(self) -> float:
+        assert self.rate
+        return max(self.rate * 0.05, 1024)
 
     def cut_all(self) -> None:
         with self.lock:
@@ -372,16 +410,7 @@ class LinkProxy:
                     break
                 if upstream:
                     self._throttle(len(data))
-                    cut = False
-                    with self.lock:
-                        if self._threshold is not None and self._since_cut + len(data) >= self._threshold:
-                            data = data[:max(self._threshold - self._since_cut, 0)]
-                            self._since_cut = 0
-                            self._threshold = self._next_threshold()
-                            cut = True
-                        else:
-                            self._since_cut += len(data)
-                        self.up_bytes += len(data)
+                    data, cut = self._count_up(data)
                     if cut:  # what was still in the air is lost with the connection
                         self.cut_all()
                         return
@@ -409,8 +438,3 @@ class LinkProxy:
             self._reset(src)
             self._reset(dst)
 
-    def close(self) -> None:
-        self._stop = True
-        self.sock.close()
-        self.thread.join(timeout=5)
-        self.cut_all()

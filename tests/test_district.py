@@ -17,7 +17,8 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from test_package_damage import MemoryKeyring, dump, listing
+from memory_keyring import MemoryKeyring, building_dossiers
+from test_package_damage import dump, listing
 
 from cff_desktop.common.errors import CffError
 
@@ -75,18 +76,14 @@ def _commune(root: Path, name: str, *, seed: int, year: int, code: str, category
 @pytest.fixture(scope="session")
 def built(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Built]:
     """90 dossiers (30 communes × 3 rounds) and the bad ones, built once: about half a minute."""
-    import keyring
 
     from cff_desktop.common.resources import resource_dir
     from cff_desktop.services import keys, packages
     from cff_desktop.storage.paths import data_paths
 
     root = tmp_path_factory.mktemp("district-built")
-    kr = MemoryKeyring()
-    old_kr, old_home = keyring.get_keyring(), os.environ.get("CFF_HOME")
-    keyring.set_keyring(kr)
     real_printing = packages.export._printing_available
-    try:
+    with building_dossiers() as kr:
         os.environ["CFF_HOME"] = str(root / "upper")
         keys.generate_upper(data_paths(), root / "upper.pub")
         b = Built(root, kr, root / "upper", root / "upper.pub")
@@ -128,13 +125,6 @@ def built(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Built]:
         lines = ["code,name,category"] + [f"{code_of(i)},{name_of(i)},{category_of(i)}" for i in range(N)]
         b.csv = root / "units.csv"
         b.csv.write_text("\n".join(lines) + "\n", "utf-8")
-    finally:  # nothing of the build leaks into other tests: printing, keyring and CFF_HOME restored
-        packages.export._printing_available = real_printing
-        keyring.set_keyring(old_kr)
-        if old_home is None:
-            os.environ.pop("CFF_HOME", None)
-        else:
-            os.environ["CFF_HOME"] = old_home
     yield b
 
 
@@ -482,15 +472,13 @@ def test_cli_report_list_and_bad_csv(upper, built: Built, cff, cff_home: Path, t
 
 
 def test_upper_level_screens(qtbot, upper, built: Built, tmp_path: Path) -> None:
+    from gui_helpers import open_upper_window
+
     from cff_desktop.services.district import import_path
-    from cff_desktop.ui.app import build_window
 
     for y in YEARS:
         import_path(upper, built.folders[y])
-    win = build_window(str(upper.paths.db))
-    qtbot.addWidget(win)
-    win.resize(1366, 768)
-    win.show()
+    win = open_upper_window(qtbot, upper.paths.db)
     shell = win.shell
     qtbot.waitUntil(lambda: shell.inbox.loaded)
     assert shell.inbox.proxy.rowCount() == N and shell.inbox.year.value() == 2024

@@ -15,16 +15,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 import pytest
-from memory_keyring import MemoryKeyring
+from memory_keyring import MemoryKeyring, building_dossiers
 from signer_helpers import register_signers
 from test_package_damage import dump
-
-
-def _printing_module():
-    """Where the exporter asks whether PDFs can be printed (skipped here: packages ~9 kB, built 3× faster)."""
-    from cff_desktop.services.packages import export
-
-    return export
 
 ROOT = Path(__file__).resolve().parents[1]
 YEAR = 2026
@@ -48,7 +41,6 @@ class Small:
 
 @pytest.fixture(scope="module")
 def small(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Small]:
-    import keyring
 
     from cff_desktop.services import council, demo, keys, packages, profile
     from cff_desktop.services.scoring import score_round
@@ -56,13 +48,7 @@ def small(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Small]:
     from cff_desktop.storage.paths import data_paths
 
     root = tmp_path_factory.mktemp("small")
-    kr = MemoryKeyring()
-    old_kr, old_home = keyring.get_keyring(), os.environ.get("CFF_HOME")
-    keyring.set_keyring(kr)
-    printing = _printing_module()
-    real = printing._printing_available
-    printing._printing_available = lambda: False
-    try:
+    with building_dossiers() as kr:
         os.environ["CFF_HOME"] = str(root / "upper")
         keys.generate_upper(data_paths(), root / "upper.pub")
         s = Small(kr, root / "upper", root / "usb", root / "again", root / "units.csv")
@@ -83,13 +69,6 @@ def small(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Small]:
         rows = [f"{c},Xã Thử {i + 1},{LISTED[i]},,," for i, c in enumerate(CODES)]
         s.csv.write_text("code,name,category,predecessors,valid_from,valid_to\n" + "\n".join(rows)
                          + "\n29001,Xã Đã Giải Thể,other,,2019,2025\n", "utf-8")
-    finally:
-        printing._printing_available = real
-        keyring.set_keyring(old_kr)
-        if old_home is None:
-            os.environ.pop("CFF_HOME", None)
-        else:
-            os.environ["CFF_HOME"] = old_home
     yield s
 
 
@@ -318,19 +297,16 @@ def test_reviewers_sign_in_and_the_audit_names_them(area) -> None:
 
 
 def test_inbox_sorts_filters_counts_and_enables_only_allowed_batches(qtbot, area, tmp_path: Path) -> None:
+    from gui_helpers import open_upper_window
     from PySide6.QtCore import Qt
 
     from cff_desktop.services.district_decisions import agree_all
-    from cff_desktop.ui.app import build_window
     from cff_desktop.ui.upper_inbox import STATE_COLOURS
 
     failing = _fail_one(area, CODES[1])
     assert failing
     agree_all(area, f"{CODES[2]}/{YEAR}")
-    win = build_window(str(area.paths.db))
-    qtbot.addWidget(win)
-    win.resize(1366, 768)
-    win.show()
+    win = open_upper_window(qtbot, area.paths.db)
     inbox = win.shell.inbox
     qtbot.waitUntil(lambda: inbox.loaded)
     assert inbox.proxy.rowCount() == len(CODES)

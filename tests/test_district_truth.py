@@ -27,16 +27,9 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from memory_keyring import MemoryKeyring
+from memory_keyring import MemoryKeyring, building_dossiers
 from signer_helpers import register_signers
 from test_package_damage import dump
-
-
-def _printing_module():
-    """Where the exporter asks whether PDFs can be printed (skipped here: packages ~9 kB, built 3× faster)."""
-    from cff_desktop.services.packages import export
-
-    return export
 
 N = 150
 YEAR, PREV = 2026, 2025
@@ -97,19 +90,12 @@ def _commune(root: Path, name: str, code: str, seed: int, year: int, category: s
 @pytest.fixture(scope="module")
 def province(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Province]:
     """The 150 communes' dossiers and scores, built once for this module (a few minutes)."""
-    import keyring
 
     from cff_desktop.services import keys, packages
     from cff_desktop.storage.paths import data_paths
 
     root = tmp_path_factory.mktemp("province")
-    kr = MemoryKeyring()
-    old_kr, old_home = keyring.get_keyring(), os.environ.get("CFF_HOME")
-    keyring.set_keyring(kr)
-    printing = _printing_module()
-    real_printing = printing._printing_available
-    printing._printing_available = lambda: False
-    try:
+    with building_dossiers() as kr:
         os.environ["CFF_HOME"] = str(root / "upper")
         keys.generate_upper(data_paths(), root / "upper.pub")
         pub = root / "upper.pub"
@@ -144,13 +130,6 @@ def province(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Province]:
         lines += [f"{PRED[0]},Xã Cũ 1,other,,,{PREV}", f"{PRED[1]},Xã Cũ 2,other,,,{PREV}",
                   f"{DISSOLVED},Xã Cũ 3,other,,2019,{PREV}"]
         p.csv.write_text("\n".join(lines) + "\n", "utf-8")
-    finally:
-        printing._printing_available = real_printing
-        keyring.set_keyring(old_kr)
-        if old_home is None:
-            os.environ.pop("CFF_HOME", None)
-        else:
-            os.environ["CFF_HOME"] = old_home
     yield p
 
 

@@ -22,7 +22,7 @@ from pathlib import Path
 
 import pytest
 from cli_helpers import db_dump
-from memory_keyring import MemoryKeyring
+from memory_keyring import MemoryKeyring, building_dossiers
 from signer_helpers import register_signers
 from test_package_damage import dump
 
@@ -53,21 +53,14 @@ def _unknown_version(root: Path) -> Path:
 
 @pytest.fixture(scope="module")
 def built(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Built]:
-    import keyring
 
     from cff_desktop.services import council, demo, keys, packages, profile, rulesets
-    from cff_desktop.services.packages import export
     from cff_desktop.services.scoring import score_round
     from cff_desktop.services.workspace import open_workspace
     from cff_desktop.storage.paths import data_paths
 
     root = tmp_path_factory.mktemp("versions")
-    kr = MemoryKeyring()
-    old_kr, old_home = keyring.get_keyring(), os.environ.get("CFF_HOME")
-    keyring.set_keyring(kr)
-    real = export._printing_available
-    export._printing_available = lambda: False  # papers are not what this file tests
-    try:
+    with building_dossiers() as kr:
         os.environ["CFF_HOME"] = str(root / "upper")
         keys.generate_upper(data_paths(), root / "upper.pub")
         b = Built(kr, root / "upper", csv=root / "units.csv")
@@ -94,13 +87,6 @@ def built(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Built]:
             b.pkgs[code] = next(usb.glob("*.cffpkg"))
         b.csv.write_text("code,name,category\n" + "".join(
             f"{c},Xã Phiên Bản {i + 1},other\n" for i, c in enumerate((NEW, OLD, UNKNOWN))), "utf-8")
-    finally:
-        export._printing_available = real
-        keyring.set_keyring(old_kr)
-        if old_home is None:
-            os.environ.pop("CFF_HOME", None)
-        else:
-            os.environ["CFF_HOME"] = old_home
     yield b
 
 

@@ -6,19 +6,9 @@ import json
 import sqlite3
 from pathlib import Path
 
-import pytest
-from gui_helpers import ime_type, labels_text, set_text, sign_in
+from gui_helpers import ime_type, labels_text, set_text
 
 from cff_desktop.ui.app import acquire_instance_lock, build_window, main
-
-
-@pytest.fixture
-def clerk(qtbot, demo_ws):
-    w = build_window()
-    qtbot.addWidget(w)
-    w.show()
-    sign_in(qtbot, w, "Hoàng Thị Mai")
-    return w
 
 
 def db_rows(home: Path, sql: str) -> list:

@@ -14,19 +14,8 @@ from pathlib import Path
 import pytest
 from cli_helpers import assert_refused, db_dump, ok, run_cff
 from docs_helpers import flat_text
-from gui_helpers import ime_type, sign_in
+from gui_helpers import close_council, ime_type
 from PySide6.QtCore import QDateTime
-
-from cff_desktop.ui.app import build_window
-
-
-@pytest.fixture
-def clerk(qtbot, demo_ws):
-    w = build_window()
-    qtbot.addWidget(w)
-    w.show()
-    sign_in(qtbot, w, "Hoàng Thị Mai")
-    return w
 
 
 @pytest.fixture
@@ -56,12 +45,7 @@ def override(page, cid: str | None, points: str, reason: str) -> None:
 
 
 def close(page, conclusion: str = "Đề nghị cấp trên công nhận", votes: int = 10) -> None:
-    page.v_for.setValue(votes)
-    page.v_button.click()
-    if conclusion:
-        ime_type(page.conclusion, conclusion)
-    page.confirm.setChecked(True)
-    page.close_button.click()
+    close_council(page, conclusion, votes)
 
 
 def test_the_chosen_criterion_stays_selected(qtbot, page, cff_home) -> None:

@@ -2,20 +2,8 @@
 
 from __future__ import annotations
 
-import pytest
 from cli_helpers import ok, run_cff
-from gui_helpers import ime_type, labels_text, sign_in
-
-from cff_desktop.ui.app import build_window
-
-
-@pytest.fixture
-def clerk(qtbot, demo_ws):
-    w = build_window()
-    qtbot.addWidget(w)
-    w.show()
-    sign_in(qtbot, w, "Hoàng Thị Mai")
-    return w
+from gui_helpers import close_council, labels_text
 
 
 def test_a_step_is_ticked_when_done_not_when_its_date_passed(qtbot, clerk, demo_ws) -> None:
@@ -43,11 +31,7 @@ def test_the_next_thing_follows_the_work(qtbot, clerk, demo_ws, cff_home, tmp_pa
     assert clerk.shell.dashboard.next_button.text() == "Xem số liệu các ngành"
     page.done_button.click()
     council = clerk.shell.show_page("council")
-    council.v_for.setValue(10)
-    council.v_button.click()
-    ime_type(council.conclusion, "Đề nghị công nhận")
-    council.confirm.setChecked(True)
-    council.close_button.click()
+    close_council(council)
     d = clerk.shell.dashboard.last
     assert {s.key: s.state for s in d.steps}["council"] == "done"
     assert d.next_step.key == "posting" and clerk.shell.dashboard.next_button.text() == "In thông báo niêm yết"

@@ -5,21 +5,16 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from gui_helpers import answer_next_dialog, sign_in
+from gui_helpers import answer_next_dialog
 
 from cff_desktop.services.council import close_meeting, record_vote
-from cff_desktop.ui.app import build_window
 
 
 @pytest.fixture
-def docs(qtbot, demo_ws):
-    w = build_window()
-    qtbot.addWidget(w)
-    w.show()
-    sign_in(qtbot, w, "Hoàng Thị Mai")
-    page = w.shell.show_page("documents")
+def docs(clerk):
+    page = clerk.shell.show_page("documents")
     yield page
-    w.close()
+    clerk.close()
 
 
 def idle(qtbot, page) -> None:

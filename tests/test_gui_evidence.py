@@ -15,13 +15,10 @@ from cff_desktop.ui.app import build_window
 
 
 @pytest.fixture
-def panel(qtbot, demo_ws):
-    w = build_window()
-    qtbot.addWidget(w)
-    w.show()
-    sign_in(qtbot, w, "Vi Thị Hồng")
-    yield w.shell.entry.show_criterion("7").evidence
-    w.close()  # keeps the window (and so the panel) alive until the test is over
+def panel(qtbot, win):
+    sign_in(qtbot, win, "Vi Thị Hồng")
+    yield win.shell.entry.show_criterion("7").evidence
+    win.close()  # keeps the window (and so the panel) alive until the test is over
 
 
 def evidence_rows(home: Path) -> list:

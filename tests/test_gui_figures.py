@@ -15,16 +15,7 @@ from cli_helpers import assert_refused, db_dump, ok, run_cff
 from docs_helpers import flat_text
 from gui_helpers import set_text, sign_in
 
-from cff_desktop.ui.app import build_window
 from cff_desktop.ui.criterion_page import CriterionPage
-
-
-@pytest.fixture
-def win(qtbot, demo_ws):
-    w = build_window()
-    qtbot.addWidget(w)
-    w.show()
-    return w
 
 
 def q(home: Path, sql: str, args: tuple = ()) -> list:

@@ -12,11 +12,8 @@ import os
 from pathlib import Path
 
 import pytest
-from gui_helpers import sign_in
 from PySide6.QtCore import QPoint
 from PySide6.QtWidgets import QApplication, QScrollArea, QWidget
-
-from cff_desktop.ui.app import build_window
 
 SIZES = [(1024, 600, 100), (1280, 720, 100), (1366, 768, 100), (1920, 1080, 100),
          (1366, 768, 150), (1280, 720, 125)]
@@ -55,15 +52,6 @@ def themed():
     yield use
     app.setStyleSheet(sheet)
     app.setFont(font)
-
-
-@pytest.fixture
-def clerk(qtbot, demo_ws):
-    w = build_window()
-    qtbot.addWidget(w)
-    w.show()
-    sign_in(qtbot, w, "Hoàng Thị Mai")
-    return w
 
 
 @pytest.mark.parametrize("size", SIZES, ids=lambda s: f"{s[0]}x{s[1]}-{s[2]}pct")

@@ -11,18 +11,11 @@ import sqlite3
 from pathlib import Path
 
 import pytest
-from gui_helpers import sign_in
-
-from cff_desktop.ui.app import build_window
 
 
 @pytest.fixture
-def officers_tab(qtbot, demo_ws):
-    w = build_window()
-    qtbot.addWidget(w)
-    w.show()
-    sign_in(qtbot, w, "Hoàng Thị Mai")
-    yield w.shell.pages["setup"].officers  # `w` stays referenced (alive) until the test ends
+def officers_tab(clerk):
+    yield clerk.shell.pages["setup"].officers  # `clerk` stays referenced (alive) until the test ends
 
 
 def names(home: Path) -> list[str]:

@@ -14,14 +14,6 @@ from cff_desktop.ui.app import build_window
 from cff_desktop.ui.criterion_page import CriterionPage
 
 
-@pytest.fixture
-def win(qtbot, demo_ws):
-    w = build_window()
-    qtbot.addWidget(w)
-    w.show()
-    return w
-
-
 def stored(cff_home, iid):
     con = sqlite3.connect(cff_home / "cff.sqlite")
     row = con.execute("SELECT value, note FROM value WHERE indicator_id = ?", (iid,)).fetchone()

@@ -7,21 +7,9 @@ import json
 import sqlite3
 from pathlib import Path
 
-import pytest
-from gui_helpers import set_text, sign_in
+from gui_helpers import set_text
 from openpyxl import load_workbook
 from PySide6.QtWidgets import QLabel
-
-from cff_desktop.ui.app import build_window
-
-
-@pytest.fixture
-def clerk(qtbot, demo_ws):
-    w = build_window()
-    qtbot.addWidget(w)
-    w.show()
-    sign_in(qtbot, w, "Hoàng Thị Mai")
-    return w
 
 
 def db_hash(home: Path) -> str:

@@ -6,6 +6,7 @@ import hashlib
 from pathlib import Path
 
 import pytest
+from gui_helpers import open_upper_window
 
 
 def _digest(path: Path) -> str:
@@ -28,12 +29,8 @@ def upper(tmp_path: Path, monkeypatch: pytest.MonkeyPatch):
 
 
 def _window(qtbot, ws):
-    from cff_desktop.ui.app import build_window
 
-    win = build_window(str(ws.paths.db))
-    qtbot.addWidget(win)
-    win.resize(1366, 768)
-    win.show()
+    win = open_upper_window(qtbot, ws.paths.db)
     return win
 
 

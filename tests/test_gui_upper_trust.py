@@ -5,6 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+from gui_helpers import open_upper_window
 from test_package_damage import laptop, memory_keyring  # noqa: F401  (fixture)
 
 
@@ -47,13 +48,9 @@ def test_each_unknown_signer_is_asked_about(qtbot, upper, stick, tmp_path: Path,
     from PySide6.QtWidgets import QApplication, QMessageBox
 
     from cff_desktop.services.unit_keys import list_keys
-    from cff_desktop.ui.app import build_window
 
     usb, fp = stick
-    win = build_window(str(upper.paths.db))
-    qtbot.addWidget(win)
-    win.resize(1366, 768)
-    win.show()
+    win = open_upper_window(qtbot, upper.paths.db)
     page = win.shell.inbox
     qtbot.waitUntil(lambda: page.loaded)
     asked: list[str] = []

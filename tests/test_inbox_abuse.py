@@ -29,6 +29,12 @@ def _uploads(d: District) -> list[str]:
     return sorted(p.name for p in (d.data / "uploads").iterdir())
 
 
+def _offer(d: District, token: str, length: str, sha: str) -> requests.Response:
+    """Ask the inbox to open an upload of ``length`` bytes (tus creation); its answer, whatever it is."""
+    return requests.post(f"{d.url}/files/", timeout=10, headers=tus(token, **{
+        "Upload-Length": length, "Upload-Metadata": encode_metadata({"uuid": UID, "sha256": sha})}))
+
+
 @pytest.fixture
 def district(tmp_path: Path):
     d = District(tmp_path / "district", limits=ServerLimits(min_free=0, max_package=5_000_000))
@@ -39,8 +45,7 @@ def district(tmp_path: Path):
 @pytest.mark.parametrize("value", ["²", "10^23", "-1", "+5", "1_000", "1" * 25])
 def test_upload_length_that_is_not_ascii_digits_is_400(district: District, value: str) -> None:
     token = _token(district)
-    r = requests.post(f"{district.url}/files/", timeout=10, headers=tus(token, **{
-        "Upload-Length": value, "Upload-Metadata": encode_metadata({"uuid": UID, "sha256": "a" * 64})}))
+    r = _offer(district, token, value, "a" * 64)
     assert r.status_code == 400 and r.json()["error"] == "bad_length", r.text
     assert _uploads(district) == []
 
@@ -68,8 +73,7 @@ def test_a_commune_cannot_reserve_more_than_its_open_upload_limit(tmp_path: Path
         token = _token(d)
         create(d, token, 5 * MB)
         before = _uploads(d)
-        r = requests.post(f"{d.url}/files/", timeout=10, headers=tus(token, **{
-            "Upload-Length": str(4 * MB), "Upload-Metadata": encode_metadata({"uuid": UID, "sha256": "c" * 64})}))
+        r = _offer(d, token, str(4 * MB), "c" * 64)
         assert r.status_code == 413 and r.json()["error"] == "too_many_open", r.text
         assert "vượt giới hạn" in r.json()["message"] and r.headers["Retry-After"]
         assert _uploads(d) == before
@@ -90,8 +94,7 @@ def test_promises_the_disk_could_not_hold_are_refused(tmp_path: Path) -> None:
         token = _token(d)
         create(d, token, 400 * MB)
         before = _uploads(d)
-        r = requests.post(f"{d.url}/files/", timeout=10, headers=tus(token, **{
-            "Upload-Length": str(400 * MB), "Upload-Metadata": encode_metadata({"uuid": UID, "sha256": "d" * 64})}))
+        r = _offer(d, token, str(400 * MB), "d" * 64)
         assert r.status_code == 507 and r.json()["error"] == "disk_full", r.text
         assert _uploads(d) == before
     finally:

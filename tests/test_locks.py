@@ -10,25 +10,15 @@ import sqlite3
 
 import pytest
 from cli_helpers import assert_refused, db_dump, ok, run_cff
-from gui_helpers import ime_type, sign_in
-
-from cff_desktop.ui.app import build_window
+from gui_helpers import close_council, ime_type
 
 
 @pytest.fixture
-def closed_clerk(qtbot, demo_ws):
-    w = build_window()
-    qtbot.addWidget(w)
-    w.show()
-    sign_in(qtbot, w, "Hoàng Thị Mai")
-    page = w.shell.show_page("council")
-    page.v_for.setValue(10)
-    page.v_button.click()
-    ime_type(page.conclusion, "Đề nghị công nhận")
-    page.confirm.setChecked(True)
-    page.close_button.click()
+def closed_clerk(clerk):
+    page = clerk.shell.show_page("council")
+    close_council(page)
     assert "Đã kết thúc họp" in page.status.text()
-    return w
+    return clerk
 
 
 def test_window_is_read_only_after_close(qtbot, closed_clerk, cff_home) -> None:

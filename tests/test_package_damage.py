@@ -11,7 +11,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from memory_keyring import MemoryKeyring
+from memory_keyring import using_memory_keyring
 
 from cff_desktop.common.errors import CffError
 from cff_desktop.dossier import crypto
@@ -25,13 +25,8 @@ from cff_desktop.dossier.package import PayloadFile, build
 
 @pytest.fixture(autouse=True)
 def memory_keyring() -> Any:
-    import keyring
-
-    old = keyring.get_keyring()
-    kr = MemoryKeyring()
-    keyring.set_keyring(kr)
-    yield kr
-    keyring.set_keyring(old)
+    with using_memory_keyring() as kr:
+        yield kr
 
 
 def laptop(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, name: str, **demo: Any):

@@ -26,7 +26,7 @@ from typing import Any
 
 import pytest
 from cli_helpers import folder_state
-from memory_keyring import MemoryKeyring
+from memory_keyring import using_memory_keyring
 
 from cff_desktop.dossier.package import PayloadFile, build
 
@@ -100,13 +100,8 @@ def stored(db: Path) -> dict[str, Any]:
 
 @pytest.fixture
 def kr() -> Any:
-    import keyring
-
-    old = keyring.get_keyring()
-    k = MemoryKeyring()
-    keyring.set_keyring(k)
-    yield k
-    keyring.set_keyring(old)
+    with using_memory_keyring() as k:
+        yield k
 
 
 def at(home: Path, monkeypatch: pytest.MonkeyPatch):

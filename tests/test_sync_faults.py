@@ -17,8 +17,7 @@ import time
 from pathlib import Path
 
 import pytest
-import requests
-from sync_helpers import LinkProxy, make_package, wait_for
+from sync_helpers import LinkProxy, make_package, wait_for, wait_until_serving
 from test_package_cli import file_keyring, ok, run  # noqa: F401  (fixture)
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -47,14 +46,7 @@ class Inbox:
         self.proc = subprocess.Popen([sys.executable, *program, "serve", "--data", str(self.data), "--host",
                                       "127.0.0.1", "--port", str(self.port)], cwd=ROOT,
                                      stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-
-        def up() -> bool:
-            try:
-                return requests.get(f"{self.url}/api/v1/ping", timeout=1).ok
-            except requests.RequestException:
-                return False
-
-        wait_for(up, "cff-district serve", tries=300, step=0.1)
+        wait_until_serving(self.url, "cff-district serve")
 
     def kill(self) -> None:
         assert self.proc is not None

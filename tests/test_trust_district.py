@@ -19,7 +19,7 @@ from typing import Any
 
 import pytest
 from cli_helpers import assert_refused, folder_state, ok, run_cff
-from memory_keyring import MemoryKeyring
+from memory_keyring import MemoryKeyring, building_dossiers
 
 from cff_desktop.dossier.package import PayloadFile, build
 
@@ -38,18 +38,12 @@ class Communes:
 
 @pytest.fixture(scope="module")
 def communes(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Communes]:
-    import keyring
 
     from cff_desktop.services import council, demo, keys, packages
     from cff_desktop.services.workspace import open_workspace
 
     root = tmp_path_factory.mktemp("communes")
-    kr = MemoryKeyring()
-    old_kr, old_home = keyring.get_keyring(), os.environ.get("CFF_HOME")
-    keyring.set_keyring(kr)
-    real_printing = packages.export._printing_available
-    packages.export._printing_available = lambda: False  # the papers are not what is tested here
-    try:
+    with building_dossiers() as kr:
         c = Communes(root, kr, {}, {}, {}, Path())
         for code, name, seed in ((A, "Xã Hoàng Đồng", 0), (B, "Xã Tân Liên", 3)):
             home = root / f"c-{code}"
@@ -69,13 +63,6 @@ def communes(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Communes]:
             c.fps[code] = keys.device_info(ws)["fingerprint"]
             ws.close()
         yield c
-    finally:
-        packages.export._printing_available = real_printing
-        keyring.set_keyring(old_kr)
-        if old_home is None:
-            os.environ.pop("CFF_HOME", None)
-        else:
-            os.environ["CFF_HOME"] = old_home
 
 
 def _key_of(c: Communes, code: str) -> Any:

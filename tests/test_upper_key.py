@@ -7,13 +7,12 @@ from pathlib import Path
 
 import pyrage
 import pytest
-from gui_helpers import answer_next_dialog, ime_type, sign_in
+from gui_helpers import answer_next_dialog, ime_type
 
 from cff_desktop.common.errors import Refused
 from cff_desktop.services import keys
 from cff_desktop.services.council import close_meeting, record_vote
 from cff_desktop.services.upper_key import check_unencrypted_export, export_plan, key_from_enrolment
-from cff_desktop.ui.app import build_window
 
 
 def new_recipient() -> str:
@@ -21,13 +20,10 @@ def new_recipient() -> str:
 
 
 @pytest.fixture
-def clerk(qtbot, demo_ws):
-    w = build_window()
-    qtbot.addWidget(w)
-    w.show()
-    sign_in(qtbot, w, "Hoàng Thị Mai")
-    yield w
-    w.close()
+def clerk(clerk):
+    """The shared signed-in window, closed at the end (closing is part of what these tests rely on)."""
+    yield clerk
+    clerk.close()
 
 
 def settings_bytes(home: Path) -> bytes | None:

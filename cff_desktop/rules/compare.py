@@ -7,6 +7,7 @@ Pure: two :class:`RuleSet` in, a list of changes out.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
@@ -55,6 +56,17 @@ def kind_text(ind: Indicator) -> str:
     return kind_of(ind).words
 
 
+def _one_side(out: list[Change], where: str, x: Any, y: Any, text: Callable[[Any], str]) -> bool:
+    """Note a criterion or indicator that only one rule set has; True when so (nothing more to compare)."""
+    if y is None:
+        out.append(Change(where, "bỏ", text(x), ""))
+        return True
+    if x is None:
+        out.append(Change(where, "thêm", "", text(y)))
+        return True
+    return False
+
+
 def diff(a: RuleSet, b: RuleSet) -> list[Change]:
     """Every difference that changes a score or what an officer reads, criterion by criterion."""
     out: list[Change] = []
@@ -74,11 +86,7 @@ def diff(a: RuleSet, b: RuleSet) -> list[Change]:
     cb = {c.id: c for c in b.criteria}
     for cid in sorted(ca.keys() | cb.keys(), key=int):
         where = f"tiêu chí {cid}"
-        if cid not in cb:
-            out.append(Change(where, "bỏ", ca[cid].name, ""))
-            continue
-        if cid not in ca:
-            out.append(Change(where, "thêm", "", cb[cid].name))
+        if _one_side(out, where, ca.get(cid), cb.get(cid), lambda c: c.name):
             continue
         x, y = ca[cid], cb[cid]
         ch(where, "tên", x.name, y.name)
@@ -89,11 +97,7 @@ def diff(a: RuleSet, b: RuleSet) -> list[Change]:
         ib = {i.id: i for i in y.indicators}
         for iid in sorted(ia.keys() | ib.keys(), key=lambda s: [int(p) for p in s.split(".")]):
             w = f"chỉ số {iid}"
-            if iid not in ib:
-                out.append(Change(w, "bỏ", ia[iid].label, ""))
-                continue
-            if iid not in ia:
-                out.append(Change(w, "thêm", "", ib[iid].label))
+            if _one_side(out, w, ia.get(iid), ib.get(iid), lambda i: i.label):
                 continue
             p, q = ia[iid], ib[iid]
             ch(w, "nội dung", p.label, q.label)

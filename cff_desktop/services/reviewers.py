@@ -10,14 +10,14 @@ at least one reviewer, every appraisal and decision must be made by a signed-in 
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, datetime
 from typing import Any
 
 from cff_desktop.common.errors import BadInput, NotFound, Refused
 from cff_desktop.common.text import nfc
 from cff_desktop.services.officers import check_pin, hash_pin
 from cff_desktop.services.rounds import ADMIN
-from cff_desktop.services.signin import LOCK_MINUTES, MAX_FAILURES, WrongPin
+from cff_desktop.services.signin import lock_minutes_left, record_pin_check
 from cff_desktop.services.workspace import Workspace
 from cff_desktop.storage.db import now_iso
 
@@ -95,27 +95,11 @@ def sign_in(ws: Workspace, ref: str, pin: str, *, now: datetime | None = None) -
     """Check the PIN; count failures in the database and lock after ``MAX_FAILURES``."""
     now = now or datetime.now(UTC)
     r = get_reviewer(ws, ref)
-    if r["locked_until"] and datetime.fromisoformat(r["locked_until"]) > now:
-        wait = datetime.fromisoformat(r["locked_until"]) - now
-        minutes = max(1, int(wait.total_seconds() // 60) + (1 if wait.total_seconds() % 60 else 0))
+    minutes = lock_minutes_left(r["locked_until"], now)
+    if minutes:
         raise Refused(f"Tài khoản đang bị khóa do nhập sai PIN nhiều lần. Thử lại sau {minutes} phút.", "PIN")
     ok = bool(r["pin_hash"]) and check_pin(nfc(pin or ""), r["pin_hash"])
-    locked = ""
-    with ws.store.transaction() as conn:
-        if ok:
-            conn.execute("UPDATE reviewer SET failed_pins = 0, locked_until = '' WHERE id = ?", (r["id"],))
-            ws.store.audit(label(r), "reviewer.signin", f"reviewer:{r['id']}")
-        else:
-            failures = r["failed_pins"] + 1
-            if failures >= MAX_FAILURES:
-                locked = (now + timedelta(minutes=LOCK_MINUTES)).isoformat()
-                failures = 0
-            conn.execute("UPDATE reviewer SET failed_pins = ?, locked_until = ? WHERE id = ?",
-                         (failures, locked, r["id"]))
-            ws.store.audit(label(r), "reviewer.signin.failed", f"reviewer:{r['id']}", None,
-                           {"locked_until": locked} if locked else None)
-    if not ok:
-        raise WrongPin(0 if locked else MAX_FAILURES - failures)
+    record_pin_check(ws, "reviewer", r, ok, now, actor=label(r), action="reviewer.signin")
     return ReviewerSession(get_reviewer(ws, str(r["id"])))
 
 

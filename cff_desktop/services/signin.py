@@ -44,33 +44,56 @@ class WrongPin(Refused):
         self.left = left
 
 
+def lock_minutes_left(locked_until: str, now: datetime) -> int:
+    """Whole minutes (at least 1) an account still waits, or 0 when it is not locked.
+
+    Officers and the upper level's reviewers share this, so both wait and read the same count.
+    """
+    if not locked_until or datetime.fromisoformat(locked_until) <= now:
+        return 0
+    wait = datetime.fromisoformat(locked_until) - now
+    return max(1, int(wait.total_seconds() // 60) + (1 if wait.total_seconds() % 60 else 0))
+
+
+def record_pin_check(ws: Workspace, table: str, row: dict[str, Any], ok: bool, now: datetime, *,
+                     actor: str, action: str) -> None:
+    """Write the outcome of a PIN check on ``table`` (``officer`` or ``reviewer``); raise on a wrong PIN.
+
+    A right PIN clears the count; a wrong one adds to it, and the ``MAX_FAILURES``-th locks the
+    account for ``LOCK_MINUTES`` — in the database, so restarting does not reset it. The audit
+    rows are ``action`` and ``action.failed``.
+    """
+    if table not in ("officer", "reviewer"):
+        raise ValueError(table)
+    target = f"{table}:{row['id']}"
+    locked = ""
+    with ws.store.transaction() as conn:
+        if ok:
+            conn.execute(f"UPDATE {table} SET failed_pins = 0, locked_until = '' WHERE id = ?", (row["id"],))
+            ws.store.audit(actor, action, target)
+        else:
+            failures = row["failed_pins"] + 1
+            if failures >= MAX_FAILURES:
+                locked = (now + timedelta(minutes=LOCK_MINUTES)).isoformat()
+                failures = 0
+            conn.execute(f"UPDATE {table} SET failed_pins = ?, locked_until = ? WHERE id = ?",
+                         (failures, locked, row["id"]))
+            ws.store.audit(actor, f"{action}.failed", target, None, {"locked_until": locked} if locked else None)
+    if not ok:
+        raise WrongPin(0 if locked else MAX_FAILURES - failures)
+
+
 def sign_in(ws: Workspace, officer_ref: str, pin: str, *, now: datetime | None = None) -> Session:
     now = now or datetime.now(UTC)
     off = get_officer(ws, officer_ref)
-    if off["locked_until"] and datetime.fromisoformat(off["locked_until"]) > now:
-        wait = datetime.fromisoformat(off["locked_until"]) - now
-        minutes = max(1, int(wait.total_seconds() // 60) + (1 if wait.total_seconds() % 60 else 0))
+    minutes = lock_minutes_left(off["locked_until"], now)
+    if minutes:
         raise Refused(f"Tài khoản đang bị khóa do nhập sai PIN nhiều lần. Thử lại sau {minutes} phút "
                       "hoặc nhờ văn thư đặt lại PIN.", "PIN")
     if not off["pin_hash"]:
         raise Refused("Cán bộ này chưa có mã PIN. Nhờ văn thư đặt mã PIN trong phần Thiết lập.", "PIN")
     ok = check_pin(nfc(pin), off["pin_hash"])
-    with ws.store.transaction() as conn:
-        if ok:
-            conn.execute("UPDATE officer SET failed_pins = 0, locked_until = '' WHERE id = ?", (off["id"],))
-            ws.store.audit(label(off), "signin", f"officer:{off['id']}")
-        else:
-            failures = off["failed_pins"] + 1
-            locked = ""
-            if failures >= MAX_FAILURES:
-                locked = (now + timedelta(minutes=LOCK_MINUTES)).isoformat()
-                failures = 0
-            conn.execute("UPDATE officer SET failed_pins = ?, locked_until = ? WHERE id = ?",
-                         (failures, locked, off["id"]))
-            ws.store.audit(label(off), "signin.failed", f"officer:{off['id']}", None,
-                           {"locked_until": locked} if locked else None)
-    if not ok:
-        raise WrongPin(0 if locked else MAX_FAILURES - failures)
+    record_pin_check(ws, "officer", off, ok, now, actor=label(off), action="signin")
     return Session(get_officer(ws, str(off["id"])))
 
 

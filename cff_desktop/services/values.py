@@ -10,6 +10,7 @@ from cff_desktop.common import jsontext
 from cff_desktop.common.errors import BadInput, Refused
 from cff_desktop.common.text import nfc
 from cff_desktop.rules.engine import IndicatorResult, score_indicator
+from cff_desktop.rules.model import Indicator
 from cff_desktop.rules.values import Value, parse_value
 from cff_desktop.services.officers import can_edit, get_officer, label
 from cff_desktop.services.rounds import RoundInfo, get_round, require_open
@@ -17,9 +18,8 @@ from cff_desktop.services.value_write import write_value
 from cff_desktop.services.workspace import Workspace
 
 
-def _check_one(
-    ws: Workspace, rnd: RoundInfo, officer: dict[str, Any], indicator_id: str, raw: Any
-) -> tuple[str, Value]:
+def _indicator(rnd: RoundInfo, indicator_id: str) -> tuple[str, Indicator]:
+    """The round's indicator by id (any Unicode form), or a refusal naming the rule set."""
     iid = nfc(str(indicator_id))
     ind = rnd.ruleset.indicators.get(iid)
     if ind is None:
@@ -27,6 +27,13 @@ def _check_one(
             f"không có chỉ số '{iid}' trong bộ tiêu chí {rnd.ruleset.id} {rnd.ruleset.version}",
             "INDICATOR",
         )
+    return iid, ind
+
+
+def _check_one(
+    ws: Workspace, rnd: RoundInfo, officer: dict[str, Any], indicator_id: str, raw: Any
+) -> tuple[str, Value]:
+    iid, ind = _indicator(rnd, indicator_id)
     value = parse_value(ind, raw)
     if not can_edit(ws, rnd, officer, ind.criterion_id):
         raise Refused(
@@ -70,13 +77,7 @@ def clear_value(
     rnd = get_round(ws, year)
     require_open(rnd)
     officer = get_officer(ws, as_officer)
-    iid = nfc(str(indicator_id))
-    ind = rnd.ruleset.indicators.get(iid)
-    if ind is None:
-        raise BadInput(
-            f"không có chỉ số '{iid}' trong bộ tiêu chí {rnd.ruleset.id} {rnd.ruleset.version}",
-            "INDICATOR",
-        )
+    iid, ind = _indicator(rnd, indicator_id)
     if not can_edit(ws, rnd, officer, ind.criterion_id):
         raise Refused(
             f"{officer['name']} không được giao tiêu chí {ind.criterion_id}; không xóa được số liệu. "

@@ -369,11 +369,8 @@ class CouncilPage(QWidget):
             self.m_pos.clear()
             self.reload()
 
-    def override(self) -> None:
-        self.save_texts()
-        op = self._op(lambda: set_override(self.ctx.ws, self.ov_crit.currentData(), self.ov_points.text(),
-                                           self.ov_reason.text(), actor=self.ctx.actor),
-                      tr("Đã ghi điểm hội đồng."))
+    def _run_override(self, op: Op) -> None:
+        """Run a council-points change; when it went through, empty the form and show the new figures."""
         op.run()
         if not op.error:
             self.ov_points.clear()
@@ -381,17 +378,19 @@ class CouncilPage(QWidget):
             self.reload()
             self.ctx.changed.emit("council")
 
+    def override(self) -> None:
+        self.save_texts()
+        op = self._op(lambda: set_override(self.ctx.ws, self.ov_crit.currentData(), self.ov_points.text(),
+                                           self.ov_reason.text(), actor=self.ctx.actor),
+                      tr("Đã ghi điểm hội đồng."))
+        self._run_override(op)
+
     def remove_override(self) -> None:
         self.save_texts()
         cid = self.ov_crit.currentData()
         op = self._op(lambda: svc.remove_override(self.ctx.ws, cid, self.ov_reason.text(), actor=self.ctx.actor),
                       tr("Đã bỏ điểm hội đồng của tiêu chí {id}; dùng lại điểm tính theo số liệu.").format(id=cid))
-        op.run()
-        if not op.error:
-            self.ov_points.clear()
-            self.ov_reason.clear()
-            self.reload()
-            self.ctx.changed.emit("council")
+        self._run_override(op)
 
     def vote(self) -> None:
         self.save_texts()

@@ -22,7 +22,6 @@ from PySide6.QtWidgets import (
     QLineEdit,
     QPushButton,
     QTableWidget,
-    QTableWidgetItem,
     QVBoxLayout,
     QWidget,
 )
@@ -36,7 +35,7 @@ from cff_desktop.services import rulesets as rs_svc
 from cff_desktop.services.rounds import get_round
 from cff_desktop.ui.context import AppContext
 from cff_desktop.ui.i18n import tr
-from cff_desktop.ui.widgets import say
+from cff_desktop.ui.widgets import fill_table, say
 
 
 def _table(headers: list[str], narrow: int) -> QTableWidget:
@@ -56,12 +55,7 @@ def _table(headers: list[str], narrow: int) -> QTableWidget:
 
 
 def _fill(t: QTableWidget, rows: list[list[str]]) -> None:
-    t.setRowCount(len(rows))
-    for r, row in enumerate(rows):
-        for c, text in enumerate(row):
-            item = QTableWidgetItem(text)
-            item.setToolTip(text)
-            t.setItem(r, c, item)
+    fill_table(t, rows)
     t.resizeRowsToContents()
 
 

@@ -25,7 +25,6 @@ from PySide6.QtWidgets import (
     QPushButton,
     QSpinBox,
     QTableWidget,
-    QTableWidgetItem,
     QVBoxLayout,
     QWidget,
 )
@@ -40,6 +39,7 @@ from cff_desktop.ui.i18n import tr
 from cff_desktop.ui.ops import Op, run_in_background
 from cff_desktop.ui.upper_inbox import InboxPage
 from cff_desktop.ui.widgets import NavShell, say, scroll_page
+from cff_desktop.ui.widgets import fill_table as _fill
 
 
 def _pts(v: Any) -> str:
@@ -54,15 +54,6 @@ def _table(headers: list[str]) -> QTableWidget:
     t.setSelectionBehavior(QTableWidget.SelectionBehavior.SelectRows)
     t.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
     return t
-
-
-def _fill(t: QTableWidget, rows: list[list[str]]) -> None:
-    t.setRowCount(len(rows))
-    for r, row in enumerate(rows):
-        for c, text in enumerate(row):
-            item = QTableWidgetItem(text)
-            item.setToolTip(text)  # long names (criteria, kinds of unit) are elided in narrow columns
-            t.setItem(r, c, item)
 
 
 

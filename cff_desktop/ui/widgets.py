@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QLabel, QScrollArea, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QLabel, QScrollArea, QTableWidget, QTableWidgetItem, QVBoxLayout, QWidget
 
 
 def scroll_page(owner: QWidget, spacing: int = 10) -> QVBoxLayout:
@@ -164,3 +164,17 @@ class NavShell(QWidget):
         page = self.pages[key]
         self.nav.setCurrentRow(self.stack.indexOf(page))
         return page
+
+
+def fill_table(t: QTableWidget, rows: list[list[str]]) -> None:
+    """Put read-only text rows into a table; each cell's tooltip holds its whole text.
+
+    Long names (criteria, kinds of unit) are elided in narrow columns, so the tooltip is how a
+    person reads them.
+    """
+    t.setRowCount(len(rows))
+    for r, row in enumerate(rows):
+        for c, text in enumerate(row):
+            item = QTableWidgetItem(text)
+            item.setToolTip(text)
+            t.setItem(r, c, item)

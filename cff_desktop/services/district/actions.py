@@ -14,6 +14,7 @@ from cff_desktop.rules.values import parse_value
 from cff_desktop.services.district.area import get_area, package_ruleset
 from cff_desktop.services.district.queries import appraisal, find_package
 from cff_desktop.services.district.workflow import require_current, require_transition
+from cff_desktop.services.district_appraised import _show
 from cff_desktop.services.rounds import ADMIN
 from cff_desktop.services.workspace import Workspace
 from cff_desktop.storage.db import now_iso
@@ -96,16 +97,6 @@ def return_package(ws: Workspace, ref: str, comments: list[str] | None = None, *
     items = [{"text": t} for t in texts]
     _action(ws, pk, "returned", state, items, delivery, actor)
     return {"uuid": pk["uuid"], "delivery": delivery, "comments": texts}
-
-
-def _show(value: Any) -> str:
-    if isinstance(value, dict) and "numerator" in value:
-        return f"{value['numerator']}/{value['denominator']}"
-    if isinstance(value, dict) and len(value) == 1:
-        return str(next(iter(value.values())))
-    if isinstance(value, bool):
-        return "có" if value else "không"
-    return str(value)
 
 
 def pass_to_council(ws: Workspace, ref: str, *, actor: str = ADMIN) -> dict[str, Any]:
