@@ -31,6 +31,8 @@ from memory_keyring import MemoryKeyring, building_dossiers
 from signer_helpers import register_signers
 from test_package_damage import dump
 
+pytestmark = pytest.mark.slow  # the scale test: 150 real dossiers (not in `test --fast`)
+
 N = 150
 YEAR, PREV = 2026, 2025
 CATS = ("mountain_island_disadvantaged", "other", "urban_ward")

@@ -20,6 +20,8 @@ import pytest
 from sync_helpers import LinkProxy, make_package, wait_for, wait_until_serving
 from test_package_cli import file_keyring, ok, run  # noqa: F401  (fixture)
 
+pytestmark = pytest.mark.slow  # processes killed, links cut at real speed (not in `test --fast`)
+
 ROOT = Path(__file__).resolve().parents[1]
 
 
