@@ -187,3 +187,17 @@ def test_demo_create_for_any_round_province_and_unit_type(home: Path, unit_type:
         2026, "Quảng Ninh", "22222", unit_type)
     assert view["upper_level"] == "Ủy ban nhân dân tỉnh Quảng Ninh"
     assert view["window_end"] == "2026-10-31"
+
+
+@pytest.mark.parametrize("name,unit_type,word", [("Phường Tân Lập", "phuong", "phường"),
+                                                 ("Thị trấn Na Sầm", "thi_tran", "thị trấn")])
+def test_demo_named_as_a_ward_or_township_is_one(tmp_path: Path, name: str, unit_type: str, word: str) -> None:
+    """`cff demo create --commune "Phường …"` makes a ward (its papers and positions say so)."""
+    home = tmp_path / "demo"
+    ok(run_cff(home, "demo", "create", "--commune", name))
+    view = json.loads(ok(run_cff(home, "profile", "show", "--json")))
+    assert view["unit_type"] == unit_type
+    con = sqlite3.connect(home / "cff.sqlite")
+    positions = [r[0] for r in con.execute("SELECT position FROM officer")]
+    con.close()
+    assert f"Trưởng Công an {word}" in positions and "Trưởng Công an xã" not in positions

@@ -438,7 +438,7 @@ def cmd_demo_create(args: argparse.Namespace) -> int:
     from cff_desktop.services.profile import check_commune
 
     code = DEMO_CODE if args.code is None else args.code  # a sample code: dossiers need one to be exported
-    check_commune({"code": code, "unit_type": args.unit_type})  # before the file is created
+    check_commune({"code": code, **({"unit_type": args.unit_type} if args.unit_type else {})})  # before the file
     with _ws(args, create=True) as ws:
         r = create_demo(ws, commune=args.commune, category=args.category, seed=args.seed,
                         year=args.round or 2024, province=args.province, code=code,
@@ -587,7 +587,8 @@ def build_parser(command: str | None = None) -> argparse.ArgumentParser:
     x.add_argument("--round", dest="round", type=int, help="năm của vòng mẫu (mặc định 2024)")
     x.add_argument("--province", default="Lạng Sơn")
     x.add_argument("--code", help="mã đơn vị hành chính (mặc định mã mẫu 99001)")
-    x.add_argument("--unit-type", dest="unit_type", default="xa", help="xa | phuong | thi_tran | dac_khu")
+    x.add_argument("--unit-type", dest="unit_type",
+                   help="xa | phuong | thi_tran | dac_khu (mặc định theo tên: \"Phường …\" là phuong)")
     x.set_defaults(func=cmd_demo_create)
 
     # Feature modules add their own sub-commands (one module per feature keeps them apart).
