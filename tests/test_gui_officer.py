@@ -239,3 +239,25 @@ def test_dashboard_shows_the_upper_levels_decision(qtbot, demo_ws) -> None:
     sign_in(qtbot, w, "Hoàng Thị Mai")
     text = w.shell.dashboard.blockers.text()
     assert "Cấp trên trả lại hồ sơ" in text and "tiêu chí 7: Bổ sung sổ tiêm chủng thôn Nà Cạn" in text
+
+
+def test_a_wards_criterion_page_words_the_labels_as_its_papers(qtbot, cff_home) -> None:
+    """For a phường the window says "trên địa bàn phường", "Công an phường", as the printed forms do."""
+    from gui_helpers import sign_in
+    from PySide6.QtWidgets import QLabel
+
+    from cff_desktop.services.demo import create_demo
+    from cff_desktop.services.workspace import open_workspace
+    from cff_desktop.ui.app import build_window
+
+    with open_workspace(create=True) as ws:
+        create_demo(ws, commune="Phường Tân Lập")
+    w = build_window()
+    qtbot.addWidget(w)
+    w.show()
+    sign_in(qtbot, w, "Nông Văn Hải")
+    page = w.shell.entry.show_criterion("3")
+    texts = " ".join(lbl.text() for lbl in page.findChildren(QLabel))
+    assert "trên địa bàn phường" in texts and "Công an phường" in page.sub.text()
+    assert "trên địa bàn xã" not in texts and "Công an xã" not in page.sub.text()
+    w.close()

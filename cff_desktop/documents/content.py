@@ -9,7 +9,6 @@ report and the score table cannot print different figures for the same round.
 from __future__ import annotations
 
 import functools
-import re
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import date, timedelta
@@ -22,6 +21,14 @@ from reportlab.platypus import Flowable, Table
 
 from cff_desktop.common import localtime
 from cff_desktop.common.text import format_number, format_percent, format_points
+from cff_desktop.common.units import (  # noqa: F401  (re-exported for the papers)
+    UNIT_PREFIXES,
+    UNIT_WORDS,
+    localise,
+    split_unit_name,
+    unit_type_of_name,
+    unit_word,
+)
 from cff_desktop.documents.layout import (
     BLANK,
     Signer,
@@ -40,50 +47,8 @@ from cff_desktop.rules.basis import criterion_basis, indicator_basis
 from cff_desktop.rules.model import CATEGORY_LABELS, SECTOR_LABELS, Indicator, RuleSet
 from cff_desktop.rules.report import reason_text
 
-UNIT_PREFIXES = ("thị trấn", "đặc khu", "phường", "xã")
-UNIT_WORDS = {"xa": "xã", "phuong": "phường", "thi_tran": "thị trấn", "dac_khu": "đặc khu"}
 NBSP = "\u00a0"
 PROVISIONAL_NOTE = "(*) Thang điểm tạm, cần đối chiếu văn bản quy định chính thức."
-
-
-
-def split_unit_name(name: str) -> tuple[str, str]:
-    """("phường", "Tân Lập") from "Phường Tân Lập"; ("", "Hoàng Đồng") when no unit word was typed."""
-    name = " ".join(str(name or "").split())
-    low = name.lower()
-    for p in UNIT_PREFIXES:
-        if low.startswith(p + " "):
-            return p, name[len(p) + 1:].strip()
-    return "", name
-
-
-def unit_word(unit_type: str | None, name: str | None = None) -> str:
-    """The unit word every paper uses, in lower case as mid-sentence text needs it.
-
-    The profile's unit type decides; only when the profile has none does a unit word typed in
-    the name count (old profiles). The default is "xã".
-    """
-    if unit_type in UNIT_WORDS:
-        return UNIT_WORDS[str(unit_type)]
-    return split_unit_name(str(name or ""))[0] or "xã"
-
-
-def unit_type_of_name(name: str) -> str | None:
-    """The unit type a name starting with its unit word implies ("Phường Tân Lập" → "phuong")."""
-    word = split_unit_name(name)[0]
-    return next((k for k, v in UNIT_WORDS.items() if v == word), None)
-
-
-def localise(text: str, word: str) -> str:
-    """Shared labels say "xã" (the rule set's sector names: "Công an xã", "Đoàn TNCS … xã"; the
-    rate indicators' "trẻ em của xã", "trên địa bàn xã"; "cấp xã" in indicators 1.1 and 1.3 alike);
-    for a ward, township or special zone the unit word is replaced. "xã hội" and the standard's own
-    name ("xã, phường, thị trấn") stay."""
-    if word == "xã":
-        return text
-    text = re.sub(r"\b(UBND|Ủy ban nhân dân|Chủ tịch|trẻ em của|trên địa bàn|cấp) xã\b(?!,)(?! hội)",
-                  rf"\1 {word}", text)
-    return re.sub(r"(?<=\s)xã$", word, text)
 
 
 # Type abbreviations of document numbers (Nghị định 30/2020, Phụ lục III).

@@ -28,6 +28,7 @@ from PySide6.QtWidgets import (
 
 from cff_desktop.common.errors import BadInput, CffError
 from cff_desktop.common.text import format_percent, format_points, nfc
+from cff_desktop.common.units import localise, unit_word
 from cff_desktop.rules.basis import indicator_basis
 from cff_desktop.rules.engine import IndicatorResult, score, score_indicator
 from cff_desktop.rules.kinds import MANUAL, RATIO, kind_of
@@ -61,7 +62,8 @@ class IndicatorEditor(QGroupBox):
 
     edited = Signal(str)
 
-    def __init__(self, ind: Indicator) -> None:
+    def __init__(self, ind: Indicator, word: str = "xã") -> None:
+        # ``word`` is the unit's own word ("phường"): labels written for a xã say what the paper says.
         # The label goes in a wrapping QLabel, not the group box title: titles never wrap, and a
         # long official wording would push the page wider than a 1366-pixel screen.
         super().__init__()
@@ -71,7 +73,7 @@ class IndicatorEditor(QGroupBox):
         grid = QGridLayout(self)
         grid.setColumnStretch(1, 1)
         basis = indicator_basis(ind)  # confirmed / inferred / provisional, per indicator
-        title = QLabel(f"<b>{ind.id}.</b> {ind.label}" + ("" if basis.status == "confirmed" else
+        title = QLabel(f"<b>{ind.id}.</b> {localise(ind.label, word)}" + ("" if basis.status == "confirmed" else
                        f"<br><span style='color:#8a5a00'>{basis.label}: {basis.text}</span>"))
         title.setWordWrap(True)
         grid.addWidget(title, 0, 0, 1, 2)
@@ -94,7 +96,7 @@ class IndicatorEditor(QGroupBox):
             labels = self.kind.field_labels(
                 ind, tr("Số điểm hội đồng chấm (0 đến {max})").format(max=format_points(ind.max)))
             for text in labels:
-                lbl = QLabel(text)
+                lbl = QLabel(localise(text, word))
                 lbl.setWordWrap(True)
                 field = QLineEdit()
                 field.setMaximumWidth(140)
@@ -268,8 +270,9 @@ class CriterionPage(QWidget):
         self.readonly_note.setWordWrap(True)
         lay.addWidget(self.readonly_note)
         self.editors: dict[str, IndicatorEditor] = {}
+        word = unit_word(rnd.commune.get("unit_type"), rnd.commune.get("name"))
         for ind in self.crit.indicators:
-            ed = IndicatorEditor(ind)
+            ed = IndicatorEditor(ind, word)
             ed.edited.connect(self.on_edited)
             self.editors[ind.id] = ed
             lay.addWidget(ed)
@@ -331,7 +334,8 @@ class CriterionPage(QWidget):
             self.readonly_note.setText(tr("Tiêu chí này không giao cho bạn: chỉ xem."))
         self.readonly_note.setVisible(not self.editable)
         self.done_button.setVisible(self.editable)
-        owner = SECTOR_LABELS.get(self.crit.sector, self.crit.sector)
+        owner = localise(SECTOR_LABELS.get(self.crit.sector, self.crit.sector),
+                         unit_word(rnd.commune.get("unit_type"), rnd.commune.get("name")))
         self.sub.setText(tr("Tối đa {max} điểm · Ngành theo dõi: {owner}").format(
             max=format_points(self.crit.max), owner=owner))
         self.refresh_points()
