@@ -50,8 +50,10 @@ def themed():
         apply_theme(app, scale)
 
     yield use
-    app.setStyleSheet(sheet)
-    app.setFont(font)
+    if app.styleSheet() != sheet:  # each set restyles every widget alive: only when changed
+        app.setStyleSheet(sheet)
+    if app.font() != font:
+        app.setFont(font)
 
 
 @pytest.mark.parametrize("size", SIZES, ids=lambda s: f"{s[0]}x{s[1]}-{s[2]}pct")

@@ -222,9 +222,18 @@ def test_idle_lock_returns_to_sign_in(qtbot, demo_ws, cff_home) -> None:
     assert w.idle.isActive() and w.idle.interval() == 3 * 60_000
     page = w.shell.entry.show_criterion("9")
     set_text(page.editors["9.1"].fields[0], "77")
+    # any key anywhere starts the three minutes again
+    qtbot.waitUntil(lambda: w.idle.remainingTime() < 3 * 60_000 - 600, timeout=5000)
+    before = w.idle.remainingTime()
+    qtbot.keyClick(page.editors["9.1"].fields[0], Qt.Key.Key_End)
+    assert w.idle.remainingTime() > before + 200
     w.idle.timeout.emit()  # three idle minutes later
     assert w.stack.currentWidget() is w.signin
     assert stored(cff_home, "9.1")[0]["numerator"] == 77
+    # locked: input no longer watched (nothing to restart) until the next sign-in
+    assert not w._watcher.installed and not w.idle.isActive()
+    qtbot.keyClick(w.signin, Qt.Key.Key_Tab)
+    assert not w.idle.isActive()
 
 
 def test_dashboard_shows_the_upper_levels_decision(qtbot, demo_ws) -> None:

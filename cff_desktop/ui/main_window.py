@@ -7,6 +7,7 @@ from typing import TYPE_CHECKING, cast
 from PySide6.QtCore import QEvent, QObject, QTimer
 from PySide6.QtGui import QCloseEvent
 from PySide6.QtWidgets import (
+    QApplication,
     QMainWindow,
     QPushButton,
     QStackedWidget,
@@ -51,13 +52,29 @@ if TYPE_CHECKING:
 
 
 class _IdleWatcher(QObject):
-    """Restarts the idle timer on any keyboard or mouse input anywhere in the application."""
+    """Restarts the idle timer on any keyboard or mouse input anywhere in the application.
+
+    It filters every event of the application, each a call into Python, so it is installed only
+    while the idle lock runs (someone signed in, lock enabled) and removed when the window locks
+    or closes; a closed window watching input would also cost every other window.
+    """
 
     def __init__(self, timer: QTimer, parent: QObject) -> None:
         # A child of the window: when the window goes, Qt removes this filter from the
         # application with it (a filter left behind would touch a deleted timer).
         super().__init__(parent)
         self.timer = timer
+        self.installed = False
+
+    def watch(self, on: bool) -> None:
+        app = QApplication.instance()
+        if app is None or on == self.installed:
+            return
+        if on:
+            app.installEventFilter(self)
+        else:
+            app.removeEventFilter(self)
+        self.installed = on
 
     def eventFilter(self, obj: QObject, event: QEvent) -> bool:
         # The cheap test first: this filter sees every event of the application, and reading an
@@ -152,9 +169,6 @@ class MainWindow(QMainWindow):
         self.idle.setSingleShot(True)
         self.idle.timeout.connect(self.lock)
         self._watcher = _IdleWatcher(self.idle, self)
-        from PySide6.QtWidgets import QApplication
-
-        cast(QApplication, QApplication.instance()).installEventFilter(self._watcher)
         self.backup_result: object = None
         # A moment after the window shows, so the copy does not compete with the first paint
         # and the sign-in (the timer dies with the window if it closes sooner).
@@ -188,10 +202,12 @@ class MainWindow(QMainWindow):
         minutes = int(get_setting(self.ctx.ws, "idle_lock_minutes") or 0)
         if minutes > 0:
             self.idle.start(minutes * 60_000)
+            self._watcher.watch(True)
 
     def lock(self) -> None:
         """Back to sign-in (switch officer or idle lock); pending edits are saved first."""
         self.idle.stop()
+        self._watcher.watch(False)
         if self.shell is not None:
             self.shell.entry.flush()
             self.stack.removeWidget(self.shell)
@@ -204,6 +220,8 @@ class MainWindow(QMainWindow):
     def closeEvent(self, event: QCloseEvent) -> None:
         if self.shell is not None:
             self.shell.entry.flush()
+        self.idle.stop()
+        self._watcher.watch(False)
         event.accept()
 
 

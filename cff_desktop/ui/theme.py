@@ -95,5 +95,8 @@ def apply_theme(app: QApplication, scale: int = 100) -> None:
         _fonts_loaded = True
     font = QFont(app.font())
     font.setPointSizeF(10 * scale / 100)
-    app.setFont(font)
-    app.setStyleSheet(scaled_style(scale))
+    if app.font() != font:
+        app.setFont(font)
+    sheet = scaled_style(scale)
+    if app.styleSheet() != sheet:  # setting a sheet, even the same one, restyles every widget
+        app.setStyleSheet(sheet)
