@@ -65,7 +65,9 @@ def test() -> int:
     if "--fast" in args:
         # everything but the tests marked slow (bundle, installer, interop, kill loops): the loop to
         # run before every commit (about 3 minutes on 2 cores)
+        # and `cff` calls made inside the test process rather than as processes (tests/cli_inproc.py)
         args = ["-m", "not slow", "-q", *[a for a in args if a != "--fast"]]
+        env["CFF_TEST_INPROC"] = "1"
     args = [*spread, *args]
     return subprocess.call([str(PY), "-m", "pytest", *args], cwd=ROOT, env=env)
 

@@ -12,12 +12,23 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from cli_inproc import cff_inproc, in_process
 
 
 def run_cff(
     home: Path, *args: str, db: Path | None = None, cwd: Path | None = None
 ) -> subprocess.CompletedProcess[str]:
-    """``cff ARGS`` as its own process with ``CFF_HOME=home`` (and ``--db`` when given)."""
+    """``cff ARGS`` as its own process with ``CFF_HOME=home`` (and ``--db`` when given); in the fast
+    loop inside this process (see ``cli_inproc``)."""
+    if in_process():
+        return cff_inproc(home, *args, db=db, cwd=cwd or home.parent)
+    return run_cff_process(home, *args, db=db, cwd=cwd)
+
+
+def run_cff_process(
+    home: Path, *args: str, db: Path | None = None, cwd: Path | None = None
+) -> subprocess.CompletedProcess[str]:
+    """``cff ARGS`` as its own process, always: exit codes, encodings and pipes as a script sees them."""
     env = dict(os.environ, CFF_HOME=str(home), PYTHONIOENCODING="utf-8")
     env.pop("CFF_DEBUG", None)
     cmd = [sys.executable, "-m", "cff_desktop.cli"]

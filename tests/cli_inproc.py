@@ -5,6 +5,11 @@ parser, the services and a real SQLite file, so they call the same ``run`` the `
 calls, with the same argv, and capture what it prints. The result has the shape of
 ``subprocess.CompletedProcess`` so ``cli_helpers.assert_refused`` and ``ok`` work on both.
 A handful of tests keep running real processes (exit codes, encodings, broken pipes).
+
+The ``cff`` fixture and ``cli_helpers.run_cff`` start real processes in the whole suite (what CI
+runs); ``bootstrap.py test --fast`` sets ``CFF_TEST_INPROC=1`` and they call :func:`cff_inproc`
+instead, except in tests marked ``real_process`` (locks held by another process, start-up,
+encodings), which always get a process.
 """
 
 from __future__ import annotations
@@ -16,6 +21,14 @@ import io
 import os
 import subprocess
 from pathlib import Path
+
+IN_PROCESS = os.environ.get("CFF_TEST_INPROC") == "1"
+_state = {"real_process": False}  # set per test by conftest from the ``real_process`` marker
+
+
+def in_process() -> bool:
+    """Whether a ``cff`` call of the running test goes through :func:`cff_inproc`."""
+    return IN_PROCESS and not _state["real_process"]
 
 
 def inbox_parser() -> argparse.ArgumentParser:

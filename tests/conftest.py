@@ -6,7 +6,7 @@ import json
 import os
 import subprocess
 import sys
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
@@ -19,8 +19,43 @@ os.environ.setdefault("CFF_PIN", "1234")
 
 ROOT = Path(__file__).resolve().parents[1]
 
+# PIN hashes made inside the test process use a cheap scrypt cost (2^10 instead of 2^14): the
+# cost is stored in each hash and check_pin reads it from there, so nothing else changes, and
+# the ~100 demo communes the suite builds no longer spend most of their time hashing PINs.
+# `cff` run as a process (the `cff` fixture) keeps the real cost.
+import cff_desktop.services.officers as _officers  # noqa: E402
+
+_officers._N = 2**10
+
 # Fixtures for tests that run `cff` as a process on a copy of the demo database (home, demo_db, ...).
 pytest_plugins = ["cli_helpers"]
+
+from cli_inproc import _state as _inproc_state  # noqa: E402
+from cli_inproc import cff_inproc, in_process  # noqa: E402
+
+
+@pytest.fixture(autouse=True)
+def _real_process_marker(request: pytest.FixtureRequest) -> Iterator[None]:
+    """Tests marked ``real_process`` run ``cff`` as a process even in the fast loop."""
+    _inproc_state["real_process"] = request.node.get_closest_marker("real_process") is not None
+    yield
+    _inproc_state["real_process"] = False
+
+
+@pytest.fixture(autouse=True)
+def _delete_closed_widgets() -> Iterator[None]:
+    """Windows closed by an earlier test are really deleted before the next one starts.
+
+    pytest-qt closes each test's widgets and calls ``deleteLater``, but deferred deletions run
+    only when an event loop returns to its top; without this they pile up in the worker and every
+    style change or application-wide event filter then walks all of them.
+    """
+    widgets = sys.modules.get("PySide6.QtWidgets")
+    if widgets is not None and widgets.QApplication.instance() is not None:
+        from PySide6.QtCore import QCoreApplication, QEvent
+
+        QCoreApplication.sendPostedEvents(None, QEvent.Type.DeferredDelete)
+    yield
 
 
 @pytest.fixture
@@ -35,12 +70,16 @@ CffRunner = Callable[..., subprocess.CompletedProcess[str]]
 
 @pytest.fixture
 def cff(cff_home: Path) -> CffRunner:
-    """Run ``cff`` as its own process, as a user or a script would."""
+    """Run ``cff`` as its own process, as a user or a script would (in the fast loop inside this
+    process, unless the test is marked ``real_process``: see ``cli_inproc``)."""
 
     def run(*args: str, check: bool = False) -> subprocess.CompletedProcess[str]:
-        env = dict(os.environ, CFF_HOME=str(cff_home), PYTHONIOENCODING="utf-8")
-        p = subprocess.run([sys.executable, "-m", "cff_desktop.cli", *args], capture_output=True,
-                           text=True, encoding="utf-8", env=env, cwd=ROOT)
+        if in_process():
+            p = cff_inproc(cff_home, *args, cwd=ROOT)
+        else:
+            env = dict(os.environ, CFF_HOME=str(cff_home), PYTHONIOENCODING="utf-8")
+            p = subprocess.run([sys.executable, "-m", "cff_desktop.cli", *args], capture_output=True,
+                               text=True, encoding="utf-8", env=env, cwd=ROOT)
         if check and p.returncode != 0:
             raise AssertionError(f"cff {' '.join(args)} exited {p.returncode}: {p.stderr}")
         return p

@@ -133,23 +133,25 @@ class _CuttingLink:
         j = int(self.cut_every * self.jitter)
         return self.cut_every + (self.rng.randint(-j, j) if j else 0)
 
-    def _bucket_cap(self) -> float:
+    def _bucket_cap(self, rate: float) -> float:
         """How many bytes the token bucket may save up (how large a burst the link lets through)."""
         raise NotImplementedError
 
     def _throttle(self, n: int) -> None:
-        """Hold a piece of ``n`` client→server bytes until the token bucket has room (``rate`` bytes/s)."""
-        if not self.rate:
-            return
+        """Hold a piece of ``n`` client→server bytes until the token bucket has room (``rate`` bytes/s).
+        ``rate`` may change (or be lifted with None) while bytes flow: it is read once per step."""
         while True:
             with self.lock:
+                rate = self.rate
+                if not rate:
+                    return
                 now = time.monotonic()
-                self._bucket = min(self._bucket_cap(), self._bucket + (now - self._bucket_t) * self.rate)
+                self._bucket = min(self._bucket_cap(rate), self._bucket + (now - self._bucket_t) * rate)
                 self._bucket_t = now
                 if self._bucket >= n:
                     self._bucket -= n
                     return
-                wait = (n - self._bucket) / self.rate
+                wait = (n - self._bucket) / rate
             time.sleep(wait)
 
     def _count_up(self, data: bytes) -> tuple[bytes, bool]:
@@ -225,9 +227,8 @@ class CutProxy(_CuttingLink):
             threading.Thread(target=self._pump, args=(c, b, True), daemon=True).start()
             threading.Thread(target=self._pump, args=(b, c, False), daemon=True).start()
 
-    def _bucket_cap(self) -> float:
-        assert self.rate
-        return self.rate
+    def _bucket_cap(self, rate: float) -> float:
+        return rate
 
     def cut_all(self) -> None:
         with self.lock:
@@ -388,9 +389,8 @@ class LinkProxy(_CuttingLink):
                 threading.Thread(target=self._write, args=(dst, src, line), daemon=True).start()
         self.cut_all()
 
-    def _bucket_cap(self) -> float:
-        assert self.rate
-        return max(self.rate * 0.05, 1024)
+    def _bucket_cap(self, rate: float) -> float:
+        return max(rate * 0.05, 1024)
 
     def cut_all(self) -> None:
         with self.lock:

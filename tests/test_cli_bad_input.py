@@ -18,8 +18,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from cli_helpers import assert_refused, db_dump, folder_state, ok
-from cli_helpers import run_cff as run_cff_process
+from cli_helpers import assert_refused, db_dump, folder_state, ok, run_cff_process
 from cli_inproc import cff_inproc as run_cff
 
 from cff_desktop.common.errors import BadInput, Refused

@@ -199,7 +199,10 @@ def test_officer_sector_and_role_can_be_changed(qtbot, clerk, cff_home) -> None:
     assert "Đã lưu" in tab.status.text()
 
 
-def test_daily_backup_once_a_day(qtbot, demo_ws, cff_home) -> None:
+def test_daily_backup_once_a_day(qtbot, demo_ws, cff_home, monkeypatch) -> None:
+    from cff_desktop.ui import main_window
+
+    monkeypatch.setattr(main_window, "BACKUP_DELAY_MS", 0)  # the delay is for the first paint, not tested here
     w = build_window()
     qtbot.addWidget(w)
     qtbot.waitUntil(lambda: w.backup_result is not None, timeout=20000)

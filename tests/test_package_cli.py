@@ -133,6 +133,7 @@ def test_upper_level_keys_dossier_round_trip(tmp_path: Path) -> None:
     assert "Đã nhận hồ sơ" in got and len(list((province / "inbox").glob("*.cffpkg"))) == 1
 
 
+@pytest.mark.slow  # each age passphrase operation is ~1.4 s of scrypt, on purpose
 def test_private_key_in_a_passphrase_file(tmp_path: Path) -> None:
     commune, province, usb = tmp_path / "commune", tmp_path / "province", tmp_path / "usb"
     usb.mkdir()

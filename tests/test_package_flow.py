@@ -376,6 +376,7 @@ def test_upper_key_from_text_read_out_and_a_misheard_character(demo_ws, tmp_path
     assert upper_recipient(demo_ws)["recipient"] == rec
 
 
+@pytest.mark.slow  # each age passphrase operation is ~1.4 s of scrypt, on purpose
 def test_passphrase_protected_upper_key(tmp_path: Path, cff_home: Path) -> None:
     from cff_desktop.services.keys import generate_upper, upper_identity
     from cff_desktop.storage.paths import data_paths

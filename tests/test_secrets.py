@@ -9,6 +9,8 @@ from pathlib import Path
 import pytest
 from cli_helpers import assert_refused, db_dump, folder_state, ok, run_cff
 
+# the keyring backend is chosen when a process starts (PYTHON_KEYRING_BACKEND): every `cff` here is a process
+pytestmark = pytest.mark.real_process
 posix = pytest.mark.skipif(os.name != "posix", reason="POSIX permissions")  # Windows: the profile's ACLs
 
 

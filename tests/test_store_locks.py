@@ -10,12 +10,14 @@ from __future__ import annotations
 
 import sqlite3
 
+import pytest
 from cli_helpers import ok, run_cff
 
 from cff_desktop.services.rounds import get_round
 from cff_desktop.services.workspace import open_workspace
 
 
+@pytest.mark.real_process
 def test_open_connections_keep_reading_after_another_process_writes(home, demo_db) -> None:
     first = open_workspace()
     second = open_workspace()  # peeks at the header while `first` holds its locks
