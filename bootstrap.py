@@ -63,9 +63,9 @@ def test() -> int:
     spread = [] if any(a == "-n" or a.startswith("-n") for a in args) else [
         "-n", str(min(os.cpu_count() or 1, 4)), "--dist", "loadfile"]
     if "--fast" in args:
-        # everything but the tests marked slow (bundle, installer, interop, kill loops): the loop to
-        # run before every commit (about 3 minutes on 2 cores)
-        # and `cff` calls made inside the test process rather than as processes (tests/cli_inproc.py)
+        # everything but the tests marked slow (bundle, installer, interop, kill loops), with `cff`
+        # called inside the test process rather than as processes (tests/cli_inproc.py): the loop
+        # to run before every commit (about 2 minutes on 2 cores)
         args = ["-m", "not slow", "-q", *[a for a in args if a != "--fast"]]
         env["CFF_TEST_INPROC"] = "1"
     args = [*spread, *args]
