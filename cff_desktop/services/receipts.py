@@ -9,25 +9,21 @@ device key like any package and carries ``decision.json``; the commune imports i
 from __future__ import annotations
 
 import json
-import shutil
-import tempfile
 import uuid
 from pathlib import Path
 
-from cff_desktop import __version__
 from cff_desktop.common import localtime
 from cff_desktop.common.errors import BadInput, Refused
 from cff_desktop.dossier.format import EXTENSION, KIND_RECEIPT
-from cff_desktop.dossier.package import PayloadFile, build
-from cff_desktop.dossier.writer import write_atomic
-from cff_desktop.services import keys
+from cff_desktop.dossier.package import PayloadFile
 from cff_desktop.services.district.queries import find_package
 from cff_desktop.services.packages.receipt import apply_receipt  # the commune's side, re-exported
 from cff_desktop.services.rounds import ADMIN
+from cff_desktop.services.signed_files import write_signed
 from cff_desktop.services.workspace import Workspace
-from cff_desktop.storage.db import canonical, now_iso
+from cff_desktop.storage.db import canonical
 
-__all__ = ["DECISIONS", "apply_receipt", "ensure_work", "export_receipt"]
+__all__ = ["DECISIONS", "apply_receipt", "export_receipt"]
 
 DECISIONS = {"returned": "returned", "council": "accepted", "recognised": "accepted", "not_recognised": "returned"}
 
@@ -53,26 +49,12 @@ def export_receipt(ws: Workspace, ref: str, to_dir: str | Path, *, actor: str = 
     decision = {"id": f"GBN-{uuid.uuid4().hex[:10].upper()}", "package_uuid": pk["uuid"],
                 "decision": DECISIONS[action["action"]], "action": action["action"], "comments": comments,
                 "decided_at": action["at"]}
-    dev = keys.device_key(ws)
-    header = {"uuid": str(uuid.uuid4()), "kind": KIND_RECEIPT, "commune": m["commune"], "round": m["round"],
-              "ruleset": m["ruleset"], "created_at": now_iso(), "app_version": __version__,
-              "device": {"id": dev.device_id}, "supersedes": None, "chain": [], "decision": decision}
-    work = Path(tempfile.mkdtemp(prefix="receipt-", dir=ensure_work(ws)))
-    try:
-        built = build(work / "receipt.cffpkg", header, [PayloadFile("decision.json", canonical(decision).encode())],
-                      dev.key, None, work)
-        stamp = localtime.now().strftime("%Y%m%d-%H%M")  # read by the commune's clerk: Vietnam time
-        name = f"cff-giay-bao-{pk['unit_code']}-{m['round']['year']}-{stamp}-{built.manifest['uuid'][:8]}{EXTENSION}"
-        final = write_atomic(work / "receipt.cffpkg", target, name, sha256=built.sha256)
-    finally:
-        shutil.rmtree(work, ignore_errors=True)
+    stamp = localtime.now().strftime("%Y%m%d-%H%M")  # read by the commune's clerk: Vietnam time
+    final, manifest = write_signed(
+        ws, target, kind=KIND_RECEIPT, commune=m["commune"], round_=m["round"], ruleset=m["ruleset"],
+        payload=[PayloadFile("decision.json", canonical(decision).encode())], decision=decision,
+        name=lambda r: f"cff-giay-bao-{pk['unit_code']}-{m['round']['year']}-{stamp}-{r['uuid'][:8]}{EXTENSION}")
     with ws.store.transaction():
         ws.store.audit(actor, "district.receipt", f"package:{pk['sha256']}", None,
-                       {"receipt": built.manifest["uuid"], "file": final.name, "decision": decision["decision"]})
+                       {"receipt": manifest["uuid"], "file": final.name, "decision": decision["decision"]})
     return final
-
-
-def ensure_work(ws: Workspace) -> Path:
-    folder = ws.paths.work
-    folder.mkdir(parents=True, exist_ok=True)
-    return folder

@@ -13,22 +13,17 @@ open round is a separate, audited act (:func:`cff_desktop.services.rulesets.swit
 from __future__ import annotations
 
 import hashlib
-import shutil
-import tempfile
-import uuid
 from datetime import date
 from pathlib import Path
 from typing import Any
 
-from cff_desktop import __version__
 from cff_desktop.common.errors import BadInput, Refused
 from cff_desktop.dossier.format import EXTENSION, KIND_RULESET, PackageRejected
-from cff_desktop.dossier.package import Opened, PayloadFile, build
-from cff_desktop.dossier.writer import write_atomic
+from cff_desktop.dossier.package import Opened, PayloadFile
 from cff_desktop.rules.loader import RuleSetError, parse_bytes
 from cff_desktop.rules.model import RuleSet
-from cff_desktop.services import keys
 from cff_desktop.services.rounds import ADMIN
+from cff_desktop.services.signed_files import write_signed
 from cff_desktop.services.workspace import Workspace
 from cff_desktop.storage.db import canonical, now_iso
 
@@ -62,30 +57,17 @@ def export_ruleset_package(ws: Workspace, rs: RuleSet, to_dir: str | Path, *, ac
         raise BadInput("không thấy thư mục đích (USB đã rút hoặc đường dẫn sai). Cắm lại USB rồi chọn lại.",
                        str(target))
     data = _rule_bytes(rs)
-    dev = keys.device_key(ws)
     publisher = _publisher(ws)
     announcement = {"id": rs.id, "version": rs.version, "title": rs.title, "sha256": rs.sha256,
                     "size": len(data), "published_at": now_iso(), "publisher": publisher}
-    header: dict[str, Any] = {"uuid": str(uuid.uuid4()), "kind": KIND_RULESET, "commune": publisher,
-              "round": {"year": date.today().year}, "ruleset": {"id": rs.id, "version": rs.version,
-                                                                "sha256": rs.sha256},
-              "created_at": now_iso(), "app_version": __version__, "device": {"id": dev.device_id},
-              "supersedes": None, "chain": []}
-    work_root = ws.paths.work
-    work_root.mkdir(parents=True, exist_ok=True)
-    work = Path(tempfile.mkdtemp(prefix="ruleset-", dir=work_root))
-    try:
-        built = build(work / "ruleset.cffpkg", header,
-                      [PayloadFile(RULESET_MEMBER, data), PayloadFile(ANNOUNCEMENT_MEMBER,
-                                                                      canonical(announcement).encode())],
-                      dev.key, None, work)
-        name = f"cff-bo-tieu-chi-{rs.id}-{rs.version}-{built.manifest['uuid'][:8]}{EXTENSION}"
-        final = write_atomic(work / "ruleset.cffpkg", target, name, sha256=built.sha256)
-    finally:
-        shutil.rmtree(work, ignore_errors=True)
+    final, manifest = write_signed(
+        ws, target, kind=KIND_RULESET, commune=publisher, round_={"year": date.today().year},
+        ruleset={"id": rs.id, "version": rs.version, "sha256": rs.sha256},
+        payload=[PayloadFile(RULESET_MEMBER, data), PayloadFile(ANNOUNCEMENT_MEMBER, canonical(announcement).encode())],
+        name=lambda m: f"cff-bo-tieu-chi-{rs.id}-{rs.version}-{m['uuid'][:8]}{EXTENSION}")
     with ws.store.transaction():
         ws.store.audit(actor, "ruleset.publish", f"ruleset:{rs.id}:{rs.version}", None,
-                       {"sha256": rs.sha256, "via": "usb", "file": final.name, "package": built.manifest["uuid"]})
+                       {"sha256": rs.sha256, "via": "usb", "file": final.name, "package": manifest["uuid"]})
     return final
 
 

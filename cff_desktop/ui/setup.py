@@ -47,6 +47,15 @@ def _status_label() -> QLabel:
     return lbl
 
 
+def _status_line(lay: QVBoxLayout, *, stretch: bool = False) -> QLabel:
+    """The line under a set-up tab where its actions say how they went (the tab's last row)."""
+    lbl = _status_label()
+    lay.addWidget(lbl)
+    if stretch:
+        lay.addStretch(1)
+    return lbl
+
+
 def _op(tab: Any, fn, done: str | None = None, *changes: str) -> Op:  # a set-up tab (has status, ctx)
     """A set-up action: the service call, its outcome beside the form, then "what changed"."""
     return Op(tab, fn, say=lambda text, error=False: say(tab.status, text, error),
@@ -166,9 +175,7 @@ class RoundTab(QWidget):
         self.text_scale.activated.connect(lambda _i: self.save_text_scale())
         f2.addRow(tr("Cỡ chữ"), self.text_scale)
         lay.addWidget(box2)
-        self.status = _status_label()
-        lay.addWidget(self.status)
-        lay.addStretch(1)
+        self.status = _status_line(lay, stretch=True)
         self.reload()
 
     def reload(self) -> None:
@@ -272,8 +279,7 @@ class OfficersTab(QWidget):
         reset.addWidget(rbtn)
         reset.addStretch(1)
         lay.addLayout(reset)
-        self.status = _status_label()
-        lay.addWidget(self.status)
+        self.status = _status_line(lay)
         self.reload()
 
     def reload(self) -> None:
@@ -355,8 +361,7 @@ class AssignTab(QWidget):
         self.table.horizontalHeader().setStretchLastSection(True)
         self.table.verticalHeader().setVisible(False)
         lay.addWidget(self.table)
-        self.status = _status_label()
-        lay.addWidget(self.status)
+        self.status = _status_line(lay)
         ctx.changed.connect(lambda what: self.reload() if what == "setup" else None)
         self.reload()
 
@@ -422,9 +427,7 @@ class UpperKeyTab(QWidget):
         self.file_button.clicked.connect(lambda: self.import_file())
         f2.addRow("", self.file_button)
         lay.addWidget(box2)
-        self.status = _status_label()
-        lay.addWidget(self.status)
-        lay.addStretch(1)
+        self.status = _status_line(lay, stretch=True)
         self.reload()
 
     def reload(self) -> None:
