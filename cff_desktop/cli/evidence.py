@@ -10,7 +10,7 @@ from __future__ import annotations
 import argparse
 from pathlib import Path
 
-from cff_desktop.cli.core import _as_officer, _print_json, _ws
+from cff_desktop.cli.core import _as_officer, _ws, print_result
 from cff_desktop.common.text import format_number
 
 
@@ -38,9 +38,10 @@ def cmd_list(args: argparse.Namespace) -> int:
     out = [{"id": r["id"], "criterion": r["criterion_id"], "filename": r["filename"], "size": r["size"],
             "mime": r["mime"], "sha256": r["sha256"], "officer": r["officer"], "added_at": r["added_at"]}
            for r in rows]
-    if args.json:
-        _print_json(out)
-        return 0
+    return print_result(args, out, _print_evidence)
+
+
+def _print_evidence(out: list[dict]) -> None:
     from cff_desktop.common.localtime import date_text
 
     for r in out:
@@ -48,7 +49,6 @@ def cmd_list(args: argparse.Namespace) -> int:
               f"{format_number(r['size']):>12} byte  {r['officer'] or ''}  {date_text(r['added_at'])}")
     if not out:
         print("Chưa có minh chứng nào.")
-    return 0
 
 
 def cmd_remove(args: argparse.Namespace) -> int:

@@ -14,7 +14,7 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
-from cff_desktop.cli.core import _print_json, _ws
+from cff_desktop.cli.core import _print_json, _ws, print_result
 from cff_desktop.cli.remedies import cli_hint
 from cff_desktop.common import localtime
 from cff_desktop.common.errors import BadInput
@@ -194,14 +194,14 @@ def cmd_list(args: argparse.Namespace) -> int:
 
     with _ws(args) as ws:
         rows = list_packages(ws)
-    if args.json:
-        _print_json(rows)
-    else:
-        for r in rows:
-            arrow = "gửi" if r["direction"] == "out" else "nhận"
-            print(f"{r['created_at'][:16]} {arrow:<4} {r['kind']:<12} {r['uuid'][:8]} {_size(r['size']):>12} "
-                  f"{r['path']}")
-    return 0
+    return print_result(args, rows, _print_packages)
+
+
+def _print_packages(rows: list[dict]) -> None:
+    for r in rows:
+        arrow = "gửi" if r["direction"] == "out" else "nhận"
+        print(f"{r['created_at'][:16]} {arrow:<4} {r['kind']:<12} {r['uuid'][:8]} {_size(r['size']):>12} "
+              f"{r['path']}")
 
 
 # --- keys ----------------------------------------------------------------------------------------

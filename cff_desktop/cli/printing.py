@@ -6,7 +6,7 @@ from __future__ import annotations
 import argparse
 from datetime import date
 
-from cff_desktop.cli.core import _print_json, _ws
+from cff_desktop.cli.core import _print_json, _ws, print_result
 from cff_desktop.common.errors import BadInput
 from cff_desktop.services.kinds import DOCX_KINDS, KINDS
 
@@ -108,17 +108,19 @@ def cmd_numbers_set(args: argparse.Namespace) -> int:
 
 
 def cmd_print_settings_show(args: argparse.Namespace) -> int:
-    from cff_desktop.services.profile import PRINT_SETTINGS, print_settings
+    from cff_desktop.services.profile import print_settings
 
     with _ws(args) as ws:
         values = print_settings(ws)
-    if args.json:
-        _print_json(values)
-        return 0
+    return print_result(args, values, _print_print_settings)
+
+
+def _print_print_settings(values: dict[str, str]) -> None:
+    from cff_desktop.services.profile import PRINT_SETTINGS
+
     for key, label in PRINT_SETTINGS.items():
         shown = values[key].replace("\n", "; ") or "(mặc định của văn bản)"
         print(f"{key}: {shown}\n    {label}")
-    return 0
 
 
 def cmd_print_settings_set(args: argparse.Namespace) -> int:

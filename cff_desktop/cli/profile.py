@@ -8,23 +8,25 @@ from __future__ import annotations
 
 import argparse
 
-from cff_desktop.cli.core import _print_json, _ws
+from cff_desktop.cli.core import _ws, print_result
 
 
 def cmd_show(args: argparse.Namespace) -> int:
-    from cff_desktop.services.profile import PROFILE_KEYS, profile_view
+    from cff_desktop.services.profile import profile_view
 
     with _ws(args) as ws:
         view = profile_view(ws)
-    if args.json:
-        _print_json(view)
-        return 0
+    return print_result(args, view, _print_profile)
+
+
+def _print_profile(view: dict) -> None:
+    from cff_desktop.services.profile import PROFILE_KEYS
+
     print(f"Vòng đánh giá năm {view['round']} · bộ tiêu chí {view['ruleset']}")
     for key, label in PROFILE_KEYS.items():
         val = view[key]
         shown = "; ".join(val) if isinstance(val, list) else str(val)
         print(f"{key:<18} {shown or '-':<40} {label}")
-    return 0
 
 
 def _pairs(items: list[str]) -> dict[str, str]:

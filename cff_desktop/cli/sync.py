@@ -8,7 +8,7 @@ from __future__ import annotations
 import argparse
 import sys
 
-from cff_desktop.cli.core import _print_json, _ws
+from cff_desktop.cli.core import _ws, print_result
 
 
 def _size(n: int) -> str:
@@ -140,13 +140,16 @@ def cmd_sync(args: argparse.Namespace) -> int:
 
 
 def cmd_status(args: argparse.Namespace) -> int:
-    from cff_desktop.services.sync import decision_text, status
+    from cff_desktop.services.sync import status
 
     with _ws(args) as ws:
         st = status(ws)
-    if args.json:
-        _print_json(st)
-        return 0
+    return print_result(args, st, _print_status)
+
+
+def _print_status(st: dict) -> None:
+    from cff_desktop.services.sync import decision_text
+
     if not st["enrolled"]:
         print("Chưa đăng ký với máy chủ cấp trên (cff sync enrol --server URL --code MÃ).")
     else:
@@ -162,7 +165,6 @@ def cmd_status(args: argparse.Namespace) -> int:
     for r in st["rulesets"]:
         mark = "đã cài" if r["installed"] else f"chưa cài (cff sync install-ruleset {r['sha256'][:12]})"
         print(f"Bộ tiêu chí {r['id']} {r['version']} từ cấp trên: {mark}")
-    return 0
 
 
 def cmd_pause(args: argparse.Namespace) -> int:

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import argparse
 
-from cff_desktop.cli.core import _print_json, _ws
+from cff_desktop.cli.core import _ws, print_result
 
 
 def cmd_add(args: argparse.Namespace) -> int:
@@ -22,21 +22,23 @@ def cmd_add(args: argparse.Namespace) -> int:
 
 
 def cmd_list(args: argparse.Namespace) -> int:
-    from cff_desktop.services.unit_keys import SOURCE_LABELS, list_keys
+    from cff_desktop.services.unit_keys import list_keys
 
     with _ws(args) as ws:
         rows = list_keys(ws, args.code)
-    if args.json:
-        _print_json(rows)
-        return 0
+    return print_result(args, rows, lambda rows: _print_keys(rows, args.code))
+
+
+def _print_keys(rows: list[dict], code: str | None) -> None:
+    from cff_desktop.services.unit_keys import SOURCE_LABELS
+
     if not rows:
-        print("Chưa đăng ký máy nào." if args.code is None else f"Đơn vị {args.code} chưa đăng ký máy nào.")
+        print("Chưa đăng ký máy nào." if code is None else f"Đơn vị {code} chưa đăng ký máy nào.")
     for r in rows:
         state = f"đã thu hồi {r['revoked_at'][:10]}: {r['revoke_reason']}" if r["revoked_at"] else "đang dùng"
         label = f" {r['label']}" if r["label"] else ""
         print(f"{r['unit_code']:<8} {r['fingerprint']}{label}  ({SOURCE_LABELS.get(r['source'], r['source'])}; "
               f"{state})")
-    return 0
 
 
 def cmd_revoke(args: argparse.Namespace) -> int:

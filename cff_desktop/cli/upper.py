@@ -36,7 +36,7 @@ import os
 import sys
 from pathlib import Path
 
-from cff_desktop.cli.core import _PROMPT, _pin_arg, _print_json, _ws
+from cff_desktop.cli.core import _PROMPT, _pin_arg, _print_json, _ws, print_result
 from cff_desktop.cli.remedies import cli_hint
 from cff_desktop.common.dates import vn
 from cff_desktop.common.text import format_number, format_points
@@ -155,14 +155,16 @@ def cmd_list(args: argparse.Namespace) -> int:
 
 
 def cmd_show(args: argparse.Namespace) -> int:
-    from cff_desktop.services.district import STATES
     from cff_desktop.services.district_report import unit_history
 
     with _ws(args) as ws:
         d = unit_history(ws, args.code)
-    if args.json:
-        _print_json(d)
-        return 0
+    return print_result(args, d, _print_unit_history)
+
+
+def _print_unit_history(d: dict) -> None:
+    from cff_desktop.services.district import STATES
+
     u = d["unit"]
     print(f"{u['name']} ({u['code']})")
     if d["predecessor_names"]:
@@ -183,7 +185,6 @@ def cmd_show(args: argparse.Namespace) -> int:
     for k in d["corrections"]:
         print(f"  Quyết định {k['number']} ngày {vn(k['signed_on'])} "
               f"{'thu hồi' if k['kind'] == 'revoke' else 'sửa'}: {k['reason']}")
-    return 0
 
 
 def cmd_appraise(args: argparse.Namespace) -> int:
@@ -424,13 +425,13 @@ def cmd_deadline_list(args: argparse.Namespace) -> int:
 
     with _ws(args) as ws:
         rows = list_deadlines(ws)
-    if args.json:
-        _print_json(rows)
-        return 0
+    return print_result(args, rows, _print_deadlines)
+
+
+def _print_deadlines(rows: list[dict]) -> None:
     for r in rows:
         mark = "" if r["applies"] else "  (không áp dụng cho cấp của địa bàn này)"
         print(f"{r['kind']:<10} {r['day']:02d}/{r['month']:02d}  {r['level_label']:<9} {r['label']}{mark}")
-    return 0
 
 
 def cmd_deadline_edit(args: argparse.Namespace) -> int:
