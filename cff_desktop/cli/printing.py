@@ -6,7 +6,7 @@ from __future__ import annotations
 import argparse
 from datetime import date
 
-from cff_desktop.cli.core import _print_json, _ws, print_result
+from cff_desktop.cli.core import _print_json, _ws, add_command, arg, print_result
 from cff_desktop.common.errors import BadInput
 from cff_desktop.services.kinds import DOCX_KINDS, KINDS
 
@@ -137,51 +137,42 @@ def cmd_print_settings_set(args: argparse.Namespace) -> int:
 
 def register(sub: argparse._SubParsersAction) -> None:
     """Add this feature's sub-commands to ``cff``."""
-    x = sub.add_parser("print", help="in văn bản (PDF) theo Nghị định 30/2020",
-                       description="Loại văn bản: " + "; ".join(f"{k} = {v}" for k, v in KINDS.items())
-                       + "; all = tất cả.")
-    x.add_argument("kind", choices=[*KINDS, "all"], metavar="KIND",
-                   help=" | ".join([*KINDS, "all"]))
-    x.add_argument("--out", required=True, help="thư mục lưu tệp PDF")
-    x.add_argument("--include-evidence", action="store_true",
-                   help="in kèm ảnh minh chứng trong hồ sơ (dossier)")
-    x.add_argument("--date", help="ngày ký văn bản YYYY-MM-DD (mặc định: hôm nay; biên bản: ngày họp)")
-    x.add_argument("--posting-start", dest="posting_start", help="ngày bắt đầu niêm yết YYYY-MM-DD (notice)")
-    x.add_argument("--posting-days", dest="posting_days", type=int, help="số ngày làm việc niêm yết (mặc định 5)")
-    x.add_argument("--number", type=int,
-                   help="số văn bản lấy theo sổ văn bản đi (minutes, report, proposal, notice); "
-                        "mặc định: số tiếp theo của bộ đếm")
-    x.add_argument("--format", default="pdf", choices=["pdf", "docx"],
-                   help="docx: bản Word để chỉnh sửa câu chữ (mọi văn bản trừ hồ sơ gộp); PDF là bản chuẩn")
-    x.add_argument("--json", action="store_true")
-    x.set_defaults(func=cmd_print)
+    add_command(sub, "print", "in văn bản (PDF) theo Nghị định 30/2020", cmd_print,
+                arg("kind", choices=[*KINDS, "all"], metavar="KIND",
+                    help=" | ".join([*KINDS, "all"])),
+                arg("--out", required=True, help="thư mục lưu tệp PDF"),
+                arg("--include-evidence", action="store_true",
+                    help="in kèm ảnh minh chứng trong hồ sơ (dossier)"),
+                arg("--date", help="ngày ký văn bản YYYY-MM-DD (mặc định: hôm nay; biên bản: ngày họp)"),
+                arg("--posting-start", dest="posting_start", help="ngày bắt đầu niêm yết YYYY-MM-DD (notice)"),
+                arg("--posting-days", dest="posting_days", type=int, help="số ngày làm việc niêm yết (mặc định 5)"),
+                arg("--number", type=int,
+                    help="số văn bản lấy theo sổ văn bản đi (minutes, report, proposal, notice); "
+                         "mặc định: số tiếp theo của bộ đếm"),
+                arg("--format", default="pdf", choices=["pdf", "docx"],
+                    help="docx: bản Word để chỉnh sửa câu chữ (mọi văn bản trừ hồ sơ gộp); PDF là bản chuẩn"),
+                json=True,
+                description="Loại văn bản: " + "; ".join(f"{k} = {v}" for k, v in KINDS.items()) + "; all = tất cả.")
 
     n = sub.add_parser("numbers", help="số văn bản: xem và đặt số tiếp theo theo sổ văn bản đi")
     nsub = n.add_subparsers(dest="numbers_cmd", required=True, metavar="show | set")
-    s = nsub.add_parser("show", help="số tiếp theo và các số đã cấp của từng loại trong năm")
-    s.add_argument("--year", type=int, help="năm (mặc định: năm nay)")
-    s.add_argument("--json", action="store_true")
-    s.set_defaults(func=cmd_numbers_show)
-    t = nsub.add_parser("set", help="đặt số tiếp theo của một loại văn bản (ví dụ: numbers set TTr 15 --year 2024)")
-    t.add_argument("type", metavar="TYPE", help="BB | BC | KH | QĐ | TB | TTr")
-    t.add_argument("next", type=int, metavar="NUMBER", help="số sẽ cấp cho văn bản tiếp theo")
-    t.add_argument("--year", type=int, help="năm (mặc định: năm nay)")
-    t.add_argument("--json", action="store_true")
-    t.set_defaults(func=cmd_numbers_set)
+    add_command(nsub, "show", "số tiếp theo và các số đã cấp của từng loại trong năm", cmd_numbers_show,
+                arg("--year", type=int, help="năm (mặc định: năm nay)"), json=True)
+    add_command(nsub, "set", "đặt số tiếp theo của một loại văn bản (ví dụ: numbers set TTr 15 --year 2024)",
+                cmd_numbers_set,
+                arg("type", metavar="TYPE", help="BB | BC | KH | QĐ | TB | TTr"),
+                arg("next", type=int, metavar="NUMBER", help="số sẽ cấp cho văn bản tiếp theo"),
+                arg("--year", type=int, help="năm (mặc định: năm nay)"), json=True)
 
     ps = sub.add_parser("print-settings", help="thiết lập văn bản in: nơi nhận từng loại, ngày nghỉ thêm")
     psub = ps.add_subparsers(dest="print_settings_cmd", required=True, metavar="show | set")
-    s = psub.add_parser("show", help="các thiết lập hiện tại")
-    s.add_argument("--json", action="store_true")
-    s.set_defaults(func=cmd_print_settings_show)
-    t = psub.add_parser("set", help="đặt một thiết lập, ví dụ: print-settings set recipients.report "
-                                    "\"UBND tỉnh Lạng Sơn; Thường trực Đảng ủy; Lưu: VT, VHXH\"")
-    t.add_argument("key", metavar="KEY", help="recipients.report | recipients.proposal | recipients.notice | "
-                                              "extra_days_off")
-    t.add_argument("value", metavar="VALUE", help="nơi nhận cách nhau bởi dấu ';' (để trống = mặc định); "
-                                                  "ngày nghỉ YYYY-MM-DD cách nhau bởi dấu ','")
-    t.add_argument("--json", action="store_true")
-    t.set_defaults(func=cmd_print_settings_set)
+    add_command(psub, "show", "các thiết lập hiện tại", cmd_print_settings_show, json=True)
+    add_command(psub, "set", "đặt một thiết lập, ví dụ: print-settings set recipients.report "
+                             "\"UBND tỉnh Lạng Sơn; Thường trực Đảng ủy; Lưu: VT, VHXH\"", cmd_print_settings_set,
+                arg("key", metavar="KEY", help="recipients.report | recipients.proposal | recipients.notice | "
+                                               "extra_days_off"),
+                arg("value", metavar="VALUE", help="nơi nhận cách nhau bởi dấu ';' (để trống = mặc định); "
+                                                   "ngày nghỉ YYYY-MM-DD cách nhau bởi dấu ','"), json=True)
 
 
 # --- the review council's meeting, for its minutes (used by `cff district decision`) ---------------

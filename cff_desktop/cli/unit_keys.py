@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import argparse
 
-from cff_desktop.cli.core import _ws, print_result
+from cff_desktop.cli.core import _ws, add_command, arg, print_result
 
 
 def cmd_add(args: argparse.Namespace) -> int:
@@ -53,17 +53,12 @@ def cmd_revoke(args: argparse.Namespace) -> int:
 def register(d: argparse._SubParsersAction) -> None:
     """Add ``keys`` under ``cff district``."""
     k = d.add_parser("keys", help="máy nào được ký hồ sơ cho đơn vị nào").add_subparsers(dest="sub2", required=True)
-    x = k.add_parser("add", help="đăng ký dấu vân tay (đã so qua điện thoại) cho một đơn vị")
-    x.add_argument("code")
-    x.add_argument("fingerprint")
-    x.add_argument("--label")
-    x.set_defaults(func=cmd_add)
-    x = k.add_parser("list", help="các máy đã đăng ký (cả máy đã thu hồi)")
-    x.add_argument("code", nargs="?")
-    x.add_argument("--json", action="store_true")
-    x.set_defaults(func=cmd_list)
-    x = k.add_parser("revoke", help="thu hồi: không nhận gói mới do máy này ký")
-    x.add_argument("code")
-    x.add_argument("fingerprint")
-    x.add_argument("--reason", required=True)
-    x.set_defaults(func=cmd_revoke)
+    add_command(k, "add", "đăng ký dấu vân tay (đã so qua điện thoại) cho một đơn vị", cmd_add,
+                arg("code"),
+                arg("fingerprint"),
+                arg("--label"))
+    add_command(k, "list", "các máy đã đăng ký (cả máy đã thu hồi)", cmd_list, arg("code", nargs="?"), json=True)
+    add_command(k, "revoke", "thu hồi: không nhận gói mới do máy này ký", cmd_revoke,
+                arg("code"),
+                arg("fingerprint"),
+                arg("--reason", required=True))
