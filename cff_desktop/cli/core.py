@@ -147,16 +147,16 @@ def cmd_rulesets_list(args: argparse.Namespace) -> int:
          "superseded": any(x.id == r.id and x.version_key > r.version_key for x in lib.all())}
         for r in lib.all()
     ]
-    if args.json:
-        _print_json(rows)
-    else:
-        for r in rows:
-            mark = " (thang điểm tạm)" if r["status"] == "provisional" else ""
-            src = "có sẵn" if r["source"] == "bundled" else "đã nhập"
-            mark += " (đã có bản mới hơn)" if r["superseded"] else ""
-            print(f"{r['id']:<12} {r['version']:<8} {r['criteria']:>2} tiêu chí  {src:<8} "
-                  f"{r['title']}{mark}")
-    return 0
+    return print_result(args, rows, _print_rulesets)
+
+
+def _print_rulesets(rows: list[dict]) -> None:
+    for r in rows:
+        mark = " (thang điểm tạm)" if r["status"] == "provisional" else ""
+        src = "có sẵn" if r["source"] == "bundled" else "đã nhập"
+        mark += " (đã có bản mới hơn)" if r["superseded"] else ""
+        print(f"{r['id']:<12} {r['version']:<8} {r['criteria']:>2} tiêu chí  {src:<8} "
+              f"{r['title']}{mark}")
 
 
 def cmd_rulesets_show(args: argparse.Namespace) -> int:
@@ -421,13 +421,13 @@ def cmd_values_list(args: argparse.Namespace) -> int:
         rows = value_rows(ws, get_round(ws, args.round))
     for r in rows:
         r["value"] = json.loads(r["value"])
-    if args.json:
-        _print_json(rows)
-    else:
-        for r in rows:
-            print(f"{r['indicator_id']:<6} {json.dumps(r['value'], ensure_ascii=False):<40} "
-                  f"{r['officer'] or ''}  {_local(r['entered_at'])}")
-    return 0
+    return print_result(args, rows, _print_values)
+
+
+def _print_values(rows: list[dict]) -> None:
+    for r in rows:
+        print(f"{r['indicator_id']:<6} {json.dumps(r['value'], ensure_ascii=False):<40} "
+              f"{r['officer'] or ''}  {_local(r['entered_at'])}")
 
 
 # --- audit, backup -----------------------------------------------------------------------------

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import argparse
 
-from cff_desktop.cli.core import _print_json, _ws, add_command, arg
+from cff_desktop.cli.core import _ws, add_command, arg, print_result
 from cff_desktop.common.text import format_points
 
 
@@ -43,14 +43,14 @@ def cmd_show(args: argparse.Namespace) -> int:
 
     with _ws(args) as ws:
         rec = council_record(ws, get_round(ws, args.round))
-    if args.json:
-        _print_json(rec)
-    else:
-        print(f"Địa điểm: {rec['place']}  bắt đầu: {rec['started_at']}  kết thúc: {rec['ended_at']}")
-        for m in rec["members"]:
-            mark = "có mặt" if m["present"] else "vắng"
-            print(f"  #{m['id']:<3} {m['name']:<24} {m['position']:<36} {m['council_role']:<10} {mark}")
-    return 0
+    return print_result(args, rec, _print_council)
+
+
+def _print_council(rec: dict) -> None:
+    print(f"Địa điểm: {rec['place']}  bắt đầu: {rec['started_at']}  kết thúc: {rec['ended_at']}")
+    for m in rec["members"]:
+        mark = "có mặt" if m["present"] else "vắng"
+        print(f"  #{m['id']:<3} {m['name']:<24} {m['position']:<36} {m['council_role']:<10} {mark}")
 
 
 def cmd_override(args: argparse.Namespace) -> int:

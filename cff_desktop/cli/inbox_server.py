@@ -17,7 +17,7 @@ import sys
 from typing import NoReturn
 
 from cff_desktop import __version__
-from cff_desktop.cli.core import _print_json, add_command, arg
+from cff_desktop.cli.core import _print_json, add_command, arg, print_result
 
 
 class _Parser(argparse.ArgumentParser):
@@ -64,15 +64,15 @@ def cmd_list(args: argparse.Namespace) -> int:
     from cff_desktop.services.sync_district import list_inbox
 
     info = list_inbox(args.data)
-    if args.json:
-        _print_json(info)
-        return 0
+    return print_result(args, info, _print_inbox)
+
+
+def _print_inbox(info: dict) -> None:
     print(f"Khóa máy chủ: {info['fingerprint']}")
     for c in info["communes"]:
         print(f"Xã {c['code']} {c['name']}: {c['devices']} máy, {c['packages']} gói")
     for p in info["packages"]:
         print(f"{p['received_at']} {p['receipt_id']} xã {p['commune']} {p['kind']} {p['uuid']} {p['path']}")
-    return 0
 
 
 def cmd_decide(args: argparse.Namespace) -> int:

@@ -245,15 +245,15 @@ def cmd_keys_show(args: argparse.Namespace) -> int:
     paths = _paths(args)
     info: dict[str, Any] = {"device": device_info(paths), "upper": upper_recipient(paths),
                             "trusted": trusted_devices(paths)}
-    if args.json:
-        _print_json(info)
-        return 0
+    return print_result(args, info, _print_keys)
+
+
+def _print_keys(info: dict[str, Any]) -> None:
     print(f"Máy này: mã {info['device']['device_id']}, dấu vân tay khóa ký {info['device']['fingerprint']}")
     up = info["upper"]
     print(f"Khóa cấp trên: {up['fingerprint'] if up else 'chưa nhập (hồ sơ xuất ra sẽ không được mã hóa)'}")
     for fp, t in info["trusted"].items():
         print(f"Tin máy {fp} ({t.get('commune', '')}) từ {localtime.date_text(t.get('trusted_at', ''))}")
-    return 0
 
 
 def register(sub: argparse._SubParsersAction) -> None:

@@ -84,13 +84,13 @@ def cmd_numbers_show(args: argparse.Namespace) -> int:
     year = args.year or date.today().year
     with _ws(args) as ws:
         rows = number_counters(ws, year)
-    if args.json:
-        _print_json({"year": year, "types": rows})
-        return 0
-    for r in rows:
+    return print_result(args, {"year": year, "types": rows}, _print_numbers)
+
+
+def _print_numbers(counters: dict) -> None:
+    for r in counters["types"]:
         issued = ", ".join(r["issued"]) or "chưa cấp số nào"
-        print(f"{r['type']:<4} số tiếp theo: {r['next']:<14} đã cấp năm {year}: {issued}")
-    return 0
+        print(f"{r['type']:<4} số tiếp theo: {r['next']:<14} đã cấp năm {counters['year']}: {issued}")
 
 
 def cmd_numbers_set(args: argparse.Namespace) -> int:
@@ -100,11 +100,8 @@ def cmd_numbers_set(args: argparse.Namespace) -> int:
     with _ws(args) as ws:
         nxt = set_next_number(ws, args.type, args.next, year)
     code = nxt.split("/", 1)[1].removesuffix("-UBND")
-    if args.json:
-        _print_json({"type": code, "year": year, "next": nxt})
-    else:
-        print(f"Số tiếp theo của loại {code} năm {year}: {nxt}")
-    return 0
+    return print_result(args, {"type": code, "year": year, "next": nxt},
+                        lambda d: print(f"Số tiếp theo của loại {d['type']} năm {d['year']}: {d['next']}"))
 
 
 def cmd_print_settings_show(args: argparse.Namespace) -> int:
@@ -128,11 +125,8 @@ def cmd_print_settings_set(args: argparse.Namespace) -> int:
 
     with _ws(args) as ws:
         value = set_print_setting(ws, args.key, args.value)
-    if args.json:
-        _print_json({args.key: value})
-    else:
-        print(f"{args.key}: {value.replace(chr(10), '; ') or '(mặc định của văn bản)'}")
-    return 0
+    return print_result(args, {args.key: value},
+                        lambda _: print(f"{args.key}: {value.replace(chr(10), '; ') or '(mặc định của văn bản)'}"))
 
 
 def register(sub: argparse._SubParsersAction) -> None:

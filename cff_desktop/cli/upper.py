@@ -134,9 +134,10 @@ def cmd_list(args: argparse.Namespace) -> int:
 
     with _ws(args) as ws:
         rows = inbox_rows(ws, getattr(args, "round", None))
-    if args.json:
-        _print_json(rows)
-        return 0
+    return print_result(args, rows, _print_inbox_rows)
+
+
+def _print_inbox_rows(rows: list[dict]) -> None:
     print(f"{'Mã':<7} {'Đơn vị':<28} {'Tự đánh giá':<21} {'Thẩm định':<21}  {'Trạng thái':<18} "
           f"{'Ngày nhận':<10}  Lưu ý")
     for r in rows:
@@ -151,7 +152,6 @@ def cmd_list(args: argparse.Namespace) -> int:
         print(f"{r['code']:<7} {r['name'][:28]:<28} {tot:>11} {_verdict(r['passing'] if r['assessed'] else None):<9} "
               f"{app:>11} {_verdict(r['appraised_passing'] if r['assessed'] else None):<9}  {r['state_label']:<18} "
               f"{vn(r['received_at']):<10}  {'; '.join(notes)}")
-    return 0
 
 
 def cmd_show(args: argparse.Namespace) -> int:
@@ -363,9 +363,10 @@ def cmd_report(args: argparse.Namespace) -> int:
 
     with _ws(args) as ws:
         r = report(ws, _year(args, ws))
-    if args.json:
-        _print_json(r)
-        return 0
+    return print_result(args, r, _print_report)
+
+
+def _print_report(r: dict) -> None:
     print(f"{r['area']}, năm {r['round']}: {r['units']} đơn vị; {r['assessed']} có hồ sơ; {r['passing']} tự đánh "
           f"giá đạt; {r['appraised_passing']} đạt theo thẩm định; {r['recognized']} được công nhận "
           f"({format_number(r['rate'], 2)} %).")
@@ -387,7 +388,6 @@ def cmd_report(args: argparse.Namespace) -> int:
     for c in r["held_after_decision"]:
         print(f"  {c['name']} ({c['code']}): có gói đến sau quyết định, chưa xem xét.")
     print(f"Công nhận 3 năm liên tiếp: {len(r['recognized_3_in_a_row'])}; 5 năm: {len(r['recognized_5_in_a_row'])}")
-    return 0
 
 
 def cmd_export_xlsx(args: argparse.Namespace) -> int:
@@ -469,12 +469,12 @@ def cmd_reviewer_list(args: argparse.Namespace) -> int:
 
     with _ws(args) as ws:
         rows = [{"id": r["id"], "name": r["name"], "position": r["position"]} for r in list_reviewers(ws)]
-    if args.json:
-        _print_json(rows)
-        return 0
+    return print_result(args, rows, _print_reviewers)
+
+
+def _print_reviewers(rows: list[dict]) -> None:
     for r in rows:
         print(f"#{r['id']:<3} {r['name']:<28} {r['position']}")
-    return 0
 
 
 def _round(x: argparse.ArgumentParser) -> None:
