@@ -36,6 +36,9 @@ def _ws(args: argparse.Namespace, create: bool = False):
     return open_workspace(args.db, create=create)
 
 
+# --- shared by the feature modules' commands: kept in this module, which every command loads anyway,
+# so that a new helper costs no extra import at start-up (see tests/test_startup.py) -------------
+
 def print_result(args: argparse.Namespace, data: T, lines: Callable[[T], object]) -> int:
     """End a command: ``data`` as JSON under ``--json``, else the command's own text lines; exit code 0.
 
