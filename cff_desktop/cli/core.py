@@ -7,13 +7,16 @@ import getpass
 import json
 import os
 import sys
+from collections.abc import Callable
 from pathlib import Path
-from typing import Any, NoReturn
+from typing import Any, NoReturn, TypeVar
 
 from cff_desktop import __version__
 from cff_desktop.common.text import format_points
 from cff_desktop.rules.model import CATEGORIES, SECTOR_LABELS
 from cff_desktop.rules.report import result_to_json, result_to_text
+
+T = TypeVar("T")
 
 
 def _print_json(obj: Any) -> None:
@@ -31,6 +34,50 @@ def _ws(args: argparse.Namespace, create: bool = False):
     from cff_desktop.services.workspace import open_workspace
 
     return open_workspace(args.db, create=create)
+
+
+# --- shared by the feature modules' commands: kept in this module, which every command loads anyway,
+# so that a new helper costs no extra import at start-up (see tests/test_startup.py) -------------
+
+def print_result(args: argparse.Namespace, data: T, lines: Callable[[T], object]) -> int:
+    """End a command: ``data`` as JSON under ``--json``, else the command's own text lines; exit code 0.
+
+    Every listing command ends this way, so ``--json`` output is printed the same everywhere and
+    a command body keeps only what is its own: how the data reads as lines.
+    """
+    if args.json:
+        _print_json(data)
+    else:
+        lines(data)
+    return 0
+
+
+Arg = tuple[tuple[str, ...], dict[str, Any]]
+
+
+def arg(*flags: str, **options: Any) -> Arg:
+    """One ``add_argument`` call written down as data, for :func:`add_command`."""
+    return flags, options
+
+
+def add_command(sub: argparse._SubParsersAction, name: str, help: str | None,
+                func: Callable[[argparse.Namespace], int], *arguments: Arg, json: bool = False,
+                **parser_options: Any) -> argparse.ArgumentParser:
+    """Register a sub-command: its parser, its arguments in order, ``--json`` last when asked, its function.
+
+    The registration blocks of every feature module had this same shape; with one helper each command
+    reads as one row. ``help=None`` leaves the command out of its parent's list of commands, as a call to
+    ``add_parser`` without ``help`` does; ``parser_options`` (``description``, ``epilog``…) go to it as given.
+    """
+    if help is not None:
+        parser_options["help"] = help
+    x = sub.add_parser(name, **parser_options)
+    for flags, options in arguments:
+        x.add_argument(*flags, **options)
+    if json:
+        x.add_argument("--json", action="store_true")
+    x.set_defaults(func=func)
+    return x
 
 
 # --- PINs: never on the command line ---------------------------------------------------------
@@ -103,16 +150,16 @@ def cmd_rulesets_list(args: argparse.Namespace) -> int:
          "superseded": any(x.id == r.id and x.version_key > r.version_key for x in lib.all())}
         for r in lib.all()
     ]
-    if args.json:
-        _print_json(rows)
-    else:
-        for r in rows:
-            mark = " (thang điểm tạm)" if r["status"] == "provisional" else ""
-            src = "có sẵn" if r["source"] == "bundled" else "đã nhập"
-            mark += " (đã có bản mới hơn)" if r["superseded"] else ""
-            print(f"{r['id']:<12} {r['version']:<8} {r['criteria']:>2} tiêu chí  {src:<8} "
-                  f"{r['title']}{mark}")
-    return 0
+    return print_result(args, rows, _print_rulesets)
+
+
+def _print_rulesets(rows: list[dict]) -> None:
+    for r in rows:
+        mark = " (thang điểm tạm)" if r["status"] == "provisional" else ""
+        src = "có sẵn" if r["source"] == "bundled" else "đã nhập"
+        mark += " (đã có bản mới hơn)" if r["superseded"] else ""
+        print(f"{r['id']:<12} {r['version']:<8} {r['criteria']:>2} tiêu chí  {src:<8} "
+              f"{r['title']}{mark}")
 
 
 def cmd_rulesets_show(args: argparse.Namespace) -> int:
@@ -300,13 +347,13 @@ def cmd_officer_list(args: argparse.Namespace) -> int:
                  "role": o["role"],
                  "criteria": sorted((c for c, oid in asg.items() if oid == o["id"]), key=int)}
                 for o in list_officers(ws)]
-    if args.json:
-        _print_json(rows)
-    else:
-        for r in rows:
-            print(f"#{r['id']:<3} {r['name']:<24} {SECTOR_LABELS.get(r['sector'], r['sector']):<30} "
-                  f"tiêu chí: {', '.join(r['criteria']) or '-'}")
-    return 0
+    return print_result(args, rows, _print_officers)
+
+
+def _print_officers(rows: list[dict]) -> None:
+    for r in rows:
+        print(f"#{r['id']:<3} {r['name']:<24} {SECTOR_LABELS.get(r['sector'], r['sector']):<30} "
+              f"tiêu chí: {', '.join(r['criteria']) or '-'}")
 
 
 def cmd_officer_pin(args: argparse.Namespace) -> int:
@@ -377,13 +424,13 @@ def cmd_values_list(args: argparse.Namespace) -> int:
         rows = value_rows(ws, get_round(ws, args.round))
     for r in rows:
         r["value"] = json.loads(r["value"])
-    if args.json:
-        _print_json(rows)
-    else:
-        for r in rows:
-            print(f"{r['indicator_id']:<6} {json.dumps(r['value'], ensure_ascii=False):<40} "
-                  f"{r['officer'] or ''}  {_local(r['entered_at'])}")
-    return 0
+    return print_result(args, rows, _print_values)
+
+
+def _print_values(rows: list[dict]) -> None:
+    for r in rows:
+        print(f"{r['indicator_id']:<6} {json.dumps(r['value'], ensure_ascii=False):<40} "
+              f"{r['officer'] or ''}  {_local(r['entered_at'])}")
 
 
 # --- audit, backup -----------------------------------------------------------------------------
@@ -468,128 +515,94 @@ def build_parser(command: str | None = None) -> argparse.ArgumentParser:
     sub = p.add_subparsers(dest="command", required=True, parser_class=_Parser)
 
     rs = sub.add_parser("rulesets", help="bộ tiêu chí").add_subparsers(dest="sub", required=True)
-    x = rs.add_parser("list")
-    x.add_argument("--json", action="store_true")
-    x.set_defaults(func=cmd_rulesets_list)
-    x = rs.add_parser("show")
-    x.add_argument("id")
-    x.add_argument("--version", dest="version")
-    x.add_argument("--json", action="store_true")
-    x.set_defaults(func=cmd_rulesets_show)
-    x = rs.add_parser("import", help="nhập bộ tiêu chí từ tệp .json hoặc bảng tính .xlsx")
-    x.add_argument("file")
-    x.add_argument("--id", help="đặt mã bộ tiêu chí (thay mã trong tệp)")
-    x.add_argument("--version", help="đặt phiên bản (thay phiên bản trong tệp)")
-    x.set_defaults(func=cmd_rulesets_import)
-    x = rs.add_parser("template", help="ghi bộ tiêu chí ra bảng tính Excel để sửa theo văn bản")
-    x.add_argument("id", help="mã bộ tiêu chí, có thể kèm @phiên_bản")
-    x.add_argument("--out", required=True, help="tệp .xlsx sẽ ghi")
-    x.set_defaults(func=cmd_rulesets_template)
-    x = rs.add_parser("diff", help="so sánh hai bộ tiêu chí")
-    x.add_argument("a", help="mã[@phiên_bản] hoặc tệp .json/.xlsx")
-    x.add_argument("b", help="mã[@phiên_bản] hoặc tệp .json/.xlsx")
-    x.add_argument("--json", action="store_true")
-    x.set_defaults(func=cmd_rulesets_diff)
-    x = rs.add_parser("publish", help="phát hành bộ tiêu chí đã cài cho các xã (USB có chữ ký, hộp thư)")
-    x.add_argument("id", help="mã[@phiên_bản] của bộ tiêu chí đã cài")
-    x.add_argument("--to", help="thư mục (USB) để ghi gói bộ tiêu chí có chữ ký")
-    x.add_argument("--inbox", help="thư mục dữ liệu hộp thư của cấp trên (cff-district serve --data)")
-    x.set_defaults(func=cmd_rulesets_publish)
-    x = rs.add_parser("switch", help="chuyển vòng đánh giá đang mở sang bộ tiêu chí khác (có ghi nhật ký)")
-    x.add_argument("target", help="mã[@phiên_bản] của bộ tiêu chí đã cài")
-    x.add_argument("--reason", required=True, help="lý do (ví dụ: số, ngày văn bản của tỉnh)")
-    x.add_argument("--clear-unfit", action="store_true",
-                   help="xóa các số liệu không hợp với bộ mới để nhập lại")
-    x.set_defaults(func=cmd_rulesets_switch)
+    add_command(rs, "list", None, cmd_rulesets_list, json=True)
+    add_command(rs, "show", None, cmd_rulesets_show, arg("id"), arg("--version", dest="version"), json=True)
+    add_command(rs, "import", "nhập bộ tiêu chí từ tệp .json hoặc bảng tính .xlsx", cmd_rulesets_import,
+                arg("file"),
+                arg("--id", help="đặt mã bộ tiêu chí (thay mã trong tệp)"),
+                arg("--version", help="đặt phiên bản (thay phiên bản trong tệp)"))
+    add_command(rs, "template", "ghi bộ tiêu chí ra bảng tính Excel để sửa theo văn bản", cmd_rulesets_template,
+                arg("id", help="mã bộ tiêu chí, có thể kèm @phiên_bản"),
+                arg("--out", required=True, help="tệp .xlsx sẽ ghi"))
+    add_command(rs, "diff", "so sánh hai bộ tiêu chí", cmd_rulesets_diff,
+                arg("a", help="mã[@phiên_bản] hoặc tệp .json/.xlsx"),
+                arg("b", help="mã[@phiên_bản] hoặc tệp .json/.xlsx"), json=True)
+    add_command(rs, "publish", "phát hành bộ tiêu chí đã cài cho các xã (USB có chữ ký, hộp thư)", cmd_rulesets_publish,
+                arg("id", help="mã[@phiên_bản] của bộ tiêu chí đã cài"),
+                arg("--to", help="thư mục (USB) để ghi gói bộ tiêu chí có chữ ký"),
+                arg("--inbox", help="thư mục dữ liệu hộp thư của cấp trên (cff-district serve --data)"))
+    add_command(rs, "switch", "chuyển vòng đánh giá đang mở sang bộ tiêu chí khác (có ghi nhật ký)",
+                cmd_rulesets_switch,
+                arg("target", help="mã[@phiên_bản] của bộ tiêu chí đã cài"),
+                arg("--reason", required=True, help="lý do (ví dụ: số, ngày văn bản của tỉnh)"),
+                arg("--clear-unfit", action="store_true",
+                    help="xóa các số liệu không hợp với bộ mới để nhập lại"))
 
-    x = sub.add_parser("score", help="tính điểm")
-    x.add_argument("--values", help="tệp JSON số liệu (không dùng cơ sở dữ liệu)")
-    x.add_argument("--ruleset", help="xem trước điểm theo bộ tiêu chí khác (mã[@phiên_bản]); không ghi gì")
-    x.add_argument("--json", action="store_true")
-    x.set_defaults(func=cmd_score)
+    add_command(sub, "score", "tính điểm", cmd_score,
+                arg("--values", help="tệp JSON số liệu (không dùng cơ sở dữ liệu)"),
+                arg("--ruleset", help="xem trước điểm theo bộ tiêu chí khác (mã[@phiên_bản]); không ghi gì"), json=True)
 
-    x = sub.add_parser("init", help="tạo xã và vòng đánh giá")
-    x.add_argument("--commune", required=True)
-    x.add_argument("--province", required=True)
-    x.add_argument("--category", required=True, help=" | ".join(CATEGORIES))
-    x.add_argument("--round", dest="round", type=int, required=True)
-    x.add_argument("--ruleset")
-    x.add_argument("--upper-level", dest="upper_level")
-    x.add_argument("--district")
-    x.add_argument("--code", help="mã đơn vị hành chính, ví dụ 01234")
-    x.add_argument("--unit-type", dest="unit_type", help="xa | phuong | thi_tran | dac_khu")
-    x.set_defaults(func=cmd_init)
+    add_command(sub, "init", "tạo xã và vòng đánh giá", cmd_init,
+                arg("--commune", required=True),
+                arg("--province", required=True),
+                arg("--category", required=True, help=" | ".join(CATEGORIES)),
+                arg("--round", dest="round", type=int, required=True),
+                arg("--ruleset"),
+                arg("--upper-level", dest="upper_level"),
+                arg("--district"),
+                arg("--code", help="mã đơn vị hành chính, ví dụ 01234"),
+                arg("--unit-type", dest="unit_type", help="xa | phuong | thi_tran | dac_khu"))
 
     off = sub.add_parser("officer", help="cán bộ").add_subparsers(dest="sub", required=True)
-    x = off.add_parser("add")
-    x.add_argument("--name", required=True)
-    x.add_argument("--sector", required=True, help=" | ".join(SECTOR_LABELS))
-    x.add_argument("--role", default="officer", help="clerk | officer")
-    x.add_argument("--position")
-    x.add_argument("--pin", nargs="?", const=_PROMPT, help="đặt mã PIN: hỏi khi chạy, hoặc đọc biến CFF_PIN")
-    x.set_defaults(func=cmd_officer_add)
-    x = off.add_parser("list")
-    x.add_argument("--json", action="store_true")
-    x.set_defaults(func=cmd_officer_list)
-    x = off.add_parser("pin")
-    x.add_argument("officer")
-    x.add_argument("--pin", nargs="?", const=_PROMPT, default=_PROMPT,
-                   help="mã PIN mới: hỏi khi chạy, hoặc đọc biến CFF_PIN")
-    x.set_defaults(func=cmd_officer_pin)
+    add_command(off, "add", None, cmd_officer_add,
+                arg("--name", required=True),
+                arg("--sector", required=True, help=" | ".join(SECTOR_LABELS)),
+                arg("--role", default="officer", help="clerk | officer"),
+                arg("--position"),
+                arg("--pin", nargs="?", const=_PROMPT, help="đặt mã PIN: hỏi khi chạy, hoặc đọc biến CFF_PIN"))
+    add_command(off, "list", None, cmd_officer_list, json=True)
+    add_command(off, "pin", None, cmd_officer_pin,
+                arg("officer"),
+                arg("--pin", nargs="?", const=_PROMPT, default=_PROMPT,
+                    help="mã PIN mới: hỏi khi chạy, hoặc đọc biến CFF_PIN"))
 
-    x = sub.add_parser("assign", help="giao tiêu chí cho cán bộ")
-    x.add_argument("criterion")
-    x.add_argument("officer")
-    x.set_defaults(func=cmd_assign)
+    add_command(sub, "assign", "giao tiêu chí cho cán bộ", cmd_assign, arg("criterion"), arg("officer"))
 
     com = sub.add_parser("commune", help="hồ sơ xã").add_subparsers(dest="sub", required=True)
-    x = com.add_parser("set", help="tên khác của `cff profile set` (sửa hồ sơ xã: name=… code=… "
-                                   "unit_type=xa|phuong|thi_tran|dac_khu category=… chair_name=…)")
-    x.add_argument("pairs", nargs="+", metavar="KEY=VALUE")
-    x.set_defaults(func=cmd_commune_set)
+    add_command(com, "set", "tên khác của `cff profile set` (sửa hồ sơ xã: name=… code=… "
+                            "unit_type=xa|phuong|thi_tran|dac_khu category=… chair_name=…)", cmd_commune_set,
+                arg("pairs", nargs="+", metavar="KEY=VALUE"))
 
     val = sub.add_parser("values", help="số liệu").add_subparsers(dest="sub", required=True)
-    x = val.add_parser("set")
-    x.add_argument("indicator")
-    x.add_argument("value")
-    x.add_argument("--as", dest="as_officer", required=True)
-    x.add_argument("--note")
-    x.set_defaults(func=cmd_values_set)
-    x = val.add_parser("clear", help="xóa số liệu một chỉ số (trở lại chưa nhập)")
-    x.add_argument("indicator")
-    x.add_argument("--as", dest="as_officer", required=True)
-    x.set_defaults(func=cmd_values_clear)
-    x = val.add_parser("import")
-    x.add_argument("file")
-    x.add_argument("--as", dest="as_officer", required=True)
-    x.set_defaults(func=cmd_values_import)
-    x = val.add_parser("list")
-    x.add_argument("--json", action="store_true")
-    x.set_defaults(func=cmd_values_list)
+    add_command(val, "set", None, cmd_values_set,
+                arg("indicator"),
+                arg("value"),
+                arg("--as", dest="as_officer", required=True),
+                arg("--note"))
+    add_command(val, "clear", "xóa số liệu một chỉ số (trở lại chưa nhập)", cmd_values_clear,
+                arg("indicator"),
+                arg("--as", dest="as_officer", required=True))
+    add_command(val, "import", None, cmd_values_import, arg("file"), arg("--as", dest="as_officer", required=True))
+    add_command(val, "list", None, cmd_values_list, json=True)
 
-    x = sub.add_parser("audit", help="nhật ký thay đổi")
-    x.add_argument("--json", action="store_true")
-    x.add_argument("--limit", type=int)
-    x.add_argument("--verify", action="store_true")
-    x.set_defaults(func=cmd_audit)
+    add_command(sub, "audit", "nhật ký thay đổi", cmd_audit,
+                arg("--json", action="store_true"),
+                arg("--limit", type=int),
+                arg("--verify", action="store_true"))
 
-    x = sub.add_parser("backup", help="sao lưu cơ sở dữ liệu")
-    x.set_defaults(func=cmd_backup)
-    x = sub.add_parser("restore", help="khôi phục từ bản sao lưu")
-    x.add_argument("file")
-    x.set_defaults(func=cmd_restore)
+    add_command(sub, "backup", "sao lưu cơ sở dữ liệu", cmd_backup)
+    add_command(sub, "restore", "khôi phục từ bản sao lưu", cmd_restore, arg("file"))
 
     demo = sub.add_parser("demo", help="dữ liệu mẫu").add_subparsers(dest="sub", required=True)
-    x = demo.add_parser("create")
-    x.add_argument("--commune", default="Xã Hoàng Đồng")
-    x.add_argument("--category", default="mountain_island_disadvantaged")
-    x.add_argument("--seed", type=int, default=0)
-    x.add_argument("--round", dest="round", type=int, help="năm của vòng mẫu (mặc định 2024)")
-    x.add_argument("--province", default="Lạng Sơn")
-    x.add_argument("--code", help="mã đơn vị hành chính (mặc định mã mẫu 99001)")
-    x.add_argument("--unit-type", dest="unit_type",
-                   help="xa | phuong | thi_tran | dac_khu (mặc định theo tên: \"Phường …\" là phuong)")
-    x.set_defaults(func=cmd_demo_create)
+    add_command(demo, "create", None, cmd_demo_create,
+                arg("--commune", default="Xã Hoàng Đồng"),
+                arg("--category", default="mountain_island_disadvantaged"),
+                arg("--seed", type=int, default=0),
+                arg("--round", dest="round", type=int, help="năm của vòng mẫu (mặc định 2024)"),
+                arg("--province", default="Lạng Sơn"),
+                arg("--code", help="mã đơn vị hành chính (mặc định mã mẫu 99001)"),
+                arg("--unit-type", dest="unit_type",
+                    help="xa | phuong | thi_tran | dac_khu (mặc định theo tên: \"Phường …\" là phuong)"))
 
     # Feature modules add their own sub-commands (one module per feature keeps them apart).
     import importlib

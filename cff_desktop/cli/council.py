@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import argparse
 
-from cff_desktop.cli.core import _print_json, _ws
+from cff_desktop.cli.core import _ws, add_command, arg, print_result
 from cff_desktop.common.text import format_points
 
 
@@ -43,14 +43,14 @@ def cmd_show(args: argparse.Namespace) -> int:
 
     with _ws(args) as ws:
         rec = council_record(ws, get_round(ws, args.round))
-    if args.json:
-        _print_json(rec)
-    else:
-        print(f"Địa điểm: {rec['place']}  bắt đầu: {rec['started_at']}  kết thúc: {rec['ended_at']}")
-        for m in rec["members"]:
-            mark = "có mặt" if m["present"] else "vắng"
-            print(f"  #{m['id']:<3} {m['name']:<24} {m['position']:<36} {m['council_role']:<10} {mark}")
-    return 0
+    return print_result(args, rec, _print_council)
+
+
+def _print_council(rec: dict) -> None:
+    print(f"Địa điểm: {rec['place']}  bắt đầu: {rec['started_at']}  kết thúc: {rec['ended_at']}")
+    for m in rec["members"]:
+        mark = "có mặt" if m["present"] else "vắng"
+        print(f"  #{m['id']:<3} {m['name']:<24} {m['position']:<36} {m['council_role']:<10} {mark}")
 
 
 def cmd_override(args: argparse.Namespace) -> int:
@@ -107,42 +107,32 @@ def cmd_reopen(args: argparse.Namespace) -> int:
 
 def register(sub: argparse._SubParsersAction) -> None:
     c = sub.add_parser("council", help="hội đồng đánh giá").add_subparsers(dest="sub", required=True)
-    x = c.add_parser("meeting", help="địa điểm, thời gian, thảo luận")
-    x.add_argument("--place")
-    x.add_argument("--start", dest="started_at")
-    x.add_argument("--end", dest="ended_at", help="giờ kết thúc YYYY-MM-DDTHH:MM")
-    x.add_argument("--discussion")
-    x.add_argument("--conclusion", help="kết luận của chủ tọa")
-    x.set_defaults(func=cmd_meeting)
-    x = c.add_parser("member", help="thêm thành viên")
-    x.add_argument("--name", required=True)
-    x.add_argument("--position")
-    x.add_argument("--role", default="member", help="chair | vice_chair | standing | secretary | member")
-    x.add_argument("--absent", action="store_true")
-    x.set_defaults(func=cmd_member_add)
-    x = c.add_parser("presence", help="có mặt / vắng")
-    x.add_argument("member", type=int)
-    x.add_argument("present", choices=["yes", "no"])
-    x.set_defaults(func=cmd_member_presence)
-    x = c.add_parser("show")
-    x.add_argument("--json", action="store_true")
-    x.set_defaults(func=cmd_show)
-    x = c.add_parser("override", help="hội đồng điều chỉnh điểm một tiêu chí")
-    x.add_argument("criterion")
-    x.add_argument("--points")
-    x.add_argument("--remove", action="store_true", help="bỏ điểm hội đồng đã ghi (cần --reason)")
-    x.add_argument("--reason", required=True)
-    x.set_defaults(func=cmd_override)
-    x = c.add_parser("vote", help="kết quả biểu quyết")
-    x.add_argument("--for", dest="votes_for", type=int, required=True)
-    x.add_argument("--against", dest="votes_against", type=int, default=0)
-    x.add_argument("--abstain", dest="votes_abstain", type=int, default=0)
-    x.set_defaults(func=cmd_vote)
-    x = c.add_parser("close", help="kết thúc họp, khóa số liệu")
-    x.add_argument("--conclusion")
-    x.add_argument("--ended-at", dest="ended_at",
-                   help="giờ kết thúc YYYY-MM-DDTHH:MM, sau giờ bắt đầu (mặc định: giờ đã ghi, hoặc bây giờ)")
-    x.set_defaults(func=cmd_close)
-    x = c.add_parser("reopen", help="mở lại vòng đánh giá để sửa (ghi lý do)")
-    x.add_argument("--reason", required=True)
-    x.set_defaults(func=cmd_reopen)
+    add_command(c, "meeting", "địa điểm, thời gian, thảo luận", cmd_meeting,
+                arg("--place"),
+                arg("--start", dest="started_at"),
+                arg("--end", dest="ended_at", help="giờ kết thúc YYYY-MM-DDTHH:MM"),
+                arg("--discussion"),
+                arg("--conclusion", help="kết luận của chủ tọa"))
+    add_command(c, "member", "thêm thành viên", cmd_member_add,
+                arg("--name", required=True),
+                arg("--position"),
+                arg("--role", default="member", help="chair | vice_chair | standing | secretary | member"),
+                arg("--absent", action="store_true"))
+    add_command(c, "presence", "có mặt / vắng", cmd_member_presence,
+                arg("member", type=int),
+                arg("present", choices=["yes", "no"]))
+    add_command(c, "show", None, cmd_show, json=True)
+    add_command(c, "override", "hội đồng điều chỉnh điểm một tiêu chí", cmd_override,
+                arg("criterion"),
+                arg("--points"),
+                arg("--remove", action="store_true", help="bỏ điểm hội đồng đã ghi (cần --reason)"),
+                arg("--reason", required=True))
+    add_command(c, "vote", "kết quả biểu quyết", cmd_vote,
+                arg("--for", dest="votes_for", type=int, required=True),
+                arg("--against", dest="votes_against", type=int, default=0),
+                arg("--abstain", dest="votes_abstain", type=int, default=0))
+    add_command(c, "close", "kết thúc họp, khóa số liệu", cmd_close,
+                arg("--conclusion"),
+                arg("--ended-at", dest="ended_at",
+                    help="giờ kết thúc YYYY-MM-DDTHH:MM, sau giờ bắt đầu (mặc định: giờ đã ghi, hoặc bây giờ)"))
+    add_command(c, "reopen", "mở lại vòng đánh giá để sửa (ghi lý do)", cmd_reopen, arg("--reason", required=True))

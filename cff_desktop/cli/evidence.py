@@ -10,7 +10,7 @@ from __future__ import annotations
 import argparse
 from pathlib import Path
 
-from cff_desktop.cli.core import _as_officer, _print_json, _ws
+from cff_desktop.cli.core import _as_officer, _ws, add_command, arg, print_result
 from cff_desktop.common.text import format_number
 
 
@@ -38,9 +38,10 @@ def cmd_list(args: argparse.Namespace) -> int:
     out = [{"id": r["id"], "criterion": r["criterion_id"], "filename": r["filename"], "size": r["size"],
             "mime": r["mime"], "sha256": r["sha256"], "officer": r["officer"], "added_at": r["added_at"]}
            for r in rows]
-    if args.json:
-        _print_json(out)
-        return 0
+    return print_result(args, out, _print_evidence)
+
+
+def _print_evidence(out: list[dict]) -> None:
     from cff_desktop.common.localtime import date_text
 
     for r in out:
@@ -48,7 +49,6 @@ def cmd_list(args: argparse.Namespace) -> int:
               f"{format_number(r['size']):>12} byte  {r['officer'] or ''}  {date_text(r['added_at'])}")
     if not out:
         print("Chưa có minh chứng nào.")
-    return 0
 
 
 def cmd_remove(args: argparse.Namespace) -> int:
@@ -70,18 +70,14 @@ def register(sub: argparse._SubParsersAction) -> None:
     """Add ``cff evidence`` to ``cff``."""
     ev = sub.add_parser("evidence", help="minh chứng: đính kèm, xem, gỡ").add_subparsers(
         dest="sub", required=True)
-    x = ev.add_parser("attach", help="đính kèm một hoặc nhiều tệp vào một tiêu chí")
-    x.add_argument("criterion", help="mã tiêu chí, ví dụ 7")
-    x.add_argument("files", nargs="+", metavar="FILE")
-    x.add_argument("--as", dest="as_officer", required=True, help="cán bộ đính kèm (tên hoặc số)")
-    x.add_argument("--keep-original", dest="keep_original", action="store_true",
-                   help="giữ ảnh gốc, không thu nhỏ")
-    x.set_defaults(func=cmd_attach)
-    x = ev.add_parser("list", help="các minh chứng của vòng (hoặc của một tiêu chí)")
-    x.add_argument("criterion", nargs="?")
-    x.add_argument("--json", action="store_true")
-    x.set_defaults(func=cmd_list)
-    x = ev.add_parser("remove", help="gỡ một minh chứng")
-    x.add_argument("evidence", help="mã minh chứng (xem `cff evidence list`)")
-    x.add_argument("--as", dest="as_officer", required=True)
-    x.set_defaults(func=cmd_remove)
+    add_command(ev, "attach", "đính kèm một hoặc nhiều tệp vào một tiêu chí", cmd_attach,
+                arg("criterion", help="mã tiêu chí, ví dụ 7"),
+                arg("files", nargs="+", metavar="FILE"),
+                arg("--as", dest="as_officer", required=True, help="cán bộ đính kèm (tên hoặc số)"),
+                arg("--keep-original", dest="keep_original", action="store_true",
+                    help="giữ ảnh gốc, không thu nhỏ"))
+    add_command(ev, "list", "các minh chứng của vòng (hoặc của một tiêu chí)", cmd_list,
+                arg("criterion", nargs="?"), json=True)
+    add_command(ev, "remove", "gỡ một minh chứng", cmd_remove,
+                arg("evidence", help="mã minh chứng (xem `cff evidence list`)"),
+                arg("--as", dest="as_officer", required=True))

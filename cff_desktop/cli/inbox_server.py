@@ -17,7 +17,7 @@ import sys
 from typing import NoReturn
 
 from cff_desktop import __version__
-from cff_desktop.cli.core import _print_json
+from cff_desktop.cli.core import _print_json, add_command, arg, print_result
 
 
 class _Parser(argparse.ArgumentParser):
@@ -64,15 +64,15 @@ def cmd_list(args: argparse.Namespace) -> int:
     from cff_desktop.services.sync_district import list_inbox
 
     info = list_inbox(args.data)
-    if args.json:
-        _print_json(info)
-        return 0
+    return print_result(args, info, _print_inbox)
+
+
+def _print_inbox(info: dict) -> None:
     print(f"Khóa máy chủ: {info['fingerprint']}")
     for c in info["communes"]:
         print(f"Xã {c['code']} {c['name']}: {c['devices']} máy, {c['packages']} gói")
     for p in info["packages"]:
         print(f"{p['received_at']} {p['receipt_id']} xã {p['commune']} {p['kind']} {p['uuid']} {p['path']}")
-    return 0
 
 
 def cmd_decide(args: argparse.Namespace) -> int:
@@ -97,34 +97,27 @@ def build_parser() -> argparse.ArgumentParser:
     p = _Parser(prog="cff-district", description="Máy chủ nhận hồ sơ của cấp trên (cff_desktop).")
     p.add_argument("--version", action="version", version=f"cff-district {__version__}")
     sub = p.add_subparsers(dest="command", required=True, parser_class=_Parser)
-    x = sub.add_parser("serve", help="chạy máy chủ nhận hồ sơ")
-    x.add_argument("--data", required=True, help="thư mục dữ liệu của máy chủ")
-    x.add_argument("--host", default="127.0.0.1", help="địa chỉ lắng nghe (0.0.0.0 cho mọi mạng)")
-    x.add_argument("--port", type=int, default=8765)
-    x.add_argument("--cert", help="tệp chứng chỉ TLS (PEM) khi không có reverse proxy")
-    x.add_argument("--key", help="tệp khóa riêng của chứng chỉ TLS (PEM)")
-    x.add_argument("--recipient", help="khóa công khai của cấp trên (age1… hoặc tệp do `cff keys generate` tạo): "
-                                       "gửi cho xã khi đăng ký để hồ sơ được mã hóa; máy chủ nhớ cho lần sau")
-    x.add_argument("--max-package-mb", dest="max_package_mb", type=int, help="giới hạn kích thước một gói (MB)")
-    x.add_argument("--max-open-mb", dest="max_open_mb", type=int,
-                   help="tổng dung lượng các gói đang gửi dở của một xã (MB, mặc định 2048)")
-    x.set_defaults(func=cmd_serve)
-    x = sub.add_parser("enrol", help="tạo tài khoản xã / cấp mã đăng ký một lần")
-    x.add_argument("commune", metavar="COMMUNE_CODE")
-    x.add_argument("--data", required=True)
-    x.add_argument("--name", help="tên xã (hiện cho văn thư xã khi đăng ký)")
-    x.add_argument("--days", type=int, default=7, help="số ngày mã còn hiệu lực")
-    x.add_argument("--json", action="store_true")
-    x.set_defaults(func=cmd_enrol)
-    x = sub.add_parser("revoke", help="thu hồi mã truy cập của xã (hoặc của một máy)")
-    x.add_argument("commune", metavar="COMMUNE_CODE")
-    x.add_argument("--data", required=True)
-    x.add_argument("--device", help="chỉ thu hồi máy có mã này")
-    x.set_defaults(func=cmd_revoke)
-    x = sub.add_parser("list", help="các xã và các gói đã nhận")
-    x.add_argument("--data", required=True)
-    x.add_argument("--json", action="store_true")
-    x.set_defaults(func=cmd_list)
+    add_command(sub, "serve", "chạy máy chủ nhận hồ sơ", cmd_serve,
+                arg("--data", required=True, help="thư mục dữ liệu của máy chủ"),
+                arg("--host", default="127.0.0.1", help="địa chỉ lắng nghe (0.0.0.0 cho mọi mạng)"),
+                arg("--port", type=int, default=8765),
+                arg("--cert", help="tệp chứng chỉ TLS (PEM) khi không có reverse proxy"),
+                arg("--key", help="tệp khóa riêng của chứng chỉ TLS (PEM)"),
+                arg("--recipient", help="khóa công khai của cấp trên (age1… hoặc tệp do `cff keys generate` tạo): "
+                                        "gửi cho xã khi đăng ký để hồ sơ được mã hóa; máy chủ nhớ cho lần sau"),
+                arg("--max-package-mb", dest="max_package_mb", type=int, help="giới hạn kích thước một gói (MB)"),
+                arg("--max-open-mb", dest="max_open_mb", type=int,
+                    help="tổng dung lượng các gói đang gửi dở của một xã (MB, mặc định 2048)"))
+    add_command(sub, "enrol", "tạo tài khoản xã / cấp mã đăng ký một lần", cmd_enrol,
+                arg("commune", metavar="COMMUNE_CODE"),
+                arg("--data", required=True),
+                arg("--name", help="tên xã (hiện cho văn thư xã khi đăng ký)"),
+                arg("--days", type=int, default=7, help="số ngày mã còn hiệu lực"), json=True)
+    add_command(sub, "revoke", "thu hồi mã truy cập của xã (hoặc của một máy)", cmd_revoke,
+                arg("commune", metavar="COMMUNE_CODE"),
+                arg("--data", required=True),
+                arg("--device", help="chỉ thu hồi máy có mã này"))
+    add_command(sub, "list", "các xã và các gói đã nhận", cmd_list, arg("--data", required=True), json=True)
     x = sub.add_parser("decide", help="ghi quyết định cho một gói: chấp nhận hoặc trả lại kèm nhận xét")
     x.add_argument("uuid", metavar="PACKAGE_UUID")
     x.add_argument("--data", required=True)
@@ -133,10 +126,9 @@ def build_parser() -> argparse.ArgumentParser:
     g.add_argument("--return", dest="ret", action="store_true")
     x.add_argument("--comment", action="append", help="nhận xét, \"7: lý do\" gắn với tiêu chí 7 (lặp lại được)")
     x.set_defaults(func=cmd_decide)
-    x = sub.add_parser("publish-ruleset", help="ký và phát hành bộ tiêu chí cho các xã tải về")
-    x.add_argument("file")
-    x.add_argument("--data", required=True)
-    x.set_defaults(func=cmd_publish)
+    add_command(sub, "publish-ruleset", "ký và phát hành bộ tiêu chí cho các xã tải về", cmd_publish,
+                arg("file"),
+                arg("--data", required=True))
     return p
 
 

@@ -14,7 +14,7 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
-from cff_desktop.cli.core import _print_json, _ws
+from cff_desktop.cli.core import _print_json, _ws, add_command, arg, print_result
 from cff_desktop.cli.remedies import cli_hint
 from cff_desktop.common import localtime
 from cff_desktop.common.errors import BadInput
@@ -194,14 +194,14 @@ def cmd_list(args: argparse.Namespace) -> int:
 
     with _ws(args) as ws:
         rows = list_packages(ws)
-    if args.json:
-        _print_json(rows)
-    else:
-        for r in rows:
-            arrow = "gửi" if r["direction"] == "out" else "nhận"
-            print(f"{r['created_at'][:16]} {arrow:<4} {r['kind']:<12} {r['uuid'][:8]} {_size(r['size']):>12} "
-                  f"{r['path']}")
-    return 0
+    return print_result(args, rows, _print_packages)
+
+
+def _print_packages(rows: list[dict]) -> None:
+    for r in rows:
+        arrow = "gửi" if r["direction"] == "out" else "nhận"
+        print(f"{r['created_at'][:16]} {arrow:<4} {r['kind']:<12} {r['uuid'][:8]} {_size(r['size']):>12} "
+              f"{r['path']}")
 
 
 # --- keys ----------------------------------------------------------------------------------------
@@ -245,63 +245,55 @@ def cmd_keys_show(args: argparse.Namespace) -> int:
     paths = _paths(args)
     info: dict[str, Any] = {"device": device_info(paths), "upper": upper_recipient(paths),
                             "trusted": trusted_devices(paths)}
-    if args.json:
-        _print_json(info)
-        return 0
+    return print_result(args, info, _print_keys)
+
+
+def _print_keys(info: dict[str, Any]) -> None:
     print(f"Máy này: mã {info['device']['device_id']}, dấu vân tay khóa ký {info['device']['fingerprint']}")
     up = info["upper"]
     print(f"Khóa cấp trên: {up['fingerprint'] if up else 'chưa nhập (hồ sơ xuất ra sẽ không được mã hóa)'}")
     for fp, t in info["trusted"].items():
         print(f"Tin máy {fp} ({t.get('commune', '')}) từ {localtime.date_text(t.get('trusted_at', ''))}")
-    return 0
 
 
 def register(sub: argparse._SubParsersAction) -> None:
     """Add ``cff package`` and ``cff keys`` to ``cff``."""
     pk = sub.add_parser("package", help="gói hồ sơ / dữ liệu (.cffpkg) cho USB và đồng bộ").add_subparsers(
         dest="sub", required=True)
-    x = pk.add_parser("export", help="xuất gói ra thư mục hoặc USB (in ra đường dẫn tệp)")
-    x.add_argument("--to", required=True, help="thư mục đích, ví dụ ổ USB")
-    x.add_argument("--kind", default="dossier", choices=["dossier", "sector-data"])
-    x.add_argument("--criteria", help="tiêu chí cho sector-data, ví dụ 5,7,8,9")
-    x.add_argument("--as", dest="as_officer", help="người xuất (ghi vào nhật ký)")
-    x.add_argument("--unencrypted", action="store_true",
-                   help="ghi hồ sơ không mã hóa khi máy chưa có khóa của cấp trên (đã hiểu: ai cầm USB cũng đọc được)")
-    x.set_defaults(func=cmd_export)
+    add_command(pk, "export", "xuất gói ra thư mục hoặc USB (in ra đường dẫn tệp)", cmd_export,
+                arg("--to", required=True, help="thư mục đích, ví dụ ổ USB"),
+                arg("--kind", default="dossier", choices=["dossier", "sector-data"]),
+                arg("--criteria", help="tiêu chí cho sector-data, ví dụ 5,7,8,9"),
+                arg("--as", dest="as_officer", help="người xuất (ghi vào nhật ký)"),
+                arg("--unencrypted", action="store_true",
+                    help="ghi hồ sơ không mã hóa khi máy chưa có khóa của cấp trên "
+                         "(đã hiểu: ai cầm USB cũng đọc được)"))
     for name, func, hlp in (("verify", cmd_verify, "kiểm tra gói: nguyên vẹn, ai ký, chứa gì"),
                             ("import", cmd_import, "nhập gói (kiểm tra hết rồi mới ghi, hoặc không ghi gì)")):
-        x = pk.add_parser(name, help=hlp)
-        x.add_argument("file")
-        x.add_argument("--json", action="store_true")
-        x.add_argument("--trust", action="store_true",
-                       help="tin máy ký gói này (sau khi đã gọi điện so dấu vân tay)")
-        x.add_argument("--identity", help="tệp khóa bí mật của cấp trên (nếu không để trong kho khóa)")
-        x.add_argument("--passphrase-env", dest="passphrase_env", help="tên biến môi trường chứa mật khẩu")
-        x.set_defaults(func=func)
+        x = add_command(pk, name, hlp, func,
+                        arg("file"),
+                        arg("--json", action="store_true"),
+                        arg("--trust", action="store_true",
+                            help="tin máy ký gói này (sau khi đã gọi điện so dấu vân tay)"),
+                        arg("--identity", help="tệp khóa bí mật của cấp trên (nếu không để trong kho khóa)"),
+                        arg("--passphrase-env", dest="passphrase_env", help="tên biến môi trường chứa mật khẩu"))
         if name == "import":
             x.add_argument("--keep-mine", dest="keep_mine", help="chỉ số xung đột giữ của máy này, ví dụ 7.1,8.2")
             x.add_argument("--take-theirs", dest="take_theirs", help="chỉ số xung đột lấy theo gói")
             x.add_argument("--as", dest="as_officer", help="người nhập (ghi vào nhật ký)")
             x.add_argument("--device-of", dest="device_of", metavar="HỌ_TÊN",
                            help="(số liệu ngành, lần đầu) máy ký gói là máy của cán bộ này — sau khi đã so dấu vân tay")
-    x = pk.add_parser("drives", help="các USB đang cắm")
-    x.add_argument("--json", action="store_true")
-    x.set_defaults(func=cmd_drives)
-    x = pk.add_parser("list", help="các gói đã gửi và đã nhận")
-    x.add_argument("--json", action="store_true")
-    x.set_defaults(func=cmd_list)
+    add_command(pk, "drives", "các USB đang cắm", cmd_drives, json=True)
+    add_command(pk, "list", "các gói đã gửi và đã nhận", cmd_list, json=True)
 
     ky = sub.add_parser("keys", help="khóa ký của máy và khóa của cấp trên").add_subparsers(dest="sub", required=True)
-    x = ky.add_parser("generate", help="(cấp trên) tạo cặp khóa; khóa công khai ghi ra --out")
-    x.add_argument("--out", required=True, help="tệp khóa công khai để gửi cho các xã")
-    x.add_argument("--private-file", dest="private_file",
-                   help="giữ khóa bí mật trong tệp có mật khẩu thay vì kho khóa của máy")
-    x.add_argument("--passphrase-env", dest="passphrase_env", help="tên biến môi trường chứa mật khẩu")
-    x.set_defaults(func=cmd_keys_generate)
-    x = ky.add_parser("import-upper", help="(xã) nhập khóa công khai của cấp trên từ tệp hoặc chuỗi age1…")
-    x.add_argument("source", metavar="FILE")
-    x.set_defaults(func=cmd_keys_import_upper)
-    x = ky.add_parser("show", help="dấu vân tay của máy này, khóa cấp trên, các máy đã tin")
-    x.add_argument("--json", action="store_true")
-    x.set_defaults(func=cmd_keys_show)
+    add_command(ky, "generate", "(cấp trên) tạo cặp khóa; khóa công khai ghi ra --out", cmd_keys_generate,
+                arg("--out", required=True, help="tệp khóa công khai để gửi cho các xã"),
+                arg("--private-file", dest="private_file",
+                    help="giữ khóa bí mật trong tệp có mật khẩu thay vì kho khóa của máy"),
+                arg("--passphrase-env", dest="passphrase_env", help="tên biến môi trường chứa mật khẩu"))
+    add_command(ky, "import-upper", "(xã) nhập khóa công khai của cấp trên từ tệp hoặc chuỗi age1…",
+                cmd_keys_import_upper,
+                arg("source", metavar="FILE"))
+    add_command(ky, "show", "dấu vân tay của máy này, khóa cấp trên, các máy đã tin", cmd_keys_show, json=True)
 

@@ -6,7 +6,7 @@ from __future__ import annotations
 import argparse
 from datetime import date
 
-from cff_desktop.cli.core import _print_json, _ws
+from cff_desktop.cli.core import _print_json, _ws, add_command, arg, print_result
 from cff_desktop.common.errors import BadInput
 from cff_desktop.services.kinds import DOCX_KINDS, KINDS
 
@@ -84,13 +84,13 @@ def cmd_numbers_show(args: argparse.Namespace) -> int:
     year = args.year or date.today().year
     with _ws(args) as ws:
         rows = number_counters(ws, year)
-    if args.json:
-        _print_json({"year": year, "types": rows})
-        return 0
-    for r in rows:
+    return print_result(args, {"year": year, "types": rows}, _print_numbers)
+
+
+def _print_numbers(counters: dict) -> None:
+    for r in counters["types"]:
         issued = ", ".join(r["issued"]) or "chưa cấp số nào"
-        print(f"{r['type']:<4} số tiếp theo: {r['next']:<14} đã cấp năm {year}: {issued}")
-    return 0
+        print(f"{r['type']:<4} số tiếp theo: {r['next']:<14} đã cấp năm {counters['year']}: {issued}")
 
 
 def cmd_numbers_set(args: argparse.Namespace) -> int:
@@ -100,25 +100,24 @@ def cmd_numbers_set(args: argparse.Namespace) -> int:
     with _ws(args) as ws:
         nxt = set_next_number(ws, args.type, args.next, year)
     code = nxt.split("/", 1)[1].removesuffix("-UBND")
-    if args.json:
-        _print_json({"type": code, "year": year, "next": nxt})
-    else:
-        print(f"Số tiếp theo của loại {code} năm {year}: {nxt}")
-    return 0
+    return print_result(args, {"type": code, "year": year, "next": nxt},
+                        lambda d: print(f"Số tiếp theo của loại {d['type']} năm {d['year']}: {d['next']}"))
 
 
 def cmd_print_settings_show(args: argparse.Namespace) -> int:
-    from cff_desktop.services.profile import PRINT_SETTINGS, print_settings
+    from cff_desktop.services.profile import print_settings
 
     with _ws(args) as ws:
         values = print_settings(ws)
-    if args.json:
-        _print_json(values)
-        return 0
+    return print_result(args, values, _print_print_settings)
+
+
+def _print_print_settings(values: dict[str, str]) -> None:
+    from cff_desktop.services.profile import PRINT_SETTINGS
+
     for key, label in PRINT_SETTINGS.items():
         shown = values[key].replace("\n", "; ") or "(mặc định của văn bản)"
         print(f"{key}: {shown}\n    {label}")
-    return 0
 
 
 def cmd_print_settings_set(args: argparse.Namespace) -> int:
@@ -126,60 +125,48 @@ def cmd_print_settings_set(args: argparse.Namespace) -> int:
 
     with _ws(args) as ws:
         value = set_print_setting(ws, args.key, args.value)
-    if args.json:
-        _print_json({args.key: value})
-    else:
-        print(f"{args.key}: {value.replace(chr(10), '; ') or '(mặc định của văn bản)'}")
-    return 0
+    return print_result(args, {args.key: value},
+                        lambda _: print(f"{args.key}: {value.replace(chr(10), '; ') or '(mặc định của văn bản)'}"))
 
 
 def register(sub: argparse._SubParsersAction) -> None:
     """Add this feature's sub-commands to ``cff``."""
-    x = sub.add_parser("print", help="in văn bản (PDF) theo Nghị định 30/2020",
-                       description="Loại văn bản: " + "; ".join(f"{k} = {v}" for k, v in KINDS.items())
-                       + "; all = tất cả.")
-    x.add_argument("kind", choices=[*KINDS, "all"], metavar="KIND",
-                   help=" | ".join([*KINDS, "all"]))
-    x.add_argument("--out", required=True, help="thư mục lưu tệp PDF")
-    x.add_argument("--include-evidence", action="store_true",
-                   help="in kèm ảnh minh chứng trong hồ sơ (dossier)")
-    x.add_argument("--date", help="ngày ký văn bản YYYY-MM-DD (mặc định: hôm nay; biên bản: ngày họp)")
-    x.add_argument("--posting-start", dest="posting_start", help="ngày bắt đầu niêm yết YYYY-MM-DD (notice)")
-    x.add_argument("--posting-days", dest="posting_days", type=int, help="số ngày làm việc niêm yết (mặc định 5)")
-    x.add_argument("--number", type=int,
-                   help="số văn bản lấy theo sổ văn bản đi (minutes, report, proposal, notice); "
-                        "mặc định: số tiếp theo của bộ đếm")
-    x.add_argument("--format", default="pdf", choices=["pdf", "docx"],
-                   help="docx: bản Word để chỉnh sửa câu chữ (mọi văn bản trừ hồ sơ gộp); PDF là bản chuẩn")
-    x.add_argument("--json", action="store_true")
-    x.set_defaults(func=cmd_print)
+    add_command(sub, "print", "in văn bản (PDF) theo Nghị định 30/2020", cmd_print,
+                arg("kind", choices=[*KINDS, "all"], metavar="KIND",
+                    help=" | ".join([*KINDS, "all"])),
+                arg("--out", required=True, help="thư mục lưu tệp PDF"),
+                arg("--include-evidence", action="store_true",
+                    help="in kèm ảnh minh chứng trong hồ sơ (dossier)"),
+                arg("--date", help="ngày ký văn bản YYYY-MM-DD (mặc định: hôm nay; biên bản: ngày họp)"),
+                arg("--posting-start", dest="posting_start", help="ngày bắt đầu niêm yết YYYY-MM-DD (notice)"),
+                arg("--posting-days", dest="posting_days", type=int, help="số ngày làm việc niêm yết (mặc định 5)"),
+                arg("--number", type=int,
+                    help="số văn bản lấy theo sổ văn bản đi (minutes, report, proposal, notice); "
+                         "mặc định: số tiếp theo của bộ đếm"),
+                arg("--format", default="pdf", choices=["pdf", "docx"],
+                    help="docx: bản Word để chỉnh sửa câu chữ (mọi văn bản trừ hồ sơ gộp); PDF là bản chuẩn"),
+                json=True,
+                description="Loại văn bản: " + "; ".join(f"{k} = {v}" for k, v in KINDS.items()) + "; all = tất cả.")
 
     n = sub.add_parser("numbers", help="số văn bản: xem và đặt số tiếp theo theo sổ văn bản đi")
     nsub = n.add_subparsers(dest="numbers_cmd", required=True, metavar="show | set")
-    s = nsub.add_parser("show", help="số tiếp theo và các số đã cấp của từng loại trong năm")
-    s.add_argument("--year", type=int, help="năm (mặc định: năm nay)")
-    s.add_argument("--json", action="store_true")
-    s.set_defaults(func=cmd_numbers_show)
-    t = nsub.add_parser("set", help="đặt số tiếp theo của một loại văn bản (ví dụ: numbers set TTr 15 --year 2024)")
-    t.add_argument("type", metavar="TYPE", help="BB | BC | KH | QĐ | TB | TTr")
-    t.add_argument("next", type=int, metavar="NUMBER", help="số sẽ cấp cho văn bản tiếp theo")
-    t.add_argument("--year", type=int, help="năm (mặc định: năm nay)")
-    t.add_argument("--json", action="store_true")
-    t.set_defaults(func=cmd_numbers_set)
+    add_command(nsub, "show", "số tiếp theo và các số đã cấp của từng loại trong năm", cmd_numbers_show,
+                arg("--year", type=int, help="năm (mặc định: năm nay)"), json=True)
+    add_command(nsub, "set", "đặt số tiếp theo của một loại văn bản (ví dụ: numbers set TTr 15 --year 2024)",
+                cmd_numbers_set,
+                arg("type", metavar="TYPE", help="BB | BC | KH | QĐ | TB | TTr"),
+                arg("next", type=int, metavar="NUMBER", help="số sẽ cấp cho văn bản tiếp theo"),
+                arg("--year", type=int, help="năm (mặc định: năm nay)"), json=True)
 
     ps = sub.add_parser("print-settings", help="thiết lập văn bản in: nơi nhận từng loại, ngày nghỉ thêm")
     psub = ps.add_subparsers(dest="print_settings_cmd", required=True, metavar="show | set")
-    s = psub.add_parser("show", help="các thiết lập hiện tại")
-    s.add_argument("--json", action="store_true")
-    s.set_defaults(func=cmd_print_settings_show)
-    t = psub.add_parser("set", help="đặt một thiết lập, ví dụ: print-settings set recipients.report "
-                                    "\"UBND tỉnh Lạng Sơn; Thường trực Đảng ủy; Lưu: VT, VHXH\"")
-    t.add_argument("key", metavar="KEY", help="recipients.report | recipients.proposal | recipients.notice | "
-                                              "extra_days_off")
-    t.add_argument("value", metavar="VALUE", help="nơi nhận cách nhau bởi dấu ';' (để trống = mặc định); "
-                                                  "ngày nghỉ YYYY-MM-DD cách nhau bởi dấu ','")
-    t.add_argument("--json", action="store_true")
-    t.set_defaults(func=cmd_print_settings_set)
+    add_command(psub, "show", "các thiết lập hiện tại", cmd_print_settings_show, json=True)
+    add_command(psub, "set", "đặt một thiết lập, ví dụ: print-settings set recipients.report "
+                             "\"UBND tỉnh Lạng Sơn; Thường trực Đảng ủy; Lưu: VT, VHXH\"", cmd_print_settings_set,
+                arg("key", metavar="KEY", help="recipients.report | recipients.proposal | recipients.notice | "
+                                               "extra_days_off"),
+                arg("value", metavar="VALUE", help="nơi nhận cách nhau bởi dấu ';' (để trống = mặc định); "
+                                                   "ngày nghỉ YYYY-MM-DD cách nhau bởi dấu ','"), json=True)
 
 
 # --- the review council's meeting, for its minutes (used by `cff district decision`) ---------------

@@ -8,23 +8,25 @@ from __future__ import annotations
 
 import argparse
 
-from cff_desktop.cli.core import _print_json, _ws
+from cff_desktop.cli.core import _ws, add_command, arg, print_result
 
 
 def cmd_show(args: argparse.Namespace) -> int:
-    from cff_desktop.services.profile import PROFILE_KEYS, profile_view
+    from cff_desktop.services.profile import profile_view
 
     with _ws(args) as ws:
         view = profile_view(ws)
-    if args.json:
-        _print_json(view)
-        return 0
+    return print_result(args, view, _print_profile)
+
+
+def _print_profile(view: dict) -> None:
+    from cff_desktop.services.profile import PROFILE_KEYS
+
     print(f"Vòng đánh giá năm {view['round']} · bộ tiêu chí {view['ruleset']}")
     for key, label in PROFILE_KEYS.items():
         val = view[key]
         shown = "; ".join(val) if isinstance(val, list) else str(val)
         print(f"{key:<18} {shown or '-':<40} {label}")
-    return 0
 
 
 def _pairs(items: list[str]) -> dict[str, str]:
@@ -60,11 +62,8 @@ def register(sub: argparse._SubParsersAction) -> None:
     """Add ``cff profile`` to ``cff``."""
     pr = sub.add_parser("profile", help="thông tin xã, mốc thời gian của vòng, thiết lập").add_subparsers(
         dest="sub", required=True)
-    x = pr.add_parser("show", help="mọi trường thiết lập và giá trị hiện tại")
-    x.add_argument("--json", action="store_true")
-    x.set_defaults(func=cmd_show)
-    x = pr.add_parser("set", help="đặt một hoặc nhiều trường: KHÓA=GIÁ_TRỊ (ghi tất cả hoặc không ghi gì)",
-                      description="Các trường và giá trị hiện tại: `cff profile show`. Ngày dạng YYYY-MM-DD; "
-                                  "villages cách nhau bằng ';'.")
-    x.add_argument("pairs", nargs="+", metavar="KEY=VALUE")
-    x.set_defaults(func=cmd_set)
+    add_command(pr, "show", "mọi trường thiết lập và giá trị hiện tại", cmd_show, json=True)
+    add_command(pr, "set", "đặt một hoặc nhiều trường: KHÓA=GIÁ_TRỊ (ghi tất cả hoặc không ghi gì)", cmd_set,
+                arg("pairs", nargs="+", metavar="KEY=VALUE"),
+                description="Các trường và giá trị hiện tại: `cff profile show`. Ngày dạng YYYY-MM-DD; "
+                            "villages cách nhau bằng ';'.")

@@ -8,7 +8,7 @@ from __future__ import annotations
 import argparse
 import sys
 
-from cff_desktop.cli.core import _print_json, _ws
+from cff_desktop.cli.core import _ws, add_command, arg, print_result
 
 
 def _size(n: int) -> str:
@@ -140,13 +140,16 @@ def cmd_sync(args: argparse.Namespace) -> int:
 
 
 def cmd_status(args: argparse.Namespace) -> int:
-    from cff_desktop.services.sync import decision_text, status
+    from cff_desktop.services.sync import status
 
     with _ws(args) as ws:
         st = status(ws)
-    if args.json:
-        _print_json(st)
-        return 0
+    return print_result(args, st, _print_status)
+
+
+def _print_status(st: dict) -> None:
+    from cff_desktop.services.sync import decision_text
+
     if not st["enrolled"]:
         print("Chưa đăng ký với máy chủ cấp trên (cff sync enrol --server URL --code MÃ).")
     else:
@@ -162,7 +165,6 @@ def cmd_status(args: argparse.Namespace) -> int:
     for r in st["rulesets"]:
         mark = "đã cài" if r["installed"] else f"chưa cài (cff sync install-ruleset {r['sha256'][:12]})"
         print(f"Bộ tiêu chí {r['id']} {r['version']} từ cấp trên: {mark}")
-    return 0
 
 
 def cmd_pause(args: argparse.Namespace) -> int:
@@ -187,24 +189,19 @@ def cmd_install_ruleset(args: argparse.Namespace) -> int:
 
 def register(sub: argparse._SubParsersAction) -> None:
     """Add ``cff submit`` and ``cff sync`` to ``cff``."""
-    x = sub.add_parser("submit", help="đưa hồ sơ của hội đồng vào hộp thư đi để gửi lên cấp trên")
-    x.set_defaults(func=cmd_submit)
+    add_command(sub, "submit", "đưa hồ sơ của hội đồng vào hộp thư đi để gửi lên cấp trên", cmd_submit)
     sy = sub.add_parser("sync", help="gửi hộp thư đi lên cấp trên, lấy quyết định và bộ tiêu chí mới")
     sy.add_argument("--once", action="store_true", help="chỉ một lượt rồi dừng (mặc định: gửi đến khi hết)")
     sy.add_argument("--now", action="store_true", help="gửi ngay mọi gói đang chờ, không đợi đến giờ thử lại")
     sy.set_defaults(func=cmd_sync)
     ss = sy.add_subparsers(dest="sync_cmd")
-    x = ss.add_parser("enrol", help="đăng ký máy này với máy chủ cấp trên bằng mã một lần")
-    x.add_argument("--server", required=True, help="địa chỉ máy chủ, ví dụ https://huyen.example.vn:8765")
-    x.add_argument("--code", required=True, help="mã đăng ký cấp trên đọc cho (dạng ABCD-EFGH-JKLM)")
-    x.set_defaults(func=cmd_enrol)
-    x = ss.add_parser("status", help="hộp thư đi, giấy báo nhận, quyết định của cấp trên")
-    x.add_argument("--json", action="store_true")
-    x.set_defaults(func=cmd_status)
+    add_command(ss, "enrol", "đăng ký máy này với máy chủ cấp trên bằng mã một lần", cmd_enrol,
+                arg("--server", required=True, help="địa chỉ máy chủ, ví dụ https://huyen.example.vn:8765"),
+                arg("--code", required=True, help="mã đăng ký cấp trên đọc cho (dạng ABCD-EFGH-JKLM)"))
+    add_command(ss, "status", "hộp thư đi, giấy báo nhận, quyết định của cấp trên", cmd_status, json=True)
     for name, hlp in (("pause", "tạm dừng gửi (mạng trả tiền theo dung lượng hoặc quá chậm)"),
                       ("resume", "cho gửi tiếp")):
-        x = ss.add_parser(name, help=hlp)
-        x.set_defaults(func=cmd_pause)
-    x = ss.add_parser("install-ruleset", help="cài bộ tiêu chí cấp trên đã phát hành (đã kiểm tra chữ ký)")
-    x.add_argument("sha256", help="mã băm (hoặc 12 ký tự đầu) in ra bởi `cff sync`")
-    x.set_defaults(func=cmd_install_ruleset)
+        add_command(ss, name, hlp, cmd_pause)
+    add_command(ss, "install-ruleset", "cài bộ tiêu chí cấp trên đã phát hành (đã kiểm tra chữ ký)",
+                cmd_install_ruleset,
+                arg("sha256", help="mã băm (hoặc 12 ký tự đầu) in ra bởi `cff sync`"))

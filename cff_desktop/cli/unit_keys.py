@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import argparse
 
-from cff_desktop.cli.core import _print_json, _ws
+from cff_desktop.cli.core import _ws, add_command, arg, print_result
 
 
 def cmd_add(args: argparse.Namespace) -> int:
@@ -22,21 +22,23 @@ def cmd_add(args: argparse.Namespace) -> int:
 
 
 def cmd_list(args: argparse.Namespace) -> int:
-    from cff_desktop.services.unit_keys import SOURCE_LABELS, list_keys
+    from cff_desktop.services.unit_keys import list_keys
 
     with _ws(args) as ws:
         rows = list_keys(ws, args.code)
-    if args.json:
-        _print_json(rows)
-        return 0
+    return print_result(args, rows, lambda rows: _print_keys(rows, args.code))
+
+
+def _print_keys(rows: list[dict], code: str | None) -> None:
+    from cff_desktop.services.unit_keys import SOURCE_LABELS
+
     if not rows:
-        print("Chưa đăng ký máy nào." if args.code is None else f"Đơn vị {args.code} chưa đăng ký máy nào.")
+        print("Chưa đăng ký máy nào." if code is None else f"Đơn vị {code} chưa đăng ký máy nào.")
     for r in rows:
         state = f"đã thu hồi {r['revoked_at'][:10]}: {r['revoke_reason']}" if r["revoked_at"] else "đang dùng"
         label = f" {r['label']}" if r["label"] else ""
         print(f"{r['unit_code']:<8} {r['fingerprint']}{label}  ({SOURCE_LABELS.get(r['source'], r['source'])}; "
               f"{state})")
-    return 0
 
 
 def cmd_revoke(args: argparse.Namespace) -> int:
@@ -51,17 +53,12 @@ def cmd_revoke(args: argparse.Namespace) -> int:
 def register(d: argparse._SubParsersAction) -> None:
     """Add ``keys`` under ``cff district``."""
     k = d.add_parser("keys", help="máy nào được ký hồ sơ cho đơn vị nào").add_subparsers(dest="sub2", required=True)
-    x = k.add_parser("add", help="đăng ký dấu vân tay (đã so qua điện thoại) cho một đơn vị")
-    x.add_argument("code")
-    x.add_argument("fingerprint")
-    x.add_argument("--label")
-    x.set_defaults(func=cmd_add)
-    x = k.add_parser("list", help="các máy đã đăng ký (cả máy đã thu hồi)")
-    x.add_argument("code", nargs="?")
-    x.add_argument("--json", action="store_true")
-    x.set_defaults(func=cmd_list)
-    x = k.add_parser("revoke", help="thu hồi: không nhận gói mới do máy này ký")
-    x.add_argument("code")
-    x.add_argument("fingerprint")
-    x.add_argument("--reason", required=True)
-    x.set_defaults(func=cmd_revoke)
+    add_command(k, "add", "đăng ký dấu vân tay (đã so qua điện thoại) cho một đơn vị", cmd_add,
+                arg("code"),
+                arg("fingerprint"),
+                arg("--label"))
+    add_command(k, "list", "các máy đã đăng ký (cả máy đã thu hồi)", cmd_list, arg("code", nargs="?"), json=True)
+    add_command(k, "revoke", "thu hồi: không nhận gói mới do máy này ký", cmd_revoke,
+                arg("code"),
+                arg("fingerprint"),
+                arg("--reason", required=True))

@@ -36,7 +36,7 @@ import os
 import sys
 from pathlib import Path
 
-from cff_desktop.cli.core import _PROMPT, _pin_arg, _print_json, _ws
+from cff_desktop.cli.core import _PROMPT, _pin_arg, _print_json, _ws, add_command, arg, print_result
 from cff_desktop.cli.remedies import cli_hint
 from cff_desktop.common.dates import vn
 from cff_desktop.common.text import format_number, format_points
@@ -134,9 +134,10 @@ def cmd_list(args: argparse.Namespace) -> int:
 
     with _ws(args) as ws:
         rows = inbox_rows(ws, getattr(args, "round", None))
-    if args.json:
-        _print_json(rows)
-        return 0
+    return print_result(args, rows, _print_inbox_rows)
+
+
+def _print_inbox_rows(rows: list[dict]) -> None:
     print(f"{'Mã':<7} {'Đơn vị':<28} {'Tự đánh giá':<21} {'Thẩm định':<21}  {'Trạng thái':<18} "
           f"{'Ngày nhận':<10}  Lưu ý")
     for r in rows:
@@ -151,18 +152,19 @@ def cmd_list(args: argparse.Namespace) -> int:
         print(f"{r['code']:<7} {r['name'][:28]:<28} {tot:>11} {_verdict(r['passing'] if r['assessed'] else None):<9} "
               f"{app:>11} {_verdict(r['appraised_passing'] if r['assessed'] else None):<9}  {r['state_label']:<18} "
               f"{vn(r['received_at']):<10}  {'; '.join(notes)}")
-    return 0
 
 
 def cmd_show(args: argparse.Namespace) -> int:
-    from cff_desktop.services.district import STATES
     from cff_desktop.services.district_report import unit_history
 
     with _ws(args) as ws:
         d = unit_history(ws, args.code)
-    if args.json:
-        _print_json(d)
-        return 0
+    return print_result(args, d, _print_unit_history)
+
+
+def _print_unit_history(d: dict) -> None:
+    from cff_desktop.services.district import STATES
+
     u = d["unit"]
     print(f"{u['name']} ({u['code']})")
     if d["predecessor_names"]:
@@ -183,7 +185,6 @@ def cmd_show(args: argparse.Namespace) -> int:
     for k in d["corrections"]:
         print(f"  Quyết định {k['number']} ngày {vn(k['signed_on'])} "
               f"{'thu hồi' if k['kind'] == 'revoke' else 'sửa'}: {k['reason']}")
-    return 0
 
 
 def cmd_appraise(args: argparse.Namespace) -> int:
@@ -362,9 +363,10 @@ def cmd_report(args: argparse.Namespace) -> int:
 
     with _ws(args) as ws:
         r = report(ws, _year(args, ws))
-    if args.json:
-        _print_json(r)
-        return 0
+    return print_result(args, r, _print_report)
+
+
+def _print_report(r: dict) -> None:
     print(f"{r['area']}, năm {r['round']}: {r['units']} đơn vị; {r['assessed']} có hồ sơ; {r['passing']} tự đánh "
           f"giá đạt; {r['appraised_passing']} đạt theo thẩm định; {r['recognized']} được công nhận "
           f"({format_number(r['rate'], 2)} %).")
@@ -386,7 +388,6 @@ def cmd_report(args: argparse.Namespace) -> int:
     for c in r["held_after_decision"]:
         print(f"  {c['name']} ({c['code']}): có gói đến sau quyết định, chưa xem xét.")
     print(f"Công nhận 3 năm liên tiếp: {len(r['recognized_3_in_a_row'])}; 5 năm: {len(r['recognized_5_in_a_row'])}")
-    return 0
 
 
 def cmd_export_xlsx(args: argparse.Namespace) -> int:
@@ -424,13 +425,13 @@ def cmd_deadline_list(args: argparse.Namespace) -> int:
 
     with _ws(args) as ws:
         rows = list_deadlines(ws)
-    if args.json:
-        _print_json(rows)
-        return 0
+    return print_result(args, rows, _print_deadlines)
+
+
+def _print_deadlines(rows: list[dict]) -> None:
     for r in rows:
         mark = "" if r["applies"] else "  (không áp dụng cho cấp của địa bàn này)"
         print(f"{r['kind']:<10} {r['day']:02d}/{r['month']:02d}  {r['level_label']:<9} {r['label']}{mark}")
-    return 0
 
 
 def cmd_deadline_edit(args: argparse.Namespace) -> int:
@@ -468,12 +469,12 @@ def cmd_reviewer_list(args: argparse.Namespace) -> int:
 
     with _ws(args) as ws:
         rows = [{"id": r["id"], "name": r["name"], "position": r["position"]} for r in list_reviewers(ws)]
-    if args.json:
-        _print_json(rows)
-        return 0
+    return print_result(args, rows, _print_reviewers)
+
+
+def _print_reviewers(rows: list[dict]) -> None:
     for r in rows:
         print(f"#{r['id']:<3} {r['name']:<28} {r['position']}")
-    return 0
 
 
 def _round(x: argparse.ArgumentParser) -> None:
@@ -502,42 +503,37 @@ def register(sub: argparse._SubParsersAction) -> None:
     """Add ``cff district`` to ``cff``."""
     d = sub.add_parser("district", help="cấp trên (huyện/tỉnh): nhận, thẩm định, công nhận, báo cáo").add_subparsers(
         dest="sub", required=True)
-    x = d.add_parser("init", help="đặt máy này làm việc ở cấp trên cho một địa bàn")
-    x.add_argument("--name", required=True)
-    x.add_argument("--level", required=True, choices=["district", "province"])
-    x.add_argument("--province")
-    x.add_argument("--ruleset", help="bộ tiêu chí của địa bàn: MÃ (phiên bản mới nhất) hoặc MÃ@PHIÊN_BẢN, ví dụ "
-                                     "qd06-2019@2019.1; bỏ trống thì giữ bộ đang dùng. Hồ sơ chấm theo phiên bản "
-                                     "khác của cùng bộ mà máy có vẫn được nhận và chấm lại theo đúng phiên bản đó")
-    x.add_argument("--inbox-data", dest="inbox_data", help="thư mục dữ liệu của máy chủ nhận hồ sơ (cff-district)")
-    x.add_argument("--signer", help="họ tên người ký quyết định")
-    x.set_defaults(func=cmd_init)
+    add_command(d, "init", "đặt máy này làm việc ở cấp trên cho một địa bàn", cmd_init,
+                arg("--name", required=True),
+                arg("--level", required=True, choices=["district", "province"]),
+                arg("--province"),
+                arg("--ruleset", help="bộ tiêu chí của địa bàn: MÃ (phiên bản mới nhất) hoặc MÃ@PHIÊN_BẢN, ví dụ "
+                                      "qd06-2019@2019.1; bỏ trống thì giữ bộ đang dùng. Hồ sơ chấm theo phiên bản "
+                                      "khác của cùng bộ mà máy có vẫn được nhận và chấm lại theo đúng phiên bản đó"),
+                arg("--inbox-data", dest="inbox_data", help="thư mục dữ liệu của máy chủ nhận hồ sơ (cff-district)"),
+                arg("--signer", help="họ tên người ký quyết định"))
     u = d.add_parser("units", help="danh sách đơn vị của địa bàn").add_subparsers(dest="sub2", required=True)
-    x = u.add_parser("import", help="nhập từ CSV: code,name,category[,predecessors]")
-    x.add_argument("csv")
-    x.add_argument("--good-rows", dest="good_rows", action="store_true", help="nhập các dòng đúng, bỏ dòng sai")
-    x.add_argument("--json", action="store_true")
-    x.set_defaults(func=cmd_units_import)
-    x = d.add_parser("import", help="nhập hồ sơ: một gói, một thư mục (USB), hoặc --inbox")
-    x.add_argument("path", nargs="?")
-    x.add_argument("--inbox", action="store_true", help="lấy các gói máy chủ nhận hồ sơ đã nhận")
-    x.add_argument("--inbox-data", dest="inbox_data")
-    x.add_argument("--trust-fingerprint", dest="trust_fingerprint", action="append", metavar="DẤU_VÂN_TAY",
-                   help="tin máy có dấu vân tay này cho đơn vị mà gói ghi (sau khi đã so qua điện thoại); lặp lại được")
-    # the old trust-everyone flag: named, so argparse does not take it for an abbreviation of --trust-fingerprint
-    x.add_argument("--trust", action=_RemovedTrust, nargs=0, help=argparse.SUPPRESS)
-    x.add_argument("--identity", help="tệp khóa bí mật của cấp trên (nếu không để trong kho khóa)")
-    x.add_argument("--passphrase-env", dest="passphrase_env")
-    x.add_argument("--json", action="store_true")
-    x.set_defaults(func=cmd_import)
+    add_command(u, "import", "nhập từ CSV: code,name,category[,predecessors]", cmd_units_import,
+                arg("csv"),
+                arg("--good-rows", dest="good_rows", action="store_true", help="nhập các dòng đúng, bỏ dòng sai"),
+                json=True)
+    add_command(d, "import", "nhập hồ sơ: một gói, một thư mục (USB), hoặc --inbox", cmd_import,
+                arg("path", nargs="?"),
+                arg("--inbox", action="store_true", help="lấy các gói máy chủ nhận hồ sơ đã nhận"),
+                arg("--inbox-data", dest="inbox_data"),
+                arg("--trust-fingerprint", dest="trust_fingerprint", action="append", metavar="DẤU_VÂN_TAY",
+                    help="tin máy có dấu vân tay này cho đơn vị mà gói ghi (sau khi đã so qua điện thoại); "
+                         "lặp lại được"),
+                # the old trust-everyone flag: named, so argparse does not take it for an abbreviation of
+                # --trust-fingerprint
+                arg("--trust", action=_RemovedTrust, nargs=0, help=argparse.SUPPRESS),
+                arg("--identity", help="tệp khóa bí mật của cấp trên (nếu không để trong kho khóa)"),
+                arg("--passphrase-env", dest="passphrase_env"), json=True)
     x = d.add_parser("list", help="hộp thư: mỗi đơn vị với hồ sơ của vòng")
     _round(x)
     x.add_argument("--json", action="store_true")
     x.set_defaults(func=cmd_list)
-    x = d.add_parser("show", help="một đơn vị: các vòng, minh chứng, thẩm định")
-    x.add_argument("code")
-    x.add_argument("--json", action="store_true")
-    x.set_defaults(func=cmd_show)
+    add_command(d, "show", "một đơn vị: các vòng, minh chứng, thẩm định", cmd_show, arg("code"), json=True)
     x = d.add_parser("appraise", help="thẩm định một chỉ số: agree | disagree")
     x.add_argument("ref", help="MÃ_GÓI (UUID hoặc SHA-256) hoặc MÃ_XÃ/NĂM")
     x.add_argument("indicator", help="mã chỉ số, hoặc all (thống nhất mọi chỉ số còn lại)")
@@ -551,10 +547,9 @@ def register(sub: argparse._SubParsersAction) -> None:
     x.add_argument("--comment", action="append")
     _as(x)
     x.set_defaults(func=cmd_return)
-    x = d.add_parser("receipt", help="giấy báo (trả lại hoặc quyết định) ra USB cho xã không có mạng")
-    x.add_argument("ref")
-    x.add_argument("--to", required=True)
-    x.set_defaults(func=cmd_receipt)
+    add_command(d, "receipt", "giấy báo (trả lại hoặc quyết định) ra USB cho xã không có mạng", cmd_receipt,
+                arg("ref"),
+                arg("--to", required=True))
     x = d.add_parser("council", help="trình Hội đồng xét duyệt (một hồ sơ, hoặc --all-appraised)")
     x.add_argument("ref", nargs="?")
     x.add_argument("--all-appraised", dest="all_appraised", action="store_true",
@@ -628,9 +623,7 @@ def register(sub: argparse._SubParsersAction) -> None:
     x.set_defaults(func=cmd_target)
     dl = d.add_parser("deadline", help="các hạn: commune (xã gửi hồ sơ) | district | province | half_year"
                       ).add_subparsers(dest="sub2", required=True)
-    x = dl.add_parser("list", help="các hạn và cấp áp dụng")
-    x.add_argument("--json", action="store_true")
-    x.set_defaults(func=cmd_deadline_list)
+    add_command(dl, "list", "các hạn và cấp áp dụng", cmd_deadline_list, json=True)
     x = dl.add_parser("edit", help="đặt hoặc sửa một hạn (ngày/tháng hằng năm)")
     x.add_argument("kind")
     x.add_argument("day_month", metavar="DD/MM")
@@ -651,9 +644,7 @@ def register(sub: argparse._SubParsersAction) -> None:
     x.add_argument("--position", help="chức vụ")
     _as(x)
     x.set_defaults(func=cmd_reviewer_add)
-    x = rv.add_parser("list")
-    x.add_argument("--json", action="store_true")
-    x.set_defaults(func=cmd_reviewer_list)
+    add_command(rv, "list", None, cmd_reviewer_list, json=True)
     from cff_desktop.cli.unit_keys import register as register_keys
 
     register_keys(d)
