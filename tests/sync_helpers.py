@@ -15,6 +15,7 @@ import struct
 import threading
 import time
 import uuid as uuidlib
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
@@ -106,8 +107,8 @@ class _CuttingLink:
     """What both proxies share: throttling and counting client→server bytes, choosing the next cut.
 
     Subclasses set ``rate``, ``_bucket``, ``_bucket_t``, ``cut_every``, ``jitter``, ``rng``, ``lock``,
-    ``up_bytes``, ``_since_cut``, ``_threshold``, ``_stop``, ``sock`` and ``thread``, and define
-    ``cut_all`` and ``_bucket_cap``.
+    ``up_bytes``, ``_since_cut`` and ``_threshold``, call ``_listen`` (which sets ``sock``, ``port``,
+    ``url``, ``_stop`` and ``thread``), and define ``_accept``, ``cut_all`` and ``_bucket_cap``.
     """
 
     cut_every: int | None
@@ -117,11 +118,15 @@ class _CuttingLink:
     _bucket_t: float
     rng: random.Random
     lock: threading.Lock
+    backend_port: int
+    _conns: list[tuple[socket.socket, socket.socket]]
     up_bytes: int
     _since_cut: int
     _threshold: int | None
     _stop: bool
     sock: socket.socket
+    port: int
+    url: str
     thread: threading.Thread
 
     def cut_all(self) -> None:
@@ -168,6 +173,55 @@ class _CuttingLink:
             self.up_bytes += len(data)
         return data, cut
 
+    def _listen(self) -> None:
+        """Open the listening socket on 127.0.0.1 and start the accept thread (``_accept``)."""
+        self.sock = socket.create_server(("127.0.0.1", 0))
+        self.sock.settimeout(0.2)
+        self.port = self.sock.getsockname()[1]
+        self.url = f"http://127.0.0.1:{self.port}"
+        self._stop = False
+        self.thread = threading.Thread(target=self._accept, daemon=True)
+        self.thread.start()
+
+    def _accept(self) -> None:
+        raise NotImplementedError
+
+    def _join(self, client: socket.socket, drop: Callable[[socket.socket], None]) -> socket.socket | None:
+        """Connect a just accepted ``client`` to the backend and register the pair, so that
+        ``cut_all`` breaks it; when the backend is not there, ``drop`` the client and return None."""
+        try:
+            backend = socket.create_connection(("127.0.0.1", self.backend_port), timeout=5)
+        except OSError:
+            drop(client)
+            return None
+        client.settimeout(None)
+        backend.settimeout(None)
+        with self.lock:
+            self._conns.append((client, backend))
+        return backend
+
+    def _pieces(self, src: socket.socket, upstream: bool) -> Iterator[tuple[bytes, bool]]:
+        """Read ``src`` until it ends, yielding ``(data, cut)``: what both proxies do with every piece.
+
+        Upward pieces are throttled and counted; the one that reaches the cut threshold comes
+        trimmed with ``cut`` True and is the last. Each proxy decides whether that last piece
+        still gets through (``CutProxy``) or is lost in the air (``LinkProxy``). ``OSError`` from
+        the socket reaches the caller.
+        """
+        piece = 1024 if self.rate else 65536
+        while True:
+            data = src.recv(piece)
+            if not data:
+                return
+            if not upstream:
+                yield data, False
+                continue
+            self._throttle(len(data))
+            data, cut = self._count_up(data)
+            yield data, cut
+            if cut:
+                return
+
     def close(self) -> None:
         self._stop = True
         self.sock.close()
@@ -199,13 +253,7 @@ class CutProxy(_CuttingLink):
         self._conns: list[tuple[socket.socket, socket.socket]] = []
         self._bucket_t = time.monotonic()
         self._bucket = 0.0
-        self.sock = socket.create_server(("127.0.0.1", 0))
-        self.sock.settimeout(0.2)
-        self.port = self.sock.getsockname()[1]
-        self.url = f"http://127.0.0.1:{self.port}"
-        self._stop = False
-        self.thread = threading.Thread(target=self._accept, daemon=True)
-        self.thread.start()
+        self._listen()
 
     def _accept(self) -> None:
         while not self._stop:
@@ -215,15 +263,9 @@ class CutProxy(_CuttingLink):
                 continue
             except OSError:
                 return
-            try:
-                b = socket.create_connection(("127.0.0.1", self.backend_port), timeout=5)
-            except OSError:
-                c.close()
+            b = self._join(c, socket.socket.close)
+            if b is None:
                 continue
-            c.settimeout(None)
-            b.settimeout(None)
-            with self.lock:
-                self._conns.append((c, b))
             threading.Thread(target=self._pump, args=(c, b, True), daemon=True).start()
             threading.Thread(target=self._pump, args=(b, c, False), daemon=True).start()
 
@@ -243,22 +285,13 @@ class CutProxy(_CuttingLink):
                 s.close()
 
     def _pump(self, src: socket.socket, dst: socket.socket, upstream: bool) -> None:
-        piece = 1024 if self.rate else 65536
         try:
-            while True:
-                data = src.recv(piece)
-                if not data:
-                    break
-                if upstream:
-                    self._throttle(len(data))
-                    data, cut = self._count_up(data)
-                    if data:
-                        dst.sendall(data)
-                    if cut:
-                        self.cut_all()
-                        return
-                else:
+            for data, cut in self._pieces(src, upstream):
+                if data:  # the bytes up to the cut still get through
                     dst.sendall(data)
+                if cut:
+                    self.cut_all()
+                    return
         except OSError:
             pass
         finally:
@@ -346,13 +379,7 @@ class LinkProxy(_CuttingLink):
         self._bucket_t = time.monotonic()
         self._bucket = 0.0
         self._deadline = time.monotonic() + max_seconds
-        self.sock = socket.create_server(("127.0.0.1", 0))
-        self.sock.settimeout(0.2)
-        self.port = self.sock.getsockname()[1]
-        self.url = f"http://127.0.0.1:{self.port}"
-        self._stop = False
-        self.thread = threading.Thread(target=self._accept, daemon=True)
-        self.thread.start()
+        self._listen()
 
     @staticmethod
     def _reset(s: socket.socket) -> None:
@@ -374,15 +401,9 @@ class LinkProxy(_CuttingLink):
                 self.refused += 1
                 self._reset(c)
                 continue
-            try:
-                b = socket.create_connection(("127.0.0.1", self.backend_port), timeout=5)
-            except OSError:
-                self._reset(c)
+            b = self._join(c, self._reset)
+            if b is None:
                 continue
-            c.settimeout(None)
-            b.settimeout(None)
-            with self.lock:
-                self._conns.append((c, b))
             for src, dst, up in ((c, b, True), (b, c, False)):
                 line: queue.Queue[tuple[float, bytes] | None] = queue.Queue()
                 threading.Thread(target=self._read, args=(src, line, up), daemon=True).start()
@@ -402,18 +423,11 @@ class LinkProxy(_CuttingLink):
             self._reset(b)
 
     def _read(self, src: socket.socket, line: queue.Queue, upstream: bool) -> None:
-        piece = 1024 if self.rate else 65536
         try:
-            while True:
-                data = src.recv(piece)
-                if not data:
-                    break
-                if upstream:
-                    self._throttle(len(data))
-                    data, cut = self._count_up(data)
-                    if cut:  # what was still in the air is lost with the connection
-                        self.cut_all()
-                        return
+            for data, cut in self._pieces(src, upstream):
+                if cut:  # what was still in the air is lost with the connection
+                    self.cut_all()
+                    return
                 line.put((time.monotonic() + self.delays[0 if upstream else 1], data))
         except OSError:
             pass
