@@ -9,7 +9,6 @@ from __future__ import annotations
 import json
 import os
 import re
-import shutil
 import sqlite3
 from collections.abc import Iterator
 from dataclasses import dataclass, field
@@ -17,8 +16,9 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from memory_keyring import MemoryKeyring, building_dossiers
+from memory_keyring import MemoryKeyring, building_dossiers, using_keyring
 from test_package_damage import dump, listing
+from upper_helpers import close_council, commune_round, open_upper
 
 from cff_desktop.common.errors import CffError
 
@@ -57,19 +57,9 @@ class Built:
 
 def _commune(root: Path, name: str, *, seed: int, year: int, code: str, category: str, public_key: Path,
              ruleset_file: Path | None = None):
-    from cff_desktop.services import council, demo, keys, profile
-    from cff_desktop.services.workspace import open_workspace
-
-    os.environ["CFF_HOME"] = str(root / f"c-{code}-{year}-{seed}")
-    ws = open_workspace(create=True)
-    if ruleset_file is not None:
-        ws.library.import_file(ruleset_file)
-    snap_pass = demo.create_demo(ws, commune=name, seed=seed, year=year, category=category)
-    del snap_pass
-    profile.update_commune(ws, {"code": code})
-    keys.import_upper(ws, str(public_key))
-    council.record_vote(ws, votes_for=10, votes_against=0)
-    snap = council.close_meeting(ws, conclusion="Đề nghị công nhận", ended_at=f"{year}-11-05T10:30")
+    ws = commune_round(root / f"c-{code}-{year}-{seed}", name=name, code=code, seed=seed, year=year,
+                       category=category, public_key=public_key, ruleset_file=ruleset_file)
+    snap = close_council(ws, year, votes_for=10)
     return ws, bool(snap["score"]["recognized"])
 
 
@@ -131,24 +121,15 @@ def built(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Built]:
 @pytest.fixture
 def upper(built: Built, tmp_path: Path, monkeypatch: pytest.MonkeyPatch):
     """A fresh upper-level installation holding the district's key, its area set and its 30 units."""
-    import keyring
+    from cff_desktop.services.district import import_units
 
-    from cff_desktop.services.district import import_units, init_area
-    from cff_desktop.services.workspace import open_workspace
-
-    old = keyring.get_keyring()
-    keyring.set_keyring(built.keyring)
-    home = tmp_path / "upper"
-    home.mkdir()
-    shutil.copy(built.upper_home / "keys.json", home / "keys.json")
-    monkeypatch.setenv("CFF_HOME", str(home))
-    ws = open_workspace(create=True)
-    init_area(ws, name="Huyện Cao Lộc", level="district", province="Lạng Sơn", signer_name="Hoàng Văn Bình")
-    assert import_units(ws, built.csv).imported == N
-    _register_signers(ws, built)
-    yield ws
-    ws.close()
-    keyring.set_keyring(old)
+    with using_keyring(built.keyring):
+        ws = open_upper(built.upper_home, tmp_path / "upper", monkeypatch, name="Huyện Cao Lộc", level="district",
+                        province="Lạng Sơn", signer_name="Hoàng Văn Bình")
+        assert import_units(ws, built.csv).imported == N
+        _register_signers(ws, built)
+        yield ws
+        ws.close()
 
 
 def _register_signers(ws, built: Built) -> None:
