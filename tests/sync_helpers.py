@@ -106,28 +106,31 @@ class District:
 class _CuttingLink:
     """What both proxies share: throttling and counting client→server bytes, choosing the next cut.
 
-    Subclasses set ``rate``, ``_bucket``, ``_bucket_t``, ``cut_every``, ``jitter``, ``rng``, ``lock``,
-    ``up_bytes``, ``_since_cut`` and ``_threshold``, call ``_listen`` (which sets ``sock``, ``port``,
-    ``url``, ``_stop`` and ``thread``), and define ``_accept``, ``cut_all`` and ``_bucket_cap``.
+    A subclass calls ``__init__`` (the link's common state), sets its own, then calls ``_listen``
+    (which starts accepting); it defines ``_accept``, ``cut_all`` and ``_bucket_cap``.
     """
 
-    cut_every: int | None
-    jitter: float
-    rate: float | None
-    _bucket: float
-    _bucket_t: float
-    rng: random.Random
-    lock: threading.Lock
-    backend_port: int
-    _conns: list[tuple[socket.socket, socket.socket]]
-    up_bytes: int
-    _since_cut: int
-    _threshold: int | None
     _stop: bool
     sock: socket.socket
     port: int
     url: str
     thread: threading.Thread
+
+    def __init__(self, backend_port: int, *, rate: float | None, cut_every: int | None, jitter: float,
+                 seed: int) -> None:
+        self.backend_port = backend_port
+        self.rate = rate
+        self.cut_every = cut_every
+        self.jitter = jitter
+        self.rng = random.Random(seed)
+        self.up_bytes = 0
+        self.cuts = 0
+        self.lock = threading.Lock()
+        self._since_cut = 0
+        self._threshold = self._next_threshold()
+        self._conns: list[tuple[socket.socket, socket.socket]] = []
+        self._bucket_t = time.monotonic()
+        self._bucket = 0.0
 
     def cut_all(self) -> None:
         raise NotImplementedError
@@ -240,19 +243,7 @@ class CutProxy(_CuttingLink):
 
     def __init__(self, backend_port: int, *, cut_every: int | None = None, jitter: float = 0.0,
                  rate: float | None = None, seed: int = 1) -> None:
-        self.backend_port = backend_port
-        self.cut_every = cut_every
-        self.jitter = jitter
-        self.rate = rate
-        self.rng = random.Random(seed)
-        self.up_bytes = 0
-        self.cuts = 0
-        self.lock = threading.Lock()
-        self._since_cut = 0
-        self._threshold = self._next_threshold()
-        self._conns: list[tuple[socket.socket, socket.socket]] = []
-        self._bucket_t = time.monotonic()
-        self._bucket = 0.0
+        super().__init__(backend_port, rate=rate, cut_every=cut_every, jitter=jitter, seed=seed)
         self._listen()
 
     def _accept(self) -> None:
@@ -361,23 +352,11 @@ class LinkProxy(_CuttingLink):
     def __init__(self, backend_port: int, *, rate: float | None = None, rtt: float = 0.0,
                  cut_every: int | None = None, jitter: float = 0.0, outage: float = 0.0, seed: int = 1,
                  max_seconds: float = 1800.0, up_share: float = 0.5) -> None:
-        self.backend_port = backend_port
-        self.rate = rate
+        super().__init__(backend_port, rate=rate, cut_every=cut_every, jitter=jitter, seed=seed)
         self.delays = (rtt * up_share, rtt * (1 - up_share))  # (upward, downward)
-        self.cut_every = cut_every
-        self.jitter = jitter
         self.outage = outage
-        self.rng = random.Random(seed)
-        self.up_bytes = 0
-        self.cuts = 0
         self.refused = 0
-        self.lock = threading.Lock()
         self.down_until = 0.0
-        self._since_cut = 0
-        self._threshold = self._next_threshold()
-        self._conns: list[tuple[socket.socket, socket.socket]] = []
-        self._bucket_t = time.monotonic()
-        self._bucket = 0.0
         self._deadline = time.monotonic() + max_seconds
         self._listen()
 
