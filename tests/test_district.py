@@ -7,7 +7,6 @@ issue refused with its Vietnamese message and nothing written."""
 from __future__ import annotations
 
 import json
-import os
 import re
 import sqlite3
 from collections.abc import Iterator
@@ -18,7 +17,7 @@ from typing import Any
 import pytest
 from memory_keyring import MemoryKeyring, building_dossiers, using_keyring
 from test_package_damage import dump, listing
-from upper_helpers import close_council, commune_round, open_upper
+from upper_helpers import close_council, commune_round, open_upper, upper_key_pair
 
 from cff_desktop.common.errors import CffError
 
@@ -68,15 +67,12 @@ def built(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Built]:
     """90 dossiers (30 communes × 3 rounds) and the bad ones, built once: about half a minute."""
 
     from cff_desktop.common.resources import resource_dir
-    from cff_desktop.services import keys, packages
-    from cff_desktop.storage.paths import data_paths
+    from cff_desktop.services import packages
 
     root = tmp_path_factory.mktemp("district-built")
     real_printing = packages.export._printing_available
     with building_dossiers() as kr:
-        os.environ["CFF_HOME"] = str(root / "upper")
-        keys.generate_upper(data_paths(), root / "upper.pub")
-        b = Built(root, kr, root / "upper", root / "upper.pub")
+        b = Built(root, kr, root / "upper", upper_key_pair(root))
         for year in YEARS:
             folder = root / f"usb-{year}"
             folder.mkdir()
@@ -279,7 +275,7 @@ def test_appraise_and_return_reach_the_commune_through_the_inbox(upper, built: B
     from sync_helpers import District
     from test_sync_flow import FAST, passes
 
-    from cff_desktop.services import council, demo, keys, profile
+    from cff_desktop.services import keys
     from cff_desktop.services.district import (
         appraise,
         decide,
@@ -291,7 +287,6 @@ def test_appraise_and_return_reach_the_commune_through_the_inbox(upper, built: B
         return_package,
     )
     from cff_desktop.services.sync import enrol, submit
-    from cff_desktop.services.workspace import open_workspace
 
     server = District(tmp_path / "inbox")
     try:
@@ -301,13 +296,10 @@ def test_appraise_and_return_reach_the_commune_through_the_inbox(upper, built: B
         rings = {4: MemoryKeyring(), 5: MemoryKeyring()}  # one keyring per laptop: tokens are per server key
         for i in (4, 5):
             keyring.set_keyring(rings[i])
-            monkeypatch.setenv("CFF_HOME", str(tmp_path / f"commune-{i}"))
-            ws = open_workspace(create=True)
-            demo.create_demo(ws, commune=name_of(i), seed=11 + i, year=2025, category=category_of(i))
-            profile.update_commune(ws, {"code": code_of(i)})
-            keys.import_upper(ws, str(built.public_key))
-            council.record_vote(ws, votes_for=10, votes_against=0)
-            council.close_meeting(ws, conclusion="Đề nghị công nhận", ended_at="2025-11-05T10:30")
+            # (the upper fixture's monkeypatch puts CFF_HOME back after the test)
+            ws = commune_round(tmp_path / f"commune-{i}", name=name_of(i), code=code_of(i), seed=11 + i, year=2025,
+                               category=category_of(i), public_key=built.public_key)
+            close_council(ws, 2025, votes_for=10)
             enrol(ws, server.url, server.code(code_of(i), name_of(i)))
             submit(ws)
             assert passes(ws, backoff=FAST).delivered

@@ -17,7 +17,7 @@ import pytest
 from memory_keyring import MemoryKeyring, building_dossiers, using_keyring
 from signer_helpers import register_signers
 from test_package_damage import dump
-from upper_helpers import close_council, commune_round, open_upper
+from upper_helpers import close_council, commune_round, open_upper, upper_key_pair
 
 ROOT = Path(__file__).resolve().parents[1]
 YEAR = 2026
@@ -42,20 +42,18 @@ class Small:
 @pytest.fixture(scope="module")
 def small(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Small]:
 
-    from cff_desktop.services import keys, packages
+    from cff_desktop.services import packages
     from cff_desktop.services.scoring import score_round
-    from cff_desktop.storage.paths import data_paths
 
     root = tmp_path_factory.mktemp("small")
     with building_dossiers() as kr:
-        os.environ["CFF_HOME"] = str(root / "upper")
-        keys.generate_upper(data_paths(), root / "upper.pub")
+        pub = upper_key_pair(root)
         s = Small(kr, root / "upper", root / "usb", root / "again", root / "units.csv")
         s.usb.mkdir()
         s.again.mkdir()
         for i, code in enumerate(CODES):
             with commune_round(root / code, name=f"Xã Thử {i + 1}", code=code, seed=40 + i, year=YEAR,
-                               category=DECLARED[i], public_key=root / "upper.pub") as ws:
+                               category=DECLARED[i], public_key=pub) as ws:
                 close_council(ws, YEAR)
                 s.scores[code] = {"total": float(score_round(ws, YEAR)[0].total)}
                 packages.export_package(ws, s.usb)

@@ -19,7 +19,6 @@ from __future__ import annotations
 import contextlib
 import io
 import json
-import os
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -29,7 +28,7 @@ import pytest
 from memory_keyring import MemoryKeyring, building_dossiers, using_keyring
 from signer_helpers import register_signers
 from test_package_damage import dump
-from upper_helpers import close_council, commune_round, open_upper
+from upper_helpers import close_council, commune_round, open_upper, upper_key_pair
 
 pytestmark = pytest.mark.slow  # the scale test: 150 real dossiers (not in `test --fast`)
 
@@ -86,14 +85,11 @@ def _commune(root: Path, name: str, code: str, seed: int, year: int, category: s
 def province(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Province]:
     """The 150 communes' dossiers and scores, built once for this module (a few minutes)."""
 
-    from cff_desktop.services import keys, packages
-    from cff_desktop.storage.paths import data_paths
+    from cff_desktop.services import packages
 
     root = tmp_path_factory.mktemp("province")
     with building_dossiers() as kr:
-        os.environ["CFF_HOME"] = str(root / "upper")
-        keys.generate_upper(data_paths(), root / "upper.pub")
-        pub = root / "upper.pub"
+        pub = upper_key_pair(root)
         p = Province(root, kr, root / "upper", root / "usb", root / "usb-prev", root / "late", root / "units.csv")
         for d in (p.usb, p.prev_usb, p.late):
             d.mkdir()

@@ -24,7 +24,7 @@ from cli_helpers import db_dump
 from memory_keyring import MemoryKeyring, building_dossiers, using_keyring
 from signer_helpers import register_signers
 from test_package_damage import dump
-from upper_helpers import close_council, commune_round, open_upper
+from upper_helpers import close_council, commune_round, open_upper, upper_key_pair
 
 ROOT = Path(__file__).resolve().parents[1]
 YEAR = 2026
@@ -54,21 +54,19 @@ def _unknown_version(root: Path) -> Path:
 @pytest.fixture(scope="module")
 def built(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Built]:
 
-    from cff_desktop.services import keys, packages, rulesets
+    from cff_desktop.services import packages, rulesets
     from cff_desktop.services.scoring import score_round
-    from cff_desktop.storage.paths import data_paths
 
     root = tmp_path_factory.mktemp("versions")
     with building_dossiers() as kr:
-        os.environ["CFF_HOME"] = str(root / "upper")
-        keys.generate_upper(data_paths(), root / "upper.pub")
+        pub = upper_key_pair(root)
         b = Built(kr, root / "upper", csv=root / "units.csv")
         custom = _unknown_version(root)
         for i, code in enumerate((NEW, OLD, UNKNOWN)):
             usb = root / f"usb-{code}"
             usb.mkdir()
             with commune_round(root / code, name=f"Xã Phiên Bản {i + 1}", code=code, seed=50 + i, year=YEAR,
-                               category="other", public_key=root / "upper.pub") as ws:
+                               category="other", public_key=pub) as ws:
                 if code == OLD:  # this commune's round stays on the version before the update
                     rulesets.switch(ws, ws.library.get("qd06-2019", "2019.1"), reason="Chưa cập nhật phần mềm",
                                     clear_unfit=True)

@@ -19,6 +19,19 @@ if TYPE_CHECKING:
     from cff_desktop.services.workspace import Workspace
 
 
+def upper_key_pair(root: Path) -> Path:
+    """The upper level's key pair for a module's dossiers: ``root/upper/keys.json``, its secret in
+    the keyring set now (``building_dossiers``'s), and the public key the communes import, written
+    to ``root/upper.pub`` and returned. ``CFF_HOME`` is left at ``root/upper``."""
+    from cff_desktop.services import keys
+    from cff_desktop.storage.paths import data_paths
+
+    os.environ["CFF_HOME"] = str(root / "upper")
+    pub = root / "upper.pub"
+    keys.generate_upper(data_paths(), pub)
+    return pub
+
+
 def commune_round(home: Path, *, name: str, code: str, seed: int, year: int, category: str, public_key: Path,
                   ruleset_file: Path | None = None) -> Workspace:
     """A new commune installation in ``home`` (``CFF_HOME`` is set to it) with a demo round of
