@@ -15,9 +15,9 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from memory_keyring import MemoryKeyring, building_dossiers, using_keyring
+from memory_keyring import MemoryKeyring, using_keyring
 from test_package_damage import dump, listing
-from upper_helpers import close_council, commune_round, open_upper, upper_key_pair
+from upper_helpers import building_for_upper, close_council, commune_round, open_upper
 
 from cff_desktop.common.errors import CffError
 
@@ -69,10 +69,9 @@ def built(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Built]:
     from cff_desktop.common.resources import resource_dir
     from cff_desktop.services import packages
 
-    root = tmp_path_factory.mktemp("district-built")
     real_printing = packages.export._printing_available
-    with building_dossiers() as kr:
-        b = Built(root, kr, root / "upper", upper_key_pair(root))
+    with building_for_upper(tmp_path_factory, "district-built") as (root, kr, pub):
+        b = Built(root, kr, root / "upper", pub)
         for year in YEARS:
             folder = root / f"usb-{year}"
             folder.mkdir()

@@ -14,10 +14,10 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 import pytest
-from memory_keyring import MemoryKeyring, building_dossiers, using_keyring
+from memory_keyring import MemoryKeyring, using_keyring
 from signer_helpers import register_signers
 from test_package_damage import dump
-from upper_helpers import close_council, commune_round, open_upper, upper_key_pair
+from upper_helpers import building_for_upper, close_council, commune_round, open_upper
 
 ROOT = Path(__file__).resolve().parents[1]
 YEAR = 2026
@@ -45,9 +45,7 @@ def small(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Small]:
     from cff_desktop.services import packages
     from cff_desktop.services.scoring import score_round
 
-    root = tmp_path_factory.mktemp("small")
-    with building_dossiers() as kr:
-        pub = upper_key_pair(root)
+    with building_for_upper(tmp_path_factory, "small") as (root, kr, pub):
         s = Small(kr, root / "upper", root / "usb", root / "again", root / "units.csv")
         s.usb.mkdir()
         s.again.mkdir()

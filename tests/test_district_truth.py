@@ -25,10 +25,10 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from memory_keyring import MemoryKeyring, building_dossiers, using_keyring
+from memory_keyring import MemoryKeyring, using_keyring
 from signer_helpers import register_signers
 from test_package_damage import dump
-from upper_helpers import close_council, commune_round, open_upper, upper_key_pair
+from upper_helpers import building_for_upper, close_council, commune_round, open_upper
 
 pytestmark = pytest.mark.slow  # the scale test: 150 real dossiers (not in `test --fast`)
 
@@ -87,9 +87,7 @@ def province(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Province]:
 
     from cff_desktop.services import packages
 
-    root = tmp_path_factory.mktemp("province")
-    with building_dossiers() as kr:
-        pub = upper_key_pair(root)
+    with building_for_upper(tmp_path_factory, "province") as (root, kr, pub):
         p = Province(root, kr, root / "upper", root / "usb", root / "usb-prev", root / "late", root / "units.csv")
         for d in (p.usb, p.prev_usb, p.late):
             d.mkdir()

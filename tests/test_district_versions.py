@@ -21,10 +21,10 @@ from pathlib import Path
 
 import pytest
 from cli_helpers import db_dump
-from memory_keyring import MemoryKeyring, building_dossiers, using_keyring
+from memory_keyring import MemoryKeyring, using_keyring
 from signer_helpers import register_signers
 from test_package_damage import dump
-from upper_helpers import close_council, commune_round, open_upper, upper_key_pair
+from upper_helpers import building_for_upper, close_council, commune_round, open_upper
 
 ROOT = Path(__file__).resolve().parents[1]
 YEAR = 2026
@@ -57,9 +57,7 @@ def built(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Built]:
     from cff_desktop.services import packages, rulesets
     from cff_desktop.services.scoring import score_round
 
-    root = tmp_path_factory.mktemp("versions")
-    with building_dossiers() as kr:
-        pub = upper_key_pair(root)
+    with building_for_upper(tmp_path_factory, "versions") as (root, kr, pub):
         b = Built(kr, root / "upper", csv=root / "units.csv")
         custom = _unknown_version(root)
         for i, code in enumerate((NEW, OLD, UNKNOWN)):

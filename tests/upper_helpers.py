@@ -10,26 +10,37 @@ from __future__ import annotations
 
 import os
 import shutil
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 import pytest
+from memory_keyring import MemoryKeyring, building_dossiers
 
 if TYPE_CHECKING:
     from cff_desktop.services.workspace import Workspace
 
 
-def upper_key_pair(root: Path) -> Path:
-    """The upper level's key pair for a module's dossiers: ``root/upper/keys.json``, its secret in
-    the keyring set now (``building_dossiers``'s), and the public key the communes import, written
-    to ``root/upper.pub`` and returned. ``CFF_HOME`` is left at ``root/upper``."""
+@contextmanager
+def building_for_upper(tmp_path_factory: pytest.TempPathFactory,
+                       name: str) -> Iterator[tuple[Path, MemoryKeyring, Path]]:
+    """A module fixture's build of communes' dossiers for one upper level: yields a fresh folder
+    ``name`` (root), the build's memory keyring and the upper level's public key.
+
+    The key pair is made first, in ``root/upper/keys.json`` (its secret in that keyring, the public
+    key at ``root/upper.pub``), so the communes can encrypt to it; the rest is ``building_dossiers``
+    (papers not printed, keyring and ``CFF_HOME`` put back afterwards).
+    """
     from cff_desktop.services import keys
     from cff_desktop.storage.paths import data_paths
 
-    os.environ["CFF_HOME"] = str(root / "upper")
-    pub = root / "upper.pub"
-    keys.generate_upper(data_paths(), pub)
-    return pub
+    root = tmp_path_factory.mktemp(name)
+    with building_dossiers() as kr:
+        os.environ["CFF_HOME"] = str(root / "upper")
+        pub = root / "upper.pub"
+        keys.generate_upper(data_paths(), pub)
+        yield root, kr, pub
 
 
 def commune_round(home: Path, *, name: str, code: str, seed: int, year: int, category: str, public_key: Path,
