@@ -6,6 +6,7 @@ Everything binds to 127.0.0.1 on an ephemeral port; every wait is a bounded loop
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import json
 import queue
@@ -189,6 +190,19 @@ class _CuttingLink:
     def _accept(self) -> None:
         raise NotImplementedError
 
+    def _clients(self, running: Callable[[], bool]) -> Iterator[socket.socket]:
+        """The clients that connect while ``running()`` (asked again at least every 0.2 s).
+
+        Once the listening socket is closed (``close``) the ``OSError`` reaches the caller, so a
+        proxy can tell that end from ``running()`` turning false.
+        """
+        while running():
+            try:
+                c, _ = self.sock.accept()
+            except TimeoutError:
+                continue
+            yield c
+
     def _join(self, client: socket.socket, drop: Callable[[socket.socket], None]) -> socket.socket | None:
         """Connect a just accepted ``client`` to the backend and register the pair, so that
         ``cut_all`` breaks it; when the backend is not there, ``drop`` the client and return None."""
@@ -247,18 +261,13 @@ class CutProxy(_CuttingLink):
         self._listen()
 
     def _accept(self) -> None:
-        while not self._stop:
-            try:
-                c, _ = self.sock.accept()
-            except TimeoutError:
-                continue
-            except OSError:
-                return
-            b = self._join(c, socket.socket.close)
-            if b is None:
-                continue
-            threading.Thread(target=self._pump, args=(c, b, True), daemon=True).start()
-            threading.Thread(target=self._pump, args=(b, c, False), daemon=True).start()
+        with contextlib.suppress(OSError):  # the listening socket was closed
+            for c in self._clients(lambda: not self._stop):
+                b = self._join(c, socket.socket.close)
+                if b is None:
+                    continue
+                threading.Thread(target=self._pump, args=(c, b, True), daemon=True).start()
+                threading.Thread(target=self._pump, args=(b, c, False), daemon=True).start()
 
     def _bucket_cap(self, rate: float) -> float:
         return rate
@@ -369,25 +378,22 @@ class LinkProxy(_CuttingLink):
         s.close()
 
     def _accept(self) -> None:
-        while not self._stop and time.monotonic() < self._deadline:
-            try:
-                c, _ = self.sock.accept()
-            except TimeoutError:
-                continue
-            except OSError:
-                return
-            if time.monotonic() < self.down_until:
-                self.refused += 1
-                self._reset(c)
-                continue
-            b = self._join(c, self._reset)
-            if b is None:
-                continue
-            for src, dst, up in ((c, b, True), (b, c, False)):
-                line: queue.Queue[tuple[float, bytes] | None] = queue.Queue()
-                threading.Thread(target=self._read, args=(src, line, up), daemon=True).start()
-                threading.Thread(target=self._write, args=(dst, src, line), daemon=True).start()
-        self.cut_all()
+        try:
+            for c in self._clients(lambda: not self._stop and time.monotonic() < self._deadline):
+                if time.monotonic() < self.down_until:
+                    self.refused += 1
+                    self._reset(c)
+                    continue
+                b = self._join(c, self._reset)
+                if b is None:
+                    continue
+                for src, dst, up in ((c, b, True), (b, c, False)):
+                    line: queue.Queue[tuple[float, bytes] | None] = queue.Queue()
+                    threading.Thread(target=self._read, args=(src, line, up), daemon=True).start()
+                    threading.Thread(target=self._write, args=(dst, src, line), daemon=True).start()
+        except OSError:  # the listening socket was closed: close() cuts what is left
+            return
+        self.cut_all()  # stopped or past max_seconds: nothing may stay connected
 
     def _bucket_cap(self, rate: float) -> float:
         return max(rate * 0.05, 1024)
