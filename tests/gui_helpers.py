@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 from PySide6.QtGui import QInputMethodEvent
 from PySide6.QtWidgets import QApplication, QLineEdit, QWidget
 
@@ -43,10 +45,11 @@ def sign_in(qtbot, win, name: str, pin: str = "1234") -> None:
     qtbot.keyClick(page.pin, Qt.Key.Key_Return)
 
 
-def answer_next_dialog(button_text: str) -> list[str]:
+def answer_next_dialog(button_text: str, *, picture: Path | None = None) -> list[str]:
     """Click ``button_text`` in the next modal dialog (a QMessageBox opened with exec()).
 
     Returns a list that receives the dialog's text, so a test can check what the officer was asked.
+    ``picture``: save what the dialog looked like there before answering (for a human to review).
     """
     from PySide6.QtCore import QTimer
     from PySide6.QtWidgets import QMessageBox, QPushButton
@@ -59,6 +62,8 @@ def answer_next_dialog(button_text: str) -> list[str]:
             QTimer.singleShot(20, poll)
             return
         seen.append(box.text())
+        if picture is not None:
+            box.grab().save(str(picture))
         for b in box.findChildren(QPushButton):
             if b.text() == button_text:
                 b.click()

@@ -29,17 +29,25 @@ class MemoryKeyring(KeyringBackend):
 
 
 @contextmanager
-def using_memory_keyring() -> Iterator[MemoryKeyring]:
-    """A fresh :class:`MemoryKeyring` as the keyring for the block (yielded); the previous one after."""
+def using_keyring(kr: KeyringBackend) -> Iterator[KeyringBackend]:
+    """``kr`` as the keyring for the block (yielded); the previous one after. For a test that opens
+    an installation whose secrets a module fixture put in ``kr``."""
     import keyring
 
     old = keyring.get_keyring()
-    kr = MemoryKeyring()
     keyring.set_keyring(kr)
     try:
         yield kr
     finally:
         keyring.set_keyring(old)
+
+
+@contextmanager
+def using_memory_keyring() -> Iterator[MemoryKeyring]:
+    """A fresh :class:`MemoryKeyring` as the keyring for the block (yielded); the previous one after."""
+    kr = MemoryKeyring()
+    with using_keyring(kr):
+        yield kr
 
 
 @contextmanager

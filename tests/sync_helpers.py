@@ -6,6 +6,7 @@ Everything binds to 127.0.0.1 on an ephemeral port; every wait is a bounded loop
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import json
 import queue
@@ -15,6 +16,7 @@ import struct
 import threading
 import time
 import uuid as uuidlib
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
@@ -105,24 +107,31 @@ class District:
 class _CuttingLink:
     """What both proxies share: throttling and counting client→server bytes, choosing the next cut.
 
-    Subclasses set ``rate``, ``_bucket``, ``_bucket_t``, ``cut_every``, ``jitter``, ``rng``, ``lock``,
-    ``up_bytes``, ``_since_cut``, ``_threshold``, ``_stop``, ``sock`` and ``thread``, and define
-    ``cut_all`` and ``_bucket_cap``.
+    A subclass calls ``__init__`` (the link's common state), sets its own, then calls ``_listen``
+    (which starts accepting); it defines ``_accept``, ``cut_all`` and ``_bucket_cap``.
     """
 
-    cut_every: int | None
-    jitter: float
-    rate: float | None
-    _bucket: float
-    _bucket_t: float
-    rng: random.Random
-    lock: threading.Lock
-    up_bytes: int
-    _since_cut: int
-    _threshold: int | None
     _stop: bool
     sock: socket.socket
+    port: int
+    url: str
     thread: threading.Thread
+
+    def __init__(self, backend_port: int, *, rate: float | None, cut_every: int | None, jitter: float,
+                 seed: int) -> None:
+        self.backend_port = backend_port
+        self.rate = rate
+        self.cut_every = cut_every
+        self.jitter = jitter
+        self.rng = random.Random(seed)
+        self.up_bytes = 0
+        self.cuts = 0
+        self.lock = threading.Lock()
+        self._since_cut = 0
+        self._threshold = self._next_threshold()
+        self._conns: list[tuple[socket.socket, socket.socket]] = []
+        self._bucket_t = time.monotonic()
+        self._bucket = 0.0
 
     def cut_all(self) -> None:
         raise NotImplementedError
@@ -168,6 +177,68 @@ class _CuttingLink:
             self.up_bytes += len(data)
         return data, cut
 
+    def _listen(self) -> None:
+        """Open the listening socket on 127.0.0.1 and start the accept thread (``_accept``)."""
+        self.sock = socket.create_server(("127.0.0.1", 0))
+        self.sock.settimeout(0.2)
+        self.port = self.sock.getsockname()[1]
+        self.url = f"http://127.0.0.1:{self.port}"
+        self._stop = False
+        self.thread = threading.Thread(target=self._accept, daemon=True)
+        self.thread.start()
+
+    def _accept(self) -> None:
+        raise NotImplementedError
+
+    def _clients(self, running: Callable[[], bool]) -> Iterator[socket.socket]:
+        """The clients that connect while ``running()`` (asked again at least every 0.2 s).
+
+        Once the listening socket is closed (``close``) the ``OSError`` reaches the caller, so a
+        proxy can tell that end from ``running()`` turning false.
+        """
+        while running():
+            try:
+                c, _ = self.sock.accept()
+            except TimeoutError:
+                continue
+            yield c
+
+    def _join(self, client: socket.socket, drop: Callable[[socket.socket], None]) -> socket.socket | None:
+        """Connect a just accepted ``client`` to the backend and register the pair, so that
+        ``cut_all`` breaks it; when the backend is not there, ``drop`` the client and return None."""
+        try:
+            backend = socket.create_connection(("127.0.0.1", self.backend_port), timeout=5)
+        except OSError:
+            drop(client)
+            return None
+        client.settimeout(None)
+        backend.settimeout(None)
+        with self.lock:
+            self._conns.append((client, backend))
+        return backend
+
+    def _pieces(self, src: socket.socket, upstream: bool) -> Iterator[tuple[bytes, bool]]:
+        """Read ``src`` until it ends, yielding ``(data, cut)``: what both proxies do with every piece.
+
+        Upward pieces are throttled and counted; the one that reaches the cut threshold comes
+        trimmed with ``cut`` True and is the last. Each proxy decides whether that last piece
+        still gets through (``CutProxy``) or is lost in the air (``LinkProxy``). ``OSError`` from
+        the socket reaches the caller.
+        """
+        piece = 1024 if self.rate else 65536
+        while True:
+            data = src.recv(piece)
+            if not data:
+                return
+            if not upstream:
+                yield data, False
+                continue
+            self._throttle(len(data))
+            data, cut = self._count_up(data)
+            yield data, cut
+            if cut:
+                return
+
     def close(self) -> None:
         self._stop = True
         self.sock.close()
@@ -186,46 +257,17 @@ class CutProxy(_CuttingLink):
 
     def __init__(self, backend_port: int, *, cut_every: int | None = None, jitter: float = 0.0,
                  rate: float | None = None, seed: int = 1) -> None:
-        self.backend_port = backend_port
-        self.cut_every = cut_every
-        self.jitter = jitter
-        self.rate = rate
-        self.rng = random.Random(seed)
-        self.up_bytes = 0
-        self.cuts = 0
-        self.lock = threading.Lock()
-        self._since_cut = 0
-        self._threshold = self._next_threshold()
-        self._conns: list[tuple[socket.socket, socket.socket]] = []
-        self._bucket_t = time.monotonic()
-        self._bucket = 0.0
-        self.sock = socket.create_server(("127.0.0.1", 0))
-        self.sock.settimeout(0.2)
-        self.port = self.sock.getsockname()[1]
-        self.url = f"http://127.0.0.1:{self.port}"
-        self._stop = False
-        self.thread = threading.Thread(target=self._accept, daemon=True)
-        self.thread.start()
+        super().__init__(backend_port, rate=rate, cut_every=cut_every, jitter=jitter, seed=seed)
+        self._listen()
 
     def _accept(self) -> None:
-        while not self._stop:
-            try:
-                c, _ = self.sock.accept()
-            except TimeoutError:
-                continue
-            except OSError:
-                return
-            try:
-                b = socket.create_connection(("127.0.0.1", self.backend_port), timeout=5)
-            except OSError:
-                c.close()
-                continue
-            c.settimeout(None)
-            b.settimeout(None)
-            with self.lock:
-                self._conns.append((c, b))
-            threading.Thread(target=self._pump, args=(c, b, True), daemon=True).start()
-            threading.Thread(target=self._pump, args=(b, c, False), daemon=True).start()
+        with contextlib.suppress(OSError):  # the listening socket was closed
+            for c in self._clients(lambda: not self._stop):
+                b = self._join(c, socket.socket.close)
+                if b is None:
+                    continue
+                threading.Thread(target=self._pump, args=(c, b, True), daemon=True).start()
+                threading.Thread(target=self._pump, args=(b, c, False), daemon=True).start()
 
     def _bucket_cap(self, rate: float) -> float:
         return rate
@@ -243,22 +285,13 @@ class CutProxy(_CuttingLink):
                 s.close()
 
     def _pump(self, src: socket.socket, dst: socket.socket, upstream: bool) -> None:
-        piece = 1024 if self.rate else 65536
         try:
-            while True:
-                data = src.recv(piece)
-                if not data:
-                    break
-                if upstream:
-                    self._throttle(len(data))
-                    data, cut = self._count_up(data)
-                    if data:
-                        dst.sendall(data)
-                    if cut:
-                        self.cut_all()
-                        return
-                else:
+            for data, cut in self._pieces(src, upstream):
+                if data:  # the bytes up to the cut still get through
                     dst.sendall(data)
+                if cut:
+                    self.cut_all()
+                    return
         except OSError:
             pass
         finally:
@@ -328,31 +361,13 @@ class LinkProxy(_CuttingLink):
     def __init__(self, backend_port: int, *, rate: float | None = None, rtt: float = 0.0,
                  cut_every: int | None = None, jitter: float = 0.0, outage: float = 0.0, seed: int = 1,
                  max_seconds: float = 1800.0, up_share: float = 0.5) -> None:
-        self.backend_port = backend_port
-        self.rate = rate
+        super().__init__(backend_port, rate=rate, cut_every=cut_every, jitter=jitter, seed=seed)
         self.delays = (rtt * up_share, rtt * (1 - up_share))  # (upward, downward)
-        self.cut_every = cut_every
-        self.jitter = jitter
         self.outage = outage
-        self.rng = random.Random(seed)
-        self.up_bytes = 0
-        self.cuts = 0
         self.refused = 0
-        self.lock = threading.Lock()
         self.down_until = 0.0
-        self._since_cut = 0
-        self._threshold = self._next_threshold()
-        self._conns: list[tuple[socket.socket, socket.socket]] = []
-        self._bucket_t = time.monotonic()
-        self._bucket = 0.0
         self._deadline = time.monotonic() + max_seconds
-        self.sock = socket.create_server(("127.0.0.1", 0))
-        self.sock.settimeout(0.2)
-        self.port = self.sock.getsockname()[1]
-        self.url = f"http://127.0.0.1:{self.port}"
-        self._stop = False
-        self.thread = threading.Thread(target=self._accept, daemon=True)
-        self.thread.start()
+        self._listen()
 
     @staticmethod
     def _reset(s: socket.socket) -> None:
@@ -363,31 +378,22 @@ class LinkProxy(_CuttingLink):
         s.close()
 
     def _accept(self) -> None:
-        while not self._stop and time.monotonic() < self._deadline:
-            try:
-                c, _ = self.sock.accept()
-            except TimeoutError:
-                continue
-            except OSError:
-                return
-            if time.monotonic() < self.down_until:
-                self.refused += 1
-                self._reset(c)
-                continue
-            try:
-                b = socket.create_connection(("127.0.0.1", self.backend_port), timeout=5)
-            except OSError:
-                self._reset(c)
-                continue
-            c.settimeout(None)
-            b.settimeout(None)
-            with self.lock:
-                self._conns.append((c, b))
-            for src, dst, up in ((c, b, True), (b, c, False)):
-                line: queue.Queue[tuple[float, bytes] | None] = queue.Queue()
-                threading.Thread(target=self._read, args=(src, line, up), daemon=True).start()
-                threading.Thread(target=self._write, args=(dst, src, line), daemon=True).start()
-        self.cut_all()
+        try:
+            for c in self._clients(lambda: not self._stop and time.monotonic() < self._deadline):
+                if time.monotonic() < self.down_until:
+                    self.refused += 1
+                    self._reset(c)
+                    continue
+                b = self._join(c, self._reset)
+                if b is None:
+                    continue
+                for src, dst, up in ((c, b, True), (b, c, False)):
+                    line: queue.Queue[tuple[float, bytes] | None] = queue.Queue()
+                    threading.Thread(target=self._read, args=(src, line, up), daemon=True).start()
+                    threading.Thread(target=self._write, args=(dst, src, line), daemon=True).start()
+        except OSError:  # the listening socket was closed: close() cuts what is left
+            return
+        self.cut_all()  # stopped or past max_seconds: nothing may stay connected
 
     def _bucket_cap(self, rate: float) -> float:
         return max(rate * 0.05, 1024)
@@ -402,18 +408,11 @@ class LinkProxy(_CuttingLink):
             self._reset(b)
 
     def _read(self, src: socket.socket, line: queue.Queue, upstream: bool) -> None:
-        piece = 1024 if self.rate else 65536
         try:
-            while True:
-                data = src.recv(piece)
-                if not data:
-                    break
-                if upstream:
-                    self._throttle(len(data))
-                    data, cut = self._count_up(data)
-                    if cut:  # what was still in the air is lost with the connection
-                        self.cut_all()
-                        return
+            for data, cut in self._pieces(src, upstream):
+                if cut:  # what was still in the air is lost with the connection
+                    self.cut_all()
+                    return
                 line.put((time.monotonic() + self.delays[0 if upstream else 1], data))
         except OSError:
             pass

@@ -7,9 +7,7 @@ issue refused with its Vietnamese message and nothing written."""
 from __future__ import annotations
 
 import json
-import os
 import re
-import shutil
 import sqlite3
 from collections.abc import Iterator
 from dataclasses import dataclass, field
@@ -17,8 +15,9 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from memory_keyring import MemoryKeyring, building_dossiers
+from memory_keyring import MemoryKeyring, using_keyring
 from test_package_damage import dump, listing
+from upper_helpers import building_for_upper, close_council, commune_round, open_upper
 
 from cff_desktop.common.errors import CffError
 
@@ -57,19 +56,9 @@ class Built:
 
 def _commune(root: Path, name: str, *, seed: int, year: int, code: str, category: str, public_key: Path,
              ruleset_file: Path | None = None):
-    from cff_desktop.services import council, demo, keys, profile
-    from cff_desktop.services.workspace import open_workspace
-
-    os.environ["CFF_HOME"] = str(root / f"c-{code}-{year}-{seed}")
-    ws = open_workspace(create=True)
-    if ruleset_file is not None:
-        ws.library.import_file(ruleset_file)
-    snap_pass = demo.create_demo(ws, commune=name, seed=seed, year=year, category=category)
-    del snap_pass
-    profile.update_commune(ws, {"code": code})
-    keys.import_upper(ws, str(public_key))
-    council.record_vote(ws, votes_for=10, votes_against=0)
-    snap = council.close_meeting(ws, conclusion="Đề nghị công nhận", ended_at=f"{year}-11-05T10:30")
+    ws = commune_round(root / f"c-{code}-{year}-{seed}", name=name, code=code, seed=seed, year=year,
+                       category=category, public_key=public_key, ruleset_file=ruleset_file)
+    snap = close_council(ws, year, votes_for=10)
     return ws, bool(snap["score"]["recognized"])
 
 
@@ -78,15 +67,11 @@ def built(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Built]:
     """90 dossiers (30 communes × 3 rounds) and the bad ones, built once: about half a minute."""
 
     from cff_desktop.common.resources import resource_dir
-    from cff_desktop.services import keys, packages
-    from cff_desktop.storage.paths import data_paths
+    from cff_desktop.services import packages
 
-    root = tmp_path_factory.mktemp("district-built")
     real_printing = packages.export._printing_available
-    with building_dossiers() as kr:
-        os.environ["CFF_HOME"] = str(root / "upper")
-        keys.generate_upper(data_paths(), root / "upper.pub")
-        b = Built(root, kr, root / "upper", root / "upper.pub")
+    with building_for_upper(tmp_path_factory, "district-built") as (root, kr, pub):
+        b = Built(root, kr, root / "upper", pub)
         for year in YEARS:
             folder = root / f"usb-{year}"
             folder.mkdir()
@@ -131,24 +116,15 @@ def built(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Built]:
 @pytest.fixture
 def upper(built: Built, tmp_path: Path, monkeypatch: pytest.MonkeyPatch):
     """A fresh upper-level installation holding the district's key, its area set and its 30 units."""
-    import keyring
+    from cff_desktop.services.district import import_units
 
-    from cff_desktop.services.district import import_units, init_area
-    from cff_desktop.services.workspace import open_workspace
-
-    old = keyring.get_keyring()
-    keyring.set_keyring(built.keyring)
-    home = tmp_path / "upper"
-    home.mkdir()
-    shutil.copy(built.upper_home / "keys.json", home / "keys.json")
-    monkeypatch.setenv("CFF_HOME", str(home))
-    ws = open_workspace(create=True)
-    init_area(ws, name="Huyện Cao Lộc", level="district", province="Lạng Sơn", signer_name="Hoàng Văn Bình")
-    assert import_units(ws, built.csv).imported == N
-    _register_signers(ws, built)
-    yield ws
-    ws.close()
-    keyring.set_keyring(old)
+    with using_keyring(built.keyring):
+        ws = open_upper(built.upper_home, tmp_path / "upper", monkeypatch, name="Huyện Cao Lộc", level="district",
+                        province="Lạng Sơn", signer_name="Hoàng Văn Bình")
+        assert import_units(ws, built.csv).imported == N
+        _register_signers(ws, built)
+        yield ws
+        ws.close()
 
 
 def _register_signers(ws, built: Built) -> None:
@@ -298,7 +274,7 @@ def test_appraise_and_return_reach_the_commune_through_the_inbox(upper, built: B
     from sync_helpers import District
     from test_sync_flow import FAST, passes
 
-    from cff_desktop.services import council, demo, keys, profile
+    from cff_desktop.services import keys
     from cff_desktop.services.district import (
         appraise,
         decide,
@@ -310,7 +286,6 @@ def test_appraise_and_return_reach_the_commune_through_the_inbox(upper, built: B
         return_package,
     )
     from cff_desktop.services.sync import enrol, submit
-    from cff_desktop.services.workspace import open_workspace
 
     server = District(tmp_path / "inbox")
     try:
@@ -320,13 +295,10 @@ def test_appraise_and_return_reach_the_commune_through_the_inbox(upper, built: B
         rings = {4: MemoryKeyring(), 5: MemoryKeyring()}  # one keyring per laptop: tokens are per server key
         for i in (4, 5):
             keyring.set_keyring(rings[i])
-            monkeypatch.setenv("CFF_HOME", str(tmp_path / f"commune-{i}"))
-            ws = open_workspace(create=True)
-            demo.create_demo(ws, commune=name_of(i), seed=11 + i, year=2025, category=category_of(i))
-            profile.update_commune(ws, {"code": code_of(i)})
-            keys.import_upper(ws, str(built.public_key))
-            council.record_vote(ws, votes_for=10, votes_against=0)
-            council.close_meeting(ws, conclusion="Đề nghị công nhận", ended_at="2025-11-05T10:30")
+            # (the upper fixture's monkeypatch puts CFF_HOME back after the test)
+            ws = commune_round(tmp_path / f"commune-{i}", name=name_of(i), code=code_of(i), seed=11 + i, year=2025,
+                               category=category_of(i), public_key=built.public_key)
+            close_council(ws, 2025, votes_for=10)
             enrol(ws, server.url, server.code(code_of(i), name_of(i)))
             submit(ws)
             assert passes(ws, backoff=FAST).delivered

@@ -7,7 +7,6 @@ from __future__ import annotations
 
 import json
 import os
-import shutil
 import subprocess
 import sys
 from collections.abc import Iterator
@@ -15,9 +14,10 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 import pytest
-from memory_keyring import MemoryKeyring, building_dossiers
+from memory_keyring import MemoryKeyring, using_keyring
 from signer_helpers import register_signers
 from test_package_damage import dump
+from upper_helpers import building_for_upper, close_council, commune_round, open_upper
 
 ROOT = Path(__file__).resolve().parents[1]
 YEAR = 2026
@@ -42,26 +42,17 @@ class Small:
 @pytest.fixture(scope="module")
 def small(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Small]:
 
-    from cff_desktop.services import council, demo, keys, packages, profile
+    from cff_desktop.services import packages
     from cff_desktop.services.scoring import score_round
-    from cff_desktop.services.workspace import open_workspace
-    from cff_desktop.storage.paths import data_paths
 
-    root = tmp_path_factory.mktemp("small")
-    with building_dossiers() as kr:
-        os.environ["CFF_HOME"] = str(root / "upper")
-        keys.generate_upper(data_paths(), root / "upper.pub")
+    with building_for_upper(tmp_path_factory, "small") as (root, kr, pub):
         s = Small(kr, root / "upper", root / "usb", root / "again", root / "units.csv")
         s.usb.mkdir()
         s.again.mkdir()
         for i, code in enumerate(CODES):
-            os.environ["CFF_HOME"] = str(root / code)
-            with open_workspace(create=True) as ws:
-                demo.create_demo(ws, commune=f"Xã Thử {i + 1}", seed=40 + i, year=YEAR, category=DECLARED[i])
-                profile.update_commune(ws, {"code": code})
-                keys.import_upper(ws, str(root / "upper.pub"))
-                council.record_vote(ws, votes_for=9, votes_against=0)
-                council.close_meeting(ws, conclusion="Đề nghị công nhận", ended_at=f"{YEAR}-11-05T10:30")
+            with commune_round(root / code, name=f"Xã Thử {i + 1}", code=code, seed=40 + i, year=YEAR,
+                               category=DECLARED[i], public_key=pub) as ws:
+                close_council(ws, YEAR)
                 s.scores[code] = {"total": float(score_round(ws, YEAR)[0].total)}
                 packages.export_package(ws, s.usb)
                 if i == 0:
@@ -74,25 +65,16 @@ def small(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Small]:
 
 @pytest.fixture
 def area(small: Small, tmp_path: Path, monkeypatch: pytest.MonkeyPatch):
-    import keyring
+    from cff_desktop.services.district import import_path, import_units
 
-    from cff_desktop.services.district import import_path, import_units, init_area
-    from cff_desktop.services.workspace import open_workspace
-
-    old = keyring.get_keyring()
-    keyring.set_keyring(small.keyring)
-    home = tmp_path / "upper"
-    home.mkdir()
-    shutil.copy(small.upper_home / "keys.json", home / "keys.json")
-    monkeypatch.setenv("CFF_HOME", str(home))
-    ws = open_workspace(create=True)
-    init_area(ws, name="Tỉnh Lạng Sơn", level="province", province="Lạng Sơn")
-    assert import_units(ws, small.csv).imported == len(CODES) + 1
-    register_signers(ws, small.usb)
-    assert [r.status for r in import_path(ws, small.usb)] == ["imported"] * len(CODES)
-    yield ws
-    ws.close()
-    keyring.set_keyring(old)
+    with using_keyring(small.keyring):
+        ws = open_upper(small.upper_home, tmp_path / "upper", monkeypatch, name="Tỉnh Lạng Sơn", level="province",
+                        province="Lạng Sơn")
+        assert import_units(ws, small.csv).imported == len(CODES) + 1
+        register_signers(ws, small.usb)
+        assert [r.status for r in import_path(ws, small.usb)] == ["imported"] * len(CODES)
+        yield ws
+        ws.close()
 
 
 def run(db: Path, *args: str, env: dict[str, str] | None = None) -> subprocess.CompletedProcess[str]:

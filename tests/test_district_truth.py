@@ -19,17 +19,16 @@ from __future__ import annotations
 import contextlib
 import io
 import json
-import os
-import shutil
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 import pytest
-from memory_keyring import MemoryKeyring, building_dossiers
+from memory_keyring import MemoryKeyring, using_keyring
 from signer_helpers import register_signers
 from test_package_damage import dump
+from upper_helpers import building_for_upper, close_council, commune_round, open_upper
 
 pytestmark = pytest.mark.slow  # the scale test: 150 real dossiers (not in `test --fast`)
 
@@ -76,16 +75,9 @@ class Province:
 
 
 def _commune(root: Path, name: str, code: str, seed: int, year: int, category: str, pub: Path):
-    from cff_desktop.services import council, demo, keys, profile
-    from cff_desktop.services.workspace import open_workspace
-
-    os.environ["CFF_HOME"] = str(root / f"c-{code}-{year}")
-    ws = open_workspace(create=True)
-    demo.create_demo(ws, commune=name, seed=seed, year=year, category=category)
-    profile.update_commune(ws, {"code": code})
-    keys.import_upper(ws, str(pub))
-    council.record_vote(ws, votes_for=9, votes_against=0)
-    council.close_meeting(ws, conclusion="Đề nghị công nhận", ended_at=f"{year}-11-05T10:30")
+    ws = commune_round(root / f"c-{code}-{year}", name=name, code=code, seed=seed, year=year, category=category,
+                       public_key=pub)
+    close_council(ws, year)
     return ws
 
 
@@ -93,14 +85,9 @@ def _commune(root: Path, name: str, code: str, seed: int, year: int, category: s
 def province(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Province]:
     """The 150 communes' dossiers and scores, built once for this module (a few minutes)."""
 
-    from cff_desktop.services import keys, packages
-    from cff_desktop.storage.paths import data_paths
+    from cff_desktop.services import packages
 
-    root = tmp_path_factory.mktemp("province")
-    with building_dossiers() as kr:
-        os.environ["CFF_HOME"] = str(root / "upper")
-        keys.generate_upper(data_paths(), root / "upper.pub")
-        pub = root / "upper.pub"
+    with building_for_upper(tmp_path_factory, "province") as (root, kr, pub):
         p = Province(root, kr, root / "upper", root / "usb", root / "usb-prev", root / "late", root / "units.csv")
         for d in (p.usb, p.prev_usb, p.late):
             d.mkdir()
@@ -138,25 +125,16 @@ def province(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Province]:
 @pytest.fixture
 def upper(province: Province, tmp_path: Path, monkeypatch: pytest.MonkeyPatch):
     """The province's installation: its key, its area, its list of units (with lifetimes), both rounds in."""
-    import keyring
+    from cff_desktop.services.district import import_path, import_units
 
-    from cff_desktop.services.district import import_path, import_units, init_area
-    from cff_desktop.services.workspace import open_workspace
-
-    old = keyring.get_keyring()
-    keyring.set_keyring(province.keyring)
-    home = tmp_path / "upper"
-    home.mkdir()
-    shutil.copy(province.upper_home / "keys.json", home / "keys.json")
-    monkeypatch.setenv("CFF_HOME", str(home))
-    ws = open_workspace(create=True)
-    init_area(ws, name="Tỉnh Lạng Sơn", level="province", province="Lạng Sơn", signer_name="Hoàng Văn Bình")
-    assert import_units(ws, province.csv).imported == N + 3
-    register_signers(ws, province.prev_usb)
-    assert [r.status for r in import_path(ws, province.prev_usb)] == ["imported"] * 3
-    yield ws
-    ws.close()
-    keyring.set_keyring(old)
+    with using_keyring(province.keyring):
+        ws = open_upper(province.upper_home, tmp_path / "upper", monkeypatch, name="Tỉnh Lạng Sơn",
+                        level="province", province="Lạng Sơn", signer_name="Hoàng Văn Bình")
+        assert import_units(ws, province.csv).imported == N + 3
+        register_signers(ws, province.prev_usb)
+        assert [r.status for r in import_path(ws, province.prev_usb)] == ["imported"] * 3
+        yield ws
+        ws.close()
 
 
 # --- the hand count: the communes' own scores and the province's list, nothing of the upper level ---------

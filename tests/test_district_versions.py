@@ -13,7 +13,6 @@ from __future__ import annotations
 
 import json
 import os
-import shutil
 import subprocess
 import sys
 from collections.abc import Iterator
@@ -22,9 +21,10 @@ from pathlib import Path
 
 import pytest
 from cli_helpers import db_dump
-from memory_keyring import MemoryKeyring, building_dossiers
+from memory_keyring import MemoryKeyring, using_keyring
 from signer_helpers import register_signers
 from test_package_damage import dump
+from upper_helpers import building_for_upper, close_council, commune_round, open_upper
 
 ROOT = Path(__file__).resolve().parents[1]
 YEAR = 2026
@@ -54,33 +54,24 @@ def _unknown_version(root: Path) -> Path:
 @pytest.fixture(scope="module")
 def built(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Built]:
 
-    from cff_desktop.services import council, demo, keys, packages, profile, rulesets
+    from cff_desktop.services import packages, rulesets
     from cff_desktop.services.scoring import score_round
-    from cff_desktop.services.workspace import open_workspace
-    from cff_desktop.storage.paths import data_paths
 
-    root = tmp_path_factory.mktemp("versions")
-    with building_dossiers() as kr:
-        os.environ["CFF_HOME"] = str(root / "upper")
-        keys.generate_upper(data_paths(), root / "upper.pub")
+    with building_for_upper(tmp_path_factory, "versions") as (root, kr, pub):
         b = Built(kr, root / "upper", csv=root / "units.csv")
         custom = _unknown_version(root)
         for i, code in enumerate((NEW, OLD, UNKNOWN)):
-            os.environ["CFF_HOME"] = str(root / code)
             usb = root / f"usb-{code}"
             usb.mkdir()
-            with open_workspace(create=True) as ws:
-                demo.create_demo(ws, commune=f"Xã Phiên Bản {i + 1}", seed=50 + i, year=YEAR, category="other")
-                profile.update_commune(ws, {"code": code})
-                keys.import_upper(ws, str(root / "upper.pub"))
+            with commune_round(root / code, name=f"Xã Phiên Bản {i + 1}", code=code, seed=50 + i, year=YEAR,
+                               category="other", public_key=pub) as ws:
                 if code == OLD:  # this commune's round stays on the version before the update
                     rulesets.switch(ws, ws.library.get("qd06-2019", "2019.1"), reason="Chưa cập nhật phần mềm",
                                     clear_unfit=True)
                 if code == UNKNOWN:
                     target, _ = ws.library.import_file(custom)
                     rulesets.switch(ws, target, reason="Bộ tiêu chí riêng của tỉnh")
-                council.record_vote(ws, votes_for=9, votes_against=0)
-                council.close_meeting(ws, conclusion="Đề nghị công nhận", ended_at=f"{YEAR}-11-05T10:30")
+                close_council(ws, YEAR)
                 res, _ = score_round(ws, YEAR)
                 b.totals[code] = float(res.total)
                 packages.export_package(ws, usb)
@@ -104,31 +95,22 @@ def test_the_dossiers_pin_the_versions_they_were_scored_on(built: Built) -> None
 
 @pytest.fixture
 def make_area(built: Built, tmp_path: Path, monkeypatch: pytest.MonkeyPatch):
-    import keyring
+    from cff_desktop.services.district import import_units
 
-    from cff_desktop.services.district import import_units, init_area
-    from cff_desktop.services.workspace import open_workspace
-
-    old = keyring.get_keyring()
-    keyring.set_keyring(built.keyring)
     opened = []
 
     def make(ruleset: str):
-        home = tmp_path / f"upper-{ruleset.replace('@', '-')}"
-        home.mkdir()
-        shutil.copy(built.upper_home / "keys.json", home / "keys.json")
-        monkeypatch.setenv("CFF_HOME", str(home))
-        ws = open_workspace(create=True)
+        ws = open_upper(built.upper_home, tmp_path / f"upper-{ruleset.replace('@', '-')}", monkeypatch,
+                        name="Huyện Thử", level="district", province="Lạng Sơn", ruleset_id=ruleset)
         opened.append(ws)
-        init_area(ws, name="Huyện Thử", level="district", province="Lạng Sơn", ruleset_id=ruleset)
         assert import_units(ws, built.csv).imported == 3
         register_signers(ws, *built.pkgs.values())
         return ws
 
-    yield make
-    for ws in opened:
-        ws.close()
-    keyring.set_keyring(old)
+    with using_keyring(built.keyring):
+        yield make
+        for ws in opened:
+            ws.close()
 
 
 @pytest.mark.parametrize("area_version,other", [("2019.1", NEW), ("2019.2", OLD)])

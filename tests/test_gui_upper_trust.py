@@ -5,7 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from gui_helpers import open_upper_window
+from gui_helpers import answer_next_dialog, open_upper_window
 from test_package_damage import laptop, memory_keyring  # noqa: F401  (fixture)
 
 
@@ -44,27 +44,13 @@ def upper(tmp_path: Path, monkeypatch: pytest.MonkeyPatch):
 
 @pytest.mark.parametrize("answer", ["Tin máy này", "Không tin"])
 def test_each_unknown_signer_is_asked_about(qtbot, upper, stick, tmp_path: Path, answer: str) -> None:
-    from PySide6.QtCore import QTimer
-    from PySide6.QtWidgets import QApplication, QMessageBox
-
     from cff_desktop.services.unit_keys import list_keys
 
     usb, fp = stick
     win = open_upper_window(qtbot, upper.paths.db)
     page = win.shell.inbox
     qtbot.waitUntil(lambda: page.loaded)
-    asked: list[str] = []
-
-    def answer_box() -> None:
-        box = QApplication.activeModalWidget()
-        if not isinstance(box, QMessageBox):
-            QTimer.singleShot(50, answer_box)
-            return
-        asked.append(box.text())
-        box.grab().save(str(tmp_path / "ask.png"))
-        next(b for b in box.buttons() if b.text() == answer).click()
-
-    QTimer.singleShot(50, answer_box)
+    asked = answer_next_dialog(answer, picture=tmp_path / "ask.png")
     page.import_from(str(usb))
     qtbot.waitUntil(lambda: "Đã nhập" in page.status.text() and page.loaded, timeout=60_000)
     assert len(asked) == 1 and fp in asked[0] and "Xã Hoàng Đồng" in asked[0] and "99001" in asked[0]

@@ -35,6 +35,19 @@ def _offer(d: District, token: str, length: str, sha: str) -> requests.Response:
         "Upload-Length": length, "Upload-Metadata": encode_metadata({"uuid": UID, "sha256": sha})}))
 
 
+def _second_promise_refused(d: District, first: int, second: int, sha: str, status: int,
+                            error: str) -> requests.Response:
+    """Open one upload of ``first`` bytes, then offer another of ``second``: the offer must be
+    refused with ``status`` and ``error`` and leave no new upload file. The refusal, for more checks."""
+    token = _token(d)
+    create(d, token, first)
+    before = _uploads(d)
+    r = _offer(d, token, str(second), sha)
+    assert r.status_code == status and r.json()["error"] == error, r.text
+    assert _uploads(d) == before
+    return r
+
+
 @pytest.fixture
 def district(tmp_path: Path):
     d = District(tmp_path / "district", limits=ServerLimits(min_free=0, max_package=5_000_000))
@@ -70,13 +83,8 @@ def test_offsets_lengths_and_query_numbers_that_are_not_digits_are_400(district:
 def test_a_commune_cannot_reserve_more_than_its_open_upload_limit(tmp_path: Path) -> None:
     d = District(tmp_path / "d", limits=ServerLimits(min_free=0, max_package=5 * MB, max_open_per_token=8 * MB))
     try:
-        token = _token(d)
-        create(d, token, 5 * MB)
-        before = _uploads(d)
-        r = _offer(d, token, str(4 * MB), "c" * 64)
-        assert r.status_code == 413 and r.json()["error"] == "too_many_open", r.text
+        r = _second_promise_refused(d, 5 * MB, 4 * MB, "c" * 64, 413, "too_many_open")
         assert "vượt giới hạn" in r.json()["message"] and r.headers["Retry-After"]
-        assert _uploads(d) == before
         other = _token(d, "03200")  # another commune has its own budget
         create(d, other, 4 * MB)
     finally:
@@ -91,12 +99,7 @@ def test_promises_the_disk_could_not_hold_are_refused(tmp_path: Path) -> None:
     d = District(data, limits=ServerLimits(min_free=max(free - 600 * MB, 0), max_package=1024 * MB,
                                            max_open_per_token=4096 * MB))
     try:
-        token = _token(d)
-        create(d, token, 400 * MB)
-        before = _uploads(d)
-        r = _offer(d, token, str(400 * MB), "d" * 64)
-        assert r.status_code == 507 and r.json()["error"] == "disk_full", r.text
-        assert _uploads(d) == before
+        _second_promise_refused(d, 400 * MB, 400 * MB, "d" * 64, 507, "disk_full")
     finally:
         d.stop()
 

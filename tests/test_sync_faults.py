@@ -15,6 +15,7 @@ import subprocess
 import sys
 import time
 from pathlib import Path
+from typing import NamedTuple
 
 import pytest
 from sync_helpers import LinkProxy, make_package, wait_for, wait_until_serving
@@ -91,6 +92,14 @@ def inbox(tmp_path: Path):
 
 
 @pytest.fixture
+def link(inbox: Inbox):
+    """The slow mountain link (40 kB/s up, 100 ms round trip) in front of ``inbox``."""
+    proxy = LinkProxy(inbox.port, rate=40_000, rtt=0.1, max_seconds=300)
+    yield proxy
+    proxy.close()
+
+
+@pytest.fixture
 def home(tmp_path: Path, file_keyring, monkeypatch: pytest.MonkeyPatch) -> Path:  # noqa: F811
     h = tmp_path / "commune"
     ok(run(h, "demo", "create"))
@@ -137,110 +146,113 @@ def enrolled(home: Path, inbox: Inbox, url: str) -> None:
     ok(run(home, "sync", "enrol", "--server", url, "--code", inbox.code()))
 
 
+class Upload(NamedTuple):
+    """A ``cff sync`` process in the middle of an upload, and the package it sends."""
+
+    proc: subprocess.Popen[str]
+    out: Path
+    err: Path
+    uid: str
+    sha: str
+    size: int
+
+
+def upload_under_way(home: Path, inbox: Inbox, link: LinkProxy, tmp_path: Path,
+                     monkeypatch: pytest.MonkeyPatch, moment: int) -> Upload:
+    """Enrol over ``link``, queue a 300 kB package and start ``cff sync``; return once the server
+    holds ``moment`` bytes of the upload: the moment the kill tests kill one side."""
+    enrolled(home, inbox, link.url)
+    path, uid, sha = queue_package(home, tmp_path, 300_000, monkeypatch)
+    p, out, err = start_sync(home, tmp_path)
+    wait_for(lambda: (tmp_path / "district" / "uploads").is_dir() and inbox.received() >= moment,
+             "bytes at the server", tries=3000, step=0.02)
+    return Upload(p, out, err, uid, sha, path.stat().st_size)
+
+
 @pytest.mark.parametrize("moment", [20_000, 180_000])
-def test_client_killed_mid_upload_resumes_and_delivers_once(home: Path, inbox: Inbox, tmp_path: Path,
-                                                            monkeypatch: pytest.MonkeyPatch, moment: int) -> None:
-    proxy = LinkProxy(inbox.port, rate=40_000, rtt=0.1, max_seconds=300)
-    try:
-        enrolled(home, inbox, proxy.url)
-        path, uid, sha = queue_package(home, tmp_path, 300_000, monkeypatch)
-        size = path.stat().st_size
-        p, _, _ = start_sync(home, tmp_path)
-        wait_for(lambda: (tmp_path / "district" / "uploads").is_dir() and inbox.received() >= moment,
-                 "bytes at the server", tries=3000, step=0.02)
-        p.send_signal(signal.SIGKILL)
-        p.wait(timeout=30)
-        time.sleep(0.5)  # let what was already on the link reach the server (or be dropped)
-        up_at_kill, kept = proxy.up_bytes, inbox.received()
-        st = status(home)["outbox"][0]
-        # nobody sends any more: the row says so, and never claims more than the server holds
-        assert st["state"] == "waiting" and st["speed_bps"] == 0 and st["eta_s"] is None, st
-        assert "dừng giữa chừng" in st["text"] and st["sent"] <= inbox.received()
-        assert status(home)["sender"] == ""
-        p2, out2, err2 = start_sync(home, tmp_path, name="again")
-        assert p2.wait(timeout=240) == 0, err2.read_text("utf-8")
-        assert "Đã nhận lúc" in out2.read_text("utf-8")
-        assert inbox.packages() == [(uid, sha)] and inbox.stored_sha(sha) == sha
-        # the second sender asks the server's offset and sends only what it lacks: no byte the server
-        # kept is sent again (what the killed process still had on the link when it died is lost with
-        # it; how much that is depends on timing, so it is not what is measured here)
-        assert proxy.up_bytes - up_at_kill < size - kept + 8_000, (proxy.up_bytes, up_at_kill, kept, size)
-        st = status(home)["outbox"][0]
-        assert st["state"] == "delivered" and st["sent"] == st["size"] == size
-    finally:
-        proxy.close()
+def test_client_killed_mid_upload_resumes_and_delivers_once(home: Path, inbox: Inbox, link: LinkProxy,
+                                                            tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+                                                            moment: int) -> None:
+    p, _, _, uid, sha, size = upload_under_way(home, inbox, link, tmp_path, monkeypatch, moment)
+    p.send_signal(signal.SIGKILL)
+    p.wait(timeout=30)
+    time.sleep(0.5)  # let what was already on the link reach the server (or be dropped)
+    up_at_kill, kept = link.up_bytes, inbox.received()
+    st = status(home)["outbox"][0]
+    # nobody sends any more: the row says so, and never claims more than the server holds
+    assert st["state"] == "waiting" and st["speed_bps"] == 0 and st["eta_s"] is None, st
+    assert "dừng giữa chừng" in st["text"] and st["sent"] <= inbox.received()
+    assert status(home)["sender"] == ""
+    p2, out2, err2 = start_sync(home, tmp_path, name="again")
+    assert p2.wait(timeout=240) == 0, err2.read_text("utf-8")
+    assert "Đã nhận lúc" in out2.read_text("utf-8")
+    assert inbox.packages() == [(uid, sha)] and inbox.stored_sha(sha) == sha
+    # the second sender asks the server's offset and sends only what it lacks: no byte the server
+    # kept is sent again (what the killed process still had on the link when it died is lost with
+    # it; how much that is depends on timing, so it is not what is measured here)
+    assert link.up_bytes - up_at_kill < size - kept + 8_000, (link.up_bytes, up_at_kill, kept, size)
+    st = status(home)["outbox"][0]
+    assert st["state"] == "delivered" and st["sent"] == st["size"] == size
 
 
 @pytest.mark.parametrize("moment", [30_000, 200_000])
-def test_server_killed_mid_upload_the_running_sync_waits_it_out(home: Path, inbox: Inbox, tmp_path: Path,
-                                                               monkeypatch: pytest.MonkeyPatch, moment: int) -> None:
+def test_server_killed_mid_upload_the_running_sync_waits_it_out(home: Path, inbox: Inbox, link: LinkProxy,
+                                                               tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+                                                               moment: int) -> None:
     """SIGKILL of the inbox in the middle of a chunk; it comes back after a few seconds. The same
     ``cff sync`` run (default settings) probes, finds the server's offset and finishes."""
-    proxy = LinkProxy(inbox.port, rate=40_000, rtt=0.1, max_seconds=300)
-    try:
-        enrolled(home, inbox, proxy.url)
-        path, uid, sha = queue_package(home, tmp_path, 300_000, monkeypatch)
-        size = path.stat().st_size
-        p, out, err = start_sync(home, tmp_path)
-        wait_for(lambda: (tmp_path / "district" / "uploads").is_dir() and inbox.received() >= moment,
-                 "bytes at the server", tries=3000, step=0.02)
-        inbox.kill()
-        kept = inbox.received()
-        wait_for(lambda: "mất kết nối" in out.read_text("utf-8").lower(), "the link-down line", tries=300, step=0.1)
-        st = status(home)["outbox"][0]
-        assert st["state"] == "sending" and st["text"].startswith("Mất kết nối lúc ") and st["speed_bps"] == 0
-        time.sleep(3)
-        inbox.start()
-        assert p.wait(timeout=240) == 0, err.read_text("utf-8")
-        text = out.read_text("utf-8")
-        assert "Có kết nối lại" in text and "Đã nhận lúc" in text, text
-        assert inbox.packages() == [(uid, sha)] and inbox.stored_sha(sha) == sha
-        assert kept >= moment  # the bytes that reached the killed server were kept and not sent again
-        assert proxy.up_bytes < size * 1.06 + 8_000, (proxy.up_bytes, size)
-    finally:
-        proxy.close()
+    p, out, err, uid, sha, size = upload_under_way(home, inbox, link, tmp_path, monkeypatch, moment)
+    inbox.kill()
+    kept = inbox.received()
+    wait_for(lambda: "mất kết nối" in out.read_text("utf-8").lower(), "the link-down line", tries=300, step=0.1)
+    st = status(home)["outbox"][0]
+    assert st["state"] == "sending" and st["text"].startswith("Mất kết nối lúc ") and st["speed_bps"] == 0
+    time.sleep(3)
+    inbox.start()
+    assert p.wait(timeout=240) == 0, err.read_text("utf-8")
+    text = out.read_text("utf-8")
+    assert "Có kết nối lại" in text and "Đã nhận lúc" in text, text
+    assert inbox.packages() == [(uid, sha)] and inbox.stored_sha(sha) == sha
+    assert kept >= moment  # the bytes that reached the killed server were kept and not sent again
+    assert link.up_bytes < size * 1.06 + 8_000, (link.up_bytes, size)
 
 
-def test_two_senders_on_one_laptop_never_send_a_byte_twice(home: Path, inbox: Inbox, tmp_path: Path,
-                                                           monkeypatch: pytest.MonkeyPatch) -> None:
+def test_two_senders_on_one_laptop_never_send_a_byte_twice(home: Path, inbox: Inbox, link: LinkProxy,
+                                                           tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     from cff_desktop.services import sync
     from cff_desktop.services.workspace import open_workspace
 
-    proxy = LinkProxy(inbox.port, rate=40_000, rtt=0.1, max_seconds=300)
-    try:
-        enrolled(home, inbox, proxy.url)
-        path, uid, sha = queue_package(home, tmp_path, 250_000, monkeypatch)
-        size = path.stat().st_size
-        a, out_a, err_a = start_sync(home, tmp_path, name="a")
-        b, out_b, err_b = start_sync(home, tmp_path, name="b")
-        wait_for(lambda: "đang được gửi bởi cff sync (tiến trình" in err_a.read_text("utf-8")
-                 + err_b.read_text("utf-8"), "the second sender to say who holds the lock", tries=600, step=0.05)
-        # the window's auto-sync meets the same lock: it does not send, it says who does
-        import keyring
-        from keyrings.alt.file import PlaintextKeyring
+    enrolled(home, inbox, link.url)
+    path, uid, sha = queue_package(home, tmp_path, 250_000, monkeypatch)
+    size = path.stat().st_size
+    a, out_a, err_a = start_sync(home, tmp_path, name="a")
+    b, out_b, err_b = start_sync(home, tmp_path, name="b")
+    wait_for(lambda: "đang được gửi bởi cff sync (tiến trình" in err_a.read_text("utf-8")
+             + err_b.read_text("utf-8"), "the second sender to say who holds the lock", tries=600, step=0.05)
+    # the window's auto-sync meets the same lock: it does not send, it says who does
+    import keyring
+    from keyrings.alt.file import PlaintextKeyring
 
-        old = keyring.get_keyring()
-        keyring.set_keyring(PlaintextKeyring())
+    old = keyring.get_keyring()
+    keyring.set_keyring(PlaintextKeyring())
+    try:
+        ws = open_workspace(home / "cff.sqlite")
         try:
-            ws = open_workspace(home / "cff.sqlite")
-            try:
-                before = proxy.up_bytes
-                report = sync.sync_once(ws)
-                assert report.busy.startswith("hộp thư đi đang được gửi bởi cff sync (tiến trình ")
-                assert not report.delivered and not report.failed
-                assert sync.status(ws)["sender"].startswith("cff sync (tiến trình ")
-            finally:
-                ws.close()
+            before = link.up_bytes
+            report = sync.sync_once(ws)
+            assert report.busy.startswith("hộp thư đi đang được gửi bởi cff sync (tiến trình ")
+            assert not report.delivered and not report.failed
+            assert sync.status(ws)["sender"].startswith("cff sync (tiến trình ")
         finally:
-            keyring.set_keyring(old)
-        assert a.wait(timeout=240) == 0 and b.wait(timeout=240) == 0, err_a.read_text() + err_b.read_text()
-        assert before <= proxy.up_bytes
-        outs = out_a.read_text("utf-8") + out_b.read_text("utf-8")
-        assert outs.count("Đã nhận lúc") == 1, outs
-        assert inbox.packages() == [(uid, sha)] and inbox.stored_sha(sha) == sha
-        assert proxy.up_bytes < size * 1.03 + 8_000, (proxy.up_bytes, size)  # one upload's worth of bytes
+            ws.close()
     finally:
-        proxy.close()
+        keyring.set_keyring(old)
+    assert a.wait(timeout=240) == 0 and b.wait(timeout=240) == 0, err_a.read_text() + err_b.read_text()
+    assert before <= link.up_bytes
+    outs = out_a.read_text("utf-8") + out_b.read_text("utf-8")
+    assert outs.count("Đã nhận lúc") == 1, outs
+    assert inbox.packages() == [(uid, sha)] and inbox.stored_sha(sha) == sha
+    assert link.up_bytes < size * 1.03 + 8_000, (link.up_bytes, size)  # one upload's worth of bytes
 
 
 def test_once_says_when_it_will_try_and_now_sends_at_once(home: Path, inbox: Inbox, tmp_path: Path,
