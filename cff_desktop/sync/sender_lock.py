@@ -120,9 +120,9 @@ class SenderLock:
         told = False
         while not self.try_acquire():
             if not wait:
-                raise SenderBusy(holder(self.home))
+                raise SenderBusy(holder_soon(self.home))
             if not told and on_wait:
-                on_wait(holder(self.home))
+                on_wait(holder_soon(self.home))
                 told = True
             sleep(step)
 
@@ -164,6 +164,22 @@ def holder(home: Path) -> Holder | None:
         return Holder(int(doc["pid"]), str(doc["program"]), str(doc["since"]))
     except (OSError, ValueError, KeyError, TypeError):
         return Holder(0, "một chương trình khác", "")
+
+
+def holder_soon(home: Path, grace: float = 2.0) -> Holder | None:
+    """Who holds the lock, for a sender that just found it taken: the holder writes its name right
+    after taking the lock, so a sender starting at the same moment gives it ``grace`` seconds
+    rather than saying "another program". None when the lock is free again meanwhile."""
+    deadline = time.monotonic() + grace
+    while True:
+        who = holder(home)
+        if who is not None or time.monotonic() >= deadline:
+            return who
+        probe = SenderLock(home, "?")
+        if probe.try_acquire():  # freed meanwhile: nobody to name
+            probe.fd_release_quiet()
+            return None
+        time.sleep(0.05)
 
 
 @contextlib.contextmanager
