@@ -19,6 +19,8 @@ from signer_helpers import register_signers
 from test_package_damage import dump
 from upper_helpers import building_for_upper, close_council, commune_round, open_upper
 
+from cff_desktop.common.errors import CffError
+
 ROOT = Path(__file__).resolve().parents[1]
 YEAR = 2026
 CODES = ("20001", "20002", "20003", "20004", "20005", "20006")
@@ -119,6 +121,29 @@ def test_recognising_a_failing_appraised_result_is_refused_with_the_reason(area)
     assert p.returncode == 0
     rows = {r["code"]: r for r in json.loads(run(area.paths.db, "list", "--json").stdout)}
     assert rows[CODES[1]]["reason"] == "Tiêu chí 0 điểm" and rows[CODES[1]]["state"] == "not_recognised"
+
+
+def test_a_decision_that_fails_half_way_leaves_nothing_behind(area) -> None:
+    """The recognition row and the package's new state are one write: a disk that fails at the
+    second leaves neither (no unit counted as recognised while its dossier still waits)."""
+    from cff_desktop.services.district import decide, pass_to_council
+    from cff_desktop.services.district_decisions import agree_all
+
+    ref = f"{CODES[4]}/{YEAR}"  # 960 points of 850: passes
+    agree_all(area, ref)
+    pass_to_council(area, ref)
+    before = dump(area)
+    area.store.conn.execute("CREATE TEMP TRIGGER disk_full BEFORE INSERT ON package_action"
+                            " BEGIN SELECT RAISE(ABORT, 'database or disk is full'); END")
+    try:
+        with pytest.raises(CffError):
+            decide(area, ref, True)
+    finally:
+        area.store.conn.execute("DROP TRIGGER disk_full")
+    assert dump(area) == before
+    decide(area, ref, True)  # the disk has room again: the same decision goes through whole
+    rows = {r["code"]: r for r in json.loads(run(area.paths.db, "list", "--json").stdout)}
+    assert rows[CODES[4]]["state"] == "recognised"
 
 
 def test_revoke_and_correct_need_a_reason_and_their_own_number(area) -> None:

@@ -6,6 +6,7 @@ Which step is allowed from which state is decided in :mod:`.workflow` alone.
 from __future__ import annotations
 
 import json
+import sqlite3
 from typing import Any
 
 from cff_desktop.common.errors import BadInput, CffError
@@ -56,12 +57,18 @@ def appraise(ws: Workspace, ref: str, indicator: str, verdict: str, *, comment: 
 def _action(ws: Workspace, pk: dict[str, Any], action: str, state: str, comments: list[dict[str, str]],
             delivery: str, actor: str) -> None:
     with ws.store.transaction() as conn:
-        conn.execute("INSERT INTO package_action (package_sha256, action, comments, delivery, actor, at)"
-                     " VALUES (?, ?, ?, ?, ?, ?)",
-                     (pk["sha256"], action, json.dumps(comments, ensure_ascii=False), delivery, actor, now_iso()))
-        conn.execute("UPDATE received_package SET state = ? WHERE sha256 = ?", (state, pk["sha256"]))
-        ws.store.audit(actor, f"district.{action}", f"package:{pk['sha256']}", {"state": pk["state"]},
-                       {"state": state, "comments": comments, "delivery": delivery})
+        _write_action(ws, conn, pk, action, state, comments, delivery, actor)
+
+
+def _write_action(ws: Workspace, conn: sqlite3.Connection, pk: dict[str, Any], action: str, state: str,
+                  comments: list[dict[str, str]], delivery: str, actor: str) -> None:
+    """The action, the package's new state and the audit row, inside the caller's transaction."""
+    conn.execute("INSERT INTO package_action (package_sha256, action, comments, delivery, actor, at)"
+                 " VALUES (?, ?, ?, ?, ?, ?)",
+                 (pk["sha256"], action, json.dumps(comments, ensure_ascii=False), delivery, actor, now_iso()))
+    conn.execute("UPDATE received_package SET state = ? WHERE sha256 = ?", (state, pk["sha256"]))
+    ws.store.audit(actor, f"district.{action}", f"package:{pk['sha256']}", {"state": pk["state"]},
+                   {"state": state, "comments": comments, "delivery": delivery})
 
 
 def _inbox_decide(ws: Workspace, pk: dict[str, Any], decision: str, comments: list[str]) -> str:
@@ -121,11 +128,11 @@ def decide(ws: Workspace, ref: str, recognized: bool, *, reason: str = "", actor
         from cff_desktop.services.district_decisions import require_passing  # the appraised result decides
 
         require_passing(ws, pk)
-    with ws.store.transaction() as conn:
+    with ws.store.transaction() as conn:  # the recognition and the package's state: both or neither
         conn.execute("INSERT OR REPLACE INTO recognition (unit_code, year, package_sha256, recognized, reason,"
                      " decided_at) VALUES (?, ?, ?, ?, ?, ?)",
                      (pk["unit_code"], pk["year"], pk["sha256"], 1 if recognized else 0, reason, now_iso()))
-    _action(ws, pk, state, state, [{"text": reason}] if reason else [], "", actor)
+        _write_action(ws, conn, pk, state, state, [{"text": reason}] if reason else [], "", actor)
     return {"uuid": pk["uuid"], "unit": pk["unit_code"], "year": pk["year"], "recognized": recognized}
 
 
