@@ -31,7 +31,6 @@ _officers._N = 2**10
 pytest_plugins = ["cli_helpers"]
 
 from cli_inproc import _state as _inproc_state  # noqa: E402
-from cli_inproc import cff_inproc, in_process  # noqa: E402
 
 
 @pytest.fixture(autouse=True)
@@ -72,14 +71,10 @@ CffRunner = Callable[..., subprocess.CompletedProcess[str]]
 def cff(cff_home: Path) -> CffRunner:
     """Run ``cff`` as its own process, as a user or a script would (in the fast loop inside this
     process, unless the test is marked ``real_process``: see ``cli_inproc``)."""
+    from cli_helpers import run_cff  # a plugin of this conftest: imported after pytest registered it
 
     def run(*args: str, check: bool = False) -> subprocess.CompletedProcess[str]:
-        if in_process():
-            p = cff_inproc(cff_home, *args, cwd=ROOT)
-        else:
-            env = dict(os.environ, CFF_HOME=str(cff_home), PYTHONIOENCODING="utf-8")
-            p = subprocess.run([sys.executable, "-m", "cff_desktop.cli", *args], capture_output=True,
-                               text=True, encoding="utf-8", env=env, cwd=ROOT)
+        p = run_cff(cff_home, *args, cwd=ROOT)
         if check and p.returncode != 0:
             raise AssertionError(f"cff {' '.join(args)} exited {p.returncode}: {p.stderr}")
         return p

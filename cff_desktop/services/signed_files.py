@@ -21,13 +21,7 @@ from cff_desktop.dossier.writer import write_atomic
 from cff_desktop.services import keys
 from cff_desktop.services.workspace import Workspace
 from cff_desktop.storage.db import now_iso
-
-
-def work_folder(ws: Workspace) -> Path:
-    """The data folder's scratch area (same disk as the data: the final rename stays cheap)."""
-    folder = ws.paths.work
-    folder.mkdir(parents=True, exist_ok=True)
-    return folder
+from cff_desktop.storage.paths import ensure_dir
 
 
 def write_signed(ws: Workspace, target: Path, *, kind: str, commune: dict[str, Any], round_: dict[str, Any],
@@ -41,7 +35,7 @@ def write_signed(ws: Workspace, target: Path, *, kind: str, commune: dict[str, A
     header: dict[str, Any] = {"uuid": str(uuid.uuid4()), "kind": kind, "commune": commune, "round": round_,
                               "ruleset": ruleset, "created_at": now_iso(), "app_version": __version__,
                               "device": {"id": dev.device_id}, "supersedes": None, "chain": [], **fields}
-    work = Path(tempfile.mkdtemp(prefix=f"{kind}-", dir=work_folder(ws)))
+    work = Path(tempfile.mkdtemp(prefix=f"{kind}-", dir=ensure_dir(ws.paths.work)))
     try:
         built = build(work / "signed.cffpkg", header, payload, dev.key, None, work)
         final = write_atomic(work / "signed.cffpkg", target, name(built.manifest), sha256=built.sha256)
