@@ -62,6 +62,11 @@ def format_points(value: int | float | Decimal) -> str:
     return format_number(d, 2).rstrip("0").rstrip(",")
 
 
+def format_dong(amount: int) -> str:
+    """An amount of money as the papers write it: "3.690.000.000 đồng"."""
+    return f"{format_number(int(amount))} đồng"
+
+
 def format_percent(value: Fraction) -> str:
     """A ratio (0..1 as a Fraction) shown as a Vietnamese percentage with 2 decimals: 98,50 %."""
     return f"{format_number(value * 100, 2)} %"

@@ -437,6 +437,22 @@ MIGRATIONS: list[str] = [
         UNIQUE (round_id, snapshot_sha256, kind)
     );
     """,
+    # the budget of child work (issue 24): lines by activity, planned and spent in whole đồng, by
+    # source (central, provincial, the commune's own budget, mobilised), per round. The plan's
+    # "Kinh phí", the report's funding by source and indicator 1.4's evidence read it.
+    """
+    CREATE TABLE budget_line (
+        id INTEGER PRIMARY KEY,
+        round_id INTEGER NOT NULL REFERENCES round(id),
+        activity TEXT NOT NULL,
+        source TEXT NOT NULL CHECK (source IN ('central', 'provincial', 'commune', 'mobilised')),
+        planned INTEGER NOT NULL CHECK (planned BETWEEN 0 AND 10000000000000),
+        spent INTEGER NOT NULL DEFAULT 0 CHECK (spent BETWEEN 0 AND 10000000000000),
+        note TEXT NOT NULL DEFAULT '',
+        created_at TEXT NOT NULL
+    );
+    CREATE INDEX budget_line_round ON budget_line (round_id, id);
+    """,
 ]
 
 SCHEMA_VERSION = len(MIGRATIONS)
