@@ -87,6 +87,7 @@ class DocContext:
     days_off: frozenset[date] = frozenset()  # the office's extra days off (public holidays are known)
     texts: dict[str, str] = field(default_factory=dict)  # the office's own wording (report sections, feedback)
     timeline: dict[str, str] = field(default_factory=dict)  # the round's dates (council, posting, submission)
+    budget: list[dict[str, Any]] = field(default_factory=list)  # the round's budget lines (services/budget.py)
 
     # --- the commune ---------------------------------------------------------------------------
     @property

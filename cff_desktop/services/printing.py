@@ -42,6 +42,7 @@ from cff_desktop.documents.layout import PdfInfo
 from cff_desktop.documents.notice import posting_period
 from cff_desktop.documents.registry import DOCUMENTS
 from cff_desktop.rules.report import reason_text
+from cff_desktop.services.budget import for_paper as budget_for_paper
 from cff_desktop.services.council import draft_snapshot, get_snapshot
 from cff_desktop.services.evidence import blob_path
 from cff_desktop.services.profile import (
@@ -394,6 +395,7 @@ def _frozen_now(ws: Workspace, rnd: RoundInfo, start: date | None, days: int) ->
             "recipients": recipients,
             "days_off": [d.isoformat() for d in days_off_list(settings.get("extra_days_off", ""))],
             "texts": {k: v for k in TEXT_SETTINGS if (v := settings.get(k, ""))},
+            "budget": budget_for_paper(ws, rnd),
             "timeline": {k: str(rnd.row.get(k) or "") for k in ROUND_DATES} | {
                 "posting_days": str(rnd.row.get("posting_days") or "")}}
 
@@ -411,7 +413,8 @@ def _context(base: dict[str, Any], rs: Any, frozen: dict[str, Any], *, draft: bo
                       posting_days=int(frozen["posting_days"]), snapshot_sha256=snap_sha,
                       recipients={k: list(v) for k, v in (frozen.get("recipients") or {}).items()},
                       days_off=frozenset(date.fromisoformat(d) for d in frozen.get("days_off") or []),
-                      texts=dict(frozen.get("texts") or {}), timeline=dict(frozen.get("timeline") or {}))
+                      texts=dict(frozen.get("texts") or {}), timeline=dict(frozen.get("timeline") or {}),
+                      budget=list(frozen.get("budget") or []))
 
 
 def _refuse_change(row: dict[str, Any], kind: str, number: int | None, doc_date: date | None,

@@ -239,9 +239,13 @@ PRINT_SETTINGS = {
     "report_proposals": "Báo cáo: kiến nghị",
     "posting_feedback": "Biên bản kết thúc niêm yết: ý kiến phản ánh nhận được",
     "posting_handling": "Biên bản kết thúc niêm yết: kết quả xem xét, giải quyết",
+    # the plan's "Căn cứ" lines (seed 002: QĐ 06 and Hướng dẫn 604 by default) and the upper level's own
+    # plan it carries out ("Kế hoạch số 135/KH-UBND ngày 26/3/2024 của UBND thành phố Lạng Sơn …")
+    "plan_legal_lines": "Kế hoạch: các dòng 'Căn cứ …' (mỗi dòng một văn bản; để trống = QĐ 06 và Hướng dẫn 604)",
+    "plan_upper_plan": "Kế hoạch: kế hoạch của cấp trên được thực hiện (số, ngày, cơ quan ban hành)",
 }
 TEXT_SETTINGS = ("report_highlights", "report_advantages", "report_difficulties", "report_causes",
-                 "report_proposals", "posting_feedback", "posting_handling")
+                 "report_proposals", "posting_feedback", "posting_handling", "plan_legal_lines", "plan_upper_plan")
 MAX_RECIPIENTS = 15
 
 
