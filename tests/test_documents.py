@@ -129,7 +129,7 @@ def test_report_proposal_notice_signed_and_addressed(printed: Path) -> None:
         assert "Nơi nhận:" in text and "- Lưu: VT, VHXH." in text
         assert re.search(r"Hoàng Đồng, ngày \d\d tháng (0[12]|[3-9]|1[0-2]) năm \d{4}", text)
     report = flat_text(_file(printed, "bao-cao-ket-qua-tu-danh-gia"))
-    assert "BÁO CÁO" in report and "Số: 01/BC-UBND" in report and "NGUỒN SỐ LIỆU" in report
+    assert "BÁO CÁO" in report and "Số: 01/BC-UBND" in report and "Nguồn số liệu: số liệu do các công chức" in report
     notice = flat_text(_file(printed, "thong-bao-niem-yet"))
     assert "THÔNG BÁO" in notice and "05 ngày làm việc" in notice
 

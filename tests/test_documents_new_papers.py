@@ -79,10 +79,10 @@ def test_report_sections_from_settings(demo_ws, cff, tmp_path: Path) -> None:
     out = tmp_path / "in"
     cff("print", "report", "--out", str(out), check=True)
     text = flat_text(out / "bao-cao-ket-qua-tu-danh-gia-2024.pdf")
-    assert "V. ĐÁNH GIÁ CHUNG" in text and "VI. KIẾN NGHỊ" in text
-    assert "1. Kết quả nổi bật: 100 % trẻ em dưới 1 tuổi được tiêm chủng đầy đủ." in text
-    assert "2. Thuận lợi: ....." in text, "an empty section is left to write by hand"
-    assert "3. Khó khăn, hạn chế: Địa bàn rộng, giao thông khó khăn." in text
+    assert "IV. ĐÁNH GIÁ CHUNG" in text and "3. Kiến nghị, đề xuất:" in text
+    assert "Kết quả nổi bật: 100 % trẻ em dưới 1 tuổi được tiêm chủng đầy đủ." in text
+    assert "1. Thuận lợi: ....." in text, "an empty section is left to write by hand"
+    assert "2. Khó khăn, tồn tại: Địa bàn rộng, giao thông khó khăn." in text
     assert "Đề nghị hỗ trợ kinh phí xây dựng điểm vui chơi." in text
     db = demo_ws.paths.db
     before = db_dump(db)

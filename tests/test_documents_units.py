@@ -20,8 +20,9 @@ UNITS = [
     ("dac_khu", "Đặc khu Vân Đồn", "đặc khu", "other"),
 ]
 # "xã" that is not this unit's word: the standard's own name, "Xã hội", "cấp xã" (the legal text of
-# criterion 1 means the commune level of any unit type) and "thị xã".
-ALLOWED = re.compile(r"xã, phường, thị trấn|Xã hội|XÃ HỘI|cấp xã|thị xã|Xã, thị trấn miền núi[^.”]*khó khăn")
+# criterion 1 means the commune level of any unit type), "thị xã" and "văn hóa - xã hội" (society).
+ALLOWED = re.compile(r"xã, phường, thị trấn|Xã hội|XÃ HỘI|văn hóa - xã hội|cấp xã|thị xã|"
+                     r"Xã, thị trấn miền núi[^.”]*khó khăn")
 
 
 def _demo(cff_home: Path, name: str, category: str):

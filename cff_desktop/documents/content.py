@@ -88,6 +88,7 @@ class DocContext:
     texts: dict[str, str] = field(default_factory=dict)  # the office's own wording (report sections, feedback)
     timeline: dict[str, str] = field(default_factory=dict)  # the round's dates (council, posting, submission)
     budget: list[dict[str, Any]] = field(default_factory=list)  # the round's budget lines (services/budget.py)
+    previous: dict[str, Any] = field(default_factory=dict)  # last year's round: year, total, criterion points
 
     # --- the commune ---------------------------------------------------------------------------
     @property

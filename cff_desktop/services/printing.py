@@ -52,6 +52,7 @@ from cff_desktop.services.profile import (
     print_settings,
     recipient_lines,
 )
+from cff_desktop.services.report_facts import previous_result
 from cff_desktop.services.rounds import ADMIN, RoundInfo, get_round, ruleset_of
 from cff_desktop.services.workspace import Workspace
 from cff_desktop.storage.db import now_iso
@@ -396,6 +397,7 @@ def _frozen_now(ws: Workspace, rnd: RoundInfo, start: date | None, days: int) ->
             "days_off": [d.isoformat() for d in days_off_list(settings.get("extra_days_off", ""))],
             "texts": {k: v for k in TEXT_SETTINGS if (v := settings.get(k, ""))},
             "budget": budget_for_paper(ws, rnd),
+            "previous": previous_result(ws, rnd),
             "timeline": {k: str(rnd.row.get(k) or "") for k in ROUND_DATES} | {
                 "posting_days": str(rnd.row.get("posting_days") or "")}}
 
@@ -414,7 +416,7 @@ def _context(base: dict[str, Any], rs: Any, frozen: dict[str, Any], *, draft: bo
                       recipients={k: list(v) for k, v in (frozen.get("recipients") or {}).items()},
                       days_off=frozenset(date.fromisoformat(d) for d in frozen.get("days_off") or []),
                       texts=dict(frozen.get("texts") or {}), timeline=dict(frozen.get("timeline") or {}),
-                      budget=list(frozen.get("budget") or []))
+                      budget=list(frozen.get("budget") or []), previous=dict(frozen.get("previous") or {}))
 
 
 def _refuse_change(row: dict[str, Any], kind: str, number: int | None, doc_date: date | None,

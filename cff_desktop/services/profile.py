@@ -241,11 +241,23 @@ PRINT_SETTINGS = {
     "posting_handling": "Biên bản kết thúc niêm yết: kết quả xem xét, giải quyết",
     # the plan's "Căn cứ" lines (seed 002: QĐ 06 and Hướng dẫn 604 by default) and the upper level's own
     # plan it carries out ("Kế hoạch số 135/KH-UBND ngày 26/3/2024 của UBND thành phố Lạng Sơn …")
+    "report_situation": "Báo cáo A.I.1: đặc điểm tình hình kinh tế, chính trị, văn hóa - xã hội",
+    "report_child_work": "Báo cáo A.I.2: tình hình công tác bảo vệ, chăm sóc trẻ em",
+    "report_direction": "Báo cáo A.II: công tác chỉ đạo, điều hành (thêm vào câu có sẵn)",
+    "report_training": "Báo cáo A.II: công tác bồi dưỡng, tập huấn",
+    "report_communication": "Báo cáo A.II: công tác tuyên truyền",
+    "report_supervision": "Báo cáo A.II: công tác kiểm tra, giám sát",
+    "report_coordination": "Báo cáo A.II: công tác phối hợp",
+    "report_budget_need": "Báo cáo A.II: mức độ đáp ứng của ngân sách",
+    "report_next": "Báo cáo B: phương hướng, nhiệm vụ, giải pháp duy trì",
     "plan_legal_lines": "Kế hoạch: các dòng 'Căn cứ …' (mỗi dòng một văn bản; để trống = QĐ 06 và Hướng dẫn 604)",
     "plan_upper_plan": "Kế hoạch: kế hoạch của cấp trên được thực hiện (số, ngày, cơ quan ban hành)",
 }
 TEXT_SETTINGS = ("report_highlights", "report_advantages", "report_difficulties", "report_causes",
-                 "report_proposals", "posting_feedback", "posting_handling", "plan_legal_lines", "plan_upper_plan")
+                 "report_proposals", "posting_feedback", "posting_handling", "plan_legal_lines", "plan_upper_plan",
+                 "report_situation", "report_child_work", "report_direction", "report_training",
+                 "report_communication", "report_supervision", "report_coordination", "report_budget_need",
+                 "report_next")
 MAX_RECIPIENTS = 15
 
 
