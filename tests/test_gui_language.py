@@ -44,7 +44,8 @@ def test_english_screens(qtbot, demo_ws, english) -> None:
     assert w.signin.button.text() == "Sign in"
     sign_in(qtbot, w, "Hoàng Thị Mai")
     nav = [w.shell.nav.item(i).text() for i in range(w.shell.nav.count())]
-    assert nav == ["Overview", "Enter figures", "Council", "Printing and dossier", "Budget", "Send to upper level",
+    assert nav == ["Overview", "Enter figures", "Council", "Printing and dossier", "Budget", "Report text",
+                   "Send to upper level",
                    "Set-up"]
     assert "Total" in w.shell.dashboard.total.text()
 

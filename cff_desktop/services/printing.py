@@ -53,6 +53,7 @@ from cff_desktop.services.profile import (
     recipient_lines,
 )
 from cff_desktop.services.report_facts import previous_result
+from cff_desktop.services.report_texts import texts_for_paper as report_texts
 from cff_desktop.services.rounds import ADMIN, RoundInfo, get_round, ruleset_of
 from cff_desktop.services.workspace import Workspace
 from cff_desktop.storage.db import now_iso
@@ -395,7 +396,7 @@ def _frozen_now(ws: Workspace, rnd: RoundInfo, start: date | None, days: int) ->
             "posting_start": start.isoformat() if start else None, "posting_days": days,
             "recipients": recipients,
             "days_off": [d.isoformat() for d in days_off_list(settings.get("extra_days_off", ""))],
-            "texts": {k: v for k in TEXT_SETTINGS if (v := settings.get(k, ""))},
+            "texts": {k: v for k in TEXT_SETTINGS if (v := settings.get(k, ""))} | report_texts(ws, rnd),
             "budget": budget_for_paper(ws, rnd),
             "previous": previous_result(ws, rnd),
             "timeline": {k: str(rnd.row.get(k) or "") for k in ROUND_DATES} | {

@@ -453,6 +453,17 @@ MIGRATIONS: list[str] = [
     );
     CREATE INDEX budget_line_round ON budget_line (round_id, id);
     """,
+    # the report's narrative sections per round (issue 24): typed for one round, offered as the starting
+    # point of the next; the report freezes them with its number like every other setting it prints.
+    """
+    CREATE TABLE round_text (
+        round_id INTEGER NOT NULL REFERENCES round(id),
+        key TEXT NOT NULL,
+        value TEXT NOT NULL,
+        updated_at TEXT NOT NULL,
+        PRIMARY KEY (round_id, key)
+    );
+    """,
 ]
 
 SCHEMA_VERSION = len(MIGRATIONS)

@@ -94,6 +94,10 @@ def _page(key: str, ctx: AppContext):
         from cff_desktop.ui.documents_page import DocumentsPage
 
         return DocumentsPage(ctx)
+    if key == "report_texts":
+        from cff_desktop.ui.report_texts_page import ReportTextsPage
+
+        return ReportTextsPage(ctx)
     if key == "budget":
         from cff_desktop.ui.budget_page import BudgetPage
 
@@ -133,6 +137,7 @@ class Shell(NavShell):
             self._add_lazy("council", tr("Hội đồng"), lambda: _page("council", ctx))
             self._add_lazy("documents", tr("In ấn và hồ sơ"), lambda: _page("documents", ctx))
             self._add_lazy("budget", tr("Kinh phí"), lambda: _page("budget", ctx))
+            self._add_lazy("report_texts", tr("Nội dung báo cáo"), lambda: _page("report_texts", ctx))
             self._add_lazy("sync", tr("Gửi lên cấp trên"), lambda: _page("sync", ctx))
             self._add_lazy("setup", tr("Thiết lập"), lambda: _page("setup", ctx))
             self.entry.import_ruleset_requested.connect(self.import_ruleset)
