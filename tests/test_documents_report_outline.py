@@ -58,7 +58,7 @@ def test_report_follows_seed_003_with_facts_from_the_store(demo_ws, tmp_path: Pa
     assert "được thành lập theo Quyết định thành lập Hội đồng số 01/QĐ-UBND ngày 01/10/2024" in text
     assert "dự toán 25.000.000 đồng, đã chi 20.000.000 đồng (80 % dự toán)" in text
     assert "Ngân sách xã 20.000.000 15.000.000" in text and "Nguồn vận động 5.000.000 5.000.000" in text
-    assert "Các tiêu chí đạt đủ điểm so với kế hoạch đầu năm:" in text
+    assert "Các tiêu chí đạt đủ điểm so với kế hoạch đầu năm (kế hoạch đầu năm, 13 tiêu chí):" in text
     assert "Năm trước chưa có kết quả tự đánh giá lưu trong phần mềm để so sánh." in text
     assert "2. Công tác bồi dưỡng, tập huấn: ....." in text, "an empty section is left to write by hand"
     subprocess.run(["pdftoppm", "-png", "-r", "60", "-f", "1", "-l", "3", str(p.path), str(tmp_path / "bc")],

@@ -620,4 +620,5 @@ def build_parser(command: str | None = None) -> argparse.ArgumentParser:
 # Feature module → the top-level commands it registers (so one command loads only its module).
 FEATURES = {"council": ["council"], "printing": ["print"], "package": ["package", "keys"],
             "sync": ["submit", "sync"], "upper": ["district"], "profile": ["profile"],
-            "evidence": ["evidence"], "budget": ["budget"], "report_texts": ["report-text"]}
+            "evidence": ["evidence"], "budget": ["budget"], "report_texts": ["report-text"],
+            "registration": ["registration"]}

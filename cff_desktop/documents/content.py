@@ -89,6 +89,7 @@ class DocContext:
     timeline: dict[str, str] = field(default_factory=dict)  # the round's dates (council, posting, submission)
     budget: list[dict[str, Any]] = field(default_factory=list)  # the round's budget lines (services/budget.py)
     previous: dict[str, Any] = field(default_factory=dict)  # last year's round: year, total, criterion points
+    registration: dict[str, Any] = field(default_factory=dict)  # the start-of-year registration (intends, criteria)
 
     # --- the commune ---------------------------------------------------------------------------
     @property
@@ -424,7 +425,8 @@ def required_profile_fields(kind: str, ctx: DocContext) -> list[tuple[str, str]]
     missing: list[tuple[str, str]] = []
     if not str(c.get("name") or "").strip():
         missing.append(("name", "tên xã, phường, thị trấn"))
-    if kind in ("report", "proposal", "notice", "scores", "dossier", "council_decision", "plan", "posting_end") \
+    if kind in ("report", "proposal", "notice", "scores", "dossier", "council_decision", "plan", "posting_end",
+                "registration") \
             and not str(c.get("chair_name") or "").strip():
         missing.append(("chair_name", "họ tên Chủ tịch (hoặc Phó Chủ tịch) UBND ký văn bản"))
     if kind in ("proposal", "dossier", "report") and not ctx.upper_level:

@@ -71,6 +71,8 @@ DOCUMENTS: tuple[DocumentKind, ...] = (
                  working=True),
     DocumentKind("survey", "Phiếu khảo sát mức độ hài lòng và bảng tổng hợp", "phieu-khao-sat-hai-long", 3,
                  working=True),
+    DocumentKind("registration", "Đăng ký phấn đấu xây dựng xã phù hợp với trẻ em", "dang-ky-phan-dau", 11,
+                 working=True),
     DocumentKind("dossier", "Hồ sơ đề nghị công nhận (gộp một tệp PDF)", "ho-so-de-nghi-cong-nhan", 10,
                  depends=("minutes", "notice", "posting_end", "report", "proposal"), for_recognition=True,
                  binding=True, dated_with_report=True),

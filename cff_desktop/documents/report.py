@@ -93,14 +93,22 @@ def funding(ctx: DocContext) -> list[Flowable]:
 
 
 def results_against_plans(ctx: DocContext) -> list[Flowable]:
-    """Criteria met and not met against the year-start plan (every criterion the plan set out), and
-    against last year's round when the store holds it (seed 003 A.III.2)."""
+    """Criteria met and not met against the year-start plan (the registration's targeted criteria, else
+    every criterion the plan set out), and against last year's round when the store holds it (seed 003
+    A.III.2)."""
     crits = ctx.score["criteria"]
-    met = [c["id"] for c in crits if _full(c)]
-    missed = [c["id"] for c in crits if not _full(c)]
-    out = [para(f"Các tiêu chí đạt đủ điểm so với kế hoạch đầu năm: {', '.join(met) or 'không có'} "
-                f"({len(met)}/{len(crits)} tiêu chí); các tiêu chí chưa đạt đủ điểm: "
+    reg = ctx.registration
+    targeted = set(reg.get("criteria") or []) if reg else {c["id"] for c in crits}
+    met = [c["id"] for c in crits if _full(c) and c["id"] in targeted]
+    missed = [c["id"] for c in crits if not _full(c) and c["id"] in targeted]
+    basis = (f"đăng ký đầu năm ngày {short_date(reg['registered_on'])}, {len(targeted)} tiêu chí phấn đấu"
+             if reg else f"kế hoạch đầu năm, {len(targeted)} tiêu chí")
+    out = [para(f"Các tiêu chí đạt đủ điểm so với kế hoạch đầu năm ({basis}): {', '.join(met) or 'không có'} "
+                f"({len(met)}/{len(targeted)} tiêu chí); các tiêu chí chưa đạt đủ điểm: "
                 f"{', '.join(missed) or 'không có'}.")]
+    extra = [c["id"] for c in crits if _full(c) and c["id"] not in targeted]
+    if extra:
+        out.append(para(f"Ngoài đăng ký, các tiêu chí đạt đủ điểm: {', '.join(extra)}."))
     prev = ctx.previous
     if prev and prev.get("criteria"):
         before = {cid for cid, (pts, mx) in prev["criteria"].items() if pts is not None and mx is not None

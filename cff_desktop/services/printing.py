@@ -52,6 +52,7 @@ from cff_desktop.services.profile import (
     print_settings,
     recipient_lines,
 )
+from cff_desktop.services.registration import registration_of
 from cff_desktop.services.report_facts import previous_result
 from cff_desktop.services.report_texts import texts_for_paper as report_texts
 from cff_desktop.services.rounds import ADMIN, RoundInfo, get_round, ruleset_of
@@ -399,6 +400,7 @@ def _frozen_now(ws: Workspace, rnd: RoundInfo, start: date | None, days: int) ->
             "texts": {k: v for k in TEXT_SETTINGS if (v := settings.get(k, ""))} | report_texts(ws, rnd),
             "budget": budget_for_paper(ws, rnd),
             "previous": previous_result(ws, rnd),
+            "registration": registration_of(ws, rnd),
             "timeline": {k: str(rnd.row.get(k) or "") for k in ROUND_DATES} | {
                 "posting_days": str(rnd.row.get("posting_days") or "")}}
 
@@ -417,7 +419,8 @@ def _context(base: dict[str, Any], rs: Any, frozen: dict[str, Any], *, draft: bo
                       recipients={k: list(v) for k, v in (frozen.get("recipients") or {}).items()},
                       days_off=frozenset(date.fromisoformat(d) for d in frozen.get("days_off") or []),
                       texts=dict(frozen.get("texts") or {}), timeline=dict(frozen.get("timeline") or {}),
-                      budget=list(frozen.get("budget") or []), previous=dict(frozen.get("previous") or {}))
+                      budget=list(frozen.get("budget") or []), previous=dict(frozen.get("previous") or {}),
+                      registration=dict(frozen.get("registration") or {}))
 
 
 def _refuse_change(row: dict[str, Any], kind: str, number: int | None, doc_date: date | None,

@@ -464,6 +464,18 @@ MIGRATIONS: list[str] = [
         PRIMARY KEY (round_id, key)
     );
     """,
+    # the commune's registration at the start of the year (issue 24): whether it intends to reach the
+    # standard and the criteria it targets; the report sets the criteria met against it.
+    """
+    CREATE TABLE registration (
+        round_id INTEGER PRIMARY KEY REFERENCES round(id),
+        intends INTEGER NOT NULL CHECK (intends IN (0, 1)),
+        criteria TEXT NOT NULL,
+        registered_on TEXT NOT NULL,
+        note TEXT NOT NULL DEFAULT '',
+        updated_at TEXT NOT NULL
+    );
+    """,
 ]
 
 SCHEMA_VERSION = len(MIGRATIONS)
