@@ -621,4 +621,4 @@ def build_parser(command: str | None = None) -> argparse.ArgumentParser:
 FEATURES = {"council": ["council"], "printing": ["print"], "package": ["package", "keys"],
             "sync": ["submit", "sync"], "upper": ["district"], "profile": ["profile"],
             "evidence": ["evidence"], "budget": ["budget"], "report_texts": ["report-text"],
-            "registration": ["registration"]}
+            "registration": ["registration"], "child_report": ["child-report"]}

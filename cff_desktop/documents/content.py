@@ -90,6 +90,7 @@ class DocContext:
     budget: list[dict[str, Any]] = field(default_factory=list)  # the round's budget lines (services/budget.py)
     previous: dict[str, Any] = field(default_factory=dict)  # last year's round: year, total, criterion points
     registration: dict[str, Any] = field(default_factory=dict)  # the start-of-year registration (intends, criteria)
+    child_work: dict[str, Any] = field(default_factory=dict)  # period → typed figures and deadline
 
     # --- the commune ---------------------------------------------------------------------------
     @property
@@ -426,7 +427,7 @@ def required_profile_fields(kind: str, ctx: DocContext) -> list[tuple[str, str]]
     if not str(c.get("name") or "").strip():
         missing.append(("name", "tên xã, phường, thị trấn"))
     if kind in ("report", "proposal", "notice", "scores", "dossier", "council_decision", "plan", "posting_end",
-                "registration") \
+                "registration", "child_work_half", "child_work_year") \
             and not str(c.get("chair_name") or "").strip():
         missing.append(("chair_name", "họ tên Chủ tịch (hoặc Phó Chủ tịch) UBND ký văn bản"))
     if kind in ("proposal", "dossier", "report") and not ctx.upper_level:

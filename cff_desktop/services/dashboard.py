@@ -10,6 +10,7 @@ from cff_desktop.common import localtime
 from cff_desktop.common.text import format_points
 from cff_desktop.rules.engine import ScoreResult
 from cff_desktop.rules.report import reason_text
+from cff_desktop.services.child_report import deadlines as child_report_deadlines
 from cff_desktop.services.officers import assignments, list_officers
 from cff_desktop.services.progress import STATE_LABELS, criterion_states
 from cff_desktop.services.rounds import RoundInfo
@@ -100,7 +101,9 @@ def vn_datetime(iso: str | None, *, utc: bool | None = None) -> str:
     return localtime.datetime_text(iso, utc=bool(utc))
 
 
-def timeline(rnd: RoundInfo, today: date | None = None) -> list[Milestone]:
+def timeline(rnd: RoundInfo, today: date | None = None,
+             extra: list[tuple[str, str]] | None = None) -> list[Milestone]:
+    """The round's dates in order; ``extra`` adds dated milestones of the year (the child-work reports)."""
     today = today or localtime.today()
     row: dict[str, Any] = rnd.row
     items = [
@@ -110,6 +113,7 @@ def timeline(rnd: RoundInfo, today: date | None = None) -> list[Milestone]:
         ("Họp hội đồng đánh giá", row.get("council_date", "")),
         ("Niêm yết công khai", row.get("posting_start", "")),
         ("Gửi hồ sơ lên cấp trên", row.get("submission_date", "")),
+        *(extra or []),
     ]
     return [Milestone(lbl, d or "", bool(d) and (localtime.local_date(d) or today) <= today) for lbl, d in items]
 
@@ -189,7 +193,8 @@ def build_dashboard(ws: Workspace, year: int | None = None) -> Dashboard:
             assessed=c.assessed, zero=c.assessed and c.points == 0, overridden=c.override is not None,
             basis=cast(Any, rnd.ruleset.criterion(c.id)).basis))
     blockers = [reason_text(r) for r in res.reasons]
-    return Dashboard(rnd, res, tiles, blockers, timeline(rnd), upper_level_decisions(ws),
+    return Dashboard(rnd, res, tiles, blockers, timeline(rnd, extra=child_report_deadlines(ws, rnd)),
+                     upper_level_decisions(ws),
                      procedure(ws, rnd, states))
 
 

@@ -43,6 +43,7 @@ from cff_desktop.documents.notice import posting_period
 from cff_desktop.documents.registry import DOCUMENTS
 from cff_desktop.rules.report import reason_text
 from cff_desktop.services.budget import for_paper as budget_for_paper
+from cff_desktop.services.child_report import for_paper as child_work_for_paper
 from cff_desktop.services.council import draft_snapshot, get_snapshot
 from cff_desktop.services.evidence import blob_path
 from cff_desktop.services.profile import (
@@ -401,6 +402,7 @@ def _frozen_now(ws: Workspace, rnd: RoundInfo, start: date | None, days: int) ->
             "budget": budget_for_paper(ws, rnd),
             "previous": previous_result(ws, rnd),
             "registration": registration_of(ws, rnd),
+            "child_work": child_work_for_paper(ws, rnd),
             "timeline": {k: str(rnd.row.get(k) or "") for k in ROUND_DATES} | {
                 "posting_days": str(rnd.row.get("posting_days") or "")}}
 
@@ -420,7 +422,8 @@ def _context(base: dict[str, Any], rs: Any, frozen: dict[str, Any], *, draft: bo
                       days_off=frozenset(date.fromisoformat(d) for d in frozen.get("days_off") or []),
                       texts=dict(frozen.get("texts") or {}), timeline=dict(frozen.get("timeline") or {}),
                       budget=list(frozen.get("budget") or []), previous=dict(frozen.get("previous") or {}),
-                      registration=dict(frozen.get("registration") or {}))
+                      registration=dict(frozen.get("registration") or {}),
+                      child_work=dict(frozen.get("child_work") or {}))
 
 
 def _refuse_change(row: dict[str, Any], kind: str, number: int | None, doc_date: date | None,

@@ -13,6 +13,7 @@ from typing import Any
 
 from cff_desktop.common.errors import BadInput
 from cff_desktop.common.text import clean_note, format_number
+from cff_desktop.documents.child_work import TASK_KEYS, TASKS
 from cff_desktop.services.profile import PRINT_SETTINGS, get_setting
 from cff_desktop.services.rounds import ADMIN, RoundInfo, get_round
 from cff_desktop.services.workspace import Workspace
@@ -24,10 +25,17 @@ REPORT_TEXT_KEYS = ("report_situation", "report_child_work", "report_direction",
                     "report_highlights", "report_advantages", "report_difficulties", "report_causes",
                     "report_proposals", "report_next")
 MAX_CHARS = 4000
+#: The child-work reports' sections (seed 004's tasks II.1–10 and the closing assessment).
+CHILD_TEXTS: dict[str, str] = {
+    **{k: f"Báo cáo công tác trẻ em, nhiệm vụ {n}: {t}"
+       for n, (k, t) in enumerate(zip(TASK_KEYS, TASKS, strict=True), 1)},
+    "child_assessment": "Báo cáo công tác trẻ em: đánh giá chung, kiến nghị",
+}
+ALL_KEYS = (*REPORT_TEXT_KEYS, *CHILD_TEXTS)
 
 
 def labels() -> dict[str, str]:
-    return {k: PRINT_SETTINGS[k] for k in REPORT_TEXT_KEYS}
+    return {k: PRINT_SETTINGS.get(k) or CHILD_TEXTS[k] for k in ALL_KEYS}
 
 
 def round_texts(ws: Workspace, rnd: RoundInfo) -> dict[str, dict[str, Any]]:
@@ -38,7 +46,7 @@ def round_texts(ws: Workspace, rnd: RoundInfo) -> dict[str, dict[str, Any]]:
         "SELECT t.key, t.value, r.year FROM round_text t JOIN round r ON r.id = t.round_id"
         " WHERE r.commune_id = ? AND r.year < ? ORDER BY r.year DESC", (rnd.row["commune_id"], rnd.year))
     out: dict[str, dict[str, Any]] = {}
-    for key in REPORT_TEXT_KEYS:
+    for key in ALL_KEYS:
         if key in own:
             out[key] = {"value": own[key], "from": rnd.year}
             continue
@@ -46,7 +54,7 @@ def round_texts(ws: Workspace, rnd: RoundInfo) -> dict[str, dict[str, Any]]:
         if prev is not None:
             out[key] = {"value": prev["value"], "from": int(prev["year"])}
         else:
-            out[key] = {"value": get_setting(ws, key), "from": None}
+            out[key] = {"value": get_setting(ws, key) if key in PRINT_SETTINGS else "", "from": None}
     return out
 
 
@@ -60,11 +68,11 @@ def set_texts(ws: Workspace, changes: dict[str, str], *, year: int | None = None
     """Store the round's own text of some sections, all of them or none (an empty text clears it)."""
     clean: dict[str, str] = {}
     for key, value in changes.items():
-        if key not in REPORT_TEXT_KEYS:
-            raise BadInput(f"không có mục báo cáo '{key[:40]}'. Chọn: {', '.join(REPORT_TEXT_KEYS)}", key)
+        if key not in ALL_KEYS:
+            raise BadInput(f"không có mục báo cáo '{key[:40]}'. Chọn: {', '.join(ALL_KEYS)}", key)
         text = clean_note(value, key, max_len=100_000)
         if len(text) > MAX_CHARS:
-            raise BadInput(f"mục «{PRINT_SETTINGS[key]}» dài {format_number(len(text))} ký tự; tối đa 4.000. Viết "
+            raise BadInput(f"mục «{labels()[key]}» dài {format_number(len(text))} ký tự; tối đa 4.000. Viết "
                            "gọn lại hoặc sửa trên bản Word.", key)
         clean[key] = text
     rnd = get_round(ws, year)

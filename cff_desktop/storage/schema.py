@@ -476,6 +476,18 @@ MIGRATIONS: list[str] = [
         updated_at TEXT NOT NULL
     );
     """,
+    # the child-work reports' figures the assessment does not hold (issue 24): children working early
+    # or illegally, children at risk; typed per round and period (half: by 25/5, year: by 20/11).
+    """
+    CREATE TABLE child_report_figure (
+        round_id INTEGER NOT NULL REFERENCES round(id),
+        period TEXT NOT NULL CHECK (period IN ('half', 'year')),
+        key TEXT NOT NULL,
+        value INTEGER NOT NULL CHECK (value >= 0),
+        updated_at TEXT NOT NULL,
+        PRIMARY KEY (round_id, period, key)
+    );
+    """,
 ]
 
 SCHEMA_VERSION = len(MIGRATIONS)
