@@ -10,6 +10,7 @@ import pytest
 from gui_helpers import ime_type, labels_text, set_text, sign_in
 from PySide6.QtCore import Qt
 
+from cff_desktop.common.text import format_number
 from cff_desktop.ui.app import build_window
 from cff_desktop.ui.criterion_page import CriterionPage
 
@@ -118,10 +119,10 @@ def test_clerk_can_edit_every_criterion(qtbot, win, cff_home) -> None:
     f = page.editors["3.1"].fields[0]
     assert not f.isReadOnly()
     population = page.editors["3.1"].fields[1]
-    assert population.text() == str(stored(cff_home, "3.1")[0]["population"])  # the demo's child count
+    assert population.text() == format_number(stored(cff_home, "3.1")[0]["population"])  # the demo's child count, 2.205
     set_text(f, "1")
     page.flush()
-    assert stored(cff_home, "3.1")[0] == {"count": 1, "population": int(population.text())}
+    assert stored(cff_home, "3.1")[0] == {"count": 1, "population": int(population.text().replace(".", ""))}
     set_text(population, "")
     assert "tổng số trẻ em" in page.editors["3.1"].message.text()
     set_text(population, "1000")

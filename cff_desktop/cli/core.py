@@ -417,20 +417,25 @@ def cmd_values_import(args: argparse.Namespace) -> int:
 
 
 def cmd_values_list(args: argparse.Namespace) -> int:
+    from cff_desktop.rules.kinds import show
     from cff_desktop.services.rounds import get_round
     from cff_desktop.services.values import value_rows
 
     with _ws(args) as ws:
-        rows = value_rows(ws, get_round(ws, args.round))
+        rnd = get_round(ws, args.round)
+        rows = value_rows(ws, rnd)
+    inds = rnd.ruleset.indicators
     for r in rows:
         r["value"] = json.loads(r["value"])
+        # the figure as people write it, in the indicator kind's words (3/1.450 (2,07‰), có)
+        ind = inds.get(r["indicator_id"])
+        r["text"] = show(ind, r["value"]) if ind else json.dumps(r["value"], ensure_ascii=False)
     return print_result(args, rows, _print_values)
 
 
 def _print_values(rows: list[dict]) -> None:
     for r in rows:
-        print(f"{r['indicator_id']:<6} {json.dumps(r['value'], ensure_ascii=False):<40} "
-              f"{r['officer'] or ''}  {_local(r['entered_at'])}")
+        print(f"{r['indicator_id']:<6} {r['text']:<40} {r['officer'] or ''}  {_local(r['entered_at'])}")
 
 
 # --- audit, backup -----------------------------------------------------------------------------

@@ -13,14 +13,13 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 from decimal import Decimal
-from fractions import Fraction
 from typing import Any
 
 from reportlab.lib.units import mm
 from reportlab.platypus import Flowable, Table
 
 from cff_desktop.common import localtime
-from cff_desktop.common.text import format_number, format_percent, format_points
+from cff_desktop.common.text import format_points
 from cff_desktop.common.units import (  # noqa: F401  (re-exported for the papers)
     UNIT_PREFIXES,
     UNIT_WORDS,
@@ -42,6 +41,7 @@ from cff_desktop.documents.layout import (
     ubnd_signer,
 )
 from cff_desktop.documents.registry import DOCUMENTS
+from cff_desktop.rules import kinds
 from cff_desktop.rules.basis import NOTES as BASIS_NOTES
 from cff_desktop.rules.basis import criterion_basis, indicator_basis
 from cff_desktop.rules.model import CATEGORY_LABELS, SECTOR_LABELS, Indicator, RuleSet
@@ -221,32 +221,18 @@ class DocContext:
         return self.ruleset.indicators.get(iid)
 
     def value_text(self, ind: dict[str, Any]) -> str:
-        """An indicator's figures as the council read them: "98/100 (98,00 %)", "0 trường hợp", "Có"."""
+        """An indicator's figures as the council read them: "98/100 (98,00 %)", "0 trường hợp", "Có".
+
+        The words are the indicator kind's (:func:`cff_desktop.rules.kinds.describe`), so the
+        window, the CLI and the upper level read the same figure the same way.
+        """
         model = self.indicator_model(ind["id"])
-        v = ind.get("value")
-        status = ind.get("status")
+        v, status = ind.get("value"), ind.get("status")
         if v is None or status == "not_entered":
             return "Chưa nhập số liệu"
-        kind = model.kind if model else ""
-        if kind == "yes_no" or isinstance(v, bool):
-            return "Có" if v else "Không"
-        if isinstance(v, dict) and "numerator" in v:
-            n, d = int(v["numerator"]), int(v["denominator"])
-            base = f"{format_number(n)}/{format_number(d)}"
-            if d == 0:
-                note = "không có trường hợp" if status == "no_cases" else "mẫu số bằng 0"
-                return f"{base} ({note})"
-            return f"{base} ({format_percent(Fraction(n, d)).replace(' ', NBSP)})"
-        if isinstance(v, dict) and "count" in v and v.get("population") is not None and model and model.rate_per:
-            n, pop = int(v["count"]), int(v["population"])
-            per = f"{format_number(Fraction(n * model.rate_per, pop), 2)}/{format_number(model.rate_per)}" if pop \
-                else "không có trẻ em"
-            return f"{format_number(n)} trường hợp/{format_number(pop)} trẻ em ({per})"
-        if isinstance(v, dict) and "count" in v:
-            return f"{format_number(int(v['count']))} trường hợp"
-        if isinstance(v, dict) and "points" in v:
-            return f"{format_points(Decimal(str(v['points'])))} điểm (chấm trực tiếp)"
-        return str(v)
+        if model is None:  # an indicator the pinned rule set no longer has: say so, never print raw data
+            return "Số liệu của chỉ số không còn trong bộ tiêu chí"
+        return kinds.describe(model, v, status)
 
     def indicator_label(self, iid: str) -> str:
         model = self.indicator_model(iid)

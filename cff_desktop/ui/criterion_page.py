@@ -29,9 +29,10 @@ from PySide6.QtWidgets import (
 from cff_desktop.common.errors import BadInput, CffError
 from cff_desktop.common.text import format_percent, format_points, nfc
 from cff_desktop.common.units import localise, unit_word
+from cff_desktop.rules import kinds
 from cff_desktop.rules.basis import indicator_basis
 from cff_desktop.rules.engine import IndicatorResult, score, score_indicator
-from cff_desktop.rules.kinds import MANUAL, RATIO, kind_of
+from cff_desktop.rules.kinds import RATIO, kind_of
 from cff_desktop.rules.model import SECTOR_LABELS, Indicator
 from cff_desktop.rules.report import rate_text
 from cff_desktop.rules.values import Value, parse_value
@@ -173,12 +174,19 @@ class IndicatorEditor(QGroupBox):
             for b in (self.yes, self.no):
                 b.blockSignals(False)
         else:
-            for field, key in zip(self.fields, self.kind.parts, strict=True):
-                v = stored.get(key) if stored is not None else None
-                field.setText("" if v is None else format_points(v) if self.kind is MANUAL else str(v))
+            for field, text in zip(self.fields, self._field_texts(stored), strict=True):
+                field.setText(text)
         self.note.setText(note)
         for w in (*self.fields, self.note):
             w.blockSignals(False)
+
+    def _field_texts(self, stored: Any) -> list[str]:
+        """The kind's texts for the stored value (1.450, 12,5); a value of another kind left by a
+        rule set change is put back part by part, as stored, for the officer to correct."""
+        try:
+            return self.kind.field_texts(self.ind, kinds.read(self.ind, stored))
+        except BadInput:
+            return [str(stored.get(p, "")) if isinstance(stored, dict) else "" for p in self.kind.parts]
 
     def set_editable(self, editable: bool) -> None:
         for f in (*self.fields, self.note):
