@@ -195,7 +195,7 @@ class RulesetsPage(QWidget):
                                         b=f"{res.ruleset_id} {res.ruleset_version}", new=format_points(res.total),
                                         verdict=tr("đạt") if res.recognized else tr("chưa đạt"))]
         for u in carried.unfit:
-            lines.append(tr("Cần nhập lại {id}: {why}").format(id=u["id"], why=u["reason"]))
+            lines.append(tr("Cần nhập lại {id}: {why}").format(id=u.label, why=u.reason))
         self.summary.setText("<br>".join(lines))
         say(self.status, "")
 
@@ -206,9 +206,9 @@ class RulesetsPage(QWidget):
         except CffError as e:
             say(self.status, e.message, True)
             return
-        cleared = tr(" Đã xóa để nhập lại: {ids}.").format(ids=", ".join(r["cleared"])) if r["cleared"] else ""
+        cleared = tr(" Đã xóa để nhập lại: {ids}.").format(ids=", ".join(r.cleared)) if r.cleared else ""
         say(self.status, tr("Đã chuyển vòng đánh giá năm {y} từ {a} sang {b}; đã ghi nhật ký.").format(
-            y=r["round"], a=r["from"], b=r["to"]) + cleared)
+            y=r.round, a=r.from_set, b=r.to_set) + cleared)
         self.reason.clear()
         for what in ("ruleset", "setup", "values"):
             self.ctx.changed.emit(what)
