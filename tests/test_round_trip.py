@@ -463,3 +463,67 @@ def test_the_commune_reads_what_the_upper_level_did(action, head) -> None:
     d = {"id": "GBN-1", "decision": "returned", "comments": [{"text": "Thiếu minh chứng"}],
          "decided_at": "2024-12-05T02:00:00.000+00:00", "action": decision_action(doc)}
     assert decision_text(d) == f"{head} (GBN-1, 09:00 ngày 05/12/2024) — Thiếu minh chứng"
+
+
+def switch_in_window(qtbot, commune: Path, target: str) -> str:
+    """The clerk moves the open round to ``target`` in Thiết lập → Bộ tiêu chí, clearing what does not fit."""
+    from gui_helpers import set_text, sign_in
+
+    from cff_desktop.ui.app import build_window
+
+    win = build_window()
+    qtbot.addWidget(win)
+    win.show()
+    sign_in(qtbot, win, "Hoàng Thị Mai")
+    page = win.shell.show_page("setup").rulesets
+    page.b.setCurrentIndex(page.b.findData(target))
+    set_text(page.reason, "Công văn 12/SYT-BMTE ngày 05/11/2024")
+    page.clear_unfit.setChecked(True)
+    page.switch()
+    said = page.status.text()
+    dash = win.shell.show_page("dashboard")
+    dash.refresh()
+    said += " | " + dash.total.text()
+    win.close()
+    return said
+
+
+@pytest.mark.parametrize("unit_type", ["xa", "dac_khu"])
+def test_a_rule_set_switch_agrees_end_to_end(unit_type: str, kr, qtbot, tmp_path: Path,
+                                             monkeypatch: pytest.MonkeyPatch) -> None:
+    """Switching clears the figures the older table cannot take, through the one value writer: the
+    database, the audit, the dashboard, the printed papers and the upper level then all agree."""
+    from cff_desktop.common.text import format_points
+    from cff_desktop.services.district import import_path
+
+    monkeypatch.setattr("cff_desktop.services.packages.export._printing_available", lambda: False)
+    word = UNITS[unit_type][2]
+    upper, commune, _pub = setup_sides(tmp_path, monkeypatch, unit_type)
+    type_figures_by_service(commune, monkeypatch)
+    before = stored(commune / "cff.sqlite")
+    assert {"3.1", "4.1"} <= set(before)
+    monkeypatch.setenv("CFF_HOME", str(commune))
+    said, dash_total = switch_in_window(qtbot, commune, "qd06-2019@2019.1").split(" | ")
+    assert "sang qd06-2019 2019.1" in said and "Đã xóa để nhập lại: 3.1, 4.1." in said, said
+    after = stored(commune / "cff.sqlite")
+    assert after == {k: v for k, v in before.items() if k not in ("3.1", "4.1")}
+    con = sqlite3.connect(commune / "cff.sqlite")
+    cleared = {e.rsplit(":", 1)[1]: (actor, json.loads(old), json.loads(new)) for actor, e, old, new in con.execute(
+        "SELECT actor, entity, old, new FROM audit WHERE action = 'value.clear' AND entity NOT LIKE '%8.1'")}
+    done = con.execute("SELECT criterion_id FROM criterion_status WHERE done = 1 AND criterion_id IN ('3', '4')")
+    assert done.fetchall() == []
+    con.close()
+    assert set(cleared) == {"3.1", "4.1"}
+    for iid, (actor, old, new) in cleared.items():
+        assert actor.startswith("Hoàng Thị Mai") and old["value"] == before[iid]
+        assert 'cần {"count": số ca}' in new["why"]
+    score = close_and_check_papers(commune, tmp_path, monkeypatch, word, "1")
+    assert score["ruleset_version"] == "2019.1"
+    assert f">{format_points(score['total'])}</span>" in dash_total, dash_total
+    assert not score["criteria"][2]["assessed"] and not score["criteria"][3]["assessed"]
+    pkg = export(commune, tmp_path, monkeypatch, "usb1")
+    register(upper, commune, monkeypatch)
+    ws = at(upper, monkeypatch)
+    assert [r.status for r in import_path(ws, pkg)] == ["imported"]
+    ws.close()
+    upper_agrees(upper, score, monkeypatch)

@@ -229,8 +229,8 @@ def cmd_rulesets_switch(args: argparse.Namespace) -> int:
     with _ws(args) as ws:
         r = switch(ws, resolve(ws.library, args.target), reason=args.reason or "", year=args.round,
                    clear_unfit=args.clear_unfit)
-    cleared = f" Đã xóa để nhập lại: {', '.join(r['cleared'])}." if r["cleared"] else ""
-    print(f"Vòng đánh giá năm {r['round']} chuyển từ {r['from']} sang {r['to']}; đã ghi nhật ký.{cleared}")
+    cleared = f" Đã xóa để nhập lại: {', '.join(r.cleared)}." if r.cleared else ""
+    print(f"Vòng đánh giá năm {r.round} chuyển từ {r.from_set} sang {r.to_set}; đã ghi nhật ký.{cleared}")
     return 0
 
 
@@ -288,7 +288,7 @@ def _score_preview(args: argparse.Namespace) -> int:
         with _ws(args) as ws:
             rs = resolve(ws.library, args.ruleset)
             before, res, carried = preview(ws, rs, args.round)
-            unfit = carried.unfit
+            unfit = [u.as_json() for u in carried.unfit]
     if args.json:
         out = result_to_json(res, rs)
         out["preview"] = {"unchanged_round": True, "unfit": unfit,

@@ -11,7 +11,7 @@ from __future__ import annotations
 import json
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import Any, Literal
 
 from cff_desktop.common.errors import BadInput, CffError, Refused
 from cff_desktop.common.files import write_atomic
@@ -25,6 +25,7 @@ from cff_desktop.rules.values import Value, parse_value
 from cff_desktop.services.library import RuleLibrary
 from cff_desktop.services.rounds import ADMIN, RoundInfo, _pin, get_round, require_open
 from cff_desktop.services.scoring import stored_overrides
+from cff_desktop.services.value_write import clear_value
 from cff_desktop.services.workspace import Workspace
 
 
@@ -105,40 +106,70 @@ def compare(library: RuleLibrary, a: str, b: str) -> tuple[RuleSet, RuleSet, lis
 
 # --- an open round under another rule set ---------------------------------------------------------
 
+@dataclass(frozen=True, slots=True)
+class Unfit:
+    """One stored figure or criterion adjustment that another rule set cannot take.
+
+    ``kind`` says which table it lives in, so clearing never has to read the shown label back;
+    ``ref`` is the indicator id (a figure) or the criterion id (an adjustment).
+    """
+
+    kind: Literal["value", "override"]
+    ref: str
+    reason: str
+
+    @property
+    def label(self) -> str:
+        """How the officer sees it: the indicator id, or "điều chỉnh tiêu chí 3"."""
+        return self.ref if self.kind == "value" else f"điều chỉnh tiêu chí {self.ref}"
+
+    def as_json(self) -> dict[str, str]:
+        return {"id": self.label, "reason": self.reason}
+
+
 @dataclass(frozen=True)
 class Carried:
     """What of a round's figures fits another rule set, and what would have to be entered again."""
 
     values: dict[str, Value]
     overrides: dict[str, Any]
-    unfit: list[dict[str, str]]  # {"id", "reason"}
+    unfit: list[Unfit]
+
+
+@dataclass(frozen=True, slots=True)
+class Switched:
+    """A round moved to another rule set: its year, the two sets' names, what was cleared (labels)."""
+
+    round: int
+    from_set: str
+    to_set: str
+    cleared: list[str]
 
 
 def _carry(ws: Workspace, rnd: RoundInfo, target: RuleSet) -> Carried:
     inds = target.indicators
     values: dict[str, Value] = {}
-    unfit: list[dict[str, str]] = []
+    unfit: list[Unfit] = []
     for r in ws.store.query("SELECT indicator_id, value FROM value WHERE round_id = ? ORDER BY indicator_id",
                             (rnd.id,)):
         iid = r["indicator_id"]
         if iid not in inds:
-            unfit.append({"id": iid, "reason": f"bộ {target.id} {target.version} không có chỉ số này"})
+            unfit.append(Unfit("value", iid, f"bộ {target.id} {target.version} không có chỉ số này"))
             continue
         try:
             values[iid] = parse_value(inds[iid], json.loads(r["value"]))
         except CffError as e:
-            unfit.append({"id": iid, "reason": e.message})
+            unfit.append(Unfit("value", iid, e.message))
     overrides = {}
     for cid, ov in stored_overrides(ws, rnd).items():
         crit = target.criterion(cid)
         if crit is None or ov.points > crit.max:
-            unfit.append({"id": f"điều chỉnh tiêu chí {cid}",
-                          "reason": "không còn tiêu chí này" if crit is None
-                          else f"{ov.points} điểm vượt điểm tối đa mới {crit.max}"})
+            unfit.append(Unfit("override", cid, "không còn tiêu chí này" if crit is None
+                               else f"{ov.points} điểm vượt điểm tối đa mới {crit.max}"))
         elif all(i.id in values for i in crit.indicators):
             overrides[cid] = ov
         else:
-            unfit.append({"id": f"điều chỉnh tiêu chí {cid}", "reason": "tiêu chí chưa đủ số liệu theo bộ mới"})
+            unfit.append(Unfit("override", cid, "tiêu chí chưa đủ số liệu theo bộ mới"))
     return Carried(values, overrides, unfit)
 
 
@@ -153,7 +184,7 @@ def preview(ws: Workspace, target: RuleSet, year: int | None = None) -> tuple[Sc
 
 
 def switch(ws: Workspace, target: RuleSet, *, reason: str, actor: str = ADMIN, year: int | None = None,
-           clear_unfit: bool = False) -> dict[str, Any]:
+           clear_unfit: bool = False) -> Switched:
     """Move an open round to ``target`` (pinning its bytes), with the reason in the audit log.
 
     Figures that no longer fit the new table (a count where a rate is now asked, a removed
@@ -178,26 +209,20 @@ def switch(ws: Workspace, target: RuleSet, *, reason: str, actor: str = ADMIN, y
         first = carried.unfit[0]
         more = f" và {len(carried.unfit) - 1} mục khác" if len(carried.unfit) > 1 else ""
         raise Refused(
-            f"số liệu không hợp với bộ {target.id} {target.version}: {first['id']} ({first['reason']}){more}. "
+            f"số liệu không hợp với bộ {target.id} {target.version}: {first.label} ({first.reason}){more}. "
             "Xem trước bằng `cff score --ruleset`, hoặc đổi kèm --clear-unfit để xóa các số liệu này và nhập lại.",
             f"round {rnd.year}")
     with ws.store.transaction() as conn:
         for u in carried.unfit:
-            if u["id"].startswith("điều chỉnh tiêu chí "):
-                cid = u["id"].rsplit(" ", 1)[1]
+            if u.kind == "override":
                 row = conn.execute("SELECT points, reason FROM override WHERE round_id = ? AND criterion_id = ?",
-                                   (rnd.id, cid)).fetchone()
-                conn.execute("DELETE FROM override WHERE round_id = ? AND criterion_id = ?", (rnd.id, cid))
-                ws.store.audit(actor, "override.clear", f"round:{rnd.id}/criterion:{cid}",
-                               {"points": row[0], "reason": row[1]}, {"why": u["reason"]})
-                continue
-            row = conn.execute("SELECT value FROM value WHERE round_id = ? AND indicator_id = ?",
-                               (rnd.id, u["id"])).fetchone()
-            conn.execute("DELETE FROM value WHERE round_id = ? AND indicator_id = ?", (rnd.id, u["id"]))
-            conn.execute("UPDATE criterion_status SET done = 0 WHERE round_id = ? AND criterion_id = ?",
-                         (rnd.id, u["id"].split(".")[0]))
-            ws.store.audit(actor, "value.clear", f"round:{rnd.id}/indicator:{u['id']}",
-                           {"value": json.loads(row[0])}, {"why": u["reason"]})
+                                   (rnd.id, u.ref)).fetchone()
+                conn.execute("DELETE FROM override WHERE round_id = ? AND criterion_id = ?", (rnd.id, u.ref))
+                ws.store.audit(actor, "override.clear", f"round:{rnd.id}/criterion:{u.ref}",
+                               {"points": row[0], "reason": row[1]}, {"why": u.reason})
+            else:
+                clear_value(ws, round_id=rnd.id, indicator_id=u.ref, criterion_id=u.ref.split(".")[0],
+                            actor=actor, why=u.reason)
         _pin(ws, target)
         conn.execute("UPDATE round SET ruleset_sha256 = ? WHERE id = ?", (target.sha256, rnd.id))
         # criteria the new table adds go to the officer of their sector, as at round creation
@@ -213,6 +238,6 @@ def switch(ws: Workspace, target: RuleSet, *, reason: str, actor: str = ADMIN, y
         ws.store.audit(actor, "round.ruleset_switch", f"round:{rnd.id}",
                        {"ruleset": old.id, "version": old.version, "sha256": old.sha256},
                        {"ruleset": target.id, "version": target.version, "sha256": target.sha256,
-                        "reason": reason, "cleared": [u["id"] for u in carried.unfit]})
-    return {"round": rnd.year, "from": f"{old.id} {old.version}", "to": f"{target.id} {target.version}",
-            "cleared": [u["id"] for u in carried.unfit]}
+                        "reason": reason, "cleared": [u.label for u in carried.unfit]})
+    return Switched(rnd.year, f"{old.id} {old.version}", f"{target.id} {target.version}",
+                    [u.label for u in carried.unfit])

@@ -1,8 +1,11 @@
-"""The one place a figure is written: the value row, the criterion's "done" mark reset, and the audit row.
+"""The one place a figure is written or withdrawn: the value row, the criterion's "done" mark reset,
+and the audit row.
 
-Typing a figure (:mod:`cff_desktop.services.values`) and taking one from a sector officer's package
-(:mod:`cff_desktop.services.packages.import_`) both end here, so the two can never drift apart in what
-they store or in what the audit trail records about it.
+Typing a figure (:mod:`cff_desktop.services.values`), taking one from a sector officer's package
+(:mod:`cff_desktop.services.packages.import_`), emptying its fields and moving a round to another rule
+set (:func:`cff_desktop.services.rulesets.switch` clears what no longer fits) all end here, so they can
+never drift apart in what they store or in what the audit trail records about it. No other module
+writes the ``value`` table (a test walks the sources for it).
 """
 
 from __future__ import annotations
@@ -47,3 +50,26 @@ def write_value(
         after["entered_at"] = entered_at
     ws.store.audit(label(officer), action, f"round:{round_id}/indicator:{indicator_id}", before,
                    after | (audit_extra or {}))
+
+
+def clear_value(
+    ws: Workspace, *, round_id: int, indicator_id: str, criterion_id: str, actor: str,
+    why: str | None = None,
+) -> bool:
+    """Delete one figure and append its ``value.clear`` audit row; call inside a transaction.
+
+    The audit keeps the old figure and note (``why`` says what made it go, e.g. a rule set switch).
+    The criterion leaves "hoàn thành", since it can no longer be complete. Returns False when there
+    was nothing stored, so clearing twice writes no second audit row.
+    """
+    conn = ws.store.conn
+    old = conn.execute("SELECT value, note FROM value WHERE round_id = ? AND indicator_id = ?",
+                       (round_id, indicator_id)).fetchone()
+    if old is None:
+        return False
+    conn.execute("DELETE FROM value WHERE round_id = ? AND indicator_id = ?", (round_id, indicator_id))
+    conn.execute("UPDATE criterion_status SET done = 0 WHERE round_id = ? AND criterion_id = ?",
+                 (round_id, criterion_id))
+    ws.store.audit(actor, "value.clear", f"round:{round_id}/indicator:{indicator_id}",
+                   {"value": json.loads(old[0]), "note": old[1]}, {"why": why} if why else None)
+    return True

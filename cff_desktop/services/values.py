@@ -14,6 +14,7 @@ from cff_desktop.rules.model import Indicator
 from cff_desktop.rules.values import Value, parse_value
 from cff_desktop.services.officers import can_edit, get_officer, label
 from cff_desktop.services.rounds import RoundInfo, get_round, require_open
+from cff_desktop.services.value_write import clear_value as write_clear
 from cff_desktop.services.value_write import write_value
 from cff_desktop.services.workspace import Workspace
 
@@ -84,17 +85,9 @@ def clear_value(
             "Nhờ văn thư giao tiêu chí nếu cần.",
             f"chỉ số {iid}",
         )
-    with ws.store.transaction() as conn:
-        old = conn.execute("SELECT value, note FROM value WHERE round_id = ? AND indicator_id = ?",
-                           (rnd.id, iid)).fetchone()
-        if old is None:
-            return False
-        conn.execute("DELETE FROM value WHERE round_id = ? AND indicator_id = ?", (rnd.id, iid))
-        conn.execute("UPDATE criterion_status SET done = 0 WHERE round_id = ? AND criterion_id = ?",
-                     (rnd.id, ind.criterion_id))
-        ws.store.audit(label(officer), "value.clear", f"round:{rnd.id}/indicator:{iid}",
-                       {"value": json.loads(old[0]), "note": old[1]}, None)
-    return True
+    with ws.store.transaction():
+        return write_clear(ws, round_id=rnd.id, indicator_id=iid, criterion_id=ind.criterion_id,
+                           actor=label(officer))
 
 
 def read_values_file(path: Path) -> tuple[dict[str, Any], dict[str, str]]:

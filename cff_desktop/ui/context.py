@@ -1,8 +1,8 @@
 """The state a window shares: the open workspace, who is signed in, and one "changed" signal.
 
 Like Anki's operations, a view never polls the database: whoever changes something emits
-``changed`` with what changed ("values", "council", "setup", ...), and each view decides whether
-to redraw.
+``changed`` with what changed (a :class:`~cff_desktop.ui.changes.Change`: values, council, setup, ...),
+and each view decides whether to redraw.
 """
 
 from __future__ import annotations

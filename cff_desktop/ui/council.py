@@ -36,6 +36,7 @@ from cff_desktop.services.dashboard import vn_datetime
 from cff_desktop.services.profile import UNIT_TYPES
 from cff_desktop.services.rounds import get_round
 from cff_desktop.services.scoring import score_round, set_override
+from cff_desktop.ui.changes import Change
 from cff_desktop.ui.context import AppContext
 from cff_desktop.ui.i18n import tr
 from cff_desktop.ui.ops import Op
@@ -195,7 +196,7 @@ class CouncilPage(QWidget):
 
     def _on_changed(self, what: str) -> None:
         """Redraw now if on screen, else when next shown (typing elsewhere stays cheap)."""
-        if what in ("values", "setup", "progress", "evidence"):
+        if what in (Change.VALUES, Change.SETUP, Change.PROGRESS, Change.EVIDENCE):
             if self.isVisible():
                 self.reload()
             else:
@@ -302,7 +303,7 @@ class CouncilPage(QWidget):
     def _say(self, text: str, error: bool = False) -> None:
         say(self.status, text, error)
 
-    def _op(self, fn, done: str | None = None, *changes: str) -> Op:
+    def _op(self, fn, done: str | None = None, *changes: Change) -> Op:
         """This screen's actions: the service call, the outcome in the status line, then redraw."""
         return Op(self, fn, say=self._say, ctx=self.ctx).success(lambda _r: done).changes(*changes)
 
@@ -376,7 +377,7 @@ class CouncilPage(QWidget):
             self.ov_points.clear()
             self.ov_reason.clear()
             self.reload()
-            self.ctx.changed.emit("council")
+            self.ctx.changed.emit(Change.COUNCIL)
 
     def override(self) -> None:
         self.save_texts()
@@ -397,7 +398,7 @@ class CouncilPage(QWidget):
         self._op(lambda: svc.record_vote(self.ctx.ws, votes_for=self.v_for.value(),
                                          votes_against=self.v_against.value(),
                                          votes_abstain=self.v_abstain.value(), actor=self.ctx.actor),
-                 tr("Đã ghi biểu quyết."), "council").run()
+                 tr("Đã ghi biểu quyết."), Change.COUNCIL).run()
 
     def close_meeting(self) -> None:
         if not self.save_texts():
@@ -413,7 +414,7 @@ class CouncilPage(QWidget):
         self.reload()
         self._say(tr("Đã kết thúc họp và khóa số liệu: tổng {t}/{m}.").format(
             t=format_points(s["total"]), m=format_points(s["max_total"])))
-        self.ctx.changed.emit("council")
+        self.ctx.changed.emit(Change.COUNCIL)
 
     def reopen(self) -> None:
         op = self._op(lambda: svc.reopen_round(self.ctx.ws, self.reopen_reason.text(), actor=self.ctx.actor))
@@ -423,4 +424,4 @@ class CouncilPage(QWidget):
         self.reopen_reason.clear()
         self.reload()
         self._say(tr("Đã mở lại vòng đánh giá."))
-        self.ctx.changed.emit("council")
+        self.ctx.changed.emit(Change.COUNCIL)

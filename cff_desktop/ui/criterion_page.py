@@ -10,7 +10,9 @@ from __future__ import annotations
 
 import json
 import re
+from collections.abc import Callable
 from datetime import UTC, datetime
+from functools import partial
 from typing import Any
 
 from PySide6.QtCore import Qt, QTimer, Signal
@@ -43,6 +45,7 @@ from cff_desktop.services.progress import STATE_LABELS, criterion_states, mark_d
 from cff_desktop.services.rounds import get_round
 from cff_desktop.services.scoring import stored_overrides
 from cff_desktop.services.values import clear_value, current_values, set_value, value_rows
+from cff_desktop.ui.changes import Change
 from cff_desktop.ui.context import AppContext
 from cff_desktop.ui.i18n import tr
 from cff_desktop.ui.ops import Op
@@ -422,28 +425,35 @@ class CriterionPage(QWidget):
                 # (otherwise the screen says "Chưa nhập" while the council counts the old figure).
                 if saved[0] is None:
                     continue
-                try:
-                    clear_value(self.ctx.ws, iid, as_officer=self.ctx.officer_ref)
-                except CffError as e:
-                    ed.show_result(None, _sentence(e.message))
+                op = self._field_op(ed, partial(clear_value, self.ctx.ws, iid, as_officer=self.ctx.officer_ref))
+                op.run()
+                if op.error:
                     continue
                 self.saved_values[iid] = (None, "")
                 wrote = True
                 continue
             if (v.to_json(), note) == saved:
                 continue
-            try:
-                set_value(self.ctx.ws, iid, v.to_json(), as_officer=self.ctx.officer_ref, note=note)
-            except CffError as e:
-                ed.show_result(None, _sentence(e.message))
+            op = self._field_op(ed, partial(set_value, self.ctx.ws, iid, v.to_json(), as_officer=self.ctx.officer_ref,
+                                            note=note))
+            op.run()
+            if op.error:
                 continue
             self.saved_values[iid] = (v.to_json(), note)
             wrote = True
         self.pending.clear()
         if wrote:
             self.show_state(vn_datetime(datetime.now(UTC).isoformat()))
-            self.ctx.changed.emit("values")
+            self.ctx.changed.emit(Change.VALUES)  # once for the whole batch, not per field
             self.saved.emit(self.cid)
+
+    def _field_op(self, ed: IndicatorEditor, fn: Callable[[], object]) -> Op:
+        """Writing one field: a refusal shows beside that field (the field keeps what was typed).
+
+        The batch announces :attr:`Change.VALUES` once after every field is written (see :meth:`flush`).
+        """
+        return Op(self, fn, say=lambda text, error=False: ed.show_result(None, _sentence(text)) if error else None,
+                  ctx=self.ctx)
 
     def _say_done(self, text: str, error: bool = False) -> None:
         self.done_error.setText(_sentence(text) if error else "")
@@ -454,7 +464,7 @@ class CriterionPage(QWidget):
 
     def reopen_criterion(self) -> None:
         op = Op(self, lambda: mark_done(self.ctx.ws, self.cid, as_officer=self.ctx.officer_ref, done=False),
-                say=self._say_done, ctx=self.ctx).success(self._state_changed).changes("progress")
+                say=self._say_done, ctx=self.ctx).success(self._state_changed).changes(Change.PROGRESS)
         op.run()
 
     def unsaved(self) -> list[str]:
@@ -484,4 +494,4 @@ class CriterionPage(QWidget):
                 "Sửa theo thông báo đỏ bên cạnh ô nhập rồi bấm lại.").format(ids=", ".join(bad)))
             return
         Op(self, lambda: mark_done(self.ctx.ws, self.cid, as_officer=self.ctx.officer_ref),
-           say=self._say_done, ctx=self.ctx).success(self._state_changed).changes("progress").run()
+           say=self._say_done, ctx=self.ctx).success(self._state_changed).changes(Change.PROGRESS).run()

@@ -34,6 +34,7 @@ from cff_desktop.common.errors import CffError
 from cff_desktop.services import maintenance, printing
 from cff_desktop.services.rounds import get_round
 from cff_desktop.services.workspace import open_workspace
+from cff_desktop.ui.changes import Change
 from cff_desktop.ui.context import AppContext
 from cff_desktop.ui.i18n import tr
 from cff_desktop.ui.ops import Op
@@ -176,7 +177,7 @@ class DocumentsPage(QWidget):
         lay.addWidget(self.status)
         lay.addStretch(1)
         self.busy = 0
-        ctx.changed.connect(lambda what: self.refresh() if what == "council" else None)
+        ctx.changed.connect(lambda what: self.refresh() if what == Change.COUNCIL else None)
         self.refresh()
         self.refresh_drives()
 

@@ -8,6 +8,7 @@ from PySide6.QtWidgets import QHBoxLayout, QListWidget, QListWidgetItem, QStacke
 from cff_desktop.services.officers import assignments
 from cff_desktop.services.progress import STATE_LABELS, criterion_states
 from cff_desktop.services.rounds import get_round
+from cff_desktop.ui.changes import Change
 from cff_desktop.ui.context import AppContext
 from cff_desktop.ui.criterion_page import CriterionPage
 from cff_desktop.ui.i18n import tr
@@ -103,9 +104,9 @@ class EntryPage(QWidget):
                 item.setText(f"{cid}. {item.data(Qt.ItemDataRole.UserRole + 1)}\n    {tr(STATE_LABELS[states[cid]])}")
 
     def _on_changed(self, what: str) -> None:
-        if what == "ruleset":  # the open round moved to another rule set: other indicators
+        if what == Change.RULESET:  # the open round moved to another rule set: other indicators
             self.rebuild()
-        elif what in ("values", "progress", "council"):
+        elif what in (Change.VALUES, Change.PROGRESS, Change.COUNCIL):
             self.refresh_states()
 
     def _select(self, item: QListWidgetItem | None, _prev: QListWidgetItem | None = None) -> None:

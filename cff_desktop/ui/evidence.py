@@ -26,6 +26,7 @@ from cff_desktop.common.text import format_number
 from cff_desktop.services.evidence import attach, list_evidence, remove
 from cff_desktop.services.evidence_view import evidence_bytes, viewer_copy
 from cff_desktop.services.workspace import open_workspace
+from cff_desktop.ui.changes import Change
 from cff_desktop.ui.context import AppContext
 from cff_desktop.ui.i18n import tr
 from cff_desktop.ui.ops import Op
@@ -130,7 +131,7 @@ class EvidencePanel(QGroupBox):
             self._say(error, error=True)
         else:
             self._say(tr("Đã đính kèm: {names}").format(names=", ".join(done)))
-        self.ctx.changed.emit("evidence")
+        self.ctx.changed.emit(Change.EVIDENCE)
 
     def _failed(self, _message: str) -> None:  # Op has shown the message
         self.busy -= 1
@@ -185,4 +186,4 @@ class EvidencePanel(QGroupBox):
             return tr("Đã gỡ minh chứng (vẫn lưu trong nhật ký).")
 
         Op(self, lambda: remove(self.ctx.ws, eid, self.ctx.officer_ref), say=self._say, ctx=self.ctx) \
-            .success(removed).changes("evidence").run()
+            .success(removed).changes(Change.EVIDENCE).run()

@@ -16,6 +16,7 @@ import shiboken6
 from PySide6.QtCore import QObject, QRunnable, QThreadPool, QTimer, Signal
 
 from cff_desktop.common.errors import CffError
+from cff_desktop.ui.changes import Change
 from cff_desktop.ui.remedies import error_text
 
 
@@ -124,7 +125,7 @@ class Op:
     In the spirit of Anki's ``CollectionOp``::
 
         Op(self, lambda: svc.record_vote(ws, ...), say=self._say, ctx=self.ctx)
-            .success(lambda _r: tr("Đã ghi biểu quyết.")).changes("council").run()
+            .success(lambda _r: tr("Đã ghi biểu quyết.")).changes(Change.COUNCIL).run()
 
     A refusal (:class:`CffError`) shows its message, with a capital letter, as an error; an OS
     error says the file could not be read or written; anything else is a bug: its traceback goes
@@ -141,7 +142,8 @@ class Op:
         self.ctx = ctx
         self._success: Callable[[Any], str | None] | None = None
         self._failure: Callable[[str], None] | None = None
-        self._changes: tuple[str, ...] = ()
+        self._refused: Callable[[CffError], str] | None = None
+        self._changes: tuple[Change, ...] = ()
         self.error: str = ""
 
     def success(self, fn: Callable[[Any], str | None]) -> Op:
@@ -154,8 +156,14 @@ class Op:
         self._failure = fn
         return self
 
-    def changes(self, *what: str) -> Op:
-        """What the action changed, announced on ``ctx.changed`` after it succeeded."""
+    def refused(self, fn: Callable[[CffError], str]) -> Op:
+        """How a refusal reads when the default (message and where to fix it) is not enough, e.g. an
+        import that names the file's sheet, row and column (``str(e)`` carries ``where``)."""
+        self._refused = fn
+        return self
+
+    def changes(self, *what: Change) -> Op:
+        """What the action changed, announced on ``ctx.changed`` after it succeeded (and only then)."""
         self._changes = what
         return self
 
@@ -165,6 +173,8 @@ class Op:
 
     def _message(self, exc: BaseException) -> str:
         if isinstance(exc, CffError):
+            if self._refused is not None:
+                return self._refused(exc)
             return error_text(exc)  # the message and where in the window to fix it
         if isinstance(exc, OSError):
             return f"không đọc/ghi được tệp: {exc.strerror or exc}"

@@ -33,8 +33,10 @@ from cff_desktop.rules.loader import bundled_files
 from cff_desktop.rules.model import RuleSet
 from cff_desktop.services import rulesets as rs_svc
 from cff_desktop.services.rounds import get_round
+from cff_desktop.ui.changes import Change
 from cff_desktop.ui.context import AppContext
 from cff_desktop.ui.i18n import tr
+from cff_desktop.ui.ops import Op
 from cff_desktop.ui.widgets import fill_table, say
 
 
@@ -121,7 +123,7 @@ class RulesetsPage(QWidget):
         self.status.setWordWrap(True)
         lay.addWidget(self.status)
         self.b.currentIndexChanged.connect(lambda _i: self.show_bases())
-        ctx.changed.connect(lambda what: self.reload() if what in ("setup", "ruleset") else None)
+        ctx.changed.connect(lambda what: self.reload() if what in (Change.SETUP, Change.RULESET) else None)
         self.reload()
 
     # -- data ---------------------------------------------------------------------------------------
@@ -173,55 +175,51 @@ class RulesetsPage(QWidget):
         _fill(self.bases, rows)
 
     # -- actions ------------------------------------------------------------------------------------
+    def _op(self, fn) -> Op:
+        return Op(self, fn, say=lambda text, error=False: say(self.status, text, error), ctx=self.ctx)
+
     def compare(self) -> None:
-        try:
-            a, b, changes = rs_svc.compare(self.ctx.ws.library, self._spec(self.a), self._spec(self.b))
-        except CffError as e:
-            say(self.status, e.message, True)
+        got = self._op(lambda: rs_svc.compare(self.ctx.ws.library, self._spec(self.a), self._spec(self.b))).run()
+        if got is None:
             return
+        a, b, changes = got
         _fill(self.changes, [[c.where, c.what, c.old, c.new] for c in changes])
         self.summary.setText(tr("{a} → {b}: {n} thay đổi.").format(
             a=f"{a.id} {a.version}", b=f"{b.id} {b.version}", n=len(changes)))
         say(self.status, "")
 
     def preview(self) -> None:
-        try:
-            now, res, carried = rs_svc.preview(self.ctx.ws, self._selected(self.b))
-        except CffError as e:
-            say(self.status, e.message, True)
+        got = self._op(lambda: rs_svc.preview(self.ctx.ws, self._selected(self.b))).run()
+        if got is None:
             return
+        now, res, carried = got
         lines = [tr("Xem trước, không thay đổi vòng đánh giá: tổng điểm hiện tại {now} ({a}); theo {b}: {new} — "
                     "{verdict}.").format(now=format_points(now.total), a=f"{now.ruleset_id} {now.ruleset_version}",
                                         b=f"{res.ruleset_id} {res.ruleset_version}", new=format_points(res.total),
                                         verdict=tr("đạt") if res.recognized else tr("chưa đạt"))]
         for u in carried.unfit:
-            lines.append(tr("Cần nhập lại {id}: {why}").format(id=u["id"], why=u["reason"]))
+            lines.append(tr("Cần nhập lại {id}: {why}").format(id=u.label, why=u.reason))
         self.summary.setText("<br>".join(lines))
         say(self.status, "")
 
     def switch(self) -> None:
-        try:
-            r = rs_svc.switch(self.ctx.ws, self._selected(self.b), reason=self.reason.text(),
-                              actor=self.ctx.actor, clear_unfit=self.clear_unfit.isChecked())
-        except CffError as e:
-            say(self.status, e.message, True)
-            return
-        cleared = tr(" Đã xóa để nhập lại: {ids}.").format(ids=", ".join(r["cleared"])) if r["cleared"] else ""
-        say(self.status, tr("Đã chuyển vòng đánh giá năm {y} từ {a} sang {b}; đã ghi nhật ký.").format(
-            y=r["round"], a=r["from"], b=r["to"]) + cleared)
-        self.reason.clear()
-        for what in ("ruleset", "setup", "values"):
-            self.ctx.changed.emit(what)
+        def switched(r: rs_svc.Switched) -> str:
+            self.reason.clear()
+            cleared = tr(" Đã xóa để nhập lại: {ids}.").format(ids=", ".join(r.cleared)) if r.cleared else ""
+            return tr("Đã chuyển vòng đánh giá năm {y} từ {a} sang {b}; đã ghi nhật ký.").format(
+                y=r.round, a=r.from_set, b=r.to_set) + cleared
+
+        self._op(lambda: rs_svc.switch(self.ctx.ws, self._selected(self.b), reason=self.reason.text(),
+                                       actor=self.ctx.actor, clear_unfit=self.clear_unfit.isChecked())) \
+            .success(switched).changes(Change.RULESET, Change.SETUP, Change.VALUES).run()
 
     def write_template(self, path: str | None = None) -> None:
         if not path:
             path, _ = QFileDialog.getSaveFileName(self, tr("Ghi bảng mẫu Excel"), "bo-tieu-chi.xlsx", "Excel (*.xlsx)")
         if not path:
             return
-        try:
-            rs = rs_svc.write_template(self.ctx.ws.library, self._spec(self.b), Path(path))
-        except CffError as e:
-            say(self.status, e.message, True)
+        rs = self._op(lambda: rs_svc.write_template(self.ctx.ws.library, self._spec(self.b), Path(path))).run()
+        if rs is None:
             return
         say(self.status, tr("Đã ghi bảng mẫu {id} {v} vào {p}. Sửa theo văn bản chính thức, đổi Phiên bản, rồi nhập "
                             "lại.").format(id=rs.id, v=rs.version, p=path))
@@ -232,11 +230,11 @@ class RulesetsPage(QWidget):
                                                   "Excel, JSON (*.xlsx *.json)")
         if not path:
             return
-        try:
-            rs, new = rs_svc.import_file(self.ctx.ws.library, Path(path))
-        except CffError as e:
-            say(self.status, tr("Không nhập được: {m}").format(m=str(e)), True)
+        got = self._op(lambda: rs_svc.import_file(self.ctx.ws.library, Path(path))) \
+            .refused(lambda e: tr("Không nhập được: {m}").format(m=str(e))).run()
+        if got is None:
             return
+        rs, new = got
         self.reload()
         self.b.setCurrentIndex(max(0, self.b.findData(f"{rs.id}@{rs.version}")))
         say(self.status, tr("Đã nhập {id} phiên bản {v}. Vòng đánh giá hiện tại vẫn giữ bộ tiêu chí đã ghim; "

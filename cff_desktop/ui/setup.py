@@ -30,11 +30,11 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from cff_desktop.common.errors import CffError
 from cff_desktop.rules.model import CATEGORY_LABELS, SECTOR_LABELS
 from cff_desktop.services import officers as off_svc
 from cff_desktop.services import profile
 from cff_desktop.services.rounds import get_round
+from cff_desktop.ui.changes import Change
 from cff_desktop.ui.context import AppContext
 from cff_desktop.ui.i18n import tr
 from cff_desktop.ui.ops import Op
@@ -56,7 +56,7 @@ def _status_line(lay: QVBoxLayout, *, stretch: bool = False) -> QLabel:
     return lbl
 
 
-def _op(tab: Any, fn, done: str | None = None, *changes: str) -> Op:  # a set-up tab (has status, ctx)
+def _op(tab: Any, fn, done: str | None = None, *changes: Change) -> Op:  # a set-up tab (has status, ctx)
     """A set-up action: the service call, its outcome beside the form, then "what changed"."""
     return Op(tab, fn, say=lambda text, error=False: say(tab.status, text, error),
               ctx=tab.ctx).success(lambda _r: done).changes(*changes)
@@ -96,7 +96,7 @@ class CommuneTab(QWidget):
         self.lock_note.setObjectName("warn")
         self.lock_note.setWordWrap(True)
         form.addRow("", self.lock_note)
-        ctx.changed.connect(lambda what: self.reload() if what == "council" else None)
+        ctx.changed.connect(lambda what: self.reload() if what == Change.COUNCIL else None)
         self.reload()
 
     def reload(self) -> None:
@@ -119,7 +119,7 @@ class CommuneTab(QWidget):
 
     def save(self, changes: dict) -> None:
         _op(self, lambda: profile.update_commune(self.ctx.ws, changes, actor=self.ctx.actor), tr("Đã lưu."),
-            "setup").failure(lambda _m: self.reload()).run()
+            Change.SETUP).failure(lambda _m: self.reload()).run()
 
 
 class RoundTab(QWidget):
@@ -212,7 +212,7 @@ class RoundTab(QWidget):
         d = self.dates[key]
         iso = "" if d.date() == d.minimumDate() else d.date().toString("yyyy-MM-dd")
         _op(self, lambda: profile.update_round_dates(self.ctx.ws, {key: iso}, actor=self.ctx.actor), tr("Đã lưu."),
-            "setup").failure(lambda _m: self.reload()).run()
+            Change.SETUP).failure(lambda _m: self.reload()).run()
 
     def save_posting(self) -> None:
         _op(self, lambda: profile.update_round_dates(self.ctx.ws, {}, posting_days=self.posting.value(),
@@ -223,13 +223,13 @@ class RoundTab(QWidget):
             path, _ = QFileDialog.getOpenFileName(self, tr("Chọn tệp bộ tiêu chí"), "", "Excel, JSON (*.xlsx *.json)")
         if not path:
             return
-        try:
-            from cff_desktop.services.rulesets import import_file  # .xlsx (the official table) or .json
+        from cff_desktop.services.rulesets import import_file  # .xlsx (the official table) or .json
 
-            rs, new = import_file(self.ctx.ws.library, Path(path))
-        except CffError as e:
-            say(self.status, tr("Không nhập được: {m}").format(m=str(e)), error=True)
+        got = _op(self, lambda: import_file(self.ctx.ws.library, Path(path))) \
+            .refused(lambda e: tr("Không nhập được: {m}").format(m=str(e))).run()
+        if got is None:
             return
+        rs, new = got
         say(self.status, tr("Đã nhập {id} phiên bản {v}. Vòng đánh giá hiện tại vẫn giữ bộ tiêu chí đã ghim.")
              .format(id=rs.id, v=rs.version) if new else tr("Bộ tiêu chí này đã có, không thay đổi."))
 
@@ -315,12 +315,12 @@ class OfficersTab(QWidget):
             return
         _op(self, lambda: profile.update_officer(self.ctx.ws, item.data(Qt.ItemDataRole.UserRole),
                                                  {key: item.text()}, actor=self.ctx.actor),
-            tr("Đã lưu."), "setup").run()
+            tr("Đã lưu."), Change.SETUP).run()
         self.reload()
 
     def change(self, officer_id: int, key: str, value: str) -> None:
         _op(self, lambda: profile.update_officer(self.ctx.ws, officer_id, {key: value}, actor=self.ctx.actor),
-            tr("Đã lưu."), "setup").failure(lambda _m: self.reload()).run()
+            tr("Đã lưu."), Change.SETUP).failure(lambda _m: self.reload()).run()
 
     def add(self) -> None:
         o = _op(self, lambda: off_svc.add_officer(
@@ -332,7 +332,7 @@ class OfficersTab(QWidget):
             w.clear()
         say(self.status, tr("Đã thêm {name}.").format(name=o["name"]))
         self.reload()
-        self.ctx.changed.emit("setup")
+        self.ctx.changed.emit(Change.SETUP)
 
     def reset_pin(self) -> None:
         items = self.table.selectedItems()
@@ -362,7 +362,7 @@ class AssignTab(QWidget):
         self.table.verticalHeader().setVisible(False)
         lay.addWidget(self.table)
         self.status = _status_line(lay)
-        ctx.changed.connect(lambda what: self.reload() if what == "setup" else None)
+        ctx.changed.connect(lambda what: self.reload() if what == Change.SETUP else None)
         self.reload()
 
     def reload(self) -> None:
@@ -389,7 +389,7 @@ class AssignTab(QWidget):
         if officer_id is None:
             return
         _op(self, lambda: off_svc.assign(self.ctx.ws, cid, str(officer_id), actor=self.ctx.actor),
-            tr("Đã giao tiêu chí {cid}.").format(cid=cid), "setup").run()
+            tr("Đã giao tiêu chí {cid}.").format(cid=cid), Change.SETUP).run()
 
 
 class UpperKeyTab(QWidget):
@@ -453,7 +453,7 @@ class UpperKeyTab(QWidget):
         self.text.clear()
         say(self.status, tr("Đã nhập khóa của cấp trên. Dấu vân tay: {fp} — đọc lại cho cấp trên qua điện thoại "
                             "để chắc đúng khóa.").format(fp=got["fingerprint"]))
-        self.ctx.changed.emit("setup")
+        self.ctx.changed.emit(Change.SETUP)
 
     def import_text(self) -> None:
         text = self.text.text().strip()

@@ -16,13 +16,13 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from cff_desktop.common.errors import CffError
 from cff_desktop.rules.model import SECTOR_LABELS
 from cff_desktop.services.officers import list_officers
 from cff_desktop.services.rounds import get_round
 from cff_desktop.services.signin import Session, sign_in
 from cff_desktop.ui.context import AppContext
 from cff_desktop.ui.i18n import tr
+from cff_desktop.ui.ops import Op
 
 
 class SignInPage(QWidget):
@@ -125,12 +125,14 @@ class SignInPage(QWidget):
             QGuiApplication.restoreOverrideCursor()
 
     def _sign_in(self, item: QListWidgetItem) -> None:
-        try:
-            session: Session = sign_in(self.ctx.ws, str(item.data(Qt.ItemDataRole.UserRole)), self.pin.text())
-        except CffError as e:
-            self.error.setText(e.message)
+        def refused(_message: str) -> None:
             self.pin.clear()
             self.pin.setFocus()
+
+        session: Session | None = Op(
+            self, lambda: sign_in(self.ctx.ws, str(item.data(Qt.ItemDataRole.UserRole)), self.pin.text()),
+            say=lambda text, error=False: self.error.setText(text), ctx=self.ctx).failure(refused).run()
+        if session is None:
             return
         self.pin.clear()
         self.error.clear()

@@ -35,6 +35,7 @@ from PySide6.QtWidgets import (
 from cff_desktop.common.text import format_number
 from cff_desktop.services import sync
 from cff_desktop.services.workspace import open_workspace
+from cff_desktop.ui.changes import Change
 from cff_desktop.ui.context import AppContext
 from cff_desktop.ui.i18n import tr
 from cff_desktop.ui.ops import Op, run_in_background
@@ -135,7 +136,7 @@ class SyncPage(QWidget):
         self.live_timer.timeout.connect(self._live_tick)
         self.live_timer.start(LIVE_MS)
         self._probing = False
-        ctx.changed.connect(lambda what: self.refresh() if what in ("council", "sync") else None)
+        ctx.changed.connect(lambda what: self.refresh() if what in (Change.COUNCIL, Change.SYNC) else None)
         self.refresh()
 
     # -- drawing -----------------------------------------------------------------------------------
@@ -194,7 +195,7 @@ class SyncPage(QWidget):
         self.progress.setVisible(False)
         self.live.setText("")
         self.refresh()
-        self.ctx.changed.emit("sync")
+        self.ctx.changed.emit(Change.SYNC)
 
     def _progress(self, done: int, total: int) -> None:
         try:

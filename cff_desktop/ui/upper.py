@@ -34,6 +34,7 @@ from cff_desktop.common.errors import CffError
 from cff_desktop.common.text import format_number, format_points
 from cff_desktop.services import district, district_report
 from cff_desktop.services.workspace import open_workspace
+from cff_desktop.ui.changes import Change
 from cff_desktop.ui.context import AppContext
 from cff_desktop.ui.i18n import tr
 from cff_desktop.ui.ops import Op, run_in_background
@@ -271,7 +272,7 @@ class UnitPage(QWidget):
         if Op(self, lambda: (fn(), True)[1], say=_teller(self.status), ctx=self.ctx).success(
                 lambda _r: done_text).run():
             self.load(self.code)
-        self.ctx.changed.emit("district")
+        self.ctx.changed.emit(Change.DISTRICT)
 
     def appraise(self) -> None:
         self._act(lambda: district.appraise(self.ctx.ws, self._ref(), self.indicator.currentData(),
@@ -440,7 +441,7 @@ class ReportPage(QWidget):
         lay.addWidget(self.status)
         lay.addStretch(1)
         self.year.valueChanged.connect(lambda _v: self.load())
-        ctx.changed.connect(lambda what: self.load() if what == "district" else None)
+        ctx.changed.connect(lambda what: self.load() if what == Change.DISTRICT else None)
         self.load()
 
     def load(self) -> None:
@@ -502,7 +503,7 @@ class UpperShell(NavShell):
         self._add("decision", tr("Quyết định"), DecisionPage(ctx))
         self._add("report", tr("Báo cáo"), ReportPage(ctx))
         self.nav.setCurrentRow(0)
-        ctx.changed.connect(lambda what: self.inbox.reload() if what == "district" else None)
+        ctx.changed.connect(lambda what: self.inbox.reload() if what == Change.DISTRICT else None)
 
     def open_unit(self, code: str) -> None:
         self.unit.load(code)

@@ -36,6 +36,7 @@ from cff_desktop.common.text import format_points, nfc
 from cff_desktop.services import district, district_report
 from cff_desktop.services.dashboard import vn_date
 from cff_desktop.services.workspace import open_workspace
+from cff_desktop.ui.changes import Change
 from cff_desktop.ui.context import AppContext
 from cff_desktop.ui.i18n import tr
 from cff_desktop.ui.ops import Op, run_in_background
@@ -397,7 +398,7 @@ class InboxPage(QWidget):
             text += " " + tr("Để nguyên {n} đơn vị: {first}").format(
                 n=len(out.skipped), first=f"{out.skipped[0]['name']} — {out.skipped[0]['reason']}")
         say(self.status, text, error=bool(out.skipped))
-        self.ctx.changed.emit("district")
+        self.ctx.changed.emit(Change.DISTRICT)
 
     def receipts_to(self, folder: str | None) -> None:
         """Signed receipts (return or decision) for the selected communes without a connection."""
@@ -440,7 +441,7 @@ class InboxPage(QWidget):
             say(self.status, text, error=bool(bad))
             self.last_import = text  # kept on the status line when the table reloads
             self.reload()
-            self.ctx.changed.emit("district")
+            self.ctx.changed.emit(Change.DISTRICT)
 
         run_in_background(job, done, lambda m: say(self.status, m, error=True),
                           lambda d, t: self.status.setText(tr("Đã kiểm tra {d}/{t} gói").format(d=d, t=t)),
