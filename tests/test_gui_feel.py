@@ -47,7 +47,7 @@ def test_pages_other_than_the_dashboard_are_built_when_opened(qtbot, win) -> Non
     qtbot.keyClicks(page.pin, "1234")
     qtbot.keyClick(page.pin, Qt.Key.Key_Return)
     shell = win.shell
-    assert set(shell._factories) == {"council", "documents", "sync", "setup"}
+    assert set(shell._factories) == {"council", "documents", "budget", "report_texts", "sync", "setup"}
     shell.nav.setCurrentRow(2)  # "Hội đồng", chosen in the navigation
     assert "council" not in shell._factories
     assert shell.stack.currentWidget() is shell.pages["council"]

@@ -27,6 +27,7 @@ from PySide6.QtWidgets import (
 from cff_desktop.common.errors import BadInput
 from cff_desktop.common.text import format_dong, format_number
 from cff_desktop.services import budget
+from cff_desktop.ui.changes import Change
 from cff_desktop.ui.context import AppContext
 from cff_desktop.ui.i18n import tr
 from cff_desktop.ui.ops import Op
@@ -144,7 +145,7 @@ class BudgetPage(QWidget):
         Op(self, _named(lambda: budget.add_line(
             self.ctx.ws, activity=self.activity.text(), source=str(self.source.currentData()),
             planned=self.planned.text(), spent=self.spent.text(), note=self.note.text(), actor=self.ctx.actor)),
-           say=self._say, ctx=self.ctx).success(added).changes("budget").run()
+           say=self._say, ctx=self.ctx).success(added).changes(Change.BUDGET).run()
 
     def remove_selected(self) -> None:
         row = self.table.currentRow()
@@ -158,7 +159,7 @@ class BudgetPage(QWidget):
             return tr("Đã xóa dòng «{a}».").format(a=old.activity)
 
         Op(self, lambda: budget.remove_line(self.ctx.ws, line_id, actor=self.ctx.actor), say=self._say,
-           ctx=self.ctx).success(removed).changes("budget").run()
+           ctx=self.ctx).success(removed).changes(Change.BUDGET).run()
 
     def import_sheet(self, path: str | None = None) -> None:
         if path is None:
@@ -172,7 +173,7 @@ class BudgetPage(QWidget):
             return tr("Đã nhập {n} dòng kinh phí (thay các dòng cũ).").format(n=len(view["lines"]))
 
         Op(self, lambda: budget.import_xlsx(self.ctx.ws, chosen, actor=self.ctx.actor), say=self._say,
-           ctx=self.ctx).success(imported).changes("budget").run()
+           ctx=self.ctx).success(imported).changes(Change.BUDGET).run()
 
     def export_sheet(self, path: str | None = None) -> None:
         if path is None:

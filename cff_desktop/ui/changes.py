@@ -18,4 +18,6 @@ class Change(StrEnum):
     SETUP = "setup"  # the unit, its dates, officers, assignments or the upper level's key
     RULESET = "ruleset"  # the open round moved to another rule set
     SYNC = "sync"  # a dossier sent or a decision fetched
+    BUDGET = "budget"  # a budget line of child work added, removed or imported
+    REPORT_TEXTS = "report_texts"  # the report's narrative sections edited
     DISTRICT = "district"  # the upper level received, appraised or decided a dossier

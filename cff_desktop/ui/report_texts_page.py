@@ -10,6 +10,7 @@ from PySide6.QtWidgets import QGroupBox, QHBoxLayout, QLabel, QPlainTextEdit, QP
 
 from cff_desktop.services import report_texts
 from cff_desktop.services.rounds import get_round
+from cff_desktop.ui.changes import Change
 from cff_desktop.ui.context import AppContext
 from cff_desktop.ui.i18n import tr
 from cff_desktop.ui.ops import Op
@@ -73,4 +74,4 @@ class ReportTextsPage(QWidget):
 
         Op(self, lambda: report_texts.set_texts(self.ctx.ws, changes, actor=self.ctx.actor),
            say=lambda text, error=False: say(self.status, text, error), ctx=self.ctx).success(saved) \
-            .changes("report_texts").run()
+            .changes(Change.REPORT_TEXTS).run()
