@@ -107,3 +107,12 @@ def close_demo(ws: Any, ended_at: str = "2024-11-05T10:30") -> None:
 def leftovers(folder: Path) -> list[str]:
     """Temporary or partial files left in a folder."""
     return sorted(p.name for p in folder.iterdir() if p.name.startswith(".cff-") or p.suffix == ".tmp")
+
+
+def assert_in_order(text: str, needles: list[str]) -> None:
+    """Each of ``needles`` appears in ``text``, each after the one before (headings in order)."""
+    at = -1
+    for n in needles:
+        i = text.find(n, at + 1)
+        assert i > at, f"{n!r} missing or out of order"
+        at = i

@@ -13,7 +13,7 @@ from datetime import date
 from pathlib import Path
 
 import pytest
-from docs_helpers import flat_text, needs_poppler, page_texts
+from docs_helpers import assert_in_order, flat_text, needs_poppler, page_texts
 
 from cff_desktop.documents.plan import HEADINGS
 from cff_desktop.services import budget
@@ -25,12 +25,6 @@ SEED_002_HEADINGS = ["I. MỤC ĐÍCH, YÊU CẦU", "II. NỘI DUNG THỰC HIỆ
                      "IV. TỔ CHỨC THỰC HIỆN", "V. CHẾ ĐỘ THÔNG TIN, BÁO CÁO"]
 
 
-def _in_order(text: str, needles: list[str]) -> None:
-    at = -1
-    for n in needles:
-        i = text.find(n, at + 1)
-        assert i > at, f"{n!r} missing or out of order"
-        at = i
 
 
 def _demo(cff_home: Path, name: str, category: str):
@@ -50,15 +44,15 @@ def test_plan_follows_seed_002_with_budget_and_settable_legal_lines(demo_ws, tmp
                                                   "Lạng Sơn về triển khai thực hiện Quyết định số 06/QĐ-TTg")
     p = render_printed(demo_ws, "plan", tmp_path, doc_date=date(2024, 4, 16))
     text = flat_text(p.path)
-    _in_order(text, ["Số: 01/KH-UBND", "KẾ HOẠCH", "Căn cứ Quyết định số 06/QĐ-TTg ngày 03/01/2019",
+    assert_in_order(text, ["Số: 01/KH-UBND", "KẾ HOẠCH", "Căn cứ Quyết định số 06/QĐ-TTg ngày 03/01/2019",
                      "Căn cứ Hướng dẫn số 604/TE-PTTG ngày 20/9/2019",
                      "Căn cứ Kế hoạch số 135/KH-UBND ngày 26/3/2024 của UBND thành phố Lạng Sơn",
                      *SEED_002_HEADINGS])
-    _in_order(text, ["1. Mục đích", "2. Yêu cầu", "II. NỘI DUNG THỰC HIỆN", "1. Triển khai", "6. Vận động"])
+    assert_in_order(text, ["1. Mục đích", "2. Yêu cầu", "II. NỘI DUNG THỰC HIỆN", "1. Triển khai", "6. Vận động"])
     assert "Tổng kinh phí dự kiến: 3.700.000.000 đồng" in text
     assert "Ngân sách xã: 3.690.000.000 đồng; Ngân sách tỉnh: 10.000.000 đồng" in text
     assert "3.690.000.000" in text and "Tổng cộng" in text
-    _in_order(text, ["IV. TỔ CHỨC THỰC HIỆN", "1. Công chức Văn hóa - Xã hội", "Công chức Tư pháp - Hộ tịch",
+    assert_in_order(text, ["IV. TỔ CHỨC THỰC HIỆN", "1. Công chức Văn hóa - Xã hội", "Công chức Tư pháp - Hộ tịch",
                      "Công an xã", "Trạm Y tế", "Công chức Tài chính - Kế toán", "Đề nghị MTTQ và các đoàn thể",
                      "V. CHẾ ĐỘ THÔNG TIN, BÁO CÁO"])
     assert re.search(r"theo dõi, đánh giá tiêu chí 3, 4\b", text), "Công an follows criteria 3 and 4 (seed 002)"
@@ -77,7 +71,7 @@ def test_office_legal_lines_replace_the_defaults(demo_ws, tmp_path: Path) -> Non
                                                    "Công văn số 12/SLĐTBXH ngày 01/3/2024 của Sở")
     p = render_printed(demo_ws, "plan", tmp_path, doc_date=date(2024, 4, 16))
     text = flat_text(p.path)
-    _in_order(text, ["Căn cứ Quyết định số 06/QĐ-TTg ngày 03/01/2019;", "Căn cứ Công văn số 12/SLĐTBXH"])
+    assert_in_order(text, ["Căn cứ Quyết định số 06/QĐ-TTg ngày 03/01/2019;", "Căn cứ Công văn số 12/SLĐTBXH"])
     assert "604/TE-PTTG" not in text
     assert "Nguồn kinh phí thực hiện từ nguồn ngân sách của xã" in text  # no budget yet: the seed's words
     pages = page_texts(p.path)
@@ -100,5 +94,5 @@ def test_plan_for_a_xa_and_a_phuong(cff_home: Path, tmp_path: Path, name: str, c
     word = name.split()[0].lower()
     assert f"Thực hiện xây dựng {word} phù hợp với trẻ em" in text
     assert f"Công an {word}" in text and village in text and "Nguồn vận động: 2.500.000 đồng" in text
-    _in_order(text, SEED_002_HEADINGS)
+    assert_in_order(text, SEED_002_HEADINGS)
     subprocess.run(["pdftoppm", "-png", "-r", "60", str(p.path), str(tmp_path / f"plan-{word}")], check=True)

@@ -11,7 +11,7 @@ import subprocess
 from datetime import date
 from pathlib import Path
 
-from docs_helpers import close_demo, flat_text, needs_poppler, page_texts
+from docs_helpers import assert_in_order, close_demo, flat_text, needs_poppler, page_texts
 
 from cff_desktop.documents.report import HEADINGS
 from cff_desktop.services import budget
@@ -28,12 +28,6 @@ SEED_003 = ["A. Đánh giá tình hình thực hiện", "I. Đặc điểm tình
             "phù hợp với trẻ em"]
 
 
-def _in_order(text: str, needles: list[str]) -> None:
-    at = -1
-    for n in needles:
-        i = text.find(n, at + 1)
-        assert i > at, f"{n!r} missing or out of order"
-        at = i
 
 
 def test_report_follows_seed_003_with_facts_from_the_store(demo_ws, tmp_path: Path) -> None:
@@ -48,8 +42,8 @@ def test_report_follows_seed_003_with_facts_from_the_store(demo_ws, tmp_path: Pa
     p = render_printed(demo_ws, "report", tmp_path)
     text = flat_text(p.path)
     ours = [h.upper().replace("CÁC XÃ, PHƯỜNG, THỊ TRẤN", "XÃ HOÀNG ĐỒNG") for h in SEED_003]
-    _in_order(text, [h.replace("XÃ, PHƯỜNG, THỊ TRẤN", "XÃ") for h in ours])
-    _in_order(text, ["1. Đặc điểm tình hình kinh tế", "Xã có 3 dân tộc cùng sinh sống", "2. Tình hình công tác",
+    assert_in_order(text, [h.replace("XÃ, PHƯỜNG, THỊ TRẤN", "XÃ") for h in ours])
+    assert_in_order(text, ["1. Đặc điểm tình hình kinh tế", "Xã có 3 dân tộc cùng sinh sống", "2. Tình hình công tác",
                      "1. Công tác chỉ đạo, điều hành", "2. Công tác bồi dưỡng, tập huấn", "3. Công tác tuyên truyền",
                      "4. Công tác kiểm tra, giám sát", "5. Công tác phối hợp", "6. Nguồn kinh phí",
                      "1. Việc thành lập, kiện toàn Hội đồng", "2. Kết quả chấm điểm", "3. Hồ sơ đề nghị công nhận",
